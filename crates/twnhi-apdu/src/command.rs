@@ -146,18 +146,23 @@ impl<'a> CommandBuilder<'a> {
 }
 
 impl<'a> Command<'a> {
+    /// A case 1 command (header only, no data, no `Le`).
+    pub const fn new(cla: u8, ins: u8, p1: u8, p2: u8) -> Self {
+        Command {
+            cla,
+            ins,
+            p1,
+            p2,
+            data: &[],
+            ne: 0,
+            extended: false,
+        }
+    }
+
     /// Starts building a command with the given header.
     pub fn builder(cla: u8, ins: u8, p1: u8, p2: u8) -> CommandBuilder<'a> {
         CommandBuilder {
-            cmd: Command {
-                cla,
-                ins,
-                p1,
-                p2,
-                data: &[],
-                ne: 0,
-                extended: false,
-            },
+            cmd: Command::new(cla, ins, p1, p2),
             force_extended: false,
         }
     }
@@ -288,15 +293,7 @@ impl<'a> Command<'a> {
         let [cla, ins, p1, p2, body @ ..] = bytes else {
             return Err(ParseError::TooShort);
         };
-        let mut cmd = Command {
-            cla: *cla,
-            ins: *ins,
-            p1: *p1,
-            p2: *p2,
-            data: &[],
-            ne: 0,
-            extended: false,
-        };
+        let mut cmd = Command::new(*cla, *ins, *p1, *p2);
         match body {
             [] => {}
             [le] => cmd.ne = short_ne(*le),
@@ -408,7 +405,10 @@ mod tests {
         assert_eq!(get_data.to_vec(), hex("00 CA 11 00 02 00 00"));
         assert_eq!(get_data.case(), Case::Case3Short);
 
-        let challenge = Command::builder(0x00, 0x84, 0x00, 0x00).le(8).build().unwrap();
+        let challenge = Command::builder(0x00, 0x84, 0x00, 0x00)
+            .le(8)
+            .build()
+            .unwrap();
         assert_eq!(challenge.to_vec(), hex("00 84 00 00 08"));
         assert_eq!(challenge.case(), Case::Case2Short);
 
@@ -420,7 +420,10 @@ mod tests {
     #[test]
     fn extended_lengths() {
         let data = vec![0xAB; 300];
-        let c = Command::builder(0x80, 0x10, 1, 2).data(&data).build().unwrap();
+        let c = Command::builder(0x80, 0x10, 1, 2)
+            .data(&data)
+            .build()
+            .unwrap();
         let v = c.to_vec();
         assert_eq!(&v[..7], &[0x80, 0x10, 1, 2, 0x00, 0x01, 0x2C]);
         assert_eq!(v.len(), 7 + 300);
@@ -439,7 +442,10 @@ mod tests {
         assert_eq!(c.case(), Case::Case4Extended);
 
         // Forcing extended on a case 1 command has no effect: there is no length field.
-        let c = Command::builder(0, 0x70, 0, 0).extended(true).build().unwrap();
+        let c = Command::builder(0, 0x70, 0, 0)
+            .extended(true)
+            .build()
+            .unwrap();
         assert_eq!(c.case(), Case::Case1);
     }
 
@@ -473,7 +479,10 @@ mod tests {
     fn parse_cases() {
         let b = hex("00 CA 11 00 02 00 00");
         let c = Command::parse(&b).unwrap();
-        assert_eq!((c.ins(), c.p1(), c.data(), c.ne()), (0xCA, 0x11, &[0u8, 0][..], 0));
+        assert_eq!(
+            (c.ins(), c.p1(), c.data(), c.ne()),
+            (0xCA, 0x11, &[0u8, 0][..], 0)
+        );
         let b = hex("00 CA 11 00 02 00 00 00");
         let c = Command::parse(&b).unwrap();
         assert_eq!((c.data(), c.ne()), (&[0u8, 0][..], 256));

@@ -17,8 +17,8 @@ mod status;
 pub mod tlv;
 
 pub use command::{
-    Case, Command, CommandBuilder, CommandView, EncodeError, ParseError, MAX_NE_EXTENDED,
-    MAX_NE_SHORT, MAX_NC_EXTENDED, MAX_NC_SHORT,
+    Case, Command, CommandBuilder, CommandView, EncodeError, MAX_NC_EXTENDED, MAX_NC_SHORT,
+    MAX_NE_EXTENDED, MAX_NE_SHORT, ParseError,
 };
 pub use response::{Response, ResponseError};
 pub use status::Status;

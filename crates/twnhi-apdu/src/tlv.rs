@@ -138,7 +138,9 @@ mod tests {
 
     #[test]
     fn parses_nested_ber() {
-        let data = [0x6F, 0x07, 0x84, 0x02, 0xD1, 0x58, 0x85, 0x01, 0x11, 0x90, 0x00];
+        let data = [
+            0x6F, 0x07, 0x84, 0x02, 0xD1, 0x58, 0x85, 0x01, 0x11, 0x90, 0x00,
+        ];
         // Trailing bytes 90 00 are parsed as a second (primitive, tag 90, len 0) object.
         let v = parse_ber(&data).unwrap();
         assert_eq!(v.len(), 2);

@@ -1,0 +1,25 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::print_stdout,
+        clippy::print_stderr,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod atr;
+pub mod auth;
+mod basic;
+pub mod commands;
+mod error;
+mod session;
+mod transport;
+
+pub use basic::{BASIC_DATA_LEN, BasicData, BasicDataError, Sex};
+pub use error::{CardError, Operation};
+pub use session::{Challenge, NhiSession, Reply, Selection};
+pub use transport::{CardTransport, FnTransport, TransportError};
