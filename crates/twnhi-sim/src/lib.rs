@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+
+mod card;
+mod faults;
+mod identity;
+mod reader;
+pub mod vpcd;
+
+pub use card::{CommandRecord, SimCard};
+pub use faults::{Faults, FaultsError};
+pub use identity::{Identity, IdentityError};
+pub use reader::SimReader;
