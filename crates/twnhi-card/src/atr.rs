@@ -6,7 +6,11 @@
 //! generations appear before the list knows them.
 
 /// What an ATR says about a card.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+///
+/// Serialises as `{"kind": "nhi", "description": …, "new_generation": …}`,
+/// `{"kind": "health-professional"}` or `{"kind": "unknown"}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum CardKind {
     /// A Taiwan NHI card (健保卡), with the list's description.

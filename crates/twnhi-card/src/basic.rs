@@ -1,5 +1,6 @@
 //! The 57 bytes of basic data (GET DATA P1 `11`).
 
+use crate::{CardNo, IdNo};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -45,13 +46,13 @@ impl Sex {
 #[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct BasicData {
     /// Card number: 12 ASCII digits (健保卡卡號).
-    pub card_no: String,
+    pub card_no: CardNo,
     /// Holder's name, decoded from Big5 with its padding removed.
     pub name: String,
     /// Whether some bytes of the name could not be decoded and were replaced by U+FFFD.
     pub name_lossy: bool,
     /// ID number (身分證號 or 居留證號), 10 characters.
-    pub id_no: String,
+    pub id_no: IdNo,
     /// Date of birth.
     pub birth_date: NaiveDate,
     /// Sex.
@@ -130,14 +131,14 @@ impl BasicData {
         let field = |r: core::ops::Range<usize>| raw.get(r).unwrap_or_default();
 
         let card_no = field(CARD_NO);
-        if !card_no.iter().all(u8::is_ascii_digit) {
-            return Err(BasicDataError::CardNumber);
-        }
+        let card_no = CardNo::from_bytes(card_no)
+            .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or(BasicDataError::CardNumber)?;
         let (name, name_lossy) = decode_name(field(NAME));
         let id_no = field(ID_NO);
-        if !is_id_shape(id_no) {
-            return Err(BasicDataError::IdNumber);
-        }
+        let id_no = IdNo::from_bytes(id_no)
+            .filter(|i| is_id_shape(i.as_bytes()))
+            .ok_or(BasicDataError::IdNumber)?;
         let birth_date = parse_roc_date(field(BIRTH)).ok_or(BasicDataError::BirthDate)?;
         let sex = match raw.get(SEX) {
             Some(b'M') => Sex::Male,
@@ -146,11 +147,10 @@ impl BasicData {
         };
         let issue_date = parse_roc_date(field(ISSUE)).ok_or(BasicDataError::IssueDate)?;
         Ok(BasicData {
-            // Both were checked to be ASCII above.
-            card_no: String::from_utf8_lossy(card_no).into_owned(),
+            card_no,
             name,
             name_lossy,
-            id_no: String::from_utf8_lossy(id_no).into_owned(),
+            id_no,
             birth_date,
             sex,
             issue_date,
@@ -174,11 +174,7 @@ impl BasicData {
     /// (shorter input is padded with spaces), for cards whose names Big5 cannot express.
     pub fn encode_with_raw_name(&self, name: &[u8]) -> Option<[u8; BASIC_DATA_LEN]> {
         let mut out = [0x20u8; BASIC_DATA_LEN];
-        if self.card_no.len() != CARD_NO.len() || !self.card_no.bytes().all(|b| b.is_ascii_digit())
-        {
-            return None;
-        }
-        if self.id_no.len() != ID_NO.len() || !self.id_no.is_ascii() || name.len() > NAME.len() {
+        if !self.card_no.bytes().all(|b| b.is_ascii_digit()) || name.len() > NAME.len() {
             return None;
         }
         out.get_mut(CARD_NO)?
@@ -196,14 +192,25 @@ impl BasicData {
 }
 
 /// Big5 (WHATWG, which includes HKSCS) → UTF-8; cut at the first NUL; trim spaces and U+3000.
+/// One allocation: the decoded string, trimmed in place.
 fn decode_name(bytes: &[u8]) -> (String, bool) {
-    let (text, had_errors) = encoding_rs::BIG5.decode_without_bom_handling(bytes);
-    let text = text.split('\0').next().unwrap_or_default();
-    let trimmed = text.trim_matches(|c: char| c == ' ' || c == '\u{3000}');
-    (
-        trimmed.to_owned(),
-        had_errors && trimmed.contains('\u{FFFD}'),
-    )
+    let pad = |c: char| c == ' ' || c == '\u{3000}';
+    let mut decoder = encoding_rs::BIG5.new_decoder_without_bom_handling();
+    // 20 bytes decode to at most 63 bytes of UTF-8 (replacement characters included).
+    let capacity = decoder
+        .max_utf8_buffer_length(bytes.len())
+        .unwrap_or(4 * bytes.len() + 16);
+    let mut name = String::with_capacity(capacity);
+    let (_, _, had_errors) = decoder.decode_to_string(bytes, &mut name, true);
+    if let Some(nul) = name.find('\0') {
+        name.truncate(nul);
+    }
+    let end = name.trim_end_matches(pad).len();
+    name.truncate(end);
+    let start = name.len() - name.trim_start_matches(pad).len();
+    name.drain(..start);
+    let lossy = had_errors && name.contains('\u{FFFD}');
+    (name, lossy)
 }
 
 fn is_id_shape(id: &[u8]) -> bool {
@@ -410,10 +417,10 @@ mod tests {
         ) {
             let base = NaiveDate::from_ymd_opt(1912, 1, 1).unwrap();
             let d = BasicData {
-                card_no: card,
+                card_no: CardNo::new(&card).unwrap(),
                 name,
                 name_lossy: false,
-                id_no: id,
+                id_no: IdNo::new(&id).unwrap(),
                 birth_date: base + chrono::Days::new(birth as u64),
                 sex: if male { Sex::Male } else { Sex::Female },
                 issue_date: base + chrono::Days::new(issue as u64),

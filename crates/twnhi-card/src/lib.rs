@@ -17,9 +17,11 @@ mod basic;
 pub mod commands;
 mod error;
 mod session;
+mod text;
 mod transport;
 
 pub use basic::{BASIC_DATA_LEN, BasicData, BasicDataError, Sex};
 pub use error::{CardError, Operation};
 pub use session::{Challenge, NhiSession, Reply, Selection};
+pub use text::{AsciiText, CardNo, IdNo};
 pub use transport::{CardTransport, FnTransport, TransportError};

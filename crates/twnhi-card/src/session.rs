@@ -1,7 +1,7 @@
 //! A session with the NHI application over a [`CardTransport`].
 
 use crate::commands::{self, AU_LEN, CHALLENGE_LEN, CR_LEN};
-use crate::{BasicData, CardError, CardTransport, Operation};
+use crate::{BasicData, CardError, CardNo, CardTransport, Operation};
 use serde::{Deserialize, Serialize};
 use twnhi_apdu::{Command, Response, Status};
 
@@ -23,7 +23,7 @@ pub enum Selection {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Challenge {
     /// The card number read with GET DATA P1 `00`.
-    pub card_no: String,
+    pub card_no: CardNo,
     /// The card's random challenge from GET CHALLENGE.
     pub rc: [u8; CHALLENGE_LEN],
 }
@@ -187,15 +187,13 @@ impl<T: CardTransport> NhiSession<T> {
     ///
     /// # Errors
     /// Any [`CardError`]; [`CardError::MalformedResponse`] when it is not 12 digits.
-    pub fn read_card_id(&mut self) -> Result<String, CardError> {
+    pub fn read_card_id(&mut self) -> Result<CardNo, CardError> {
         let raw = self.get_data(commands::get_card_id(), Operation::ReadCardId)?;
-        let digits = raw.get(..12).filter(|d| d.iter().all(u8::is_ascii_digit));
-        match digits {
-            Some(d) if raw.len() == 12 => Ok(String::from_utf8_lossy(d).into_owned()),
-            _ => Err(CardError::MalformedResponse {
+        CardNo::from_bytes(&raw)
+            .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+            .ok_or(CardError::MalformedResponse {
                 operation: Operation::ReadCardId,
-            }),
-        }
+            })
     }
 
     /// Reads the card data (GET DATA P1 `24`).

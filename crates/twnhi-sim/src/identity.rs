@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use twnhi_card::auth::{CardKey, MasterKey};
-use twnhi_card::{BASIC_DATA_LEN, BasicData, Sex};
+use twnhi_card::{BASIC_DATA_LEN, BasicData, CardNo, IdNo, Sex};
 
 /// The contents of a simulated card, as stored in an identity file (JSON).
 ///
@@ -132,17 +132,18 @@ impl Identity {
         CardKey::from_bytes(self.card_key)
     }
 
-    /// The basic data as the card holds it (the name as decoded back from the card bytes).
-    pub fn basic_data(&self) -> BasicData {
-        BasicData {
-            card_no: self.card_no.clone(),
+    /// The basic data as the card holds it, or `None` when the card or ID number does not fit
+    /// the layout.
+    pub fn basic_data(&self) -> Option<BasicData> {
+        Some(BasicData {
+            card_no: CardNo::new(&self.card_no)?,
             name: self.name.clone(),
             name_lossy: false,
-            id_no: self.id_no.clone(),
+            id_no: IdNo::new(&self.id_no)?,
             birth_date: self.birth_date,
             sex: self.sex,
             issue_date: self.issue_date,
-        }
+        })
     }
 
     /// The 57 bytes GET DATA P1 `11` returns.
@@ -153,7 +154,9 @@ impl Identity {
         if !self.card_data_flag.is_ascii() {
             return Err(IdentityError::Layout("card_data_flag must be ASCII"));
         }
-        let data = self.basic_data();
+        let data = self.basic_data().ok_or(IdentityError::Layout(
+            "card_no must be 12 digits and id_no 10 ASCII characters",
+        ))?;
         match &self.name_raw_hex {
             Some(h) => {
                 let raw = hex::decode(h.replace(' ', ""))
