@@ -12,6 +12,11 @@ use twnhi_card::commands::{
 };
 use twnhi_card::{CardTransport, TransportError};
 
+/// The ATR presented in `other-card` mode (vpicc's default ATR, a generic JavaCard-like one).
+const OTHER_CARD_ATR: &[u8] = &[
+    0x3B, 0x95, 0x13, 0x81, 0x01, 0x80, 0x73, 0xFF, 0x01, 0x00, 0x0B,
+];
+
 /// Length of the card data answered to GET DATA P1 `24` (the flag, then zero bytes).
 const CARD_DATA_LEN: usize = 16;
 
@@ -95,9 +100,12 @@ impl SimCard {
         &self.faults
     }
 
-    /// The ATR: a first-generation NHI card's, or the new generation's in `new-gen` mode.
+    /// The ATR: a first-generation NHI card's, the new generation's in `new-gen` mode, or
+    /// another card's in `other-card` mode.
     pub fn atr(&self) -> &'static [u8] {
-        if self.faults.new_generation {
+        if self.faults.other_card {
+            OTHER_CARD_ATR
+        } else if self.faults.new_generation {
             NEW_GENERATION_NHI_ATR
         } else {
             DEFAULT_NHI_ATR
@@ -159,6 +167,14 @@ impl SimCard {
     fn dispatch(&mut self, cmd: &Command<'_>) -> Vec<u8> {
         if cmd.cla() != 0x00 {
             return sw(Status::ClassNotSupported);
+        }
+        if self.faults.other_card {
+            // Some other card: no NHI application behind any AID we know.
+            return match cmd.ins() {
+                INS_SELECT => sw(Status::FileNotFound),
+                INS_GET_CHALLENGE => self.get_challenge(cmd),
+                _ => sw(Status::InstructionNotSupported),
+            };
         }
         // Any command but GET RESPONSE discards data waiting for GET RESPONSE.
         if cmd.ins() != INS_GET_RESPONSE {
@@ -364,6 +380,18 @@ mod tests {
             s.transport_mut().log()[0].status,
             Status::InstructionNotSupported
         );
+    }
+
+    #[test]
+    fn other_cards_are_not_nhi_cards() {
+        let mut s = session("other-card");
+        assert!(!twnhi_card::atr::is_nhi(s.transport_mut().atr()));
+        assert!(matches!(
+            s.read_basic(),
+            Err(CardError::NotNhiCard {
+                status: Status::FileNotFound
+            })
+        ));
     }
 
     #[test]

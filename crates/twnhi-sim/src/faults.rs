@@ -7,7 +7,7 @@ use thiserror::Error;
 /// Misbehaviours the simulated card can show, combinable.
 ///
 /// Parsed from a comma-separated list ([`Faults::parse`]): `normal`, `t0`, `new-gen`,
-/// `wrong-le`, `remove-after=N`, `slow=MS` (e.g. `t0,slow=50`).
+/// `wrong-le`, `other-card`, `remove-after=N`, `slow=MS` (e.g. `t0,slow=50`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Faults {
     /// T=0 style: data is announced with `61xx` and fetched with GET RESPONSE.
@@ -16,6 +16,9 @@ pub struct Faults {
     pub new_generation: bool,
     /// Answers `6Cxx` whenever `Le` differs from the data length.
     pub wrong_le: bool,
+    /// Not an NHI card at all: another card's ATR, SELECT of the NHI application answers
+    /// `6A 82` (file not found), GET DATA `6D 00`.
+    pub other_card: bool,
     /// The card disappears after answering this many commands.
     pub remove_after: Option<u32>,
     /// Delay before each answer.
@@ -25,7 +28,7 @@ pub struct Faults {
 /// An unknown or malformed fault mode.
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error(
-    "無法辨識的模擬卡模式「{0}」/ unknown card mode `{0}` (use normal, t0, new-gen, wrong-le, remove-after=N, slow=MS)"
+    "無法辨識的模擬卡模式「{0}」/ unknown card mode `{0}` (use normal, t0, new-gen, wrong-le, other-card, remove-after=N, slow=MS)"
 )]
 pub struct FaultsError(pub String);
 
@@ -53,6 +56,7 @@ impl Faults {
                     "t0" => f.t0 = true,
                     "new-gen" | "new-generation" => f.new_generation = true,
                     "wrong-le" => f.wrong_le = true,
+                    "other-card" => f.other_card = true,
                     _ => return Err(bad()),
                 },
                 Some(("remove-after", n)) => f.remove_after = Some(n.parse().map_err(|_| bad())?),
@@ -84,6 +88,9 @@ impl std::fmt::Display for Faults {
         }
         if self.wrong_le {
             parts.push("wrong-le".into());
+        }
+        if self.other_card {
+            parts.push("other-card".into());
         }
         if let Some(n) = self.remove_after {
             parts.push(format!("remove-after={n}"));

@@ -1,0 +1,421 @@
+//! `twnhi card …`: readers, read, watch, decode, sim.
+
+use crate::exit;
+use chrono::Datelike;
+use clap::{Args, Subcommand};
+use serde::Serialize;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+use twnhi_card::{BasicData, CardError, Sex, TransportError};
+use twnhi_pcsc::Pcsc;
+use twnhi_sim::{Faults, Identity, SimCard, vpcd};
+
+#[derive(Subcommand, Debug)]
+pub enum CardCommand {
+    /// 列出讀卡機 List the card readers PC/SC knows, with the card in each.
+    Readers(ReadersArgs),
+    /// 讀取健保卡 Read the basic data of the NHI card in a reader
+    ///
+    /// Reads the card number, name, ID number, birth date, sex and issue date with one
+    /// PC/SC transaction (SELECT + GET DATA), sharing the reader with other software.
+    ///
+    /// Examples:
+    ///   twnhi card read
+    ///   twnhi card read --wait 30 --json
+    ///   twnhi card read --reader "Virtual PCD 00 00"
+    #[command(verbatim_doc_comment)]
+    Read(ReadArgs),
+    /// 監看插拔 Watch readers and cards being added and removed, until Ctrl-C.
+    Watch(WatchArgs),
+    /// 解碼 Decode a basic-data response given in hex (57 bytes, or 59 ending in 90 00)
+    ///
+    /// Example:
+    ///   twnhi card decode "30 30 30 30 31 31 … 90 00"
+    #[command(verbatim_doc_comment)]
+    Decode(DecodeArgs),
+    /// 模擬卡 Attach a simulated NHI card to vsmartcard-vpcd until Ctrl-C
+    ///
+    /// The card then appears to every PC/SC application in the reader "Virtual PCD 00 00".
+    /// Needs pcscd running with the vsmartcard-vpcd driver installed.
+    ///
+    /// Modes (combine with commas): normal, t0 (61xx + GET RESPONSE), new-gen (SELECT
+    /// answers 6D 00), wrong-le (6Cxx), other-card (not an NHI card), remove-after=N
+    /// (pulled out after answering N commands), slow=MS (each answer takes MS ms).
+    ///
+    /// Examples:
+    ///   twnhi card sim
+    ///   twnhi card sim --identity person.json --mode t0,slow=20
+    #[command(verbatim_doc_comment)]
+    Sim(SimArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReadersArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReadArgs {
+    /// Reader to use (default: the first reader holding a card, NHI cards first).
+    #[arg(long, env = "TWNHI_READER")]
+    reader: Option<String>,
+    /// Wait up to SECS seconds for a card to be inserted (0 = do not wait).
+    #[arg(long, value_name = "SECS", default_value_t = 0)]
+    wait: u64,
+    /// Print JSON (fields card_no, name, name_lossy, id_no, birth_date, sex, issue_date,
+    /// reader).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct WatchArgs {
+    /// Print one JSON object per line.
+    #[arg(long)]
+    json: bool,
+    /// Stop after this many events (default: run until interrupted).
+    #[arg(long, value_name = "N")]
+    max_events: Option<usize>,
+}
+
+#[derive(Args, Debug)]
+pub struct DecodeArgs {
+    /// The response in hex; spaces allowed (quote it).
+    hex: String,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// vpcd address of the virtual reader (35963 = "Virtual PCD 00 00", 35964 = "… 00 01").
+    #[arg(long, value_name = "HOST:PORT", env = "TWNHI_VPCD", default_value = vpcd::DEFAULT_ADDR)]
+    vpcd: String,
+    /// Identity file (JSON) of the card holder; default: a built-in synthetic person.
+    #[arg(long, value_name = "FILE")]
+    identity: Option<PathBuf>,
+    /// Fault modes, comma-separated (see above).
+    #[arg(long, value_name = "MODE", default_value = "normal")]
+    mode: Faults,
+}
+
+pub fn run(cmd: &CardCommand) -> ExitCode {
+    match cmd {
+        CardCommand::Readers(a) => readers(a),
+        CardCommand::Read(a) => read(a),
+        CardCommand::Watch(a) => watch(a),
+        CardCommand::Decode(a) => decode(a),
+        CardCommand::Sim(a) => sim(a),
+    }
+}
+
+/// Writes a line to stdout; a closed pipe (`| head`) ends quietly.
+fn out(line: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{line}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        std::process::exit(0);
+    }
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+fn readers(args: &ReadersArgs) -> ExitCode {
+    let list = match Pcsc::establish().and_then(|p| p.readers()) {
+        Ok(l) => l,
+        Err(e) => return exit::card_error(&e),
+    };
+    if args.json {
+        out(&json(&list));
+        return ExitCode::SUCCESS;
+    }
+    if list.is_empty() {
+        out("找不到讀卡機 / no card reader found");
+        return ExitCode::SUCCESS;
+    }
+    for r in &list {
+        let card = if !r.card_present {
+            "無卡 no card".to_owned()
+        } else {
+            match r.card_kind {
+                twnhi_card::atr::CardKind::Nhi { .. } => "健保卡 NHI card".to_owned(),
+                twnhi_card::atr::CardKind::HealthProfessional => {
+                    "醫事人員卡 health professional card".to_owned()
+                }
+                _ => "其他卡片 other card".to_owned(),
+            }
+        };
+        let atr = r.atr.as_deref().map(hex_spaced).unwrap_or_default();
+        out(&format!("{}\t{card}\t{atr}", r.name));
+    }
+    ExitCode::SUCCESS
+}
+
+fn hex_spaced(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[derive(Serialize)]
+struct ReadOutput<'a> {
+    #[serde(flatten)]
+    data: &'a BasicData,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reader: Option<&'a str>,
+}
+
+fn read(args: &ReadArgs) -> ExitCode {
+    let pcsc = match Pcsc::establish() {
+        Ok(p) => p,
+        Err(e) => return exit::card_error(&e),
+    };
+    let mut reader = args.reader.clone();
+    if args.wait > 0 {
+        let spinner = (!args.json).then(|| {
+            let s = indicatif::ProgressBar::new_spinner();
+            s.set_message("等待插入健保卡… / waiting for an NHI card… (Ctrl-C to stop)");
+            s.enable_steady_tick(Duration::from_millis(100));
+            s
+        });
+        let waited = pcsc.wait_for_card(reader.as_deref(), Duration::from_secs(args.wait));
+        if let Some(s) = spinner {
+            s.finish_and_clear();
+        }
+        match waited {
+            Ok(r) => reader = Some(r),
+            Err(e) => return exit::card_error(&e),
+        }
+    }
+    match pcsc.read_basic(reader.as_deref()) {
+        Ok((reader, data)) => {
+            print_basic(&data, Some(&reader), args.json);
+            ExitCode::SUCCESS
+        }
+        Err(e) => exit::card_error(&e),
+    }
+}
+
+fn print_basic(data: &BasicData, reader: Option<&str>, as_json: bool) {
+    if as_json {
+        out(&json(&ReadOutput { data, reader }));
+        return;
+    }
+    let roc = |d: chrono::NaiveDate| {
+        format!(
+            "{d}（民國 {} 年 {} 月 {} 日）",
+            d.year() - 1911,
+            d.month(),
+            d.day()
+        )
+    };
+    if let Some(r) = reader {
+        out(&format!("讀卡機   Reader     {r}"));
+    }
+    out(&format!("卡號     Card no.   {}", data.card_no));
+    let lossy = if data.name_lossy {
+        "（部分字元無法解碼 / some characters could not be decoded）"
+    } else {
+        ""
+    };
+    out(&format!("姓名     Name       {}{lossy}", data.name));
+    out(&format!("身分證號 ID no.     {}", data.id_no));
+    out(&format!("出生日期 Birth date {}", roc(data.birth_date)));
+    let sex = match data.sex {
+        Sex::Male => "男 M",
+        Sex::Female => "女 F",
+    };
+    out(&format!("性別     Sex        {sex}"));
+    out(&format!("發卡日期 Issue date {}", roc(data.issue_date)));
+}
+
+fn watch(args: &WatchArgs) -> ExitCode {
+    let mut seen = 0usize;
+    let mut warned = false;
+    loop {
+        let mut watcher = match Pcsc::establish().and_then(|p| p.watcher()) {
+            Ok(w) => w,
+            Err(e) => {
+                if !matches!(e, CardError::Transport(TransportError::ServiceUnavailable)) {
+                    return exit::card_error(&e);
+                }
+                if !warned {
+                    tracing::warn!("PC/SC service not running; waiting for it");
+                    #[allow(clippy::print_stderr)]
+                    {
+                        eprintln!("注意 note: {e}（等待服務啟動 / waiting for it to start）");
+                    }
+                    warned = true;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+                continue;
+            }
+        };
+        warned = false;
+        loop {
+            match watcher.next_events(Duration::from_secs(1)) {
+                Ok(events) => {
+                    for ev in events {
+                        if args.json {
+                            out(&json(&ev));
+                        } else {
+                            out(&describe_event(&ev));
+                        }
+                        seen += 1;
+                        if args.max_events.is_some_and(|m| seen >= m) {
+                            return ExitCode::SUCCESS;
+                        }
+                    }
+                }
+                Err(CardError::Transport(TransportError::ServiceUnavailable)) => break,
+                Err(e) => return exit::card_error(&e),
+            }
+        }
+    }
+}
+
+fn describe_event(ev: &twnhi_pcsc::Event) -> String {
+    let now = chrono::Local::now().format("%H:%M:%S");
+    match ev {
+        twnhi_pcsc::Event::ReaderAdded { reader } => {
+            format!("{now} 讀卡機接上 reader added: {reader}")
+        }
+        twnhi_pcsc::Event::ReaderRemoved { reader } => {
+            format!("{now} 讀卡機移除 reader removed: {reader}")
+        }
+        twnhi_pcsc::Event::CardInserted {
+            reader, card_kind, ..
+        } => {
+            let kind = if matches!(card_kind, twnhi_card::atr::CardKind::Nhi { .. }) {
+                "健保卡 NHI card"
+            } else {
+                "其他卡片 other card"
+            };
+            format!("{now} 插入卡片 card inserted: {reader} ({kind})")
+        }
+        twnhi_pcsc::Event::CardRemoved { reader } => {
+            format!("{now} 取出卡片 card removed: {reader}")
+        }
+        #[allow(unreachable_patterns)]
+        other => format!("{now} {other:?}"),
+    }
+}
+
+/// Parses `HEX` as a basic-data response: 57 bytes, or 59 ending in `90 00`.
+fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = hex::decode(&compact)
+        .map_err(|e| format!("無法解析十六進位資料（{e}）/ not valid hex ({e})"))?;
+    match bytes.len() {
+        57 => Ok(bytes),
+        59 if bytes.ends_with(&[0x90, 0x00]) => Ok(bytes[..57].to_vec()),
+        59 => Err(format!(
+            "回應狀態不是 90 00（{:02X} {:02X}）/ the status word is not 90 00 ({:02X} {:02X})",
+            bytes[57], bytes[58], bytes[57], bytes[58]
+        )),
+        n => Err(format!(
+            "長度 {n} 位元組，應為 57 或 59（含 90 00）/ {n} bytes; expected 57, or 59 ending in 90 00"
+        )),
+    }
+}
+
+fn decode(args: &DecodeArgs) -> ExitCode {
+    let raw = match decode_hex(&args.hex) {
+        Ok(r) => r,
+        Err(msg) => return exit::report(exit::USAGE, msg),
+    };
+    match BasicData::parse(&raw) {
+        Ok(data) => {
+            print_basic(&data, None, args.json);
+            ExitCode::SUCCESS
+        }
+        Err(e) => exit::report(exit::USAGE, e),
+    }
+}
+
+fn sim(args: &SimArgs) -> ExitCode {
+    let identity = match &args.identity {
+        None => Identity::sample(),
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => {
+                    return exit::report(
+                        exit::USAGE,
+                        format!(
+                            "無法讀取身分檔 {}（{e}）/ cannot read identity file {} ({e})",
+                            path.display(),
+                            path.display()
+                        ),
+                    );
+                }
+            };
+            match Identity::from_json(&text) {
+                Ok(i) => i,
+                Err(e) => return exit::report(exit::USAGE, e),
+            }
+        }
+    };
+    let name = identity.name.clone();
+    let card = SimCard::new(identity, args.mode.clone());
+    let attached = match vpcd::attach(&args.vpcd, card, vpcd::Reconnect::Yes) {
+        Ok(a) => a,
+        Err(e) => {
+            return exit::report(
+                exit::ENVIRONMENT,
+                format!(
+                    "無法連線 vpcd（{vpcd}）：請確認已安裝 vsmartcard-vpcd 且 pcscd 正在執行（{e}）/ \
+                     cannot reach vpcd at {vpcd}: is pcscd running with vsmartcard-vpcd installed? ({e})",
+                    vpcd = args.vpcd
+                ),
+            );
+        }
+    };
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "模擬健保卡已插入（{name}，模式 {mode}）/ simulated NHI card inserted ({name}, mode {mode}) via vpcd {vpcd}. Ctrl-C 取出 / Ctrl-C to remove.",
+            mode = args.mode,
+            vpcd = args.vpcd
+        );
+    }
+    // Returns when the card leaves by itself (remove-after fault); Ctrl-C ends the process,
+    // which closes the socket: vpcd then reports the card removed.
+    let card = attached.wait();
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "模擬卡已取出（回答了 {} 個指令）/ simulated card removed after answering {} commands",
+            card.as_ref().map_or(0, SimCard::commands_answered),
+            card.as_ref().map_or(0, SimCard::commands_answered)
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_hex_accepts_57_or_59_with_9000() {
+        let b57 = "00".repeat(57);
+        assert_eq!(decode_hex(&b57).unwrap().len(), 57);
+        let spaced = format!("{} 90 00", "AB ".repeat(57));
+        assert_eq!(decode_hex(&spaced).unwrap(), vec![0xAB; 57]);
+        assert!(decode_hex(&format!("{}6A82", "00".repeat(57))).is_err());
+        assert!(decode_hex("00 11").is_err());
+        assert!(decode_hex("zz").is_err());
+    }
+}

@@ -1,0 +1,49 @@
+//! Exit codes and the one-line bilingual error report.
+
+use std::process::ExitCode;
+use twnhi_card::CardError;
+
+/// 2: bad usage or bad input (also what clap uses for argument errors).
+pub const USAGE: u8 = 2;
+/// 3: the environment: PC/SC service not running, no reader, no card, vpcd unreachable.
+pub const ENVIRONMENT: u8 = 3;
+/// 4: the card answered with an error or malformed data.
+pub const CARD: u8 = 4;
+
+/// Prints `錯誤 error: …` on stderr and returns `code`.
+#[allow(clippy::print_stderr)]
+pub fn report(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("錯誤 error: {message}");
+    ExitCode::from(code)
+}
+
+/// Maps a card error to its exit code and reports it.
+pub fn card_error(e: &CardError) -> ExitCode {
+    let code = if e.is_environment() {
+        ENVIRONMENT
+    } else {
+        CARD
+    };
+    report(code, e)
+}
+
+/// Replaces the default panic output (a backtrace when `RUST_BACKTRACE` is set) with one
+/// bilingual line: a panic is a bug, but the user should not get a wall of text.
+#[allow(clippy::print_stderr)]
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!(
+            "錯誤 error: 程式內部錯誤，請回報 / internal error, please report it: {what}{place}"
+        );
+    }));
+}

@@ -1,0 +1,78 @@
+//! `twnhi`: the command-line entry point. Thin: parses arguments, sets up logging, calls the
+//! library crates, maps their errors to exit codes.
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cmd_account;
+mod cmd_card;
+mod exit;
+
+/// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
+///
+/// Reads Taiwan NHI cards over PC/SC, simulates cards for development, and (in later
+/// subcommands) runs the local card bridge and the registration site.
+///
+/// Exit codes: 0 success · 1 failure · 2 bad usage or bad input · 3 environment (no PC/SC
+/// service, no reader, no card) · 4 card error.
+#[derive(Parser, Debug)]
+#[command(
+    name = "twnhi",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+struct Cli {
+    /// Log filter for diagnostics on stderr (e.g. `info`, `twnhi_pcsc=debug`).
+    #[arg(long, global = true, env = "TWNHI_LOG", default_value = "warn")]
+    log: String,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 健保卡 NHI card: list readers, read, watch, decode, simulate.
+    #[command(subcommand)]
+    Card(cmd_card::CardCommand),
+    /// 身分證號 ID numbers: check format, check digit, kind and sex.
+    #[command(subcommand)]
+    Id(IdCommand),
+    /// 註冊密碼 Registration passwords: check against the password rules.
+    #[command(subcommand)]
+    Password(PasswordCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum IdCommand {
+    /// Check ID numbers (national, resident new and old format); exit 0 when all are valid.
+    Check(cmd_account::IdCheckArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum PasswordCommand {
+    /// Check one password read from stdin: strength and every rule it breaks.
+    Check(cmd_account::PasswordCheckArgs),
+}
+
+fn main() -> ExitCode {
+    exit::install_panic_hook();
+    let cli = Cli::parse();
+    init_logging(&cli.log);
+    match &cli.command {
+        Command::Card(c) => cmd_card::run(c),
+        Command::Id(IdCommand::Check(a)) => cmd_account::id_check(a),
+        Command::Password(PasswordCommand::Check(a)) => cmd_account::password_check(a),
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(true)
+        .init();
+}

@@ -1,0 +1,1 @@
+//! CLI tests through pcscd + vpcd (written next).
