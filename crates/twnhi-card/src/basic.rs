@@ -94,7 +94,7 @@ fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
 #[non_exhaustive]
 pub enum BasicDataError {
     /// Not 57 bytes.
-    #[error("基本資料長度錯誤（{len} 位元組，應為 57）/ basic data has {len} bytes, expected 57")]
+    #[error("基本資料長度錯誤（{len} 位元組，應為 57） / basic data has {len} bytes, expected 57")]
     WrongLength {
         /// Bytes received.
         len: usize,

@@ -316,16 +316,16 @@ fn describe_event(ev: &twnhi_pcsc::Event) -> String {
 fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = hex::decode(&compact)
-        .map_err(|e| format!("無法解析十六進位資料（{e}）/ not valid hex ({e})"))?;
+        .map_err(|e| format!("無法解析十六進位資料（{e}） / not valid hex ({e})"))?;
     match bytes.len() {
         57 => Ok(bytes),
         59 if bytes.ends_with(&[0x90, 0x00]) => Ok(bytes[..57].to_vec()),
         59 => Err(format!(
-            "回應狀態不是 90 00（{:02X} {:02X}）/ the status word is not 90 00 ({:02X} {:02X})",
+            "回應狀態不是 90 00（{:02X} {:02X}） / the status word is not 90 00 ({:02X} {:02X})",
             bytes[57], bytes[58], bytes[57], bytes[58]
         )),
         n => Err(format!(
-            "長度 {n} 位元組，應為 57 或 59（含 90 00）/ {n} bytes; expected 57, or 59 ending in 90 00"
+            "長度 {n} 位元組，應為 57 或 59（含 90 00） / {n} bytes; expected 57, or 59 ending in 90 00"
         )),
     }
 }
@@ -354,7 +354,7 @@ fn sim(args: &SimArgs) -> ExitCode {
                     return exit::report(
                         exit::USAGE,
                         format!(
-                            "無法讀取身分檔 {}（{e}）/ cannot read identity file {} ({e})",
+                            "無法讀取身分檔 {}（{e}） / cannot read identity file {} ({e})",
                             path.display(),
                             path.display()
                         ),
@@ -375,7 +375,7 @@ fn sim(args: &SimArgs) -> ExitCode {
             return exit::report(
                 exit::ENVIRONMENT,
                 format!(
-                    "無法連線 vpcd（{vpcd}）：請確認已安裝 vsmartcard-vpcd 且 pcscd 正在執行（{e}）/ \
+                    "無法連線 vpcd（{vpcd}）：請確認已安裝 vsmartcard-vpcd 且 pcscd 正在執行（{e}） / \
                      cannot reach vpcd at {vpcd}: is pcscd running with vsmartcard-vpcd installed? ({e})",
                     vpcd = args.vpcd
                 ),
@@ -385,7 +385,7 @@ fn sim(args: &SimArgs) -> ExitCode {
     #[allow(clippy::print_stderr)]
     {
         eprintln!(
-            "模擬健保卡已插入（{name}，模式 {mode}）/ simulated NHI card inserted ({name}, mode {mode}) via vpcd {vpcd}. Ctrl-C 取出 / Ctrl-C to remove.",
+            "模擬健保卡已插入（{name}，模式 {mode}） / simulated NHI card inserted ({name}, mode {mode}) via vpcd {vpcd}. Ctrl-C 取出 / Ctrl-C to remove.",
             mode = args.mode,
             vpcd = args.vpcd
         );
@@ -396,7 +396,7 @@ fn sim(args: &SimArgs) -> ExitCode {
     #[allow(clippy::print_stderr)]
     {
         eprintln!(
-            "模擬卡已取出（回答了 {} 個指令）/ simulated card removed after answering {} commands",
+            "模擬卡已取出（回答了 {} 個指令） / simulated card removed after answering {} commands",
             card.as_ref().map_or(0, SimCard::commands_answered),
             card.as_ref().map_or(0, SimCard::commands_answered)
         );

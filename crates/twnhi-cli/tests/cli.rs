@@ -1,0 +1,189 @@
+//! The `twnhi` binary without PC/SC: decoding, ID and password checks, usage errors, help.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn twnhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_twnhi"))
+        .args(args)
+        .env_remove("TWNHI_LOG")
+        .output()
+        .expect("run twnhi")
+}
+
+fn twnhi_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_twnhi"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn twnhi");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The sample card's 57 bytes of basic data followed by 90 00, with spaces.
+const SAMPLE_59: &str = "30 30 30 30 31 31 31 31 32 32 32 32 B4 FA B8 D5 A4 40 20 20 20 20 20 20 \
+    20 20 20 20 20 20 20 20 41 31 32 33 34 35 36 37 38 39 30 37 39 30 31 30 31 4D 31 30 39 31 30 \
+    32 37 90 00";
+
+#[test]
+fn decode_prints_every_field() {
+    let o = twnhi(&["card", "decode", SAMPLE_59]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for want in [
+        "000011112222",
+        "測試一",
+        "A123456789",
+        "1990-01-01（民國 79 年 1 月 1 日）",
+        "男 M",
+        "2020-10-27（民國 109 年 10 月 27 日）",
+    ] {
+        assert!(out.contains(want), "missing {want} in:\n{out}");
+    }
+}
+
+#[test]
+fn decode_json_has_the_documented_fields() {
+    let hex57: String = SAMPLE_59.replace(' ', "")[..114].to_owned();
+    let o = twnhi(&["card", "decode", &hex57, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["card_no"], "000011112222");
+    assert_eq!(v["name"], "測試一");
+    assert_eq!(v["name_lossy"], false);
+    assert_eq!(v["id_no"], "A123456789");
+    assert_eq!(v["birth_date"], "1990-01-01");
+    assert_eq!(v["sex"], "M");
+    assert_eq!(v["issue_date"], "2020-10-27");
+    assert!(v.get("reader").is_none());
+}
+
+#[test]
+fn decode_reports_lossy_names() {
+    // Replace 一 (A4 40) with bytes that are not Big5.
+    let hex = SAMPLE_59.replace("A4 40", "80 40");
+    let o = twnhi(&["card", "decode", &hex, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["name_lossy"], true);
+    assert!(v["name"].as_str().unwrap().contains('\u{FFFD}'));
+}
+
+#[test]
+fn bad_input_is_exit_2_with_one_bilingual_line() {
+    for args in [
+        vec!["card", "decode", "zz"],
+        vec!["card", "decode", "00 11 22"],
+        // 59 bytes whose status word is not 90 00.
+        vec![
+            "card",
+            "decode",
+            &*Box::leak(SAMPLE_59.replace("90 00", "6A 82").into_boxed_str()),
+        ],
+        // A month 13 birth date.
+        vec![
+            "card",
+            "decode",
+            &*Box::leak(
+                SAMPLE_59
+                    .replace("30 37 39 30 31 30 31", "30 37 39 31 33 30 31")
+                    .into_boxed_str(),
+            ),
+        ],
+    ] {
+        let o = twnhi(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with("錯誤 error: "), "{err}");
+        assert!(err.contains(" / "), "not bilingual: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = twnhi(&["card", "read", "--wait", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = twnhi(&["card", "sim", "--mode", "sideways"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("sideways"));
+}
+
+#[test]
+fn help_teaches() {
+    let o = twnhi(&["card", "read", "--help"]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("--wait") && out.contains("Examples:"), "{out}");
+    let o = twnhi(&["card", "sim", "--help"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("remove-after=N") && out.contains("35963"),
+        "{out}"
+    );
+    let o = twnhi(&["--help"]);
+    assert!(stdout(&o).contains("Exit codes"));
+}
+
+#[test]
+fn sim_without_vpcd_is_an_environment_error() {
+    // A port nothing listens on.
+    let o = twnhi(&["card", "sim", "--vpcd", "127.0.0.1:9"]);
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stderr(&o).contains("vpcd"), "{}", stderr(&o));
+}
+
+#[test]
+fn sim_refuses_a_bad_identity_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("id.json");
+    std::fs::write(&path, r#"{"card_no": "123"}"#).unwrap();
+    let o = twnhi(&["card", "sim", "--identity", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = twnhi(&["card", "sim", "--identity", "/nonexistent/id.json"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn id_check_reports_kind_sex_and_validity() {
+    let o = twnhi(&["id", "check", "A123456789", "A123456788"]);
+    assert_eq!(o.status.code(), Some(1), "one invalid → exit 1");
+    let out = stdout(&o);
+    assert!(out.contains("A123456789\tnational\tmale\tvalid"), "{out}");
+    assert!(
+        out.contains("A123456788") && out.contains("invalid"),
+        "{out}"
+    );
+    let o = twnhi(&["id", "check", "A123456789", "--json"]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(v["kind"], "national");
+    assert_eq!(v["valid"], true);
+}
+
+#[test]
+fn password_check_reads_stdin() {
+    let o = twnhi_stdin(&["password", "check", "--json"], "Abcd1234!x\n");
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["strength"], "strong");
+    let o = twnhi_stdin(&["password", "check"], "a<b\n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("6-12"), "{}", stdout(&o));
+}
