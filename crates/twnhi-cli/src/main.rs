@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 mod cmd_account;
 mod cmd_card;
+mod cmd_notify;
 mod exit;
 
 /// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
@@ -42,6 +43,19 @@ enum Command {
     /// 註冊密碼 Registration passwords: check against the password rules.
     #[command(subcommand)]
     Password(PasswordCommand),
+    /// 通知信 Letters: preview every letter, send a test letter over SMTP.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// QR 碼 Draw a QR code in the terminal, or write it as PNG or SVG.
+    Qr(cmd_notify::QrArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum MailCommand {
+    /// Write `.eml` previews of a letter (or `all`) with sample data.
+    Render(cmd_notify::MailRenderArgs),
+    /// Send one letter with sample data through an SMTP server.
+    SendTest(cmd_notify::MailSendTestArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -64,6 +78,9 @@ fn main() -> ExitCode {
         Command::Card(c) => cmd_card::run(c),
         Command::Id(IdCommand::Check(a)) => cmd_account::id_check(a),
         Command::Password(PasswordCommand::Check(a)) => cmd_account::password_check(a),
+        Command::Mail(MailCommand::Render(a)) => cmd_notify::mail_render(a),
+        Command::Mail(MailCommand::SendTest(a)) => cmd_notify::mail_send_test(a),
+        Command::Qr(a) => cmd_notify::qr(a),
     }
 }
 

@@ -1,0 +1,652 @@
+//! The letters of SPEC §4.11: subject, plain text and HTML, zh-TW first and English after.
+//!
+//! | kind | slug | subject (zh-TW) |
+//! |---|---|---|
+//! | [`Confirmation`] | `confirmation` | 衛生福利部中央健康保險署-健保卡網路服務註冊-認證通知 |
+//! | [`Completion`] | `completion` | …-註冊完成通知 |
+//! | [`PasswordReset`] | `password-reset` | …-重設註冊密碼 |
+//! | [`CancellationConfirm`] | `cancellation` | …-刪除註冊確認信 |
+//! | [`Deleted`] | `deleted` | …-刪除通知 |
+//! | [`EmailChanged`] | `email-changed` | …-電子郵件信箱變更通知 |
+//! | [`PasswordChanged`] | `password-changed` | …-註冊密碼變更通知 |
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use twnhi_account::roc::RocDateTime;
+//! use twnhi_notify::{Confirmation, Letter, LetterLangs, LetterRenderer, LinkToken, PublicBaseUrl};
+//!
+//! let renderer = LetterRenderer::new(PublicBaseUrl::parse("https://twnhi.example/")?);
+//! let letter = Letter::Confirmation(Confirmation {
+//!     name: "測試一".into(),
+//!     token: LinkToken::parse("Zk3vQ9xT2mB7nR4wYc8hJ1pL")?,
+//!     expires_at: RocDateTime::from_utc(Utc.with_ymd_and_hms(2020, 10, 28, 8, 46, 50).unwrap())?,
+//! });
+//! let out = renderer.render(&letter, LetterLangs::Both)?;
+//! assert!(out.subject().starts_with("衛生福利部中央健康保險署-健保卡網路服務註冊-認證通知("));
+//! assert!(out.text().starts_with("親愛的 測試一 您好："));
+//! assert!(out.text().contains("https://twnhi.example/verify-email?token=Zk3vQ9xT2mB7nR4wYc8hJ1pL"));
+//! assert!(out.text().contains("民國109年10月28日 16:46:50"));
+//! assert!(out.html().contains("<html lang=\"zh-Hant-TW\">"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use core::fmt;
+use core::str::FromStr;
+
+use askama::Template;
+use twnhi_account::Email;
+use twnhi_account::messages::{Lang, Msg};
+use twnhi_account::roc::{RocDate, RocDateTime};
+use url::Url;
+
+use crate::links::{EmailCode, LinkToken, PublicBaseUrl};
+use crate::templates::{self as t, Common};
+use crate::text::{display_value, header_value, mask_email};
+
+/// The e-mail verification letter (認證通知), sent on application and on 重寄認證信.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Confirmation {
+    /// The registrant's name (from the card).
+    pub name: String,
+    /// The secret of the link 「進入電子信箱認證畫面」.
+    pub token: LinkToken,
+    /// When the link stops working.
+    pub expires_at: RocDateTime,
+}
+
+/// The registration-completed letter (註冊完成), sent when the e-mail address is verified.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Completion {
+    /// The registrant's name.
+    pub name: String,
+}
+
+/// The password reset letter (重設註冊密碼), sent on 忘記註冊密碼.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordReset {
+    /// The registrant's name.
+    pub name: String,
+    /// The secret of the link 「健保卡網路服務註冊-重設註冊密碼」.
+    pub token: LinkToken,
+    /// When the link stops working.
+    pub expires_at: RocDateTime,
+}
+
+/// The cancellation confirmation letter (刪除註冊確認信): the link 「健保卡網路服務註冊刪除作業」
+/// and the case-sensitive e-mail verification code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancellationConfirm {
+    /// The registrant's name.
+    pub name: String,
+    /// The E-Mail 驗證碼 typed on the confirmation page.
+    pub code: EmailCode,
+    /// When the code stops working.
+    pub expires_at: RocDateTime,
+}
+
+/// The deletion notice (刪除通知), dated 「民國…年…月…日」.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deleted {
+    /// The former registrant's name.
+    pub name: String,
+    /// The day the registration was deleted (Taipei date).
+    pub deleted_on: RocDate,
+}
+
+/// The notice sent to the *old* address when the e-mail address changes *(design)*.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailChanged {
+    /// The registrant's name.
+    pub name: String,
+    /// The new address (shown masked: `t***@example.com`).
+    pub new_email: Email,
+    /// When it changed.
+    pub changed_at: RocDateTime,
+}
+
+/// The notice sent when the password changes (change or reset) *(design)*.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PasswordChanged {
+    /// The registrant's name.
+    pub name: String,
+    /// When it changed.
+    pub changed_at: RocDateTime,
+}
+
+/// One letter with its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Letter {
+    /// 認證通知.
+    Confirmation(Confirmation),
+    /// 註冊完成.
+    Completion(Completion),
+    /// 重設註冊密碼.
+    PasswordReset(PasswordReset),
+    /// 刪除註冊確認信.
+    CancellationConfirm(CancellationConfirm),
+    /// 刪除通知.
+    Deleted(Deleted),
+    /// 電子郵件信箱變更通知 (to the old address).
+    EmailChanged(EmailChanged),
+    /// 註冊密碼變更通知.
+    PasswordChanged(PasswordChanged),
+}
+
+impl Letter {
+    /// Which letter this is.
+    #[must_use]
+    pub fn kind(&self) -> LetterKind {
+        match self {
+            Letter::Confirmation(_) => LetterKind::Confirmation,
+            Letter::Completion(_) => LetterKind::Completion,
+            Letter::PasswordReset(_) => LetterKind::PasswordReset,
+            Letter::CancellationConfirm(_) => LetterKind::CancellationConfirm,
+            Letter::Deleted(_) => LetterKind::Deleted,
+            Letter::EmailChanged(_) => LetterKind::EmailChanged,
+            Letter::PasswordChanged(_) => LetterKind::PasswordChanged,
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Letter::Confirmation(l) => &l.name,
+            Letter::Completion(l) => &l.name,
+            Letter::PasswordReset(l) => &l.name,
+            Letter::CancellationConfirm(l) => &l.name,
+            Letter::Deleted(l) => &l.name,
+            Letter::EmailChanged(l) => &l.name,
+            Letter::PasswordChanged(l) => &l.name,
+        }
+    }
+}
+
+/// The kinds of letters, with a stable slug for file names, the CLI and logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LetterKind {
+    /// 認證通知 (`confirmation`).
+    Confirmation,
+    /// 註冊完成 (`completion`).
+    Completion,
+    /// 重設註冊密碼 (`password-reset`).
+    PasswordReset,
+    /// 刪除註冊確認信 (`cancellation`).
+    CancellationConfirm,
+    /// 刪除通知 (`deleted`).
+    Deleted,
+    /// 電子郵件信箱變更通知 (`email-changed`).
+    EmailChanged,
+    /// 註冊密碼變更通知 (`password-changed`).
+    PasswordChanged,
+}
+
+impl LetterKind {
+    /// Every kind, in the order of the registration's life.
+    pub const ALL: [LetterKind; 7] = [
+        LetterKind::Confirmation,
+        LetterKind::Completion,
+        LetterKind::PasswordReset,
+        LetterKind::CancellationConfirm,
+        LetterKind::Deleted,
+        LetterKind::EmailChanged,
+        LetterKind::PasswordChanged,
+    ];
+
+    /// The slug: `confirmation`, `completion`, `password-reset`, `cancellation`, `deleted`,
+    /// `email-changed`, `password-changed`.
+    #[must_use]
+    pub const fn slug(self) -> &'static str {
+        match self {
+            LetterKind::Confirmation => "confirmation",
+            LetterKind::Completion => "completion",
+            LetterKind::PasswordReset => "password-reset",
+            LetterKind::CancellationConfirm => "cancellation",
+            LetterKind::Deleted => "deleted",
+            LetterKind::EmailChanged => "email-changed",
+            LetterKind::PasswordChanged => "password-changed",
+        }
+    }
+
+    /// The subject in one language.
+    #[must_use]
+    pub const fn subject(self, lang: Lang) -> &'static str {
+        match self {
+            LetterKind::Confirmation => Msg::LetterSubjectConfirmation.text(lang),
+            LetterKind::Completion => Msg::LetterSubjectCompletion.text(lang),
+            LetterKind::PasswordReset => Msg::LetterSubjectReset.text(lang),
+            LetterKind::CancellationConfirm => Msg::LetterSubjectCancellation.text(lang),
+            LetterKind::Deleted => Msg::LetterSubjectDeleted.text(lang),
+            // Not in the catalog of twnhi-account (the manual has no such letters).
+            LetterKind::EmailChanged => match lang {
+                Lang::ZhTw => "衛生福利部中央健康保險署-健保卡網路服務註冊-電子郵件信箱變更通知",
+                Lang::En => {
+                    "National Health Insurance Administration Notice: E-mail Address of the Online Services of the NHI Card Changed"
+                }
+            },
+            LetterKind::PasswordChanged => match lang {
+                Lang::ZhTw => "衛生福利部中央健康保險署-健保卡網路服務註冊-註冊密碼變更通知",
+                Lang::En => {
+                    "National Health Insurance Administration Notice: Password of the Online Services of the NHI Card Changed"
+                }
+            },
+        }
+    }
+}
+
+impl fmt::Display for LetterKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.slug())
+    }
+}
+
+/// The error of [`LetterKind::from_str`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "沒有這種信件(confirmation, completion, password-reset, cancellation, deleted, email-changed, password-changed) / no such letter (confirmation, completion, password-reset, cancellation, deleted, email-changed, password-changed)"
+)]
+#[non_exhaustive]
+pub struct UnknownLetter;
+
+impl FromStr for LetterKind {
+    type Err = UnknownLetter;
+
+    /// Parses a slug (case-insensitive; `_` for `-` accepted).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim().to_ascii_lowercase().replace('_', "-");
+        LetterKind::ALL
+            .into_iter()
+            .find(|k| k.slug() == s)
+            .ok_or(UnknownLetter)
+    }
+}
+
+/// Which languages a letter shows. Letters are sent [`LetterLangs::Both`] (SPEC §4.11); one
+/// language alone is for previews.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum LetterLangs {
+    /// zh-TW first, English after (what is sent).
+    #[default]
+    Both,
+    /// One language only.
+    Only(Lang),
+}
+
+impl LetterLangs {
+    /// The languages, zh-TW first.
+    #[must_use]
+    pub fn langs(self) -> &'static [Lang] {
+        match self {
+            LetterLangs::Both => &Lang::ALL,
+            LetterLangs::Only(Lang::ZhTw) => &[Lang::ZhTw],
+            LetterLangs::Only(Lang::En) => &[Lang::En],
+        }
+    }
+
+    /// The `Content-Language` header value: `zh-TW, en`, `zh-TW` or `en`.
+    #[must_use]
+    pub fn content_language(self) -> &'static str {
+        match self {
+            LetterLangs::Both => "zh-TW, en",
+            LetterLangs::Only(Lang::ZhTw) => "zh-TW",
+            LetterLangs::Only(Lang::En) => "en",
+        }
+    }
+
+    /// A short tag for file names: `bilingual`, `zh-TW` or `en`.
+    #[must_use]
+    pub fn tag(self) -> &'static str {
+        match self {
+            LetterLangs::Both => "bilingual",
+            LetterLangs::Only(lang) => lang.tag(),
+        }
+    }
+
+    fn has(self, lang: Lang) -> bool {
+        self.langs().contains(&lang)
+    }
+}
+
+/// Why a letter could not be rendered (a template failed to write: not expected to happen).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LetterError {
+    /// A template failed.
+    #[error("信件範本產生失敗 / a letter template failed")]
+    Template {
+        /// What the template engine said.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+fn tpl<T: Template>(t: &T) -> Result<String, LetterError> {
+    t.render().map_err(|e| LetterError::Template {
+        source: Box::new(e),
+    })
+}
+
+/// A rendered letter: subject, plain-text part, HTML part and the links it contains.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RenderedLetter {
+    kind: LetterKind,
+    langs: LetterLangs,
+    subject: String,
+    text: String,
+    html: String,
+    links: Vec<Url>,
+}
+
+impl RenderedLetter {
+    /// Which letter.
+    #[must_use]
+    pub fn kind(&self) -> LetterKind {
+        self.kind
+    }
+
+    /// Which languages it shows.
+    #[must_use]
+    pub fn langs(&self) -> LetterLangs {
+        self.langs
+    }
+
+    /// The subject, one line (bilingual: 「中文(English)」, as the manual shows it).
+    #[must_use]
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The `text/plain` part.
+    #[must_use]
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The `text/html` part.
+    #[must_use]
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+
+    /// Every link the letter contains (all below the public base URL).
+    #[must_use]
+    pub fn links(&self) -> &[Url] {
+        &self.links
+    }
+}
+
+/// Renders letters with links below one public base URL.
+#[derive(Clone, Debug)]
+pub struct LetterRenderer {
+    base: PublicBaseUrl,
+}
+
+/// The subject of `kind` in `langs`, header-safe.
+fn subject(kind: LetterKind, langs: LetterLangs) -> String {
+    let s = match langs {
+        LetterLangs::Both => format!("{}({})", kind.subject(Lang::ZhTw), kind.subject(Lang::En)),
+        LetterLangs::Only(lang) => kind.subject(lang).to_owned(),
+    };
+    header_value(&s)
+}
+
+fn common(letter: &Letter, langs: LetterLangs, subject: String) -> Common {
+    let name = display_value(letter.name());
+    let (greeting_zh, greeting_en) = if name.is_empty() {
+        ("親愛的 您好：".to_owned(), "Dear Sir or Madam,".to_owned())
+    } else {
+        (format!("親愛的 {name} 您好："), format!("Dear {name},"))
+    };
+    let (date_zh, date_en) = match letter {
+        Letter::Deleted(d) => (
+            Some(d.deleted_on.format_long()),
+            Some(d.deleted_on.format_english()),
+        ),
+        _ => (None, None),
+    };
+    Common {
+        zh: langs.has(Lang::ZhTw),
+        en: langs.has(Lang::En),
+        html_lang: if langs == LetterLangs::Only(Lang::En) {
+            "en"
+        } else {
+            "zh-Hant-TW"
+        },
+        subject,
+        greeting_zh,
+        greeting_en,
+        sender_zh: Msg::LetterSender.zh(),
+        sender_en: Msg::LetterSender.en(),
+        hotline_zh: Msg::LetterHotline.zh(),
+        hotline_en: Msg::LetterHotline.en(),
+        automatic_zh: Msg::LetterAutomatic.zh(),
+        automatic_en: Msg::LetterAutomatic.en(),
+        date_zh,
+        date_en,
+    }
+}
+
+impl LetterRenderer {
+    /// A renderer whose links start with `base`.
+    #[must_use]
+    pub fn new(base: PublicBaseUrl) -> Self {
+        LetterRenderer { base }
+    }
+
+    /// The public base URL.
+    #[must_use]
+    pub fn base(&self) -> &PublicBaseUrl {
+        &self.base
+    }
+
+    /// Renders a letter in `langs`. Names are cleaned (no control, bidi-override or invisible
+    /// characters; at most 64 characters) and every value is HTML-escaped in the HTML part.
+    ///
+    /// # Errors
+    /// [`LetterError::Template`] if a template fails to write (not expected).
+    pub fn render(
+        &self,
+        letter: &Letter,
+        langs: LetterLangs,
+    ) -> Result<RenderedLetter, LetterError> {
+        let kind = letter.kind();
+        let subject = subject(kind, langs);
+        let c = common(letter, langs, subject.clone());
+        let (text, html, links) = match letter {
+            Letter::Confirmation(l) => {
+                let link = self.base.verify_email(&l.token);
+                let (ez, ee) = (l.expires_at.format_long(), l.expires_at.format_english());
+                let (lz, le) = (
+                    Msg::LetterLinkConfirmation.zh(),
+                    Msg::LetterLinkConfirmation.en(),
+                );
+                let text = tpl(&t::ConfirmationText {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    expires_zh: &ez,
+                    expires_en: &ee,
+                })?;
+                let html = tpl(&t::ConfirmationHtml {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    expires_zh: &ez,
+                    expires_en: &ee,
+                })?;
+                (text, html, vec![link])
+            }
+            Letter::Completion(_) => {
+                let login = self.base.login();
+                let text = tpl(&t::CompletionText {
+                    c: &c,
+                    login: login.as_str(),
+                })?;
+                let html = tpl(&t::CompletionHtml {
+                    c: &c,
+                    login: login.as_str(),
+                })?;
+                (text, html, vec![login])
+            }
+            Letter::PasswordReset(l) => {
+                let link = self.base.reset_password(&l.token);
+                let (ez, ee) = (l.expires_at.format_long(), l.expires_at.format_english());
+                let (lz, le) = (Msg::LetterLinkReset.zh(), Msg::LetterLinkReset.en());
+                let (az, ae) = (Msg::ResetAppNotice.zh(), Msg::ResetAppNotice.en());
+                let text = tpl(&t::ResetText {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    expires_zh: &ez,
+                    expires_en: &ee,
+                    app_zh: az,
+                    app_en: ae,
+                })?;
+                let html = tpl(&t::ResetHtml {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    expires_zh: &ez,
+                    expires_en: &ee,
+                    app_zh: az,
+                    app_en: ae,
+                })?;
+                (text, html, vec![link])
+            }
+            Letter::CancellationConfirm(l) => {
+                let link = self.base.cancel_confirm();
+                let (ez, ee) = (l.expires_at.format_long(), l.expires_at.format_english());
+                let (lz, le) = (
+                    Msg::LetterLinkCancellation.zh(),
+                    Msg::LetterLinkCancellation.en(),
+                );
+                let (az, ae) = (Msg::CancelAppNotice.zh(), Msg::CancelAppNotice.en());
+                let code = l.code.expose();
+                let text = tpl(&t::CancelText {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    code,
+                    expires_zh: &ez,
+                    expires_en: &ee,
+                    app_zh: az,
+                    app_en: ae,
+                })?;
+                let html = tpl(&t::CancelHtml {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    code,
+                    expires_zh: &ez,
+                    expires_en: &ee,
+                    app_zh: az,
+                    app_en: ae,
+                })?;
+                (text, html, vec![link])
+            }
+            Letter::Deleted(_) => {
+                let text = tpl(&t::DeletedText { c: &c })?;
+                let html = tpl(&t::DeletedHtml { c: &c })?;
+                (text, html, Vec::new())
+            }
+            Letter::EmailChanged(l) => {
+                let forgot = self.base.forgot_password();
+                let masked = mask_email(l.new_email.as_str());
+                let (az, ae) = (l.changed_at.format_long(), l.changed_at.format_english());
+                let text = tpl(&t::EmailChangedText {
+                    c: &c,
+                    new_email: &masked,
+                    at_zh: &az,
+                    at_en: &ae,
+                    forgot: forgot.as_str(),
+                })?;
+                let html = tpl(&t::EmailChangedHtml {
+                    c: &c,
+                    new_email: &masked,
+                    at_zh: &az,
+                    at_en: &ae,
+                    forgot: forgot.as_str(),
+                })?;
+                (text, html, vec![forgot])
+            }
+            Letter::PasswordChanged(l) => {
+                let forgot = self.base.forgot_password();
+                let (az, ae) = (l.changed_at.format_long(), l.changed_at.format_english());
+                let (pz, pe) = (Msg::AppPasswordNote.zh(), Msg::AppPasswordNote.en());
+                let text = tpl(&t::PasswordChangedText {
+                    c: &c,
+                    at_zh: &az,
+                    at_en: &ae,
+                    forgot: forgot.as_str(),
+                    app_zh: pz,
+                    app_en: pe,
+                })?;
+                let html = tpl(&t::PasswordChangedHtml {
+                    c: &c,
+                    at_zh: &az,
+                    at_en: &ae,
+                    forgot: forgot.as_str(),
+                    app_zh: pz,
+                    app_en: pe,
+                })?;
+                (text, html, vec![forgot])
+            }
+        };
+        Ok(RenderedLetter {
+            kind,
+            langs,
+            subject,
+            text: normalize_newlines(&text),
+            html: normalize_newlines(&html),
+            links,
+        })
+    }
+}
+
+/// Ends the part with exactly one newline and removes trailing spaces of lines.
+fn normalize_newlines(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 1);
+    for line in s.trim_end().lines() {
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip() {
+        for k in LetterKind::ALL {
+            assert_eq!(k.slug().parse::<LetterKind>(), Ok(k));
+        }
+        assert_eq!(
+            "Password_Reset".parse::<LetterKind>(),
+            Ok(LetterKind::PasswordReset)
+        );
+        assert!("nope".parse::<LetterKind>().is_err());
+    }
+
+    #[test]
+    fn subjects_are_one_line() {
+        for k in LetterKind::ALL {
+            for langs in [
+                LetterLangs::Both,
+                LetterLangs::Only(Lang::ZhTw),
+                LetterLangs::Only(Lang::En),
+            ] {
+                let s = subject(k, langs);
+                assert!(!s.contains(['\r', '\n']));
+                assert!(!s.is_empty());
+            }
+        }
+    }
+}
