@@ -491,6 +491,32 @@ catalog! {
     DateOutOfRange => "日期須介於民國1年至999年之間。", "The date must be between ROC years 1 and 999 (1912-2910).";
     /// *Design.* A setting (service hours, lifetimes, hashing parameters …) is invalid.
     ConfigInvalid => "系統設定錯誤。", "Invalid system setting.";
+
+    // ----- use cases of twnhi-service (design) --------------------------------------------------
+    // Added with the registration use cases; keep this block at the end of the catalog.
+    /// *Design.* No valid login session (never logged in, logged out, idle or ended).
+    SessionExpired => "您尚未登入或登入已逾時，請重新登入。",
+        "You are not logged in or your session has expired. Please log in again.";
+    /// *Design.* Changing the e-mail address or the password asks for the current password.
+    ReauthenticationRequired => "變更電子郵件信箱或註冊密碼前，請再次輸入目前的註冊密碼。",
+        "Please enter your current registration password again before changing your e-mail address or password.";
+    /// *Design.* The current password given for re-authentication is wrong.
+    CurrentPasswordIncorrect => "目前的註冊密碼錯誤，請重新輸入。",
+        "The current registration password is incorrect. Please try again.";
+    /// *Design.* A link of a registration opened with another person's card.
+    CardNotRegistrant => "請使用註冊申請人本人的健保卡。", "Please use the registrant's own NHI card.";
+    /// *Design.* A device was bound with its verification code (4.3).
+    DeviceVerified => "行動裝置認證成功。", "The mobile device has been verified.";
+    /// *Design.* A device was enabled, disabled or deleted (4.4).
+    DeviceUpdated => "行動裝置狀態已更新。", "The mobile device has been updated.";
+    /// *Design.* Logged out (登出).
+    LoggedOut => "您已登出系統。", "You have logged out.";
+    /// *Design.* Counter: the registration was suspended.
+    CounterSuspended => "已停用此健保卡網路服務註冊。", "The registration has been suspended.";
+    /// *Design.* Counter: the registration was reinstated.
+    CounterReinstated => "已恢復此健保卡網路服務註冊。", "The registration has been reinstated.";
+    /// *Design.* Counter: no registration for this ID number.
+    NotRegistered => "查無此身分證號(居留證號)的註冊資料。", "No registration was found for this ID number.";
 }
 
 impl Msg {

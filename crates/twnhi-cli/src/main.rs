@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cmd_account;
+mod cmd_admin;
 mod cmd_card;
 mod cmd_notify;
 mod exit;
@@ -48,6 +49,10 @@ enum Command {
     Mail(MailCommand),
     /// QR 碼 Draw a QR code in the terminal, or write it as PNG or SVG.
     Qr(cmd_notify::QrArgs),
+    /// 管理 Registry of insured persons and the counter's work: import, demo, suspend,
+    /// reinstate, show.
+    #[command(subcommand)]
+    Admin(cmd_admin::AdminCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -81,6 +86,7 @@ fn main() -> ExitCode {
         Command::Mail(MailCommand::Render(a)) => cmd_notify::mail_render(a),
         Command::Mail(MailCommand::SendTest(a)) => cmd_notify::mail_send_test(a),
         Command::Qr(a) => cmd_notify::qr(a),
+        Command::Admin(c) => cmd_admin::run(c),
     }
 }
 

@@ -1,0 +1,366 @@
+//! `twnhi admin`: the registry of insured persons and the counter's work.
+//!
+//! ```text
+//! $ twnhi admin registry demo --count 20 --out demo
+//! demo/registry.csv
+//! demo/cards/000012345678.json
+//! …
+//! $ twnhi admin registry import demo/registry.csv
+//! 匯入 imported: 20 new, 0 updated (20 persons, 20 cards in the registry)
+//! $ twnhi admin suspend A123456789 --operator counter-7
+//! 已停用此健保卡網路服務註冊。 / The registration has been suspended.
+//! $ twnhi admin show A123456789
+//! ```
+//!
+//! The database is `--db URL` (`sqlite://path/file.sqlite3` or a file path), or the
+//! environment variable `TWNHI_DATABASE_URL`, or `twnhi.sqlite3` in the data directory
+//! (`TWNHI_DATA_DIR`, else `$XDG_DATA_HOME/twnhi`, else `~/.local/share/twnhi`). The SAM master
+//! key is `--sam-key FILE` or `sam-master.key` in the data directory; `registry demo` creates it
+//! (mode 0600) when missing, so a site started later with the same data directory accepts the
+//! demo cards.
+//!
+//! Exit codes: 0 done · 1 failure (store, not registered) · 2 bad usage or input (a CSV with
+//! errors, a malformed ID number, a transition the state does not allow) · 3 environment
+//! (database or key file unusable).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use twnhi_account::IdNumber;
+use twnhi_account::roc::RocDateTime;
+use twnhi_service::{Service, ServiceError, SystemRandom};
+use twnhi_store::SqliteStore;
+use twnhi_store::registry::parse_csv;
+
+const OK: u8 = 0;
+const FAILURE: u8 = 1;
+const USAGE: u8 = 2;
+const ENVIRONMENT: u8 = 3;
+
+/// `twnhi admin …`.
+#[derive(clap::Subcommand, Debug)]
+pub enum AdminCommand {
+    /// 健保資料 The registry of insured persons: import a CSV file, generate demo people.
+    #[command(subcommand)]
+    Registry(RegistryCommand),
+    /// 停用 Suspend a registration at a counter: no more logins, sessions and app tokens end.
+    Suspend(CounterArgs),
+    /// 恢復 Reinstate a suspended registration at a counter.
+    Reinstate(CounterArgs),
+    /// 查詢 Show a person's registrations: state, masked contacts, devices, letters and the
+    /// audit trail (no secrets).
+    Show(ShowArgs),
+}
+
+/// `twnhi admin registry …`.
+#[derive(clap::Subcommand, Debug)]
+pub enum RegistryCommand {
+    /// 匯入 Import insured persons from a CSV file (header: card_number, id_number, name,
+    /// birth_date, sex, card_status, household_id, county, township, village, neighborhood).
+    /// Every row is checked; nothing is imported unless all are right.
+    Import(ImportArgs),
+    /// 示範資料 Write synthetic insured persons (registry.csv) and a simulated-card identity
+    /// file per person (cards/*.json), card keys derived from the SAM master key.
+    Demo(DemoArgs),
+}
+
+/// Where the database is.
+#[derive(clap::Args, Debug)]
+pub struct DbArgs {
+    /// 資料庫 Database URL (`sqlite://path/file.sqlite3`) or file path. Default: twnhi.sqlite3
+    /// in the data directory.
+    #[arg(long, value_name = "URL", env = "TWNHI_DATABASE_URL")]
+    pub db: Option<String>,
+}
+
+/// Arguments of `twnhi admin registry import`.
+#[derive(clap::Args, Debug)]
+pub struct ImportArgs {
+    /// The CSV file (UTF-8).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Arguments of `twnhi admin registry demo`.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// 人數 How many persons.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub count: u32,
+    /// 輸出目錄 Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// SAM 主金鑰檔 The SAM master key file (created with mode 0600 when missing). Default:
+    /// sam-master.key in the data directory.
+    #[arg(long, value_name = "FILE", env = "TWNHI_SAM_KEY")]
+    pub sam_key: Option<PathBuf>,
+}
+
+/// Arguments of `twnhi admin suspend` and `reinstate`.
+#[derive(clap::Args, Debug)]
+pub struct CounterArgs {
+    /// 身分證號(居留證號) The ID number.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// 承辦人 Who does it (recorded in the audit trail).
+    #[arg(long, value_name = "NAME", default_value = "counter")]
+    pub operator: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Arguments of `twnhi admin show`.
+#[derive(clap::Args, Debug)]
+pub struct ShowArgs {
+    /// 身分證號(居留證號) The ID number.
+    #[arg(value_name = "ID")]
+    pub id: String,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Prints `錯誤 error: …` on stderr and returns `code`.
+#[allow(clippy::print_stderr)]
+fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("錯誤 error: {message}");
+    ExitCode::from(code)
+}
+
+#[allow(clippy::print_stdout)]
+fn out(line: impl std::fmt::Display) {
+    println!("{line}");
+}
+
+/// The data directory: `TWNHI_DATA_DIR`, else `$XDG_DATA_HOME/twnhi`, else
+/// `~/.local/share/twnhi`, else `./twnhi-data`.
+pub fn data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("TWNHI_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("twnhi");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(h).join(".local/share/twnhi");
+    }
+    PathBuf::from("twnhi-data")
+}
+
+/// The database the arguments name, or the default file in the data directory.
+pub fn database(db: &DbArgs) -> String {
+    match &db.db {
+        Some(url) if !url.trim().is_empty() => url.trim().to_owned(),
+        _ => data_dir().join("twnhi.sqlite3").display().to_string(),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            fail(
+                ENVIRONMENT,
+                format!("無法啟動執行環境 / cannot start the runtime: {e}"),
+            )
+        })
+}
+
+async fn open(db: &DbArgs) -> Result<Arc<SqliteStore>, ExitCode> {
+    let url = database(db);
+    if !url.starts_with("sqlite:")
+        && let Some(parent) = Path::new(&url)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(parent)
+    {
+        return Err(fail(
+            ENVIRONMENT,
+            format!(
+                "無法建立目錄 {} / cannot create {}: {e}",
+                parent.display(),
+                parent.display()
+            ),
+        ));
+    }
+    SqliteStore::connect(&url)
+        .await
+        .map(Arc::new)
+        .map_err(|e| fail(ENVIRONMENT, e))
+}
+
+fn parse_id(s: &str) -> Result<IdNumber, ExitCode> {
+    IdNumber::parse(s).map_err(|e| fail(USAGE, e))
+}
+
+fn service_error(e: &ServiceError) -> ExitCode {
+    let code = match e {
+        ServiceError::NotRegistered | ServiceError::Store { .. } => FAILURE,
+        ServiceError::Invalid(_) => USAGE,
+        _ => FAILURE,
+    };
+    fail(code, e)
+}
+
+/// Runs an admin command.
+pub fn run(cmd: &AdminCommand) -> ExitCode {
+    let rt = match runtime() {
+        Ok(rt) => rt,
+        Err(code) => return code,
+    };
+    rt.block_on(async {
+        let result = match cmd {
+            AdminCommand::Registry(RegistryCommand::Import(a)) => import(a).await,
+            AdminCommand::Registry(RegistryCommand::Demo(a)) => demo(a),
+            AdminCommand::Suspend(a) => counter(a, true).await,
+            AdminCommand::Reinstate(a) => counter(a, false).await,
+            AdminCommand::Show(a) => show(a).await,
+        };
+        result.unwrap_or_else(|code| code)
+    })
+}
+
+async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
+    let text = std::fs::read_to_string(&args.file).map_err(|e| {
+        fail(
+            USAGE,
+            format!(
+                "無法讀取 {} / cannot read {}: {e}",
+                args.file.display(),
+                args.file.display()
+            ),
+        )
+    })?;
+    let persons = parse_csv(&text).map_err(|e| fail(USAGE, e))?;
+    let store = open(&args.db).await?;
+    let report = store
+        .import_registry(&persons, Utc::now())
+        .await
+        .map_err(|e| match e {
+            twnhi_store::StoreError::Import { .. } => fail(USAGE, e),
+            e => fail(FAILURE, e),
+        })?;
+    let counts = store
+        .registry_counts()
+        .await
+        .map_err(|e| fail(FAILURE, e))?;
+    out(format!(
+        "匯入 imported: {} new, {} updated ({} persons, {} cards in the registry)",
+        report.inserted, report.updated, counts.persons, counts.cards
+    ));
+    Ok(ExitCode::from(OK))
+}
+
+fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
+    let random = SystemRandom::new().map_err(|e| fail(ENVIRONMENT, e))?;
+    let key_path = args
+        .sam_key
+        .clone()
+        .unwrap_or_else(|| data_dir().join("sam-master.key"));
+    let master = twnhi_service::sam::load_master_key(&key_path, &random)
+        .map_err(|e| fail(ENVIRONMENT, e))?;
+    let count = usize::try_from(args.count).unwrap_or(0);
+    let people = twnhi_service::demo::generate(count, &master, &random);
+    let files = twnhi_service::demo::write(&args.out, &people).map_err(|e| {
+        fail(
+            ENVIRONMENT,
+            format!(
+                "無法寫入 {} / cannot write {}: {e}",
+                args.out.display(),
+                args.out.display()
+            ),
+        )
+    })?;
+    out(files.registry.display());
+    for f in &files.identities {
+        out(f.display());
+    }
+    Ok(ExitCode::from(OK))
+}
+
+async fn counter(args: &CounterArgs, suspend: bool) -> Result<ExitCode, ExitCode> {
+    let id = parse_id(&args.id)?;
+    let store = open(&args.db).await?;
+    let service = Service::counter(store.clone(), store).map_err(|e| fail(ENVIRONMENT, e))?;
+    let msg = if suspend {
+        service.suspend(&id, &args.operator).await
+    } else {
+        service.reinstate(&id, &args.operator).await
+    }
+    .map_err(|e| service_error(&e))?;
+    out(msg);
+    Ok(ExitCode::from(OK))
+}
+
+fn taipei(t: DateTime<Utc>) -> String {
+    RocDateTime::from_utc(t).map_or_else(
+        |_| t.to_rfc3339_opts(SecondsFormat::Secs, true),
+        |r| format!("{} ({})", r.format_slash(), r.format_english()),
+    )
+}
+
+async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
+    let id = parse_id(&args.id)?;
+    let store = open(&args.db).await?;
+    let service = Service::counter(store.clone(), store).map_err(|e| fail(ENVIRONMENT, e))?;
+    let reports = service.show(&id).await.map_err(|e| service_error(&e))?;
+    for r in reports {
+        out(format!(
+            "註冊 registration {}  身分證號 ID {}  狀態 state: {}",
+            r.id, r.id_number_masked, r.state
+        ));
+        out(format!("  申請 applied:   {}", taipei(r.created_at)));
+        if let Some(t) = r.verified_at {
+            out(format!("  認證 verified:  {}", taipei(t)));
+        }
+        if let Some(t) = r.cancelled_at {
+            out(format!("  刪除 cancelled: {}", taipei(t)));
+        }
+        out(format!(
+            "  E-Mail {}  行動電話 mobile {}",
+            r.email_masked, r.mobile_masked
+        ));
+        for (device, platform, model, state) in &r.devices {
+            out(format!(
+                "  裝置 device {device}  {platform} / {model}  {}",
+                state.msg()
+            ));
+        }
+        for l in &r.letters {
+            out(format!(
+                "  信件 letter {} {}  {} ({} attempt(s)){}",
+                l.kind,
+                l.id,
+                l.status.as_str(),
+                l.attempts,
+                l.last_error
+                    .as_ref()
+                    .map(|e| format!("  last error: {e}"))
+                    .unwrap_or_default()
+            ));
+        }
+        out("  稽核 audit trail:");
+        for e in &r.audit {
+            out(format!(
+                "    {}  {} {}{}{}",
+                e.at.to_rfc3339_opts(SecondsFormat::Secs, true),
+                e.action,
+                e.outcome,
+                e.client
+                    .as_ref()
+                    .map(|c| format!("  client={c}"))
+                    .unwrap_or_default(),
+                if e.detail.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", e.detail)
+                }
+            ));
+        }
+    }
+    Ok(ExitCode::from(OK))
+}

@@ -1,0 +1,134 @@
+//! `twnhi demo`: the whole system in one process, offline, with no configuration — the site,
+//! a SQLite data directory with a synthetic registry, the card bridge with a simulated reader
+//! holding a demo person's card, and a mailbox page for the letters.
+//!
+//! ```text
+//! $ twnhi demo
+//! twnhi demo — 健保卡網路服務註冊 展示 / NHI Card Online Services Registration demo
+//!   網站 Site                 http://127.0.0.1:8080/
+//!   …
+//! ```
+//!
+//! Exit codes: 0 stopped with Ctrl-C, 3 an address in use or a data directory that cannot be
+//! written, 1 anything else. Errors are one bilingual line on stderr.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use twnhi_web::WebError;
+use twnhi_web::demo::{Demo, DemoOptions};
+
+const OTHER: u8 = 1;
+const ENVIRONMENT: u8 = 3;
+
+/// Prints `錯誤 error: …` on stderr and returns `code`.
+#[allow(clippy::print_stderr)]
+fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("錯誤 error: {message}");
+    ExitCode::from(code)
+}
+
+/// Arguments of `twnhi demo`.
+#[derive(clap::Args, Debug)]
+pub struct DemoArgs {
+    /// 資料目錄 Data directory: the SQLite database, the key files, the mailbox and the
+    /// announcements file (default: `twnhi-demo` in the system's temporary directory). Kept
+    /// between runs: the same people, registrations and letters.
+    #[arg(long, env = "TWNHI_DEMO_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// 網站位址 Address of the site (loopback only: the demo serves plain http).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// 健保卡元件位址 Address of the in-process card bridge.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7777")]
+    pub bridge_listen: SocketAddr,
+
+    /// 合成人物數 How many synthetic people the registry holds.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub people: u16,
+
+    /// 重新開始 Delete the data directory first (a fresh demo).
+    #[arg(long)]
+    pub fresh: bool,
+}
+
+/// Runs `twnhi demo` until Ctrl-C.
+pub fn run(args: &DemoArgs) -> ExitCode {
+    let dir = args
+        .data_dir
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join("twnhi-demo"));
+    if args.fresh && dir.exists() {
+        if let Err(e) = std::fs::remove_dir_all(&dir) {
+            return fail(
+                ENVIRONMENT,
+                format!("無法刪除資料目錄 {0} / cannot delete {0}: {e}", dir.display()),
+            );
+        }
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(OTHER, format!("無法啟動 / cannot start the runtime: {e}")),
+    };
+    let mut options = DemoOptions::new(dir);
+    options.listen = args.listen;
+    options.bridge_listen = args.bridge_listen;
+    options.people = usize::from(args.people);
+    runtime.block_on(async move {
+        let demo = match Demo::start(options).await {
+            Ok(d) => d,
+            Err(e @ (WebError::Bind { .. } | WebError::File { .. })) => {
+                return fail(ENVIRONMENT, e);
+            }
+            Err(e) => return fail(OTHER, e),
+        };
+        print_banner(&demo);
+        match demo.wait(twnhi_web::shutdown_signal()).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(OTHER, e),
+        }
+    })
+}
+
+#[allow(clippy::print_stdout)]
+fn print_banner(demo: &Demo) {
+    let site = demo.site_url();
+    let card = demo
+        .reader()
+        .with_card(|c| c.identity().card_no.clone())
+        .unwrap_or_default();
+    println!("twnhi demo — 健保卡網路服務註冊 展示 / NHI Card Online Services Registration demo");
+    println!("  網站 Site                 {site}");
+    println!("  郵件信箱 Mailbox          {site}dev/mailbox");
+    println!("  切換健保卡 Switch card    {site}dev/cards");
+    println!("  健保卡元件 Card bridge    {}", demo.bridge_url());
+    println!("  資料目錄 Data directory   {}", demo.data_dir().display());
+    println!("  信件 Letters (.eml)       {}", demo.mail_dir().display());
+    println!();
+    println!("  合成人物 Synthetic people (每位都有一張模擬健保卡 / each has a simulated card):");
+    for p in demo.people() {
+        let person = &p.person;
+        let inserted = if p.identity.card_no == card {
+            "  ← 讀卡機中 in the reader"
+        } else {
+            ""
+        };
+        println!(
+            "    {}  {}  卡號 card {}  戶號 household {}  {}{inserted}",
+            person.name,
+            person.id_number.as_str(),
+            person.card_number.as_str(),
+            person.household_id.as_str(),
+            person.address,
+        );
+    }
+    println!();
+    println!("  展示以未加密的 http 僅於本機提供，資料皆為合成。/ Plain http on 127.0.0.1 only; every person is synthetic.");
+    println!("  按 Ctrl-C 結束 / Press Ctrl-C to stop.");
+}

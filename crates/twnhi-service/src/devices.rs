@@ -1,0 +1,516 @@
+//! Mobile devices: produce the device verification code (4.3), bind a device from the app,
+//! the app's login and token check, and device management (4.4).
+
+use core::fmt;
+
+use chrono::{DateTime, Utc};
+use twnhi_account::device::{DeviceEvent, DeviceId, DeviceInfo, DeviceList, DeviceState};
+use twnhi_account::messages::{Lang, Msg, device_code_valid_until};
+use twnhi_account::registration::Flow;
+use twnhi_account::secret::{SecretError, SecretKind};
+use twnhi_account::{IdNumber, Password};
+use twnhi_store::{Change, ChangeSet, RegistrationId, SessionKind, StoredDevice, StoredSecret};
+use zeroize::Zeroizing;
+
+use crate::error::{Result, ServiceError};
+use crate::ports::{PortRng, random_array};
+use crate::service::{Caller, Service, SessionToken, keys};
+
+/// A device verification code (4.3): show it as text and as a QR code, with its expiry.
+pub struct DeviceCode {
+    /// The 8-character, case-sensitive code (e.g. `3w21G7yR`). Wiped on drop.
+    pub code: Zeroizing<String>,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
+impl fmt::Debug for DeviceCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceCode")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeviceCode {
+    /// 「裝置認證碼有效時間至 民國…」 / "Device verification code is valid until …".
+    #[must_use]
+    pub fn valid_until(&self, lang: Lang) -> String {
+        device_code_valid_until(self.expires_at, lang)
+    }
+}
+
+/// What the app sends to bind a device.
+pub struct BindDeviceInput {
+    /// The registrant's ID number (the app asks for it).
+    pub id_number: IdNumber,
+    /// The device verification code, scanned or typed.
+    pub code: String,
+    /// The device identifier.
+    pub device_id: DeviceId,
+    /// Platform and model.
+    pub info: DeviceInfo,
+}
+
+impl fmt::Debug for BindDeviceInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BindDeviceInput")
+            .field("device", &self.device_id.masked())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A bound device: the TOTP secret is handed to the app once, here.
+pub struct BoundDevice {
+    /// [`Msg::DeviceVerified`].
+    pub message: Msg,
+    /// The device.
+    pub device_id: DeviceId,
+    /// The device's TOTP secret, unpadded base32. Wiped on drop.
+    pub totp_secret: Zeroizing<String>,
+    /// TOTP digits.
+    pub totp_digits: u8,
+    /// TOTP step in seconds.
+    pub totp_step_secs: u64,
+}
+
+impl fmt::Debug for BoundDevice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BoundDevice")
+            .field("device", &self.device_id.masked())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The app's login: ID number, the registration password, an active device and its TOTP.
+pub struct AppLoginInput {
+    /// The ID number.
+    pub id_number: IdNumber,
+    /// The registration password.
+    pub password: Password,
+    /// The device.
+    pub device_id: DeviceId,
+    /// The device's current one-time password.
+    pub totp_code: String,
+}
+
+impl fmt::Debug for AppLoginInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppLoginInput")
+            .field("device", &self.device_id.masked())
+            .finish_non_exhaustive()
+    }
+}
+
+/// An app token.
+#[derive(Debug)]
+pub struct AppSession {
+    /// The bearer token.
+    pub token: SessionToken,
+    /// When it ends.
+    pub expires_at: DateTime<Utc>,
+    /// The registration.
+    pub registration_id: RegistrationId,
+}
+
+/// A live app token, checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppSessionView {
+    /// The registration.
+    pub registration_id: RegistrationId,
+    /// The device (still active).
+    pub device_id: DeviceId,
+}
+
+/// One row of the device management table (4.4).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceView {
+    /// The identifier, to name the device in [`Service::manage_device`].
+    pub device_id: DeviceId,
+    /// 裝置識別碼, masked for display.
+    pub device_id_masked: String,
+    /// 平台.
+    pub platform: String,
+    /// 裝置型號.
+    pub model: String,
+    /// 認證時間, ROC form (`109/10/19 11:22:51`).
+    pub verified_at_roc: String,
+    /// 目前狀態.
+    pub state: DeviceState,
+    /// The actions offered (停用 / 啟用 / 刪除).
+    pub actions: Vec<DeviceEvent>,
+}
+
+impl Service {
+    /// 4.3 產生裝置認證碼: a new code for the logged-in registration (replacing an unused one).
+    ///
+    /// # Errors
+    /// [`ServiceError::SessionExpired`], [`ServiceError::Flow`], and the usual.
+    pub async fn produce_device_code(&self, caller: &Caller) -> Result<DeviceCode> {
+        let now = self.now();
+        self.guard_hours(now)?;
+        let (_s, reg) = self.logged_in(caller, now).await?;
+        reg.state.check(Flow::DeviceVerification)?;
+        let (code, record) = self
+            .config()
+            .secret_policies
+            .issue(
+                self.keys().secrets(),
+                SecretKind::DeviceCode,
+                reg.id.as_str(),
+                now,
+                &mut PortRng(self.random()),
+            )
+            .into_parts();
+        let expires_at = record.expires_at();
+        let cs = ChangeSet::new()
+            .with(Change::PutSecret(StoredSecret {
+                record,
+                payload: None,
+            }))
+            .with(self.audit(
+                now,
+                Some(&reg.id),
+                "device-code",
+                "ok",
+                caller.client.as_deref(),
+                "",
+            ));
+        self.commit(cs).await?;
+        Ok(DeviceCode { code, expires_at })
+    }
+
+    /// Binds a device from the app with the code shown on the site. Re-binding the same
+    /// device (a reinstalled app) replaces its record. The code is single use, 5 tries.
+    ///
+    /// # Errors
+    /// [`ServiceError::Secret`] (wrong, expired, used, void code), [`ServiceError::Flow`],
+    /// [`ServiceError::Throttled`], and the usual.
+    pub async fn bind_device(
+        &self,
+        client: Option<&str>,
+        input: BindDeviceInput,
+    ) -> Result<BoundDevice> {
+        let now = self.now();
+        self.guard_hours(now)?;
+        let kind = SecretKind::DeviceCode;
+        let mut tkeys = vec![(
+            keys::person(input.id_number.as_str()),
+            self.config().per_person,
+        )];
+        tkeys.extend(self.client_key(client));
+        self.check_throttle(&tkeys, now).await?;
+        let reg = self.current_registration(&input.id_number).await?;
+        let secret = match &reg {
+            Some(r) => self.inner.store.secret_for(kind, r.id.as_str()).await?,
+            None => None,
+        };
+        let (Some(reg), Some(mut secret)) = (reg, secret) else {
+            let mut cs = ChangeSet::new();
+            self.failures(&mut cs, &tkeys, now);
+            cs.push(self.audit(
+                now,
+                None,
+                "device-bind",
+                "no-code",
+                client,
+                format!("id={}", input.id_number.masked()),
+            ));
+            self.commit(cs).await?;
+            return Err(ServiceError::secret(
+                kind,
+                SecretError::Mismatch { attempts_left: 0 },
+            ));
+        };
+        let before = secret.record.attempts_left();
+        let digest = secret.record.digest_hex().to_owned();
+        match secret
+            .record
+            .check(self.keys().secrets(), &input.code, reg.id.as_str(), now)
+        {
+            Ok(()) => {}
+            Err(SecretError::Mismatch { attempts_left }) => {
+                let mut cs = ChangeSet::new().with(Change::SecretAttempt {
+                    digest,
+                    expected_attempts_left: before,
+                    attempts_left,
+                });
+                self.failures(&mut cs, &tkeys, now);
+                cs.push(self.audit(now, Some(&reg.id), "device-bind", "bad-code", client, ""));
+                self.commit(cs).await?;
+                return Err(ServiceError::secret(
+                    kind,
+                    SecretError::Mismatch { attempts_left },
+                ));
+            }
+            Err(e) => return Err(ServiceError::secret(kind, e)),
+        }
+        reg.state.check(Flow::DeviceVerification)?;
+        let stored = self.inner.store.devices(&reg.id).await?;
+        let mut list = DeviceList::from_records(stored.into_iter().map(|d| d.record).collect());
+        let record = list.verify(input.device_id.clone(), input.info, now);
+        let seed = hex::encode(random_array::<16>(self.random()));
+        let totp = self
+            .keys()
+            .totp_secret(reg.id.as_str(), input.device_id.as_str(), &seed)?;
+        let cs = ChangeSet::new()
+            .with(Change::SpendSecret {
+                digest,
+                expected_attempts_left: before,
+            })
+            .with(Change::PutDevice {
+                registration_id: reg.id.clone(),
+                device: StoredDevice {
+                    record,
+                    totp_seed: seed,
+                },
+            })
+            .with(Change::ThrottleReset {
+                key: keys::person(input.id_number.as_str()),
+            })
+            .with(self.audit(
+                now,
+                Some(&reg.id),
+                "device-bound",
+                "ok",
+                client,
+                format!("device={}", input.device_id.masked()),
+            ));
+        self.commit(cs).await.map_err(|e| match e {
+            ServiceError::Busy => ServiceError::secret(kind, SecretError::Used),
+            e => e,
+        })?;
+        Ok(BoundDevice {
+            message: Msg::DeviceVerified,
+            device_id: input.device_id,
+            totp_secret: Zeroizing::new(totp.to_base32()),
+            totp_digits: self.config().totp.digits,
+            totp_step_secs: self.config().totp.step_secs,
+        })
+    }
+
+    /// The app's login: ID number and registration password (one answer for unknown person
+    /// and wrong password, same hashing time), from an active device with its TOTP (no code
+    /// accepted twice). Returns an app token.
+    ///
+    /// # Errors
+    /// [`ServiceError::LoginFailed`], [`ServiceError::Device`] (unknown, disabled, deleted
+    /// device), [`ServiceError::Totp`], [`ServiceError::Flow`], [`ServiceError::Throttled`],
+    /// and the usual.
+    pub async fn app_login(
+        &self,
+        client: Option<&str>,
+        input: AppLoginInput,
+    ) -> Result<AppSession> {
+        let now = self.now();
+        self.guard_hours(now)?;
+        let reg = self.current_registration(&input.id_number).await?;
+        let mut tkeys: Vec<_> = self.client_key(client).into_iter().collect();
+        if let Some(r) = &reg {
+            tkeys.push((
+                keys::registration(r.id.as_str()),
+                self.config().per_registration,
+            ));
+        }
+        self.check_throttle(&tkeys, now).await?;
+        let Some(reg) = reg else {
+            self.equalize(&input.password).await;
+            let mut cs = ChangeSet::new();
+            self.failures(&mut cs, &tkeys, now);
+            cs.push(self.audit(
+                now,
+                None,
+                "app-login",
+                "no-registration",
+                client,
+                format!("id={}", input.id_number.masked()),
+            ));
+            self.commit(cs).await?;
+            return Err(ServiceError::LoginFailed);
+        };
+        if !self
+            .verify_password(&input.password, &reg.password_hash)
+            .await?
+            .is_match()
+        {
+            let mut cs = ChangeSet::new();
+            self.failures(&mut cs, &tkeys, now);
+            cs.push(self.audit(now, Some(&reg.id), "app-login", "bad-password", client, ""));
+            self.commit(cs).await?;
+            return Err(ServiceError::LoginFailed);
+        }
+        reg.state.check(Flow::AppLogin)?;
+        let stored = self.inner.store.devices(&reg.id).await?;
+        let Some(device) = stored
+            .into_iter()
+            .find(|d| d.record.id() == &input.device_id)
+        else {
+            return Err(twnhi_account::DeviceError::NotFound.into());
+        };
+        let list = DeviceList::from_records(vec![device.record.clone()]);
+        list.check_app_login(&input.device_id)?;
+        let totp = self.keys().totp_secret(
+            reg.id.as_str(),
+            input.device_id.as_str(),
+            &device.totp_seed,
+        )?;
+        let step = match self.config().totp.verify(
+            &totp,
+            &input.totp_code,
+            now,
+            device.record.last_totp_step(),
+        ) {
+            Ok(step) => step,
+            Err(e) => {
+                let mut cs = ChangeSet::new();
+                self.failures(&mut cs, &tkeys, now);
+                cs.push(self.audit(now, Some(&reg.id), "app-login", "bad-totp", client, ""));
+                self.commit(cs).await?;
+                return Err(e.into());
+            }
+        };
+        let mut record = device.record;
+        record.record_totp_step(step);
+        let token = SessionToken::generate(self.random());
+        let mut session = self.new_session_record(&token, SessionKind::App, now);
+        session.registration_id = Some(reg.id.clone());
+        session.device_id = Some(input.device_id.as_str().to_owned());
+        let expires_at = session.expires_at;
+        let cs = ChangeSet::new()
+            .with(Change::PutDevice {
+                registration_id: reg.id.clone(),
+                device: StoredDevice {
+                    record,
+                    totp_seed: device.totp_seed,
+                },
+            })
+            .with(Change::PutSession(session))
+            .with(Change::ThrottleReset {
+                key: keys::registration(reg.id.as_str()),
+            })
+            .with(self.audit(
+                now,
+                Some(&reg.id),
+                "app-login",
+                "ok",
+                client,
+                format!("device={}", input.device_id.masked()),
+            ));
+        self.commit(cs).await?;
+        Ok(AppSession {
+            token,
+            expires_at,
+            registration_id: reg.id,
+        })
+    }
+
+    /// Checks an app token on each app request: not expired, the registration still in use,
+    /// the device still active.
+    ///
+    /// # Errors
+    /// [`ServiceError::SessionExpired`], [`ServiceError::Device`], [`ServiceError::Flow`].
+    pub async fn app_session(&self, token: &SessionToken) -> Result<AppSessionView> {
+        let now = self.now();
+        let Some(s) = self.inner.store.session(&token.digest()).await? else {
+            return Err(ServiceError::SessionExpired);
+        };
+        if s.kind != SessionKind::App || now >= s.expires_at {
+            return Err(ServiceError::SessionExpired);
+        }
+        let (Some(reg_id), Some(device)) = (s.registration_id, s.device_id) else {
+            return Err(ServiceError::SessionExpired);
+        };
+        let Some(reg) = self.inner.store.registration(&reg_id).await? else {
+            return Err(ServiceError::SessionExpired);
+        };
+        reg.state.check(Flow::AppLogin)?;
+        let device_id = DeviceId::parse(&device)?;
+        let list = DeviceList::from_records(
+            self.inner
+                .store
+                .devices(&reg_id)
+                .await?
+                .into_iter()
+                .map(|d| d.record)
+                .collect(),
+        );
+        list.check_app_login(&device_id)?;
+        Ok(AppSessionView {
+            registration_id: reg_id,
+            device_id,
+        })
+    }
+
+    /// 4.4 The device management table of the logged-in registration.
+    ///
+    /// # Errors
+    /// [`ServiceError::SessionExpired`], [`ServiceError::Flow`], and the usual.
+    pub async fn list_devices(&self, caller: &Caller) -> Result<Vec<DeviceView>> {
+        let now = self.now();
+        let (_s, reg) = self.logged_in(caller, now).await?;
+        reg.state.check(Flow::DeviceManagement)?;
+        let list = DeviceList::from_records(
+            self.inner
+                .store
+                .devices(&reg.id)
+                .await?
+                .into_iter()
+                .map(|d| d.record)
+                .collect(),
+        );
+        Ok(list
+            .listed()
+            .map(|r| DeviceView {
+                device_id: r.id().clone(),
+                device_id_masked: r.id().masked(),
+                platform: r.info().platform().to_owned(),
+                model: r.info().model().to_owned(),
+                verified_at_roc: r.verified_at_roc(),
+                state: r.state(),
+                actions: r.state().actions().to_vec(),
+            })
+            .collect())
+    }
+
+    /// 4.4 停用 / 啟用 / 刪除 a device of the logged-in registration.
+    ///
+    /// # Errors
+    /// [`ServiceError::Device`] (not found, already in that state, deleted),
+    /// [`ServiceError::SessionExpired`], [`ServiceError::Flow`], and the usual.
+    pub async fn manage_device(
+        &self,
+        caller: &Caller,
+        device_id: &DeviceId,
+        event: DeviceEvent,
+    ) -> Result<Msg> {
+        let now = self.now();
+        self.guard_hours(now)?;
+        let (_s, reg) = self.logged_in(caller, now).await?;
+        reg.state.check(Flow::DeviceManagement)?;
+        let stored = self.inner.store.devices(&reg.id).await?;
+        let Some(mut device) = stored.into_iter().find(|d| d.record.id() == device_id) else {
+            return Err(twnhi_account::DeviceError::NotFound.into());
+        };
+        device.record.apply(event)?;
+        let action = match event {
+            DeviceEvent::Disable => "device-disabled",
+            DeviceEvent::Enable => "device-enabled",
+            DeviceEvent::Delete => "device-deleted",
+        };
+        let cs = ChangeSet::new()
+            .with(Change::PutDevice {
+                registration_id: reg.id.clone(),
+                device,
+            })
+            .with(self.audit(
+                now,
+                Some(&reg.id),
+                action,
+                "ok",
+                caller.client.as_deref(),
+                format!("device={}", device_id.masked()),
+            ));
+        self.commit(cs).await?;
+        Ok(Msg::DeviceUpdated)
+    }
+}

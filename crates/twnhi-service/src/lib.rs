@@ -1,0 +1,64 @@
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+#![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
+
+mod admin;
+mod cancel;
+mod card_auth;
+mod config;
+pub mod demo;
+mod devices;
+mod error;
+pub mod keyfile;
+mod keys;
+mod letters;
+#[cfg(test)]
+mod mock_tests;
+mod outbox;
+pub mod ports;
+mod registration;
+pub mod sam;
+mod service;
+
+pub use admin::{RegistrationReport, mask_email, mask_mobile};
+pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput};
+pub use card_auth::{CardHolder, CardNonce, SamAnswer, SessionView};
+pub use config::{OutboxConfig, ServiceConfig};
+pub use devices::{
+    AppLoginInput, AppSession, AppSessionView, BindDeviceInput, BoundDevice, DeviceCode, DeviceView,
+};
+pub use error::{Result, ServiceError};
+pub use keys::{ServiceKeys, token_digest};
+pub use outbox::{DeliveryReport, OutboxHandle, OutboxWorker};
+pub use ports::{ManualClock, PortRng, Randomness, SeededRandom, SystemClock, SystemRandom};
+pub use registration::{
+    ApplyInput, ApplyOutcome, ChangeDataInput, ChangeDataOutcome, ChangePasswordInput,
+    LetterRequest, LoginOutcome, NewAddress, NewPassword,
+};
+pub use sam::{Sam, SamError, SoftwareSam};
+pub use service::{Caller, Ports, Service, SessionToken};
+
+/// Loads (or creates, mode 0600) the server key of one-time secrets: 32 random bytes in hex.
+///
+/// # Errors
+/// [`keyfile::KeyFileError`].
+pub fn load_server_key(
+    path: &std::path::Path,
+    random: &dyn Randomness,
+) -> core::result::Result<twnhi_account::secret::ServerKey, keyfile::KeyFileError> {
+    let bytes = keyfile::load_or_create(path, twnhi_account::secret::MIN_KEY_LEN, random)?;
+    twnhi_account::secret::ServerKey::new(bytes.to_vec()).map_err(|_| {
+        keyfile::KeyFileError::Format {
+            path: path.to_path_buf(),
+            len: twnhi_account::secret::MIN_KEY_LEN,
+        }
+    })
+}

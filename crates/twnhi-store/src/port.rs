@@ -1,0 +1,183 @@
+//! The ports the use cases see: [`Store`], [`Registry`] and [`OutboxStore`]. The SQLite
+//! implementation is [`SqliteStore`](crate::SqliteStore); a PostgreSQL one can be added beside it
+//! without touching the use cases. With the `mocks` feature, `mockall` mocks are generated:
+//! `MockStore`, `MockRegistry`, `MockOutboxStore`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeDelta, Utc};
+use twnhi_account::secret::SecretKind;
+use twnhi_account::throttle::ThrottleState;
+use twnhi_account::{CardNumber, IdNumber};
+
+use crate::error::StoreError;
+use crate::model::{
+    AuditEvent, ChangeSet, ClaimedMail, InsuredPerson, MailSummary, Registration, RegistrationId,
+    SessionRecord, StoredDevice, StoredSecret,
+};
+
+/// Registrations, devices, secrets, sessions, throttling counters and the audit trail.
+///
+/// Reads are plain queries; every state change is one [`ChangeSet`] applied by
+/// [`Store::apply`] in one transaction, whose preconditions (expected versions, unused
+/// secrets, unique constraints) make concurrent requests safe.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Applies a change set atomically.
+    ///
+    /// # Errors
+    /// [`StoreError::Conflict`] when a precondition fails (nothing is written), other
+    /// [`StoreError`]s for database failures.
+    async fn apply(&self, changes: ChangeSet) -> Result<(), StoreError>;
+
+    /// A registration by its identifier.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn registration(&self, id: &RegistrationId) -> Result<Option<Registration>, StoreError>;
+
+    /// The person's registration that is not cancelled, if any.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn current_registration(
+        &self,
+        id_number: &IdNumber,
+    ) -> Result<Option<Registration>, StoreError>;
+
+    /// Every registration of a person, newest first (cancelled ones included).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn registrations_of(&self, id_number: &IdNumber)
+    -> Result<Vec<Registration>, StoreError>;
+
+    /// The devices of a registration (deleted ones included), in binding order.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn devices(&self, id: &RegistrationId) -> Result<Vec<StoredDevice>, StoreError>;
+
+    /// A secret by its digest.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn secret_by_digest(&self, digest: &str) -> Result<Option<StoredSecret>, StoreError>;
+
+    /// The secret of a kind issued to a subject.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn secret_for(
+        &self,
+        kind: SecretKind,
+        subject: &str,
+    ) -> Result<Option<StoredSecret>, StoreError>;
+
+    /// A session by the SHA-256 of its token.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn session(&self, digest: &str) -> Result<Option<SessionRecord>, StoreError>;
+
+    /// The throttling state of a key (default when never seen).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn throttle(&self, key: &str) -> Result<ThrottleState, StoreError>;
+
+    /// The audit trail of a registration, oldest first.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn audit_trail(&self, id: &RegistrationId) -> Result<Vec<AuditEvent>, StoreError>;
+
+    /// The letters queued for a registration, oldest first (no payloads).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn mails_of(&self, id: &RegistrationId) -> Result<Vec<MailSummary>, StoreError>;
+
+    /// Deletes expired sessions and spent or expired secrets; returns how many rows went.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// The registry of insured persons (SPEC §4), read by card number.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait Registry: Send + Sync {
+    /// The person a card belongs to.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn person_by_card(&self, card: &CardNumber) -> Result<Option<InsuredPerson>, StoreError>;
+
+    /// The person's valid card, by ID number.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn person_by_id(&self, id: &IdNumber) -> Result<Option<InsuredPerson>, StoreError>;
+}
+
+/// The durable mail outbox, as the delivery worker sees it.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claims up to `limit` letters due at `now` (pending, next attempt reached, not claimed
+    /// by a live worker) for `lease`: a worker that dies leaves them to be claimed again when
+    /// the lease ends.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        lease: TimeDelta,
+        limit: u32,
+    ) -> Result<Vec<ClaimedMail>, StoreError>;
+
+    /// Marks a letter handed over and wipes its payload.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn mark_sent(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+
+    /// Schedules another attempt.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn mark_retry(
+        &self,
+        id: &str,
+        attempts: u32,
+        next_attempt_at: DateTime<Utc>,
+        error: &str,
+    ) -> Result<(), StoreError>;
+
+    /// Gives up on a letter, wipes its payload and records an audit event.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn mark_failed(
+        &self,
+        id: &str,
+        attempts: u32,
+        error: &str,
+        audit: AuditEvent,
+    ) -> Result<(), StoreError>;
+
+    /// The earliest next attempt among pending letters (for the worker's sleep).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError>;
+
+    /// Counts letters per state: (pending, sent, failed).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn counts(&self) -> Result<(u64, u64, u64), StoreError>;
+}
