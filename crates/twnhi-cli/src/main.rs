@@ -6,14 +6,16 @@ use std::process::ExitCode;
 
 mod cmd_account;
 mod cmd_admin;
+mod cmd_bridge;
 mod cmd_card;
 mod cmd_notify;
 mod exit;
 
 /// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
 ///
-/// Reads Taiwan NHI cards over PC/SC, simulates cards for development, and (in later
-/// subcommands) runs the local card bridge and the registration site.
+/// Reads Taiwan NHI cards over PC/SC, simulates cards for development, runs the local card
+/// component browsers talk to (`bridge`), checks ID numbers and passwords, previews letters,
+/// and manages the registry of insured persons.
 ///
 /// Exit codes: 0 success · 1 failure · 2 bad usage or bad input · 3 environment (no PC/SC
 /// service, no reader, no card) · 4 card error.
@@ -38,6 +40,8 @@ enum Command {
     /// 健保卡 NHI card: list readers, read, watch, decode, simulate.
     #[command(subcommand)]
     Card(cmd_card::CardCommand),
+    // The bridge's help is defined on BridgeArgs (a doc comment here would replace it).
+    Bridge(cmd_bridge::BridgeArgs),
     /// 身分證號 ID numbers: check format, check digit, kind and sex.
     #[command(subcommand)]
     Id(IdCommand),
@@ -81,6 +85,7 @@ fn main() -> ExitCode {
     init_logging(&cli.log);
     match &cli.command {
         Command::Card(c) => cmd_card::run(c),
+        Command::Bridge(a) => cmd_bridge::run(a),
         Command::Id(IdCommand::Check(a)) => cmd_account::id_check(a),
         Command::Password(PasswordCommand::Check(a)) => cmd_account::password_check(a),
         Command::Mail(MailCommand::Render(a)) => cmd_notify::mail_render(a),

@@ -1,0 +1,141 @@
+//! Card backends: where the bridge gets its cards from.
+//!
+//! A backend is blocking (the PC/SC API is); the bridge calls it on tokio's blocking pool and
+//! makes sure that only one operation runs at a time on each reader, so a backend needs no
+//! locking of its own for that. Two backends come with the crate:
+//!
+//! - [`PcscBackend`]: real readers through the platform's PC/SC service (`twnhi-pcsc`).
+//! - [`SimBackend`]: simulated readers in process ([`twnhi_sim::SimReader`]), for demos and
+//!   tests.
+//!
+//! Another program can bring its own by implementing [`CardBackend`].
+
+mod pcsc;
+mod sim;
+mod sink;
+
+pub use pcsc::PcscBackend;
+pub use sim::SimBackend;
+pub use sink::EventSink;
+pub(crate) use sink::rank as sink_rank;
+
+use twnhi_card::commands::{AU_LEN, CR_LEN};
+use twnhi_card::{BasicData, CardError, Challenge};
+use twnhi_pcsc::ReaderInfo;
+
+/// What a read returns: the basic data and the first character of the card data (GET DATA
+/// P1 `24`), which the legacy `GetBasic` reply ends with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardRead {
+    /// The decoded basic data (its `Debug` masks personal data).
+    pub basic: BasicData,
+    /// The first byte of GET DATA P1 `24` as a character, when the card answers it with a
+    /// printable ASCII byte; `None` otherwise.
+    pub card_data_flag: Option<char>,
+}
+
+impl CardRead {
+    /// The flag from the raw answer of GET DATA P1 `24`.
+    pub fn flag_from_card_data(data: &[u8]) -> Option<char> {
+        data.first()
+            .filter(|b| b.is_ascii_graphic())
+            .map(|&b| char::from(b))
+    }
+}
+
+/// A source of NHI cards. Blocking; called from the bridge's blocking threads, one operation
+/// at a time per reader.
+///
+/// Every operation that takes a `reader` gets an exact reader name (the bridge resolves
+/// "any reader" itself from [`readers`](Self::readers)).
+pub trait CardBackend: Send + Sync + 'static {
+    /// A short name: `pcsc`, `sim`, … (shown by `/v1/status`).
+    fn kind(&self) -> &'static str;
+
+    /// The readers and what they hold. No reader is an empty list.
+    ///
+    /// # Errors
+    /// A [`CardError`]; 7001 (`ServiceUnavailable`) when the card service is down.
+    fn readers(&self) -> Result<Vec<ReaderInfo>, CardError>;
+
+    /// Reads the basic data and the card-data flag, in one transaction.
+    ///
+    /// # Errors
+    /// A [`CardError`].
+    fn read(&self, reader: &str) -> Result<CardRead, CardError>;
+
+    /// SPEC §3 step 2: SELECT, card id, GET CHALLENGE, in one transaction.
+    ///
+    /// # Errors
+    /// A [`CardError`].
+    fn challenge(&self, reader: &str) -> Result<Challenge, CardError>;
+
+    /// SPEC §3 step 4: the `00 82` command with the SAM's `au`, returning the card's `cr`.
+    ///
+    /// # Errors
+    /// A [`CardError`]; [`CardError::AuthenticationRefused`] when the card rejects `au`.
+    fn authenticate(&self, reader: &str, au: &[u8; AU_LEN]) -> Result<[u8; CR_LEN], CardError>;
+
+    /// Starts watching readers and cards, reporting to `events` (typically from a thread of
+    /// its own) until the returned handle is dropped. The default watches nothing.
+    fn watch(&self, events: EventSink) -> WatchHandle {
+        let _ = events;
+        WatchHandle::none()
+    }
+}
+
+/// Stops a backend's watch when dropped.
+#[must_use = "dropping the handle stops the watch"]
+pub struct WatchHandle {
+    stop: Option<Box<dyn FnOnce() + Send>>,
+}
+
+impl std::fmt::Debug for WatchHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WatchHandle")
+            .field("active", &self.stop.is_some())
+            .finish()
+    }
+}
+
+impl WatchHandle {
+    /// A handle that runs `stop` when dropped.
+    pub fn new(stop: impl FnOnce() + Send + 'static) -> WatchHandle {
+        WatchHandle {
+            stop: Some(Box::new(stop)),
+        }
+    }
+
+    /// A handle for no watch.
+    pub fn none() -> WatchHandle {
+        WatchHandle { stop: None }
+    }
+}
+
+impl Drop for WatchHandle {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            stop();
+        }
+    }
+}
+
+/// Sleeps `total` in short steps, returning early (with `true`) once `stop` is set.
+pub(crate) fn sleep_unless(
+    stop: &std::sync::atomic::AtomicBool,
+    total: std::time::Duration,
+) -> bool {
+    use std::sync::atomic::Ordering;
+    let step = std::time::Duration::from_millis(50);
+    let deadline = std::time::Instant::now() + total;
+    loop {
+        if stop.load(Ordering::SeqCst) {
+            return true;
+        }
+        let now = std::time::Instant::now();
+        if now >= deadline {
+            return false;
+        }
+        std::thread::sleep(step.min(deadline - now));
+    }
+}

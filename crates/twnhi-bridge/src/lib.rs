@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+
+pub mod backend;
+pub mod config;
+mod error;
+pub mod legacy;
+mod page;
+pub mod protocol;
+mod run;
+mod server;
+mod service;
+pub mod tls;
+
+pub use backend::{CardBackend, CardRead, EventSink, PcscBackend, SimBackend, WatchHandle};
+pub use config::{BridgeConfig, Origin, OriginPolicy};
+pub use error::{BridgeError, ConfigError};
+pub use protocol::BridgeEvent;
+pub use run::{BoundBridge, Bridge, BridgeHandle, run_blocking, shutdown_signal};
+pub use tls::TlsSettings;
+/// A reader as backends report it (re-exported from `twnhi-pcsc` for [`CardBackend`] implementations).
+pub use twnhi_pcsc::ReaderInfo;

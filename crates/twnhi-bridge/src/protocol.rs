@@ -1,0 +1,563 @@
+//! The versioned JSON protocol (`/v1/...`): requests, replies, events and errors, as Rust
+//! types. `docs/bridge-protocol.md` describes the same messages with examples.
+//!
+//! Every type here serialises to exactly the JSON the bridge sends and deserialises from it,
+//! so a Rust client (a test, the site's own checks) can use them directly.
+
+use crate::backend::CardRead;
+use serde::{Deserialize, Serialize};
+use twnhi_card::atr::CardKind;
+use twnhi_card::{BasicData, CardError, Challenge};
+use twnhi_pcsc::ReaderInfo;
+
+/// The JSON protocol's version: the `1` of `/v1/...` and of the `hello` message.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Error code for requests the bridge cannot understand (the legacy "unknown command").
+pub const CODE_BAD_REQUEST: u16 = 9999;
+/// Error code for commands of the legacy protocol that need NHI's private keys (`H_Sign`,
+/// `EnCrypt`, `SecureGetBasicWithParam`): the legacy "service error" class. See
+/// `docs/bridge-protocol.md` for why this code.
+pub const CODE_NOT_SUPPORTED: u16 = 8201;
+/// Error code when the bridge refuses a client because too many are connected (the legacy
+/// "service unreachable": that is what the page would otherwise conclude).
+pub const CODE_BUSY: u16 = 4061;
+
+/// An error as the JSON protocol sends it: the legacy component's code and a message in
+/// both languages.
+///
+/// ```json
+/// {"code": 7004, "message_zh": "未插入健保卡", "message_en": "no card inserted"}
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The legacy error code (SPEC §2): 7001 PC/SC, 7002/7003 reader, 7004 no card, 80xx card,
+    /// 8201 not supported, 4061 busy, 9999 bad request.
+    pub code: u16,
+    /// zh-TW message.
+    pub message_zh: String,
+    /// English message.
+    pub message_en: String,
+}
+
+impl ErrorBody {
+    /// The body of a card failure.
+    pub fn card(e: &CardError) -> ErrorBody {
+        ErrorBody {
+            code: e.legacy_code(),
+            message_zh: e.message_zh(),
+            message_en: e.message_en(),
+        }
+    }
+
+    /// A request the bridge does not understand (code 9999).
+    pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> ErrorBody {
+        ErrorBody {
+            code: CODE_BAD_REQUEST,
+            message_zh: zh.into(),
+            message_en: en.into(),
+        }
+    }
+
+    /// Too many clients (code 4061).
+    pub fn busy() -> ErrorBody {
+        ErrorBody {
+            code: CODE_BUSY,
+            message_zh: "連線數已達上限，請稍後再試".into(),
+            message_en: "too many clients are connected; try again later".into(),
+        }
+    }
+
+    /// The HTTP status that goes with this error on the HTTP endpoints.
+    pub fn http_status(&self) -> u16 {
+        match self.code {
+            7001 | 7002 | CODE_BUSY => 503,
+            7003 | 7004 => 404,
+            CODE_BAD_REQUEST => 400,
+            _ => 502,
+        }
+    }
+}
+
+/// A card reader as the JSON protocol shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderJson {
+    /// The reader's PC/SC name (use it, percent-encoded, in `/v1/readers/{reader}/card`).
+    pub name: String,
+    /// Whether a card is in the reader.
+    pub card_present: bool,
+    /// The card's ATR in uppercase hex, `null` without a card.
+    pub atr: Option<String>,
+    /// `nhi`, `health-professional` or `unknown`.
+    pub card_kind: String,
+}
+
+impl From<&ReaderInfo> for ReaderJson {
+    fn from(r: &ReaderInfo) -> ReaderJson {
+        ReaderJson {
+            name: r.name.clone(),
+            card_present: r.card_present,
+            atr: r.atr.as_deref().map(hex::encode_upper),
+            card_kind: kind_label(r.card_present, r.card_kind).to_owned(),
+        }
+    }
+}
+
+/// The label of a card kind (`unknown` when there is no card).
+pub(crate) fn kind_label(present: bool, kind: CardKind) -> &'static str {
+    if present {
+        twnhi_pcsc::card_kind_label(kind)
+    } else {
+        "unknown"
+    }
+}
+
+/// The answer to `readers` and `GET /v1/readers`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadersResult {
+    /// Every reader, in the PC/SC service's order.
+    pub readers: Vec<ReaderJson>,
+}
+
+/// The answer to `read` and `GET /v1/readers/{reader}/card`: the card's basic data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardResult {
+    /// The reader the card was read in.
+    pub reader: String,
+    /// The basic data: `card_no`, `name`, `name_lossy`, `id_no`, `birth_date`
+    /// (`YYYY-MM-DD`), `sex` (`M`/`F`), `issue_date`.
+    #[serde(flatten)]
+    pub basic: BasicData,
+    /// The birth date as the card stores it, ROC `YYYMMDD` (as the legacy protocol sends it).
+    pub birth_date_roc: String,
+    /// The first character of GET DATA P1 `24` (the legacy `GetBasic`'s last field), `null`
+    /// when the card does not answer it.
+    pub card_data_flag: Option<String>,
+}
+
+impl CardResult {
+    /// Builds the result from a read.
+    pub fn new(reader: String, read: CardRead) -> CardResult {
+        CardResult {
+            reader,
+            birth_date_roc: crate::legacy::roc_date(read.basic.birth_date),
+            card_data_flag: read.card_data_flag.map(String::from),
+            basic: read.basic,
+        }
+    }
+}
+
+/// The answer to `challenge` (SPEC §3 step 2).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChallengeResult {
+    /// The reader used.
+    pub reader: String,
+    /// The card number, read with GET DATA P1 `00`.
+    pub card_no: String,
+    /// The card's challenge `rc`, 8 bytes in uppercase hex.
+    pub rc: String,
+}
+
+impl ChallengeResult {
+    /// Builds the result from a challenge.
+    pub fn new(reader: String, c: &Challenge) -> ChallengeResult {
+        ChallengeResult {
+            reader,
+            card_no: c.card_no.to_string(),
+            rc: hex::encode_upper(c.rc),
+        }
+    }
+}
+
+/// The answer to `authenticate` (SPEC §3 step 4).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthenticateResult {
+    /// The reader used.
+    pub reader: String,
+    /// The card's answer `cr`, 16 bytes in uppercase hex.
+    pub cr: String,
+}
+
+/// The answer to `status` and `GET /v1/status`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusResult {
+    /// Always `twnhi-bridge`.
+    pub service: String,
+    /// The bridge's version.
+    pub version: String,
+    /// [`PROTOCOL_VERSION`].
+    pub protocol: u32,
+    /// The card backend: `pcsc` or `sim`.
+    pub backend: String,
+    /// Whether the PC/SC service (or the simulated reader) answers.
+    pub card_service: bool,
+    /// The error while it does not (7001 for a stopped PC/SC service).
+    pub card_service_error: Option<ErrorBody>,
+    /// Number of readers.
+    pub readers: usize,
+    /// Number of readers holding a card.
+    pub cards: usize,
+    /// Clients connected now (WebSocket connections and HTTP requests in flight).
+    pub clients: usize,
+    /// The most clients allowed at once.
+    pub max_clients: usize,
+}
+
+/// A request of the WebSocket JSON protocol (`/v1/ws`), without its `id`.
+///
+/// On the wire: `{"id": 1, "type": "read"}`, `{"id": "a", "type": "authenticate", "au": "…"}`.
+/// Every request may name a `reader`; without one the bridge uses its configured reader, or
+/// the first reader holding a card.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum Request {
+    /// The bridge's status ([`StatusResult`]).
+    Status,
+    /// The readers ([`ReadersResult`]).
+    Readers,
+    /// Read the card's basic data ([`CardResult`]).
+    Read {
+        /// Reader to use.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reader: Option<String>,
+    },
+    /// SPEC §3 step 2: card number and challenge ([`ChallengeResult`]).
+    Challenge {
+        /// Reader to use.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reader: Option<String>,
+    },
+    /// SPEC §3 step 4: send the SAM's `au` (32 bytes, 64 hex digits) to the card
+    /// ([`AuthenticateResult`]).
+    Authenticate {
+        /// The server's `au`, hex.
+        au: String,
+        /// Reader to use.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reader: Option<String>,
+    },
+}
+
+impl Request {
+    /// The `type` string of the request.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::Status => "status",
+            Request::Readers => "readers",
+            Request::Read { .. } => "read",
+            Request::Challenge { .. } => "challenge",
+            Request::Authenticate { .. } => "authenticate",
+        }
+    }
+}
+
+/// A request with its `id`, as a client sends it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// Echoed in the reply: a number or a string (at most 128 characters).
+    pub id: serde_json::Value,
+    /// The request.
+    #[serde(flatten)]
+    pub request: Request,
+}
+
+/// A reply of the WebSocket JSON protocol: the request's `id` and `type`, and either
+/// `result` or `error`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    /// The request's `id` (`null` when the request had none that could be read).
+    pub id: serde_json::Value,
+    /// The request's `type` (`error` when it had none that could be read).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The result on success.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<serde_json::Value>,
+    /// The error on failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorBody>,
+}
+
+/// A change the bridge pushes to every `/v1/ws` client, as `{"type": "event", "event": …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum BridgeEvent {
+    /// A reader was connected.
+    ReaderAdded {
+        /// The reader's name.
+        reader: String,
+    },
+    /// A reader was disconnected (after `card-removed` if it held a card).
+    ReaderRemoved {
+        /// The reader's name.
+        reader: String,
+    },
+    /// A card was inserted.
+    CardInserted {
+        /// The reader's name.
+        reader: String,
+        /// The card's ATR, uppercase hex (empty for a mute card).
+        atr: String,
+        /// `nhi`, `health-professional` or `unknown`.
+        card_kind: String,
+    },
+    /// A card was removed.
+    CardRemoved {
+        /// The reader's name.
+        reader: String,
+    },
+    /// The PC/SC service stopped answering (readers and cards are reported removed first).
+    ServiceDown,
+    /// The PC/SC service answers again (its readers and cards follow as added / inserted).
+    ServiceUp,
+}
+
+/// The message a `/v1/ws` client receives for an event.
+#[derive(Serialize)]
+pub(crate) struct EventMessage<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    #[serde(flatten)]
+    pub event: &'a BridgeEvent,
+}
+
+/// The first message on `/v1/ws`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    /// Always `hello`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// [`PROTOCOL_VERSION`].
+    pub protocol: u32,
+    /// The bridge's version.
+    pub version: String,
+    /// `pcsc` or `sim`.
+    pub backend: String,
+}
+
+/// Parses one `/v1/ws` text frame into `(id, request)`. On failure returns the reply to send
+/// (with whatever `id` and `type` could be read).
+pub(crate) fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Reply>> {
+    use serde_json::Value;
+    let fail = |id: Value, kind: &str, body: ErrorBody| {
+        Box::new(Reply {
+            id,
+            kind: kind.to_owned(),
+            result: None,
+            error: Some(body),
+        })
+    };
+    let value: Value = serde_json::from_str(text).map_err(|_| {
+        fail(
+            Value::Null,
+            "error",
+            ErrorBody::bad_request("要求不是 JSON 格式", "the request is not JSON"),
+        )
+    })?;
+    let Value::Object(map) = value else {
+        return Err(fail(
+            Value::Null,
+            "error",
+            ErrorBody::bad_request("要求必須是 JSON 物件", "the request must be a JSON object"),
+        ));
+    };
+    let id = match map.get("id") {
+        Some(v @ Value::Number(_)) => v.clone(),
+        Some(Value::String(s)) if s.chars().count() <= 128 => Value::String(s.clone()),
+        _ => {
+            return Err(fail(
+                Value::Null,
+                map.get("type")
+                    .and_then(Value::as_str)
+                    .map_or("error", |t| if t.len() <= 32 { t } else { "error" }),
+                ErrorBody::bad_request(
+                    "缺少 id，或 id 不是數字或 128 字以內的字串",
+                    "missing id, or id is not a number or a string of at most 128 characters",
+                ),
+            ));
+        }
+    };
+    let kind = match map.get("type") {
+        Some(Value::String(t)) => t.clone(),
+        _ => {
+            return Err(fail(
+                id,
+                "error",
+                ErrorBody::bad_request("缺少要求類型 type", "missing request type"),
+            ));
+        }
+    };
+    let reader = match map.get("reader") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(r)) if !r.is_empty() && r.len() <= crate::service::MAX_READER_NAME => {
+            Some(r.clone())
+        }
+        Some(_) => {
+            return Err(fail(
+                id,
+                &kind,
+                ErrorBody::bad_request(
+                    "reader 必須是讀卡機名稱字串",
+                    "reader must be a reader name (a string)",
+                ),
+            ));
+        }
+    };
+    let request = match kind.as_str() {
+        "status" => Request::Status,
+        "readers" => Request::Readers,
+        "read" => Request::Read { reader },
+        "challenge" => Request::Challenge { reader },
+        "authenticate" => match map.get("au") {
+            Some(Value::String(au)) if au.len() <= 2 * twnhi_card::commands::AU_LEN + 64 => {
+                Request::Authenticate {
+                    au: au.clone(),
+                    reader,
+                }
+            }
+            _ => {
+                return Err(fail(
+                    id,
+                    &kind,
+                    ErrorBody::bad_request(
+                        "缺少 au（64 個十六進位字元）",
+                        "missing au (64 hex digits)",
+                    ),
+                ));
+            }
+        },
+        _ => {
+            let shown: String = kind.chars().take(32).collect();
+            return Err(fail(
+                id,
+                "error",
+                ErrorBody::bad_request(
+                    format!("未知的要求類型「{shown}」"),
+                    format!("unknown request type `{shown}`"),
+                ),
+            ));
+        }
+    };
+    Ok((id, request))
+}
+
+/// Decodes the 32-byte `au` from hex (spaces allowed, either case).
+pub(crate) fn parse_au(au: &str) -> Result<[u8; twnhi_card::commands::AU_LEN], ErrorBody> {
+    let compact: String = au.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    hex::decode(compact)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| {
+            ErrorBody::bad_request(
+                "au 必須是 32 位元組（64 個十六進位字元）",
+                "au must be 32 bytes (64 hex digits)",
+            )
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn requests_parse() {
+        let (id, r) = parse_request(r#"{"id":1,"type":"read"}"#).unwrap();
+        assert_eq!(id, json!(1));
+        assert_eq!(r, Request::Read { reader: None });
+        let (id, r) =
+            parse_request(r#"{"id":"x","type":"challenge","reader":"Virtual PCD 00 00"}"#).unwrap();
+        assert_eq!(id, json!("x"));
+        assert_eq!(
+            r,
+            Request::Challenge {
+                reader: Some("Virtual PCD 00 00".into())
+            }
+        );
+        let (_, r) = parse_request(r#"{"id":2,"type":"authenticate","au":"00"}"#).unwrap();
+        assert_eq!(r.kind(), "authenticate");
+    }
+
+    #[test]
+    fn bad_requests_get_replies_with_what_could_be_read() {
+        let e = parse_request("nope").unwrap_err();
+        assert_eq!(e.id, serde_json::Value::Null);
+        assert_eq!(e.error.unwrap().code, 9999);
+        let e = parse_request("[1]").unwrap_err();
+        assert_eq!(e.kind, "error");
+        let e = parse_request(r#"{"type":"read"}"#).unwrap_err();
+        assert_eq!(e.kind, "read");
+        let e = parse_request(r#"{"id":{"a":1},"type":"read"}"#).unwrap_err();
+        assert_eq!(e.id, serde_json::Value::Null);
+        let e = parse_request(r#"{"id":7,"type":"explode"}"#).unwrap_err();
+        assert_eq!(e.id, json!(7));
+        assert!(e.error.unwrap().message_en.contains("explode"));
+        let e = parse_request(r#"{"id":7,"type":"authenticate"}"#).unwrap_err();
+        assert_eq!(e.kind, "authenticate");
+        let e = parse_request(r#"{"id":7,"type":"read","reader":5}"#).unwrap_err();
+        assert_eq!(e.error.unwrap().code, 9999);
+    }
+
+    #[test]
+    fn au_is_32_bytes_of_hex() {
+        let hex64 = "00".repeat(32);
+        assert_eq!(parse_au(&hex64).unwrap(), [0u8; 32]);
+        assert!(parse_au("00").is_err());
+        assert!(parse_au(&"zz".repeat(32)).is_err());
+        assert!(parse_au(&"00 ".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn messages_serialise_as_documented() {
+        let e = BridgeEvent::CardInserted {
+            reader: "R".into(),
+            atr: "3B".into(),
+            card_kind: "nhi".into(),
+        };
+        let m = serde_json::to_value(EventMessage {
+            kind: "event",
+            event: &e,
+        })
+        .unwrap();
+        assert_eq!(
+            m,
+            json!({"type":"event","event":"card-inserted","reader":"R","atr":"3B","card_kind":"nhi"})
+        );
+        let m = serde_json::to_value(EventMessage {
+            kind: "event",
+            event: &BridgeEvent::ServiceDown,
+        })
+        .unwrap();
+        assert_eq!(m, json!({"type":"event","event":"service-down"}));
+        let env = Envelope {
+            id: json!(3),
+            request: Request::Authenticate {
+                au: "AB".into(),
+                reader: None,
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(&env).unwrap(),
+            json!({"id":3,"type":"authenticate","au":"AB"})
+        );
+        let back: Envelope = serde_json::from_value(json!({"id":3,"type":"readers"})).unwrap();
+        assert_eq!(back.request, Request::Readers);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(s in ".{0,300}") {
+            let _ = parse_request(&s);
+            let _ = parse_au(&s);
+        }
+
+        #[test]
+        fn json_shaped_input_never_panics(id in proptest::option::of("[a-z0-9]{0,200}"),
+                                          t in "[a-z\\-]{0,20}", au in "[0-9a-fA-F ]{0,80}") {
+            let v = json!({"id": id, "type": t, "au": au, "reader": "R"});
+            let _ = parse_request(&v.to_string());
+        }
+    }
+}

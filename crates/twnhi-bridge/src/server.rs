@@ -1,0 +1,522 @@
+//! The HTTP side: routes, the origin and host guard, CORS and Private Network Access, and
+//! the two WebSocket protocols.
+
+use crate::config::{Origin, host_name, split_host_port};
+use crate::legacy::{self, LegacyCommand};
+use crate::protocol::{
+    ErrorBody, EventMessage, Hello, PROTOCOL_VERSION, Reply, Request, parse_au, parse_request,
+};
+use crate::service::{MAX_READER_NAME, Shared};
+use axum::Json;
+use axum::Router;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
+use axum::extract::{Path, Request as HttpRequest, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde::Serialize;
+use std::sync::Arc;
+use tokio::sync::{OwnedSemaphorePermit, broadcast};
+
+/// How long browsers may cache a preflight answer.
+const PREFLIGHT_MAX_AGE: &str = "600";
+
+/// The application: every route behind the guard.
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    let preflight = || async { StatusCode::NO_CONTENT };
+    Router::new()
+        .route("/", get(crate::page::index))
+        .route("/check.js", get(crate::page::script))
+        .route("/check.css", get(crate::page::style))
+        .route("/echo", get(legacy_ws))
+        .route("/v1/ws", get(json_ws))
+        .route("/v1/status", get(http_status).options(preflight))
+        .route("/v1/readers", get(http_readers).options(preflight))
+        .route(
+            "/v1/readers/{reader}/card",
+            get(http_card).options(preflight),
+        )
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(Arc::clone(&shared), guard))
+        .with_state(shared)
+}
+
+fn text(status: StatusCode, body: &'static str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        body,
+    )
+        .into_response()
+}
+
+async fn not_found() -> Response {
+    text(StatusCode::NOT_FOUND, "找不到此頁面 / not found\n")
+}
+
+/// Whether the data paths (card data, WebSockets) are asked for.
+fn is_data_path(path: &str) -> bool {
+    path == "/echo" || path == "/v1" || path.starts_with("/v1/")
+}
+
+/// Whether `origin` is the bridge's own origin, as reached through `host`.
+fn same_origin(origin: &str, host: &str, tls: bool) -> bool {
+    let Ok(o) = Origin::parse(origin) else {
+        return false;
+    };
+    let scheme = if tls { "https" } else { "http" };
+    let Some((name, port)) = split_host_port(host.trim()) else {
+        return false;
+    };
+    let port = port.unwrap_or(if tls { 443 } else { 80 });
+    o.scheme == scheme && o.host == name && o.effective_port() == port
+}
+
+/// What the guard decided about a request's origin.
+enum Verdict {
+    /// Same origin, or no browser origin at all (a local program, a navigation).
+    Local,
+    /// An allowed cross-origin page: answer with CORS headers for it.
+    Cross(HeaderValue),
+    /// Refused.
+    Refused,
+}
+
+fn judge(headers: &HeaderMap, host: &str, shared: &Shared) -> Verdict {
+    match headers.get(header::ORIGIN) {
+        Some(value) => {
+            let Ok(origin) = value.to_str() else {
+                return Verdict::Refused;
+            };
+            if same_origin(origin, host, shared.tls) {
+                Verdict::Local
+            } else if shared.config.origins.allows(origin) {
+                Verdict::Cross(value.clone())
+            } else {
+                Verdict::Refused
+            }
+        }
+        // Browsers send Origin with every cross-origin fetch and every WebSocket handshake,
+        // but not with no-cors subresource loads (<img>, <script>): those say where they
+        // come from in Sec-Fetch-Site, and get nothing unless they are same-origin.
+        None => match headers.get("sec-fetch-site").map(HeaderValue::as_bytes) {
+            None | Some(b"same-origin" | b"none") => Verdict::Local,
+            Some(_) => Verdict::Refused,
+        },
+    }
+}
+
+/// Headers every response gets.
+fn harden(resp: &mut Response) {
+    let h = resp.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+}
+
+/// Refuses requests for other host names (DNS rebinding), refuses data to other origins
+/// (403, no CORS headers), answers CORS / Private Network Access preflights of allowed
+/// origins, and adds CORS headers to their responses.
+async fn guard(State(shared): State<Arc<Shared>>, req: HttpRequest, next: Next) -> Response {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| shared.config.host_allowed(h))
+        .map(str::to_owned);
+    let Some(host) = host else {
+        tracing::warn!(
+            host = ?req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).and_then(host_name),
+            "request refused: host name not allowed"
+        );
+        let mut resp = text(
+            StatusCode::FORBIDDEN,
+            "主機名稱不允許 / host name not allowed\n",
+        );
+        harden(&mut resp);
+        return resp;
+    };
+    if !is_data_path(req.uri().path()) {
+        let mut resp = next.run(req).await;
+        harden(&mut resp);
+        return resp;
+    }
+    let verdict = judge(req.headers(), &host, &shared);
+    let cors_origin = match verdict {
+        Verdict::Refused => {
+            tracing::warn!(
+                origin = ?req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(|o| o.chars().take(100).collect::<String>()),
+                path = %req.uri().path(),
+                "request refused: origin not allowed"
+            );
+            let mut resp = text(StatusCode::FORBIDDEN, "來源不允許 / origin not allowed\n");
+            harden(&mut resp);
+            return resp;
+        }
+        Verdict::Local => None,
+        Verdict::Cross(o) => Some(o),
+    };
+    let mut resp = if req.method() == Method::OPTIONS
+        && req
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD)
+    {
+        preflight(req.headers())
+    } else {
+        next.run(req).await
+    };
+    let h = resp.headers_mut();
+    if let Some(origin) = cors_origin {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    h.append(header::VARY, HeaderValue::from_static("Origin"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    harden(&mut resp);
+    resp
+}
+
+/// The answer to a CORS preflight of an allowed origin (the guard adds
+/// `Access-Control-Allow-Origin`).
+fn preflight(headers: &HeaderMap) -> Response {
+    let mut resp = StatusCode::NO_CONTENT.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, OPTIONS"),
+    );
+    // Echo the request headers asked for when they are plain header names.
+    if let Some(asked) = headers.get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        && asked.len() <= 256
+        && asked
+            .as_bytes()
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b',' | b' '))
+    {
+        h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked.clone());
+    }
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static(PREFLIGHT_MAX_AGE),
+    );
+    // Private Network Access (Chrome): a public page reaching a loopback service.
+    if headers
+        .get("access-control-request-private-network")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+    {
+        h.insert(
+            "access-control-allow-private-network",
+            HeaderValue::from_static("true"),
+        );
+    }
+    resp
+}
+
+/// A JSON error response of the HTTP endpoints: `{"error": {code, message_zh, message_en}}`.
+fn error_response(body: ErrorBody) -> Response {
+    #[derive(Serialize)]
+    struct Wrapped {
+        error: ErrorBody,
+    }
+    let status =
+        StatusCode::from_u16(body.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(Wrapped { error: body })).into_response()
+}
+
+fn json_result<T: Serialize>(r: Result<T, ErrorBody>) -> Response {
+    match r {
+        Ok(v) => Json(v).into_response(),
+        Err(e) => error_response(e),
+    }
+}
+
+async fn http_status(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(_permit) = shared.admit() else {
+        return error_response(ErrorBody::busy());
+    };
+    Json(shared.status_result().await).into_response()
+}
+
+async fn http_readers(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(_permit) = shared.admit() else {
+        return error_response(ErrorBody::busy());
+    };
+    json_result(shared.readers_result().await)
+}
+
+async fn http_card(State(shared): State<Arc<Shared>>, Path(reader): Path<String>) -> Response {
+    let Some(_permit) = shared.admit() else {
+        return error_response(ErrorBody::busy());
+    };
+    if reader.is_empty() || reader.len() > MAX_READER_NAME {
+        return error_response(ErrorBody::bad_request("讀卡機名稱錯誤", "bad reader name"));
+    }
+    json_result(shared.read_result(Some(reader)).await)
+}
+
+fn upgrade<F, Fut>(shared: Arc<Shared>, ws: WebSocketUpgrade, session: F) -> Response
+where
+    F: FnOnce(WebSocket, Arc<Shared>, OwnedSemaphorePermit) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Some(permit) = shared.admit() else {
+        tracing::warn!("WebSocket refused: too many clients");
+        return error_response(ErrorBody::busy());
+    };
+    let max = shared.config.max_frame_bytes;
+    ws.max_message_size(max)
+        .max_frame_size(max)
+        .on_failed_upgrade(|e| tracing::debug!(error = %e, "WebSocket upgrade failed"))
+        .on_upgrade(move |socket| session(socket, shared, permit))
+}
+
+async fn legacy_ws(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
+    upgrade(shared, ws, legacy_session)
+}
+
+async fn json_ws(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
+    upgrade(shared, ws, json_session)
+}
+
+/// Resolves when shutdown starts (or can no longer be signalled).
+async fn shutting_down(rx: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+/// What ended a read from the socket.
+enum Incoming {
+    Text(String),
+    Binary,
+    Other,
+    End,
+}
+
+/// Classifies the next message; errors (an oversized message among them) end the session
+/// with close code 1009 or 1002.
+async fn next_message(
+    socket: &mut WebSocket,
+    item: Option<Result<Message, axum::Error>>,
+) -> Incoming {
+    match item {
+        None | Some(Ok(Message::Close(_))) => Incoming::End,
+        Some(Ok(Message::Text(t))) => Incoming::Text(t.as_str().to_owned()),
+        Some(Ok(Message::Binary(_))) => Incoming::Binary,
+        Some(Ok(_)) => Incoming::Other,
+        Some(Err(e)) => {
+            // tungstenite's capacity errors: "Space limit exceeded: Message too long: …".
+            let shown = e.to_string().to_ascii_lowercase();
+            let too_big = shown.contains("too long") || shown.contains("limit");
+            tracing::debug!(too_big, "WebSocket read failed; closing");
+            let (code, reason) = if too_big {
+                (close_code::SIZE, "message too big")
+            } else {
+                (close_code::PROTOCOL, "protocol error")
+            };
+            close(socket, code, reason).await;
+            Incoming::End
+        }
+    }
+}
+
+/// `/echo`: the legacy protocol, one text frame in, one text frame out, in order.
+async fn legacy_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: OwnedSemaphorePermit) {
+    let mut stop = shared.shutdown.subscribe();
+    tracing::debug!("legacy client connected");
+    loop {
+        let item = tokio::select! {
+            () = shutting_down(&mut stop) => {
+                close(&mut socket, close_code::AWAY, "shutting down").await;
+                break;
+            }
+            item = socket.recv() => item,
+        };
+        let reply = match next_message(&mut socket, item).await {
+            Incoming::End => break,
+            Incoming::Other => continue,
+            Incoming::Binary => legacy::immediate_reply(LegacyCommand::Unknown).unwrap_or_default(),
+            Incoming::Text(t) => legacy_reply(&shared, &t).await,
+        };
+        if socket.send(Message::Text(reply.into())).await.is_err() {
+            break;
+        }
+    }
+    tracing::debug!("legacy client disconnected");
+}
+
+async fn legacy_reply(shared: &Shared, frame: &str) -> String {
+    let command = LegacyCommand::parse(frame);
+    if let Some(reply) = legacy::immediate_reply(command) {
+        tracing::debug!(command = command.label(), "legacy request");
+        return reply;
+    }
+    match shared.read(None).await {
+        Ok((reader, read)) => {
+            tracing::debug!(command = command.label(), reader = %reader, "legacy request answered");
+            legacy::basic_reply(&read)
+        }
+        Err(e) => e.legacy_code().to_string(),
+    }
+}
+
+fn to_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| {
+        r#"{"type":"error","id":null,"error":{"code":9999,"message_zh":"內部錯誤","message_en":"internal error"}}"#.to_owned()
+    })
+}
+
+/// `/v1/ws`: the JSON protocol, replies in request order, events pushed in between.
+async fn json_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: OwnedSemaphorePermit) {
+    let mut stop = shared.shutdown.subscribe();
+    let mut events = shared.sink.subscribe();
+    let mut events_open = true;
+    tracing::debug!("JSON client connected");
+    let hello = Hello {
+        kind: "hello".into(),
+        protocol: PROTOCOL_VERSION,
+        version: env!("CARGO_PKG_VERSION").into(),
+        backend: shared.backend.kind().into(),
+    };
+    if socket
+        .send(Message::Text(to_text(&hello).into()))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let out = tokio::select! {
+            () = shutting_down(&mut stop) => {
+                close(&mut socket, close_code::AWAY, "shutting down").await;
+                break;
+            }
+            ev = events.recv(), if events_open => match ev {
+                Ok(e) => to_text(&EventMessage { kind: "event", event: &e }),
+                Err(broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "a slow client missed events");
+                    continue;
+                }
+                Err(broadcast::error::RecvError::Closed) => {
+                    events_open = false;
+                    continue;
+                }
+            },
+            item = socket.recv() => match next_message(&mut socket, item).await {
+                Incoming::End => break,
+                Incoming::Other => continue,
+                Incoming::Binary => to_text(&Reply {
+                    id: serde_json::Value::Null,
+                    kind: "error".into(),
+                    result: None,
+                    error: Some(ErrorBody::bad_request("請以文字訊息傳送 JSON", "send JSON in text messages")),
+                }),
+                Incoming::Text(t) => to_text(&json_reply(&shared, &t).await),
+            },
+        };
+        if socket.send(Message::Text(out.into())).await.is_err() {
+            break;
+        }
+    }
+    tracing::debug!("JSON client disconnected");
+}
+
+async fn json_reply(shared: &Shared, text: &str) -> Reply {
+    let (id, request) = match parse_request(text) {
+        Ok(r) => r,
+        Err(reply) => {
+            tracing::debug!("bad JSON request");
+            return *reply;
+        }
+    };
+    let kind = request.kind();
+    tracing::debug!(request = kind, "JSON request");
+    let result = match request {
+        Request::Status => Ok(value(&shared.status_result().await)),
+        Request::Readers => shared.readers_result().await.map(|r| value(&r)),
+        Request::Read { reader } => shared.read_result(reader).await.map(|r| value(&r)),
+        Request::Challenge { reader } => shared.challenge_result(reader).await.map(|r| value(&r)),
+        Request::Authenticate { au, reader } => match parse_au(&au) {
+            Ok(au) => shared
+                .authenticate_result(reader, au)
+                .await
+                .map(|r| value(&r)),
+            Err(e) => Err(e),
+        },
+    };
+    match result {
+        Ok(v) => Reply {
+            id,
+            kind: kind.into(),
+            result: Some(v),
+            error: None,
+        },
+        Err(e) => Reply {
+            id,
+            kind: kind.into(),
+            result: None,
+            error: Some(e),
+        },
+    }
+}
+
+fn value<T: Serialize>(v: &T) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or(serde_json::Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_origin_needs_scheme_host_and_port() {
+        assert!(same_origin(
+            "http://127.0.0.1:7777",
+            "127.0.0.1:7777",
+            false
+        ));
+        assert!(!same_origin(
+            "https://127.0.0.1:7777",
+            "127.0.0.1:7777",
+            false
+        ));
+        assert!(same_origin(
+            "https://localhost:7777",
+            "localhost:7777",
+            true
+        ));
+        assert!(!same_origin(
+            "http://localhost:7778",
+            "localhost:7777",
+            false
+        ));
+        assert!(same_origin("http://localhost", "localhost", false));
+        assert!(!same_origin("garbage", "localhost", false));
+    }
+
+    #[test]
+    fn data_paths() {
+        assert!(is_data_path("/echo"));
+        assert!(is_data_path("/v1/ws"));
+        assert!(is_data_path("/v1/readers/x/card"));
+        assert!(!is_data_path("/"));
+        assert!(!is_data_path("/check.js"));
+        assert!(!is_data_path("/echoes"));
+    }
+}
