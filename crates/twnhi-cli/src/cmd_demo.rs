@@ -61,13 +61,17 @@ pub fn run(args: &DemoArgs) -> ExitCode {
         .data_dir
         .clone()
         .unwrap_or_else(|| std::env::temp_dir().join("twnhi-demo"));
-    if args.fresh && dir.exists() {
-        if let Err(e) = std::fs::remove_dir_all(&dir) {
-            return fail(
-                ENVIRONMENT,
-                format!("無法刪除資料目錄 {0} / cannot delete {0}: {e}", dir.display()),
-            );
-        }
+    if args.fresh
+        && dir.exists()
+        && let Err(e) = std::fs::remove_dir_all(&dir)
+    {
+        return fail(
+            ENVIRONMENT,
+            format!(
+                "無法刪除資料目錄 {0} / cannot delete {0}: {e}",
+                dir.display()
+            ),
+        );
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -129,6 +133,8 @@ fn print_banner(demo: &Demo) {
         );
     }
     println!();
-    println!("  展示以未加密的 http 僅於本機提供，資料皆為合成。/ Plain http on 127.0.0.1 only; every person is synthetic.");
+    println!(
+        "  展示以未加密的 http 僅於本機提供，資料皆為合成。/ Plain http on 127.0.0.1 only; every person is synthetic."
+    );
     println!("  按 Ctrl-C 結束 / Press Ctrl-C to stop.");
 }

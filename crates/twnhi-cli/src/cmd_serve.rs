@@ -75,11 +75,21 @@ pub struct ServeArgs {
     pub smtp_url: Option<String>,
 
     /// SMTP user name.
-    #[arg(long, env = "TWNHI_SMTP_USER", value_name = "USER", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TWNHI_SMTP_USER",
+        value_name = "USER",
+        hide_env_values = true
+    )]
     pub smtp_user: Option<String>,
 
     /// SMTP password (prefer the environment variable to the flag).
-    #[arg(long, env = "TWNHI_SMTP_PASSWORD", value_name = "PASSWORD", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "TWNHI_SMTP_PASSWORD",
+        value_name = "PASSWORD",
+        hide_env_values = true
+    )]
     pub smtp_password: Option<String>,
 
     /// 郵件目錄 Write letters as `.eml` files into this directory instead of sending them.
@@ -165,7 +175,9 @@ fn parse_config_file(text: &str) -> Result<BTreeMap<String, String>, String> {
         if line.starts_with('[') {
             return Err(bad("不支援表格 / tables are not supported"));
         }
-        let (key, value) = line.split_once('=').ok_or_else(|| bad("缺少 = / missing ="))?;
+        let (key, value) = line
+            .split_once('=')
+            .ok_or_else(|| bad("缺少 = / missing ="))?;
         let key = key.trim().replace('-', "_");
         if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
             return Err(bad("鍵名錯誤 / bad key"));
@@ -200,7 +212,9 @@ fn parse_config_file(text: &str) -> Result<BTreeMap<String, String>, String> {
         } else {
             let bare = value.split('#').next().unwrap_or_default().trim();
             if bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                return Err(bad("值須為字串、整數或布林 / value must be a string, an integer or a boolean"));
+                return Err(bad(
+                    "值須為字串、整數或布林 / value must be a string, an integer or a boolean",
+                ));
             }
             bare.to_owned()
         };
@@ -239,7 +253,9 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
             })?;
             let map = parse_config_file(&text)?;
             if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
-                return Err(format!("設定檔有不明的鍵 / unknown key in the configuration file: {k}"));
+                return Err(format!(
+                    "設定檔有不明的鍵 / unknown key in the configuration file: {k}"
+                ));
             }
             map
         }
@@ -253,7 +269,9 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         match file.get(key).map(String::as_str) {
             None | Some("false") => Ok(false),
             Some("true") => Ok(true),
-            Some(_) => Err(format!("{key} 須為 true 或 false / {key} must be true or false")),
+            Some(_) => Err(format!(
+                "{key} 須為 true 或 false / {key} must be true or false"
+            )),
         }
     };
     let minutes = |flag: Option<u32>, key: &str, default: i64| -> Result<TimeDelta, String> {
@@ -283,13 +301,16 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
     })?;
     let public_url = PublicBaseUrl::parse(&public_url).map_err(|e| e.to_string())?;
     let mail_from = match pick(args.mail_from.clone(), "mail_from") {
-        Some(s) => s,
-        None => format!(
+        Some(s) => Email::parse(&s).map_err(|e| format!("{e} (mail_from)"))?,
+        // noreply@ the public host; a host that is no mail domain (an IP address of a local
+        // trial) gets a placeholder domain.
+        None => Email::parse(&format!(
             "noreply@{}",
-            public_url.as_url().host_str().unwrap_or("localhost")
-        ),
+            public_url.as_url().host_str().unwrap_or_default()
+        ))
+        .or_else(|_| Email::parse("noreply@localhost.localdomain"))
+        .map_err(|e| format!("{e} (mail_from)"))?,
     };
-    let mail_from = Email::parse(&mail_from).map_err(|e| format!("{e} (mail_from)"))?;
     let service_hours = match pick(args.service_hours.clone(), "service_hours") {
         Some(s) => ServiceHours::parse(&s).map_err(|e| format!("{e} (service_hours)"))?,
         None => ServiceHours::DEFAULT,
@@ -323,7 +344,9 @@ fn settings(args: &ServeArgs) -> Result<Settings, String> {
         )
         .map_or_else(|| PathBuf::from("sam-master.key"), PathBuf::from),
         server_key_file: pick(
-            args.server_key_file.as_ref().map(|p| p.display().to_string()),
+            args.server_key_file
+                .as_ref()
+                .map(|p| p.display().to_string()),
             "server_key_file",
         )
         .map_or_else(|| PathBuf::from("server.key"), PathBuf::from),
@@ -382,7 +405,12 @@ async fn serve(s: Settings) -> ExitCode {
     };
     let sam = match SoftwareSam::open(&s.sam_key_file, &*random) {
         Ok(sam) => sam,
-        Err(e) => return fail(ENVIRONMENT, environment("SAM 金鑰檔 SAM key file", &s.sam_key_file, e)),
+        Err(e) => {
+            return fail(
+                ENVIRONMENT,
+                environment("SAM 金鑰檔 SAM key file", &s.sam_key_file, e),
+            );
+        }
     };
     let server_key = match twnhi_service::load_server_key(&s.server_key_file, &*random) {
         Ok(k) => k,
@@ -395,7 +423,12 @@ async fn serve(s: Settings) -> ExitCode {
     };
     let store = match SqliteStore::connect(&s.database_url).await {
         Ok(st) => Arc::new(st),
-        Err(e) => return fail(ENVIRONMENT, format!("資料庫 database {}: {e}", s.database_url)),
+        Err(e) => {
+            return fail(
+                ENVIRONMENT,
+                format!("資料庫 database {}: {e}", s.database_url),
+            );
+        }
     };
     let mailer = match mailer(&s) {
         Ok(m) => m,
@@ -496,7 +529,11 @@ mod tests {
         };
         let s = settings(&args).unwrap();
         assert_eq!(s.listen.port(), 9100, "the flag wins");
-        assert_eq!(s.public_url.as_str(), "https://file.example/", "then the file");
+        assert_eq!(
+            s.public_url.as_str(),
+            "https://file.example/",
+            "then the file"
+        );
         assert_eq!(s.database_url, "twnhi.sqlite3", "then the default");
         assert_eq!(s.mail_from.as_str(), "noreply@file.example");
         assert_eq!(s.app_token, TimeDelta::minutes(15));

@@ -8,7 +8,9 @@ mod cmd_account;
 mod cmd_admin;
 mod cmd_bridge;
 mod cmd_card;
+mod cmd_demo;
 mod cmd_notify;
+mod cmd_serve;
 mod exit;
 
 /// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
@@ -37,6 +39,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// 展示 The whole system in one process: site, synthetic registry, simulated card, mailbox.
+    Demo(cmd_demo::DemoArgs),
+    /// 網站 Run the registration site (pages and the app API) over SQLite.
+    Serve(Box<cmd_serve::ServeArgs>),
     /// 健保卡 NHI card: list readers, read, watch, decode, simulate.
     #[command(subcommand)]
     Card(cmd_card::CardCommand),
@@ -84,6 +90,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.log);
     match &cli.command {
+        Command::Demo(a) => cmd_demo::run(a),
+        Command::Serve(a) => cmd_serve::run(a),
         Command::Card(c) => cmd_card::run(c),
         Command::Bridge(a) => cmd_bridge::run(a),
         Command::Id(IdCommand::Check(a)) => cmd_account::id_check(a),

@@ -1,0 +1,507 @@
+//! Load benchmarks of the site (`docs/performance-web.md`): a small load generator
+//! (keep-alive HTTP/1.1 connections, hyper) against the site served in this process over
+//! loopback, with the production password hashing (Argon2id, m = 19 MiB, t = 2, p = 1).
+//!
+//! - requests/s, p50, p99 of a read-only page (`GET /login` with a session);
+//! - requests/s, p50, p99 of log-in (`POST /login`, card already authenticated in the
+//!   session, as after the page script's card authentication);
+//! - log-in latency against Argon2 verification alone;
+//! - log-in latency with 1,000 and 1,000,000 registrations in SQLite.
+//!
+//! `cargo bench -p twnhi-web --bench load` runs everything (building the 1,000,000-row
+//! database once, under the target directory); `-- --quick` skips the large database and
+//! shortens the runs.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, SET_COOKIE};
+use axum::http::{Method, Request};
+use chrono::Utc;
+use http_body_util::{BodyExt as _, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use twnhi_account::password::HashPolicy;
+use twnhi_account::registration::RegistrationState;
+use twnhi_account::roc::ServiceHours;
+use twnhi_account::secret::ServerKey;
+use twnhi_account::{Email, MobilePhone};
+use twnhi_card::NhiSession;
+use twnhi_card::auth::MasterKey;
+use twnhi_notify::PublicBaseUrl;
+use twnhi_service::demo::{DemoPerson, generate};
+use twnhi_service::{
+    Ports, SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
+};
+use twnhi_sim::{Faults, SimCard};
+use twnhi_store::{Change, ChangeSet, Contacts, Registration, RegistrationId, SqliteStore, Store};
+use twnhi_web::{CookieSecurity, RateLimits, Site, SiteDeps, SiteHandle, WebConfig};
+
+const PASSWORD: &str = "Bench#2024ab";
+type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+struct Env {
+    site: SiteHandle,
+    addr: SocketAddr,
+    target: DemoPerson,
+    store: SqliteStore,
+}
+
+/// Opens (filling it on first use) a database with `n` registrations besides the target
+/// person's, and serves a site over it.
+async fn env(db: &Path, n: usize) -> R<Env> {
+    let master = MasterKey::from_bytes([5; 16]);
+    let marker = db.with_extension("ready");
+    let fresh = !marker.exists();
+    if fresh {
+        for ext in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
+        }
+    }
+    let store = SqliteStore::open(db).await?;
+    let people = generate(n + 1, &master, &SeededRandom::new(77));
+    let target = people[0].clone();
+    if fresh {
+        let t0 = Instant::now();
+        let policy = HashPolicy::default();
+        let mut rng = rand::rng();
+        let real_hash = policy.hash(PASSWORD, &mut rng)?;
+        let dummy_hash = policy.hash("Dummy#2024zz", &mut rng)?;
+        let now = Utc::now();
+        for chunk in people.chunks(50_000) {
+            let persons: Vec<_> = chunk.iter().map(|p| p.person.clone()).collect();
+            store.import_registry(&persons, now).await?;
+        }
+        let mut id_seed: u128 = 1;
+        for chunk in people.chunks(20_000) {
+            let mut cs = ChangeSet::new();
+            for p in chunk {
+                id_seed += 1;
+                let reg = Registration {
+                    id: RegistrationId::from_random(id_seed.to_le_bytes()),
+                    id_number: p.person.id_number.clone(),
+                    card_number: p.person.card_number.clone(),
+                    state: RegistrationState::Active,
+                    password_hash: if p.person.id_number == target.person.id_number {
+                        real_hash.clone()
+                    } else {
+                        dummy_hash.clone()
+                    },
+                    contacts: Contacts {
+                        email: Email::parse(&format!("bench{id_seed}@example.com"))?,
+                        spare_email: None,
+                        mobile_phone: MobilePhone::parse("0912345678")?,
+                        local_phone: None,
+                    },
+                    created_at: now,
+                    updated_at: now,
+                    verified_at: Some(now),
+                    cancelled_at: None,
+                    version: 0,
+                };
+                cs.push(Change::InsertRegistration(reg));
+            }
+            store.apply(cs).await?;
+        }
+        std::fs::write(&marker, b"ok")?;
+        eprintln!(
+            "  built {} registrations in {:.1} s",
+            n + 1,
+            t0.elapsed().as_secs_f64()
+        );
+    }
+    let store_arc = Arc::new(store.clone());
+    let base = PublicBaseUrl::parse("http://127.0.0.1:1/")?;
+    let mut config = ServiceConfig::new(base.clone(), Email::parse("noreply@twnhi.example")?);
+    config.service_hours = ServiceHours::ALWAYS;
+    let server_key = ServerKey::new(vec![3; 32])?;
+    let service = Service::new(
+        Ports {
+            store: store_arc.clone(),
+            registry: store_arc.clone(),
+            sam: Arc::new(SoftwareSam::new(master)),
+            clock: Arc::new(SystemClock),
+            random: Arc::new(SystemRandom::new()?),
+        },
+        server_key.clone(),
+        config,
+    )?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let mut web = WebConfig::new(PublicBaseUrl::parse(&format!("http://{addr}/"))?);
+    web.listen = addr;
+    web.cookies = CookieSecurity::PlainHttpLoopback;
+    web.rate_limits = RateLimits::unlimited();
+    let site = Site::new(
+        web,
+        SiteDeps {
+            service,
+            store: store_arc.clone(),
+            registry: store_arc,
+        },
+        &server_key,
+        None,
+    )?;
+    let site = twnhi_web::BoundSite::new(site, listener)?.spawn();
+    Ok(Env {
+        site,
+        addr,
+        target,
+        store,
+    })
+}
+
+/// One keep-alive connection with a session cookie and its CSRF token.
+struct Conn {
+    sender: SendRequest<Full<Bytes>>,
+    addr: SocketAddr,
+    cookie: String,
+    csrf: String,
+}
+
+struct Reply {
+    status: u16,
+    body: String,
+}
+
+impl Conn {
+    async fn open(addr: SocketAddr) -> R<Conn> {
+        let stream = tokio::net::TcpStream::connect(addr).await?;
+        stream.set_nodelay(true)?;
+        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(async move {
+            let _ = conn.await;
+        });
+        Ok(Conn {
+            sender,
+            addr,
+            cookie: String::new(),
+            csrf: String::new(),
+        })
+    }
+
+    async fn send(&mut self, method: Method, path: &str, body: Option<(&str, String)>) -> R<Reply> {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(HOST, self.addr.to_string());
+        if !self.cookie.is_empty() {
+            b = b.header(COOKIE, format!("twnhi={}", self.cookie));
+        }
+        if !self.csrf.is_empty() {
+            b = b.header("x-csrf-token", self.csrf.clone());
+        }
+        let req = match body {
+            Some((ct, text)) => b
+                .header(CONTENT_TYPE, ct)
+                .body(Full::new(Bytes::from(text)))?,
+            None => b.body(Full::new(Bytes::new()))?,
+        };
+        self.sender.ready().await?;
+        let resp = self.sender.send_request(req).await?;
+        let status = resp.status().as_u16();
+        for v in resp.headers().get_all(SET_COOKIE) {
+            if let Some(c) = v
+                .to_str()?
+                .strip_prefix("twnhi=")
+                .and_then(|r| r.split(';').next())
+            {
+                self.cookie = c.to_owned();
+            }
+        }
+        let bytes = resp.into_body().collect().await?.to_bytes();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(i) = body.find("name=\"csrf-token\" content=\"") {
+            let rest = &body[i + 27..];
+            if let Some(end) = rest.find('"')
+                && end > 0
+            {
+                self.csrf = rest[..end].to_owned();
+            }
+        }
+        Ok(Reply { status, body })
+    }
+
+    async fn json(&mut self, path: &str, v: serde_json::Value) -> R<serde_json::Value> {
+        let r = self
+            .send(
+                Method::POST,
+                path,
+                Some(("application/json", v.to_string())),
+            )
+            .await?;
+        if r.status != 200 {
+            return Err(format!("{path}: {} {}", r.status, r.body).into());
+        }
+        Ok(serde_json::from_str(&r.body)?)
+    }
+
+    /// SPEC §3 with the target's simulated card.
+    async fn card_auth(&mut self, person: &DemoPerson) -> R {
+        let mut card = NhiSession::new(SimCard::new(person.identity.clone(), Faults::default()));
+        let n = self.json("/card/nonce", serde_json::json!({})).await?;
+        let nonce = n["nonce"].as_str().ok_or("nonce")?.to_owned();
+        let c = card.challenge()?;
+        let a = self
+            .json(
+                "/card/answer",
+                serde_json::json!({"nonce": nonce, "card_no": c.card_no.to_string(), "rc": hex::encode(c.rc)}),
+            )
+            .await?;
+        let au: [u8; 32] = hex::decode(a["au"].as_str().ok_or("au")?)?
+            .try_into()
+            .map_err(|_| "au length")?;
+        let cr = card.authenticate(&au)?;
+        self.json(
+            "/card/verify",
+            serde_json::json!({"nonce": nonce, "cr": hex::encode(cr)}),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// `POST /login` (timed), then a page to learn the new session's CSRF token (not timed).
+    async fn login(&mut self) -> R<Duration> {
+        let body = format!(
+            "csrf={}&password={}",
+            self.csrf,
+            PASSWORD.replace('#', "%23")
+        );
+        let t = Instant::now();
+        let r = self
+            .send(
+                Method::POST,
+                "/login",
+                Some(("application/x-www-form-urlencoded", body)),
+            )
+            .await?;
+        let elapsed = t.elapsed();
+        if r.status != 303 {
+            return Err(format!(
+                "login: {} {}",
+                r.status,
+                r.body.chars().take(300).collect::<String>()
+            )
+            .into());
+        }
+        self.send(Method::GET, "/password", None).await?;
+        Ok(elapsed)
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Stats {
+    count: usize,
+    per_sec: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+fn stats(mut all: Vec<Duration>, wall: Duration) -> Stats {
+    all.sort();
+    Stats {
+        count: all.len(),
+        per_sec: all.len() as f64 / wall.as_secs_f64(),
+        p50: percentile(&all, 0.5),
+        p99: percentile(&all, 0.99),
+    }
+}
+
+/// `connections` connections looping `GET /login` for `secs`.
+async fn read_only(addr: SocketAddr, connections: usize, secs: u64) -> R<Stats> {
+    let mut tasks = Vec::new();
+    let start = Instant::now();
+    let end = start + Duration::from_secs(secs);
+    for _ in 0..connections {
+        tasks.push(tokio::spawn(async move {
+            let mut c = Conn::open(addr).await?;
+            c.send(Method::GET, "/login", None).await?;
+            let mut lat = Vec::new();
+            while Instant::now() < end {
+                let t = Instant::now();
+                let r = c.send(Method::GET, "/login", None).await?;
+                lat.push(t.elapsed());
+                if r.status != 200 {
+                    return Err(format!("GET /login: {}", r.status).into());
+                }
+            }
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    Ok(stats(all, start.elapsed()))
+}
+
+/// `connections` connections logging in (the card authenticated once per connection).
+async fn logins(addr: SocketAddr, person: &DemoPerson, connections: usize, secs: u64) -> R<Stats> {
+    let mut tasks = Vec::new();
+    let mut start = Instant::now();
+    let mut ready = Vec::new();
+    for _ in 0..connections {
+        let mut c = Conn::open(addr).await?;
+        c.send(Method::GET, "/login", None).await?;
+        c.card_auth(person).await?;
+        ready.push(c);
+    }
+    let end = Instant::now() + Duration::from_secs(secs);
+    start = start.max(Instant::now());
+    for mut c in ready {
+        tasks.push(tokio::spawn(async move {
+            let mut lat = Vec::new();
+            while Instant::now() < end {
+                lat.push(c.login().await?);
+            }
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(lat)
+        }));
+    }
+    let mut all = Vec::new();
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    Ok(stats(all, start.elapsed()))
+}
+
+/// Sequential log-ins on one connection: the latency without queueing.
+async fn login_latency(addr: SocketAddr, person: &DemoPerson, n: usize) -> R<Stats> {
+    let start = Instant::now();
+    let lat = login_samples(addr, person, n).await?;
+    Ok(stats(lat, start.elapsed()))
+}
+
+/// `n` timed sequential log-ins on a new connection (after one warm-up log-in).
+async fn login_samples(addr: SocketAddr, person: &DemoPerson, n: usize) -> R<Vec<Duration>> {
+    let mut c = Conn::open(addr).await?;
+    c.send(Method::GET, "/login", None).await?;
+    c.card_auth(person).await?;
+    c.login().await?; // warm-up
+    let mut lat = Vec::with_capacity(n);
+    for _ in 0..n {
+        lat.push(c.login().await?);
+    }
+    Ok(lat)
+}
+
+fn argon2_alone(n: usize) -> R<Stats> {
+    let policy = HashPolicy::default();
+    let hash = policy.hash(PASSWORD, &mut rand::rng())?;
+    policy.verify(PASSWORD, &hash)?;
+    let start = Instant::now();
+    let mut lat = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = Instant::now();
+        let ok = policy.verify(PASSWORD, &hash)?;
+        lat.push(t.elapsed());
+        assert!(ok.is_match());
+    }
+    Ok(stats(lat, start.elapsed()))
+}
+
+/// Argon2 verification as the service runs it: on tokio's blocking pool.
+async fn argon2_blocking(n: usize) -> R<Stats> {
+    let policy = HashPolicy::default();
+    let hash = policy.hash(PASSWORD, &mut rand::rng())?;
+    let start = Instant::now();
+    let mut lat = Vec::with_capacity(n);
+    for _ in 0..n {
+        let h = hash.clone();
+        let t = Instant::now();
+        let ok = tokio::task::spawn_blocking(move || policy.verify(PASSWORD, &h)).await??;
+        lat.push(t.elapsed());
+        assert!(ok.is_match());
+    }
+    Ok(stats(lat, start.elapsed()))
+}
+
+fn line(name: &str, s: &Stats) {
+    println!(
+        "| {name} | {} | {:.1} | {:.2} | {:.2} |",
+        s.count,
+        s.per_sec,
+        ms(s.p50),
+        ms(s.p99)
+    );
+}
+
+fn main() -> R {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let (secs, n_seq) = if quick { (3, 20) } else { (10, 40) };
+        let tmp = tempfile::tempdir()?;
+        eprintln!("setting up 1,000 registrations …");
+        let small = env(&tmp.path().join("1k.sqlite3"), 1_000).await?;
+        println!("| measurement | requests | per second | p50 ms | p99 ms |");
+        println!("|---|---|---|---|---|");
+        let a = argon2_alone(n_seq)?;
+        line("Argon2id verify alone (m=19 MiB, t=2, p=1), sequential", &a);
+        let ab = argon2_blocking(n_seq).await?;
+        line("Argon2id verify on tokio's blocking pool, sequential", &ab);
+        let seq_small = login_latency(small.addr, &small.target, n_seq).await?;
+        line("POST /login, 1 connection, 1,000 registrations", &seq_small);
+        for c in [1, 4, 16] {
+            let s = read_only(small.addr, c, secs).await?;
+            line(&format!("GET /login (read-only page), {c} connections"), &s);
+        }
+        for c in [2, 4] {
+            let s = logins(small.addr, &small.target, c, secs).await?;
+            line(&format!("POST /login, {c} connections"), &s);
+        }
+        println!();
+        println!(
+            "log-in / Argon2 alone (p50): {:.2}×; log-in / Argon2 on the blocking pool (p50): {:.2}×",
+            ms(seq_small.p50) / ms(a.p50),
+            ms(seq_small.p50) / ms(ab.p50)
+        );
+        if !quick {
+            let big_path =
+                Path::new(env!("CARGO_TARGET_TMPDIR")).join("twnhi-web-bench-1m.sqlite3");
+            eprintln!("setting up 1,000,000 registrations at {} …", big_path.display());
+            let big = env(&big_path, 1_000_000).await?;
+            // Interleaved rounds on both sites, so that the machine's other load falls on both.
+            let (mut lat_small, mut lat_big) = (Vec::new(), Vec::new());
+            for _ in 0..6 {
+                lat_small.extend(login_samples(small.addr, &small.target, 10).await?);
+                lat_big.extend(login_samples(big.addr, &big.target, 10).await?);
+            }
+            let s_small = stats(lat_small, Duration::from_secs(1));
+            let s_big = stats(lat_big, Duration::from_secs(1));
+            for (name, st) in [
+                ("POST /login, 1 connection, 1,000 registrations (interleaved)", &s_small),
+                ("POST /login, 1 connection, 1,000,000 registrations (interleaved)", &s_big),
+            ] {
+                println!("| {name} | {} | — | {:.2} | {:.2} |", st.count, ms(st.p50), ms(st.p99));
+            }
+            let r = read_only(big.addr, 4, secs).await?;
+            line("GET /login, 4 connections, 1,000,000 registrations", &r);
+            println!(
+                "log-in 1,000,000 / 1,000 registrations (p50): {:.2}×",
+                ms(s_big.p50) / ms(s_small.p50)
+            );
+            big.site.shutdown().await?;
+            big.store.close().await;
+        }
+        small.site.shutdown().await?;
+        small.store.close().await;
+        Ok(())
+    })
+}

@@ -1,0 +1,383 @@
+//! The mobile app's JSON API (`/api/v1/...`, described in `docs/openapi.yaml`): bind a device
+//! with the code shown on the site, log in from an active device with the registration
+//! password and the device's TOTP, list the account's devices with the short-lived bearer
+//! token. No cookies, so no CSRF; every error is `{"error": {"code", "message_zh",
+//! "message_en"}}`.
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use twnhi_account::device::{DeviceId, DeviceInfo, DeviceList, DeviceState};
+use twnhi_account::{IdNumber, Localized, Password};
+use twnhi_service::{AppLoginInput, BindDeviceInput, ServiceError, SessionToken};
+
+use crate::app::Site;
+use crate::security;
+use crate::templates::Text;
+
+/// `{"zh": …, "en": …}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Traditional Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// An error answer: `{"error": {...}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorDetail {
+    /// A stable machine-readable code: the message key of the catalog (`LoginFailed`,
+    /// `CodeIncorrect`, `DeviceNotActive`, `TooManyAttempts` …).
+    pub code: String,
+    /// zh-TW message.
+    pub message_zh: String,
+    /// English message.
+    pub message_en: String,
+}
+
+/// `POST /api/v1/devices/bind`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BindRequest {
+    /// The registrant's ID number.
+    pub id_number: String,
+    /// The 8-character device verification code (case-sensitive), scanned or typed.
+    pub code: String,
+    /// Platform, e.g. `Android`.
+    pub platform: String,
+    /// Model, e.g. `Sony Xperia`.
+    pub model: String,
+    /// The device identifier (UUID or platform ID).
+    pub device_id: String,
+}
+
+/// The TOTP parameters of a bound device.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TotpParams {
+    /// The secret, unpadded base32 (RFC 4648).
+    pub secret: String,
+    /// Digits per code.
+    pub digits: u8,
+    /// Seconds per step.
+    pub period: u64,
+    /// Always `SHA1`.
+    pub algorithm: String,
+}
+
+/// The answer to a bind.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BindResponse {
+    /// 行動裝置認證成功 / The mobile device has been verified.
+    pub message: Message,
+    /// The device identifier, as bound.
+    pub device_id: String,
+    /// The device's TOTP secret and parameters: keep them in the device's secure storage;
+    /// they are given only once.
+    pub totp: TotpParams,
+}
+
+/// `POST /api/v1/login`.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    /// The ID number.
+    pub id_number: String,
+    /// The registration password.
+    pub password: String,
+    /// The device identifier (an active, bound device).
+    pub device_id: String,
+    /// The device's current TOTP code.
+    pub totp: String,
+}
+
+impl core::fmt::Debug for LoginRequest {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("LoginRequest(***)")
+    }
+}
+
+/// The answer to a login: a short-lived bearer token.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct LoginResponse {
+    /// The token, for `Authorization: Bearer …`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until it ends.
+    pub expires_in: i64,
+    /// When it ends (RFC 3339).
+    pub expires_at: DateTime<Utc>,
+}
+
+impl core::fmt::Debug for LoginResponse {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("LoginResponse")
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A device of the account, as the app sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceJson {
+    /// 裝置識別碼, masked.
+    pub device_id_masked: String,
+    /// 平台.
+    pub platform: String,
+    /// 裝置型號.
+    pub model: String,
+    /// 認證時間 (RFC 3339).
+    pub verified_at: DateTime<Utc>,
+    /// 認證時間, ROC form (`109/10/19 11:22:51`).
+    pub verified_at_roc: String,
+    /// `active` or `disabled`.
+    pub state: String,
+    /// Whether this is the device the token was issued to.
+    pub this_device: bool,
+}
+
+/// `GET /api/v1/devices`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevicesResponse {
+    /// The account's devices (deleted ones are not listed), most recently verified first.
+    pub devices: Vec<DeviceJson>,
+}
+
+pub(crate) fn error_body(status: StatusCode, code: &str, text: &Text) -> Response {
+    (
+        status,
+        Json(ErrorBody {
+            error: ErrorDetail {
+                code: code.to_owned(),
+                message_zh: text.zh.clone(),
+                message_en: text.en.clone(),
+            },
+        }),
+    )
+        .into_response()
+}
+
+/// The HTTP status of a use-case error.
+pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
+    match e {
+        ServiceError::Closed { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::LoginFailed
+        | ServiceError::SessionExpired
+        | ServiceError::CurrentPasswordIncorrect
+        | ServiceError::Totp(_) => StatusCode::UNAUTHORIZED,
+        ServiceError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+        ServiceError::Flow(_)
+        | ServiceError::Device(_)
+        | ServiceError::CardNotRegistrant
+        | ServiceError::ReauthenticationRequired => StatusCode::FORBIDDEN,
+        ServiceError::Busy => StatusCode::CONFLICT,
+        ServiceError::Store { .. } | ServiceError::Sam { .. } | ServiceError::Internal { .. } => {
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+/// A use-case error as JSON (with `Retry-After` when throttled).
+pub(crate) fn service_error(e: &ServiceError) -> Response {
+    if !e.is_refusal() {
+        tracing::error!(error = %e, "app API request failed");
+    }
+    let status = status_of(e);
+    let mut resp = error_body(status, e.msg().key(), &Text::of_service(e));
+    if let ServiceError::Throttled { retry_at } = e {
+        let secs = retry_at
+            .signed_duration_since(Utc::now())
+            .num_seconds()
+            .max(1);
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            resp.headers_mut().insert(RETRY_AFTER, v);
+        }
+    }
+    if status == StatusCode::UNAUTHORIZED {
+        resp.headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    resp
+}
+
+fn bad_json(rejection: &JsonRejection) -> Response {
+    tracing::debug!(error = %rejection, "malformed app API request");
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return error_body(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PayloadTooLarge",
+            &Text::new("送出的資料過大。", "The request is too large."),
+        );
+    }
+    error_body(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        &Text::new(
+            "要求格式錯誤，請確認欄位後重新送出。",
+            "The request is malformed. Please check the fields and send it again.",
+        ),
+    )
+}
+
+fn invalid(e: &impl Localized) -> Response {
+    error_body(StatusCode::BAD_REQUEST, e.msg().key(), &Text::of(e))
+}
+
+fn client(site: &Site, req_headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
+    security::client_ip(site, req_headers, peer).to_string()
+}
+
+/// `POST /api/v1/devices/bind`.
+pub(crate) async fn bind(State(site): State<Site>, req: Request) -> Response {
+    let peer = security::peer(&req);
+    let headers = req.headers().clone();
+    let body =
+        <Json<BindRequest> as axum::extract::FromRequest<Site>>::from_request(req, &site).await;
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(&r),
+    };
+    let id_number = match IdNumber::parse(&b.id_number) {
+        Ok(v) => v,
+        Err(e) => return invalid(&e),
+    };
+    let device_id = match DeviceId::parse(&b.device_id) {
+        Ok(v) => v,
+        Err(e) => return invalid(&e),
+    };
+    let info = match DeviceInfo::new(&b.platform, &b.model) {
+        Ok(v) => v,
+        Err(e) => return invalid(&e),
+    };
+    let input = BindDeviceInput {
+        id_number,
+        code: b.code.trim().to_owned(),
+        device_id,
+        info,
+    };
+    let client = client(&site, &headers, peer);
+    match site.service().bind_device(Some(&client), input).await {
+        Ok(bound) => (
+            StatusCode::CREATED,
+            Json(BindResponse {
+                message: Message {
+                    zh: bound.message.zh().to_owned(),
+                    en: bound.message.en().to_owned(),
+                },
+                device_id: bound.device_id.as_str().to_owned(),
+                totp: TotpParams {
+                    secret: bound.totp_secret.to_string(),
+                    digits: bound.totp_digits,
+                    period: bound.totp_step_secs,
+                    algorithm: "SHA1".to_owned(),
+                },
+            }),
+        )
+            .into_response(),
+        Err(e) => service_error(&e),
+    }
+}
+
+/// `POST /api/v1/login`.
+pub(crate) async fn login(State(site): State<Site>, req: Request) -> Response {
+    let peer = security::peer(&req);
+    let headers = req.headers().clone();
+    let body =
+        <Json<LoginRequest> as axum::extract::FromRequest<Site>>::from_request(req, &site).await;
+    let Json(b) = match body {
+        Ok(b) => b,
+        Err(r) => return bad_json(&r),
+    };
+    let id_number = match IdNumber::parse(&b.id_number) {
+        Ok(v) => v,
+        Err(e) => return invalid(&e),
+    };
+    let device_id = match DeviceId::parse(&b.device_id) {
+        Ok(v) => v,
+        Err(e) => return invalid(&e),
+    };
+    let input = AppLoginInput {
+        id_number,
+        password: Password::new(b.password),
+        device_id,
+        totp_code: b.totp.trim().to_owned(),
+    };
+    let client = client(&site, &headers, peer);
+    match site.service().app_login(Some(&client), input).await {
+        Ok(s) => {
+            let expires_in = s
+                .expires_at
+                .signed_duration_since(Utc::now())
+                .num_seconds()
+                .max(0);
+            let mut resp = Json(LoginResponse {
+                access_token: s.token.expose().to_owned(),
+                token_type: "Bearer".to_owned(),
+                expires_in,
+                expires_at: s.expires_at,
+            })
+            .into_response();
+            resp.headers_mut().insert(
+                axum::http::header::PRAGMA,
+                HeaderValue::from_static("no-cache"),
+            );
+            resp
+        }
+        Err(e) => service_error(&e),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
+    let v = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return None;
+    }
+    SessionToken::parse(token.trim()).ok()
+}
+
+/// `GET /api/v1/devices` with `Authorization: Bearer <token>`.
+pub(crate) async fn devices(State(site): State<Site>, headers: HeaderMap) -> Response {
+    let Some(token) = bearer(&headers) else {
+        return service_error(&ServiceError::SessionExpired);
+    };
+    let view = match site.service().app_session(&token).await {
+        Ok(v) => v,
+        Err(e) => return service_error(&e),
+    };
+    let stored = match site.store().devices(&view.registration_id).await {
+        Ok(s) => s,
+        Err(e) => return service_error(&ServiceError::from(e)),
+    };
+    let list = DeviceList::from_records(stored.into_iter().map(|d| d.record).collect());
+    let devices = list
+        .listed()
+        .map(|r| DeviceJson {
+            device_id_masked: r.id().masked(),
+            platform: r.info().platform().to_owned(),
+            model: r.info().model().to_owned(),
+            verified_at: r.verified_at(),
+            verified_at_roc: r.verified_at_roc(),
+            state: match r.state() {
+                DeviceState::Active => "active",
+                DeviceState::Disabled => "disabled",
+                DeviceState::Deleted => "deleted",
+            }
+            .to_owned(),
+            this_device: r.id() == &view.device_id,
+        })
+        .collect();
+    Json(DevicesResponse { devices }).into_response()
+}

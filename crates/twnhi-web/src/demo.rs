@@ -1,0 +1,331 @@
+//! The one-command demo (`twnhi demo`): the site, a SQLite data directory, a synthetic
+//! registry, an in-process card bridge whose simulated reader holds a demo person's card, and
+//! a mailbox directory shown on a dev-only page — in one process, offline, with no
+//! configuration. Plain http on 127.0.0.1 only.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), twnhi_web::WebError> {
+//! use twnhi_web::demo::{Demo, DemoOptions};
+//!
+//! let demo = Demo::start(DemoOptions::new(std::env::temp_dir().join("twnhi-demo"))).await?;
+//! println!("open {}", demo.site_url());
+//! demo.wait(twnhi_web::shutdown_signal()).await?;
+//! # Ok(()) }
+//! ```
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{TimeDelta, Utc};
+use tokio::net::TcpListener;
+use twnhi_account::Email;
+use twnhi_account::password::HashPolicy;
+use twnhi_account::roc::ServiceHours;
+use twnhi_bridge::{Bridge, BridgeConfig, BridgeHandle, SimBackend};
+use twnhi_notify::PublicBaseUrl;
+use twnhi_service::demo::{DemoPerson, generate};
+use twnhi_service::{
+    OutboxConfig, OutboxHandle, OutboxWorker, Ports, SeededRandom, Service, ServiceConfig,
+    SoftwareSam, SystemClock, SystemRandom,
+};
+use twnhi_sim::{Faults, SimCard, SimReader};
+use twnhi_store::SqliteStore;
+use url::Url;
+
+use crate::app::{BoundSite, Site, SiteDeps, SiteHandle};
+use crate::config::{CookieSecurity, RateLimits, WebConfig};
+use crate::dev::{DemoCards, DevMailbox, DevTools};
+use crate::error::WebError;
+
+/// The announcements file the demo writes when its data directory has none.
+const SAMPLE_NEWS: &str = "\
+# 最新公告：展示用公告檔，可自行編輯，網站會自動重新讀取。
+# Latest news: the demo's announcements file; edit it and the site picks the change up.
+[2024-05-01] 展示系統上線 The demo is running
+本展示系統使用合成資料與模擬健保卡，僅供體驗，請勿輸入真實個人資料。
+
+This demo runs on synthetic data and simulated NHI cards; do not enter real personal data.
+
+[2024-04-15] 系統維護公告 Scheduled maintenance (sample)
+這是一則範例公告：本系統將於每月第一個星期日 02:00-04:00 進行例行維護。
+
+A sample announcement: routine maintenance on the first Sunday of each month, 02:00-04:00.
+";
+
+/// How to start the demo.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct DemoOptions {
+    /// The data directory (created): `twnhi.sqlite3`, the key files, `mail/`,
+    /// `announcements.txt`.
+    pub data_dir: PathBuf,
+    /// The site's address (default `127.0.0.1:8080`; port 0 for any free port). Must be
+    /// loopback: the demo serves plain http.
+    pub listen: SocketAddr,
+    /// The bridge's address (default `127.0.0.1:7777`; port 0 for any free port).
+    pub bridge_listen: SocketAddr,
+    /// How many synthetic people the registry holds (default 8).
+    pub people: usize,
+    /// Seed of the synthetic people (the same seed and key file give the same people).
+    pub seed: u64,
+    /// Request rate limits (the default ones; the browser tests lift them).
+    pub rate_limits: RateLimits,
+    /// Password hashing (default: OWASP's minimum, as in production).
+    pub hash_policy: HashPolicy,
+}
+
+impl DemoOptions {
+    /// Defaults with the data in `data_dir`.
+    #[must_use]
+    pub fn new(data_dir: PathBuf) -> Self {
+        DemoOptions {
+            data_dir,
+            listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+            bridge_listen: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 7777),
+            people: 8,
+            seed: 20_201_027,
+            rate_limits: RateLimits::default(),
+            hash_policy: HashPolicy::default(),
+        }
+    }
+}
+
+/// A running demo.
+#[derive(Debug)]
+pub struct Demo {
+    site: SiteHandle,
+    bridge: BridgeHandle,
+    outbox: OutboxHandle,
+    store: SqliteStore,
+    site_url: String,
+    data_dir: PathBuf,
+    people: Arc<Vec<DemoPerson>>,
+    reader: SimReader,
+    service: Service,
+}
+
+fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> WebError + '_ {
+    move |source| WebError::File {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn other(path: &Path, e: impl std::fmt::Display) -> WebError {
+    WebError::File {
+        path: path.to_path_buf(),
+        source: std::io::Error::other(e.to_string()),
+    }
+}
+
+impl Demo {
+    /// Starts everything: opens (or creates) the data directory, imports the synthetic
+    /// registry, starts the bridge with the first person's card in its simulated reader, the
+    /// outbox worker writing into the mailbox, and the site.
+    ///
+    /// # Errors
+    /// [`WebError`]: a file that cannot be written, an address in use, a store error.
+    pub async fn start(options: DemoOptions) -> Result<Demo, WebError> {
+        let dir = options.data_dir.clone();
+        std::fs::create_dir_all(&dir).map_err(file_error(&dir))?;
+        let random = Arc::new(SystemRandom::new().map_err(|_| WebError::Random)?);
+
+        // Keys (created with mode 0600 on first start).
+        let sam_path = dir.join("sam-master.key");
+        let sam = SoftwareSam::open(&sam_path, &*random).map_err(|e| other(&sam_path, e))?;
+        let server_key_path = dir.join("server.key");
+        let server_key = twnhi_service::load_server_key(&server_key_path, &*random)
+            .map_err(|e| other(&server_key_path, e))?;
+
+        // The registry: synthetic people with cards keyed for this SAM.
+        let db_path = dir.join("twnhi.sqlite3");
+        let store = SqliteStore::open(&db_path)
+            .await
+            .map_err(|e| other(&db_path, e))?;
+        let people = generate(
+            options.people.max(1),
+            sam.master_key(),
+            &SeededRandom::new(options.seed),
+        );
+        let persons: Vec<_> = people.iter().map(|p| p.person.clone()).collect();
+        store
+            .import_registry(&persons, Utc::now())
+            .await
+            .map_err(|e| other(&db_path, e))?;
+        let people = Arc::new(people);
+
+        // The simulated reader and the bridge.
+        let reader = SimReader::new();
+        if let Some(first) = people.first() {
+            reader.insert(SimCard::new(first.identity.clone(), Faults::default()));
+        }
+        let backend = SimBackend::new().with_reader(SimBackend::DEMO_READER, reader.clone());
+        let mut bridge_config = BridgeConfig::default();
+        bridge_config.listen = options.bridge_listen;
+        let bridge = Bridge::new(bridge_config, Arc::new(backend))
+            .map_err(|e| other(&dir, e))?
+            .bind()
+            .await
+            .map_err(|e| WebError::Bind {
+                addr: options.bridge_listen,
+                source: std::io::Error::other(e.to_string()),
+            })?;
+        let bridge_addr = bridge.local_addr();
+        let bridge = bridge.spawn();
+
+        // The site's socket first: its URL goes into the letters.
+        if !options.listen.ip().is_loopback() {
+            return Err(crate::error::ConfigError::PlainHttp.into());
+        }
+        let listener =
+            TcpListener::bind(options.listen)
+                .await
+                .map_err(|source| WebError::Bind {
+                    addr: options.listen,
+                    source,
+                })?;
+        let site_addr = listener.local_addr().map_err(|source| WebError::Bind {
+            addr: options.listen,
+            source,
+        })?;
+        let site_url = format!("http://{site_addr}/");
+        let base = PublicBaseUrl::parse(&site_url).map_err(|e| other(&dir, e))?;
+
+        // The use cases.
+        let sender = Email::parse("noreply@twnhi.example").map_err(|e| other(&dir, e))?;
+        let mut service_config = ServiceConfig::new(base.clone(), sender);
+        service_config.service_hours = ServiceHours::ALWAYS;
+        service_config.hash_policy = options.hash_policy;
+        service_config.app_token_lifetime = TimeDelta::minutes(15);
+        service_config.outbox = OutboxConfig::fast();
+        let store_arc = Arc::new(store.clone());
+        let ports = Ports {
+            store: store_arc.clone(),
+            registry: store_arc.clone(),
+            sam: Arc::new(sam),
+            clock: Arc::new(SystemClock),
+            random,
+        };
+        let service = Service::new(ports, server_key.clone(), service_config)?;
+        let mailbox = DevMailbox::new(dir.join("mail"));
+        let outbox =
+            OutboxWorker::new(&service, store_arc.clone(), Arc::new(mailbox.clone())).spawn();
+
+        // The announcements file the operator would edit.
+        let news = dir.join("announcements.txt");
+        if !news.exists() {
+            std::fs::write(&news, SAMPLE_NEWS).map_err(file_error(&news))?;
+        }
+
+        let mut config = WebConfig::new(base);
+        config.listen = site_addr;
+        config.cookies = CookieSecurity::PlainHttpLoopback;
+        config.bridge_origin =
+            Url::parse(&format!("http://{bridge_addr}")).map_err(|e| other(&dir, e))?;
+        config.rate_limits = options.rate_limits;
+        config.announcements = Some(news);
+        config.dev_pages = true;
+        config.shutdown_grace = std::time::Duration::from_secs(3);
+        let deps = SiteDeps {
+            service: service.clone(),
+            store: store_arc.clone(),
+            registry: store_arc,
+        };
+        let dev = DevTools {
+            mailbox,
+            cards: Some(DemoCards {
+                reader: reader.clone(),
+                people: Arc::clone(&people),
+            }),
+        };
+        let site = Site::new(config, deps, &server_key, Some(dev))?;
+        let site = BoundSite::new(site, listener)?.spawn();
+        tracing::info!(url = %site_url, "demo site listening");
+        Ok(Demo {
+            site,
+            bridge,
+            outbox,
+            store,
+            site_url,
+            data_dir: dir,
+            people,
+            reader,
+            service,
+        })
+    }
+
+    /// The site's URL (`http://127.0.0.1:8080/`).
+    #[must_use]
+    pub fn site_url(&self) -> &str {
+        &self.site_url
+    }
+
+    /// The bridge's check page.
+    #[must_use]
+    pub fn bridge_url(&self) -> &str {
+        self.bridge.url()
+    }
+
+    /// The site's address.
+    #[must_use]
+    pub fn site_addr(&self) -> SocketAddr {
+        self.site.local_addr()
+    }
+
+    /// The data directory.
+    #[must_use]
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The mailbox directory.
+    #[must_use]
+    pub fn mail_dir(&self) -> PathBuf {
+        self.data_dir.join("mail")
+    }
+
+    /// The synthetic people.
+    #[must_use]
+    pub fn people(&self) -> &[DemoPerson] {
+        &self.people
+    }
+
+    /// The simulated reader (insert and remove cards).
+    #[must_use]
+    pub fn reader(&self) -> &SimReader {
+        &self.reader
+    }
+
+    /// The use cases (tests look at state through them).
+    #[must_use]
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
+    /// Runs until `shutdown` completes, then stops everything.
+    ///
+    /// # Errors
+    /// What [`Demo::shutdown`] returns.
+    pub async fn wait(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send,
+    ) -> Result<(), WebError> {
+        shutdown.await;
+        self.shutdown().await
+    }
+
+    /// Stops the site (gracefully), the bridge and the outbox worker, and closes the store.
+    ///
+    /// # Errors
+    /// [`WebError::Serve`] from the site.
+    pub async fn shutdown(self) -> Result<(), WebError> {
+        let site = self.site.shutdown().await;
+        if let Err(e) = self.bridge.shutdown().await {
+            tracing::warn!(error = %e, "bridge shutdown");
+        }
+        self.outbox.shutdown().await;
+        self.store.close().await;
+        site
+    }
+}

@@ -1,0 +1,32 @@
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+#![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
+
+pub mod api;
+mod app;
+pub mod assets;
+mod captcha;
+pub mod client;
+pub mod config;
+#[cfg(feature = "demo")]
+pub mod demo;
+pub mod dev;
+mod error;
+pub mod news;
+mod pages;
+pub mod security;
+mod session;
+mod templates;
+mod ua;
+
+pub use app::{BoundSite, Site, SiteDeps, SiteHandle, shutdown_signal};
+pub use config::{CookieSecurity, RateLimits, WebConfig};
+pub use error::{ConfigError, WebError};

@@ -1,0 +1,403 @@
+//! The pages after login (服務項目): 4.3 行動裝置認證, 4.4 行動裝置管理作業, 4.5 註冊密碼變更,
+//! 4.6 基本資料異動.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use sha2::{Digest as _, Sha256};
+use twnhi_account::device::{DeviceEvent, DeviceState};
+use twnhi_account::{Lang, Msg, Password};
+use twnhi_notify::QrCode;
+use twnhi_service::{ChangeDataInput, ChangePasswordInput, DeviceView, ServiceError};
+use twnhi_store::Registration;
+
+use crate::app::{Site, render};
+use crate::pages::{F, contact_form, contacts, new_password, refusal};
+use crate::session::{EndedSession, S, Sess};
+use crate::templates::{
+    ContactForm, DeviceAction, DeviceCodeView, DeviceRow, DeviceVerifyPage, DevicesPage,
+    FieldErrors, MessagePage, PasswordPage, ProfilePage, ServicesPage, SysMsg, Text,
+};
+
+fn to_login() -> Response {
+    Redirect::to("/login?from=expired").into_response()
+}
+
+/// The logged-in registration (read from the store), or `None` (not logged in, or the
+/// session's registration is gone).
+async fn registration(site: &Site, sess: &Sess) -> Option<Registration> {
+    let id = sess.view.registration_id.as_ref()?;
+    site.store().registration(id).await.ok().flatten()
+}
+
+/// What to do with a refusal on a logged-in page: a lost session goes back to the login page.
+fn session_lost(e: &ServiceError) -> bool {
+    matches!(e, ServiceError::SessionExpired)
+}
+
+/// `GET /services`: 服務項目.
+pub(crate) async fn services(State(site): State<Site>, S(sess): S) -> Response {
+    let Some(reg) = registration(&site, &sess).await else {
+        return to_login();
+    };
+    let name = match &sess.view.card {
+        Some(c) => c.name.clone(),
+        None => site
+            .registry()
+            .person_by_id(&reg.id_number)
+            .await
+            .ok()
+            .flatten()
+            .map(|p| p.name)
+            .unwrap_or_default(),
+    };
+    render(&ServicesPage {
+        l: site.layout(Some(&sess), "服務項目", "SERVICE ITEMS", "services"),
+        flash: None,
+        holder_name: name,
+        id_masked: reg.id_number.masked(),
+    })
+}
+
+// ----- 4.3 -------------------------------------------------------------------------------------
+
+const DEVICE_ZH: &str = "行動裝置認證";
+const DEVICE_EN: &str = "Mobile Device Verification";
+
+async fn device_view(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    code: Option<DeviceCodeView>,
+) -> Response {
+    let Some(reg) = registration(site, sess).await else {
+        return to_login();
+    };
+    render(&DeviceVerifyPage {
+        l: site.layout(Some(sess), DEVICE_ZH, DEVICE_EN, "device-verify"),
+        message,
+        account: reg.id_number.masked(),
+        code,
+    })
+}
+
+/// `GET /device/verify`.
+pub(crate) async fn device_page(State(site): State<Site>, S(sess): S) -> Response {
+    device_view(&site, &sess, SysMsg::none(), None).await
+}
+
+/// The QR code of a device code as inline SVG (without the XML declaration).
+fn qr_svg(code: &str) -> Option<String> {
+    let svg = QrCode::new(code).ok()?.to_svg();
+    let start = svg.find("<svg")?;
+    Some(svg.get(start..)?.trim_end().to_owned())
+}
+
+/// `POST /device/verify`: 【產生裝置認證碼】.
+pub(crate) async fn device_produce(State(site): State<Site>, S(sess): S) -> Response {
+    if !sess.logged_in() {
+        return to_login();
+    }
+    match site.service().produce_device_code(&sess.caller()).await {
+        Ok(c) => {
+            let Some(svg) = qr_svg(&c.code) else {
+                let e = ServiceError::Internal { what: "qr code" };
+                let mut errors = FieldErrors::default();
+                return device_view(&site, &sess, refusal(&e, &mut errors), None).await;
+            };
+            let view = DeviceCodeView {
+                code: c.code.to_string(),
+                qr_svg: svg,
+                valid_until_zh: c.valid_until(Lang::ZhTw),
+                valid_until_en: c.valid_until(Lang::En),
+            };
+            device_view(&site, &sess, SysMsg::none(), Some(view)).await
+        }
+        Err(e) if session_lost(&e) => to_login(),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            device_view(&site, &sess, message, None).await
+        }
+    }
+}
+
+// ----- 4.4 -------------------------------------------------------------------------------------
+
+/// The key of a device in the page's URLs: not the identifier itself (a hash prefix).
+fn device_key(view: &DeviceView) -> String {
+    let digest = Sha256::digest(view.device_id.as_str().as_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+fn action_slug(event: DeviceEvent) -> &'static str {
+    match event {
+        DeviceEvent::Disable => "disable",
+        DeviceEvent::Enable => "enable",
+        DeviceEvent::Delete => "delete",
+    }
+}
+
+fn row(view: &DeviceView) -> DeviceRow {
+    let state = view.state.msg();
+    DeviceRow {
+        key: device_key(view),
+        platform: view.platform.clone(),
+        model: view.model.clone(),
+        masked: view.device_id_masked.clone(),
+        verified_at: view.verified_at_roc.clone(),
+        active: view.state == DeviceState::Active,
+        state_zh: state.zh(),
+        state_en: state.en(),
+        actions: view
+            .actions
+            .iter()
+            .map(|a| DeviceAction {
+                slug: action_slug(*a),
+                zh: a.msg().zh(),
+                en: a.msg().en(),
+            })
+            .collect(),
+    }
+}
+
+async fn devices_view(site: &Site, sess: &Sess, message: SysMsg) -> Response {
+    match site.service().list_devices(&sess.caller()).await {
+        Ok(list) => render(&DevicesPage {
+            l: site.layout(
+                Some(sess),
+                "行動裝置管理作業",
+                "Mobile Device Management",
+                "devices",
+            ),
+            message,
+            devices: list.iter().map(row).collect(),
+        }),
+        Err(e) if session_lost(&e) => to_login(),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            render(&DevicesPage {
+                l: site.layout(
+                    Some(sess),
+                    "行動裝置管理作業",
+                    "Mobile Device Management",
+                    "devices",
+                ),
+                message,
+                devices: Vec::new(),
+            })
+        }
+    }
+}
+
+/// `GET /devices`.
+pub(crate) async fn devices_page(State(site): State<Site>, S(sess): S) -> Response {
+    if !sess.logged_in() {
+        return to_login();
+    }
+    devices_view(&site, &sess, SysMsg::none()).await
+}
+
+/// `POST /devices/{key}/{disable|enable|delete}`.
+pub(crate) async fn device_action(
+    State(site): State<Site>,
+    S(sess): S,
+    Path((key, action)): Path<(String, String)>,
+) -> Response {
+    if !sess.logged_in() {
+        return to_login();
+    }
+    let event = match action.as_str() {
+        "disable" => DeviceEvent::Disable,
+        "enable" => DeviceEvent::Enable,
+        "delete" => DeviceEvent::Delete,
+        _ => {
+            return devices_view(
+                &site,
+                &sess,
+                SysMsg::error(vec![Text::msg(Msg::DeviceNotFound)]),
+            )
+            .await;
+        }
+    };
+    let list = match site.service().list_devices(&sess.caller()).await {
+        Ok(l) => l,
+        Err(e) if session_lost(&e) => return to_login(),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            return devices_view(&site, &sess, refusal(&e, &mut errors)).await;
+        }
+    };
+    let Some(device) = list.iter().find(|d| device_key(d) == key) else {
+        return devices_view(
+            &site,
+            &sess,
+            SysMsg::error(vec![Text::msg(Msg::DeviceNotFound)]),
+        )
+        .await;
+    };
+    let message = match site
+        .service()
+        .manage_device(&sess.caller(), &device.device_id, event)
+        .await
+    {
+        Ok(msg) => SysMsg::ok(vec![Text::msg(msg)]),
+        Err(e) if session_lost(&e) => return to_login(),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            refusal(&e, &mut errors)
+        }
+    };
+    devices_view(&site, &sess, message).await
+}
+
+// ----- 4.5 -------------------------------------------------------------------------------------
+
+fn password_view(site: &Site, sess: &Sess, message: SysMsg, errors: FieldErrors) -> Response {
+    render(&PasswordPage {
+        l: site.layout(Some(sess), "註冊密碼變更", "Change Password", "password"),
+        message,
+        errors,
+    })
+}
+
+/// `GET /password`.
+pub(crate) async fn password_page(State(site): State<Site>, S(sess): S) -> Response {
+    if !sess.logged_in() {
+        return to_login();
+    }
+    password_view(&site, &sess, SysMsg::none(), FieldErrors::default())
+}
+
+/// The change-password form.
+#[derive(Deserialize)]
+pub(crate) struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+/// `POST /password`: 【儲存】.
+pub(crate) async fn password_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<PasswordForm>,
+) -> Response {
+    if !sess.logged_in() {
+        return to_login();
+    }
+    let mut errors = FieldErrors::default();
+    if form.current.is_empty() {
+        errors.add("current", Text::msg(Msg::ReauthenticationRequired));
+    }
+    new_password(&form.password, &form.confirmation, &mut errors);
+    if !errors.is_empty() {
+        let message = errors.to_message();
+        return password_view(&site, &sess, message, errors);
+    }
+    let input = ChangePasswordInput {
+        current: Password::new(form.current),
+        password: Password::new(form.password),
+        confirmation: Password::new(form.confirmation),
+    };
+    match site.service().change_password(&sess.caller(), input).await {
+        Ok(msg) => {
+            // Every session of the registration ended, this one too: log in again.
+            let mut resp = render(&MessagePage {
+                l: site.layout(None, "註冊密碼變更", "Change Password", "password-changed"),
+                ok: true,
+                lines: vec![Text::msg(msg)],
+                warnings: vec![Text::msg(Msg::AppPasswordNote)],
+                links: vec![("/login", "回登入頁 Back to Home")],
+            });
+            resp.extensions_mut().insert(EndedSession);
+            resp
+        }
+        Err(e) if session_lost(&e) => to_login(),
+        Err(e) => {
+            let message = refusal(&e, &mut errors);
+            password_view(&site, &sess, message, errors)
+        }
+    }
+}
+
+// ----- 4.6 -------------------------------------------------------------------------------------
+
+fn profile_view(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    f: ContactForm,
+) -> Response {
+    render(&ProfilePage {
+        l: site.layout(
+            Some(sess),
+            "基本資料異動",
+            "Update Basic Information",
+            "profile",
+        ),
+        message,
+        errors,
+        f,
+    })
+}
+
+/// `GET /profile`: the current contacts.
+pub(crate) async fn profile_page(State(site): State<Site>, S(sess): S) -> Response {
+    let Some(reg) = registration(&site, &sess).await else {
+        return to_login();
+    };
+    profile_view(
+        &site,
+        &sess,
+        SysMsg::none(),
+        FieldErrors::default(),
+        contact_form(&reg.contacts),
+    )
+}
+
+/// The change-data form.
+#[derive(Deserialize)]
+pub(crate) struct ProfileForm {
+    #[serde(default)]
+    current: String,
+    #[serde(flatten)]
+    c: ContactForm,
+}
+
+/// `POST /profile`: 【儲存】.
+pub(crate) async fn profile_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<ProfileForm>,
+) -> Response {
+    if !sess.logged_in() {
+        return to_login();
+    }
+    let mut errors = FieldErrors::default();
+    let Some(contacts) = contacts(&form.c, &mut errors) else {
+        let message = errors.to_message();
+        return profile_view(&site, &sess, message, errors, form.c);
+    };
+    let input = ChangeDataInput {
+        contacts,
+        current_password: (!form.current.is_empty()).then(|| Password::new(form.current)),
+    };
+    match site.service().change_data(&sess.caller(), input).await {
+        Ok(outcome) => {
+            let mut lines = vec![Text::msg(outcome.message)];
+            lines.extend(outcome.warnings.into_iter().map(Text::msg));
+            profile_view(&site, &sess, SysMsg::ok(lines), errors, form.c)
+        }
+        Err(e) if session_lost(&e) => to_login(),
+        Err(e) => {
+            let message = refusal(&e, &mut errors);
+            profile_view(&site, &sess, message, errors, form.c)
+        }
+    }
+}

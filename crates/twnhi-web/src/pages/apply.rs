@@ -1,0 +1,210 @@
+//! 4.1 首次登入請先申請: the terms, then the card with the household data (step 1), then the
+//! password and contacts (step 2). Step 1's values travel in hidden fields of step 2; the use
+//! case checks everything again when the application is sent.
+
+use axum::extract::State;
+use axum::response::Response;
+use serde::Deserialize;
+use twnhi_account::{Msg, Password};
+use twnhi_service::{ApplyInput, ServiceError};
+
+use crate::app::{Site, render};
+use crate::pages::{F, address, contacts, household_id, new_password, refusal};
+use crate::session::{S, Sess};
+use crate::templates::{
+    ApplyCardPage, ApplyDetailsPage, ContactForm, FieldErrors, HouseholdForm, MessagePage, SysMsg,
+    TermsPage, Text,
+};
+
+/// `GET /apply`: 全民健康保險網路服務註冊管理作業要點.
+pub(crate) async fn terms(State(site): State<Site>, S(sess): S) -> Response {
+    render(&TermsPage {
+        l: site.layout(
+            Some(&sess),
+            "全民健康保險網路服務註冊管理作業要點",
+            "Regulations",
+            "terms",
+        ),
+    })
+}
+
+fn card_page(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    mut f: HouseholdForm,
+) -> Response {
+    f.name = sess
+        .view
+        .card
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    render(&ApplyCardPage {
+        l: site.layout(
+            Some(sess),
+            "健保卡網路服務註冊-申請",
+            "NHI Card Online Services Registration-Apply",
+            "apply-card",
+        ),
+        message,
+        errors,
+        f,
+    })
+}
+
+/// `POST /apply`: 【我已閱讀完畢，並瞭解相關規定】 → step 1.
+pub(crate) async fn accept(State(site): State<Site>, S(sess): S) -> Response {
+    card_page(
+        &site,
+        &sess,
+        SysMsg::info(vec![Text::msg(Msg::ReadCardPrompt)]),
+        FieldErrors::default(),
+        HouseholdForm::default(),
+    )
+}
+
+/// Step 1's form.
+#[derive(Deserialize)]
+pub(crate) struct CardForm {
+    #[serde(default)]
+    terms: String,
+    #[serde(flatten)]
+    h: HouseholdForm,
+}
+
+fn check_step1(sess: &Sess, h: &HouseholdForm, errors: &mut FieldErrors) {
+    if sess.view.card.is_none() {
+        errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
+    }
+    household_id(&h.household_id, errors);
+    address(&h.county, &h.township, &h.village, &h.neighborhood, errors);
+}
+
+/// `POST /apply/card`: 【下一步】.
+pub(crate) async fn card_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<CardForm>,
+) -> Response {
+    if form.terms != "accepted" {
+        return terms(State(site), S(sess)).await;
+    }
+    let mut errors = FieldErrors::default();
+    check_step1(&sess, &form.h, &mut errors);
+    if !errors.is_empty() {
+        let message = errors.to_message();
+        return card_page(&site, &sess, message, errors, form.h);
+    }
+    details_page(
+        &site,
+        &sess,
+        SysMsg::none(),
+        FieldErrors::default(),
+        form.h,
+        ContactForm::default(),
+    )
+}
+
+fn details_page(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    h: HouseholdForm,
+    f: ContactForm,
+) -> Response {
+    render(&ApplyDetailsPage {
+        l: site.layout(
+            Some(sess),
+            "健保卡網路服務註冊-申請",
+            "NHI Card Online Services Registration-Apply",
+            "apply-details",
+        ),
+        message,
+        errors,
+        holder_name: sess
+            .view
+            .card
+            .as_ref()
+            .map(|c| c.name.clone())
+            .unwrap_or_default(),
+        h,
+        f,
+    })
+}
+
+/// Step 2's form.
+#[derive(Deserialize)]
+pub(crate) struct DetailsForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(flatten)]
+    h: HouseholdForm,
+    #[serde(flatten)]
+    c: ContactForm,
+}
+
+/// `POST /apply/details`: 【確認申請】.
+pub(crate) async fn details_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<DetailsForm>,
+) -> Response {
+    let mut step1 = FieldErrors::default();
+    check_step1(&sess, &form.h, &mut step1);
+    if !step1.is_empty() {
+        let message = step1.to_message();
+        return card_page(&site, &sess, message, step1, form.h);
+    }
+    let mut errors = FieldErrors::default();
+    new_password(&form.password, &form.confirmation, &mut errors);
+    let contacts = contacts(&form.c, &mut errors);
+    let hid = household_id(&form.h.household_id, &mut errors);
+    let addr = address(
+        &form.h.county,
+        &form.h.township,
+        &form.h.village,
+        &form.h.neighborhood,
+        &mut errors,
+    );
+    let (Some(contacts), Some(hid), Some(addr), true) = (contacts, hid, addr, errors.is_empty())
+    else {
+        let message = errors.to_message();
+        return details_page(&site, &sess, message, errors, form.h, form.c);
+    };
+    let input = ApplyInput {
+        household_id: hid,
+        address: addr,
+        password: Password::new(form.password),
+        confirmation: Password::new(form.confirmation),
+        contacts,
+    };
+    match site.service().apply(&sess.caller(), input).await {
+        Ok(outcome) => render(&MessagePage {
+            l: site.layout(
+                Some(&sess),
+                "健保卡網路服務註冊-申請",
+                "NHI Card Online Services Registration-Apply",
+                "apply-done",
+            ),
+            ok: true,
+            lines: vec![Text::msg(outcome.message)],
+            warnings: outcome.warnings.into_iter().map(Text::msg).collect(),
+            links: vec![("/login", "回登入頁 Back to Home")],
+        }),
+        Err(e @ (ServiceError::RegistryMismatch | ServiceError::CardRequired)) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            card_page(&site, &sess, message, errors, form.h)
+        }
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            details_page(&site, &sess, message, errors, form.h, form.c)
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! 4.7 刪除註冊申請: the request (ID number, card number, captcha; 【檢核】 reveals the
+//! delivery choice; 【送出刪除註冊】) and the confirmation page of the letter's link (ID
+//! number, e-mail code, captcha; 【確認】).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use twnhi_account::secret::SecretKind;
+use twnhi_account::{CardNumber, IdNumber, Msg};
+use twnhi_service::{CancelConfirmInput, CancelDelivery, CancelRequestInput, ServiceError};
+
+use crate::app::{Site, render};
+use crate::captcha;
+use crate::pages::{F, address, email, refusal};
+use crate::session::{S, Sess};
+use crate::templates::{
+    CancelConfirmForm, CancelConfirmPage, CancelForm, CancelPage, CaptchaView, FieldErrors,
+    MessagePage, SysMsg, Text,
+};
+
+const REQUEST_ZH: &str = "健保卡網路服務註冊-刪除註冊";
+const REQUEST_EN: &str = "NHI Card Online Services Registration-Cancellation";
+const CONFIRM_ZH: &str = "健保卡網路服務註冊-確認刪除註冊作業";
+const CONFIRM_EN: &str = "NHI Card Online Services Registration-Confirming the Cancellation";
+
+fn unavailable(site: &Site, e: &ServiceError) -> Response {
+    tracing::error!(error = %e, "captcha unavailable");
+    site.plain_error(StatusCode::SERVICE_UNAVAILABLE, &Text::of_service(e), false)
+}
+
+fn request_view(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    mut f: CancelForm,
+    captcha: CaptchaView,
+    checked: bool,
+) -> Response {
+    f.captcha.clear(); // a captcha is typed once
+    render(&CancelPage {
+        l: site.layout(Some(sess), REQUEST_ZH, REQUEST_EN, "cancel"),
+        message,
+        errors,
+        f,
+        captcha,
+        checked,
+    })
+}
+
+/// `GET /cancel`.
+pub(crate) async fn request_page(State(site): State<Site>, S(sess): S) -> Response {
+    match captcha::fresh(&site, &sess).await {
+        Ok(c) => request_view(
+            &site,
+            &sess,
+            SysMsg::none(),
+            FieldErrors::default(),
+            CancelForm::default(),
+            c,
+            false,
+        ),
+        Err(e) => unavailable(&site, &e),
+    }
+}
+
+/// The request form with its button.
+#[derive(Deserialize)]
+pub(crate) struct RequestForm {
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    checked: String,
+    #[serde(flatten)]
+    f: CancelForm,
+}
+
+fn id_and_card(f: &CancelForm, errors: &mut FieldErrors) -> (Option<IdNumber>, Option<CardNumber>) {
+    let id = IdNumber::parse(&f.id_number)
+        .map_err(|e| errors.add("id_number", Text::of(&e)))
+        .ok();
+    let card = CardNumber::parse(&f.card_number)
+        .map_err(|e| errors.add("card_number", Text::of(&e)))
+        .ok();
+    (id, card)
+}
+
+fn captcha_typed(value: &str, errors: &mut FieldErrors) {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() != 5 {
+        errors.add("captcha", Text::msg(Msg::CaptchaIncorrect));
+    }
+}
+
+fn mark_secret(e: &ServiceError, errors: &mut FieldErrors) {
+    if let ServiceError::Secret { kind, .. } = e {
+        let field = if *kind == SecretKind::Captcha {
+            "captcha"
+        } else {
+            "code"
+        };
+        errors.add(field, Text::of_service(e));
+    }
+}
+
+/// `POST /cancel`: 【變更圖片】, 【檢核】 or 【送出刪除註冊】.
+pub(crate) async fn request_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<RequestForm>,
+) -> Response {
+    let was_checked = form.checked == "1";
+    let f = form.f;
+    if form.action == "refresh-captcha" {
+        return match captcha::fresh(&site, &sess).await {
+            Ok(c) => request_view(
+                &site,
+                &sess,
+                SysMsg::none(),
+                FieldErrors::default(),
+                f,
+                c,
+                was_checked,
+            ),
+            Err(e) => unavailable(&site, &e),
+        };
+    }
+    let mut errors = FieldErrors::default();
+    let (id, card) = id_and_card(&f, &mut errors);
+    if form.action != "submit" || !was_checked {
+        // 【檢核】: the formats only (whether they belong to a registration is never told).
+        captcha_typed(&f.captcha, &mut errors);
+        let checked = errors.is_empty();
+        let message = if checked {
+            SysMsg::info(vec![Text::new(
+                "請選擇刪除認證信寄送方式，再按【送出刪除註冊】。",
+                "Choose how the verification letter is sent, then click \"Submit\".",
+            )])
+        } else {
+            errors.to_message()
+        };
+        let c = match captcha::current(&site, &sess).await {
+            Ok(c) => c,
+            Err(e) => return unavailable(&site, &e),
+        };
+        // The typed captcha stays for 【送出刪除註冊】 after a successful check.
+        let mut f = f;
+        let keep = f.captcha.clone();
+        f.captcha.clear();
+        let mut resp_form = f;
+        if checked {
+            resp_form.captcha = keep;
+        }
+        return render_keep_captcha(&site, &sess, message, errors, resp_form, c, checked);
+    }
+    captcha_typed(&f.captcha, &mut errors);
+    let delivery = if f.method == "new" {
+        let e = email(&f.email, "email", true, &mut errors);
+        let a = address(
+            &f.county,
+            &f.township,
+            &f.village,
+            &f.neighborhood,
+            &mut errors,
+        );
+        match (e, a) {
+            (Some(Some(email)), Some(address)) => Some(CancelDelivery::NewEmail { email, address }),
+            _ => None,
+        }
+    } else {
+        Some(CancelDelivery::RegisteredEmail)
+    };
+    let (Some(id_number), Some(card_number), Some(delivery), true) =
+        (id, card, delivery, errors.is_empty())
+    else {
+        let message = errors.to_message();
+        return match captcha::fresh(&site, &sess).await {
+            Ok(c) => request_view(&site, &sess, message, errors, f, c, true),
+            Err(e) => unavailable(&site, &e),
+        };
+    };
+    let input = CancelRequestInput {
+        id_number,
+        card_number,
+        captcha: f.captcha.trim().to_owned(),
+        delivery,
+    };
+    match site
+        .service()
+        .request_cancellation(&sess.caller(), input)
+        .await
+    {
+        Ok(msg) => render(&MessagePage {
+            l: site.layout(Some(&sess), REQUEST_ZH, REQUEST_EN, "cancel-requested"),
+            ok: true,
+            lines: vec![Text::msg(msg)],
+            warnings: Vec::new(),
+            links: vec![("/login", "回登入頁 Back to Home")],
+        }),
+        Err(e) => {
+            mark_secret(&e, &mut errors);
+            let message = refusal(&e, &mut errors);
+            match captcha::fresh(&site, &sess).await {
+                Ok(c) => request_view(&site, &sess, message, errors, f, c, true),
+                Err(e) => unavailable(&site, &e),
+            }
+        }
+    }
+}
+
+/// Like [`request_view`] but keeps the typed captcha (after 【檢核】 the same image is shown
+/// and its answer is still unused).
+fn render_keep_captcha(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    f: CancelForm,
+    captcha: CaptchaView,
+    checked: bool,
+) -> Response {
+    render(&CancelPage {
+        l: site.layout(Some(sess), REQUEST_ZH, REQUEST_EN, "cancel"),
+        message,
+        errors,
+        f,
+        captcha,
+        checked,
+    })
+}
+
+fn confirm_view(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    mut f: CancelConfirmForm,
+    captcha: CaptchaView,
+) -> Response {
+    f.captcha.clear();
+    render(&CancelConfirmPage {
+        l: site.layout(Some(sess), CONFIRM_ZH, CONFIRM_EN, "cancel-confirm"),
+        message,
+        errors,
+        f,
+        captcha,
+    })
+}
+
+/// `GET /cancel/confirm`.
+pub(crate) async fn confirm_page(State(site): State<Site>, S(sess): S) -> Response {
+    match captcha::fresh(&site, &sess).await {
+        Ok(c) => confirm_view(
+            &site,
+            &sess,
+            SysMsg::none(),
+            FieldErrors::default(),
+            CancelConfirmForm::default(),
+            c,
+        ),
+        Err(e) => unavailable(&site, &e),
+    }
+}
+
+/// The confirmation form with its button.
+#[derive(Deserialize)]
+pub(crate) struct ConfirmForm {
+    #[serde(default)]
+    action: String,
+    #[serde(flatten)]
+    f: CancelConfirmForm,
+}
+
+/// `POST /cancel/confirm`: 【變更圖片】 or 【確認】.
+pub(crate) async fn confirm_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<ConfirmForm>,
+) -> Response {
+    let f = form.f;
+    let fresh = |message, errors, f| async {
+        match captcha::fresh(&site, &sess).await {
+            Ok(c) => confirm_view(&site, &sess, message, errors, f, c),
+            Err(e) => unavailable(&site, &e),
+        }
+    };
+    if form.action == "refresh-captcha" {
+        return fresh(SysMsg::none(), FieldErrors::default(), f).await;
+    }
+    let mut errors = FieldErrors::default();
+    let id = IdNumber::parse(&f.id_number)
+        .map_err(|e| errors.add("id_number", Text::of(&e)))
+        .ok();
+    let code = f.code.trim().to_owned();
+    if code.is_empty() || code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        errors.add("code", Text::msg(Msg::CodeIncorrect));
+    }
+    captcha_typed(&f.captcha, &mut errors);
+    let (Some(id_number), true) = (id, errors.is_empty()) else {
+        let message = errors.to_message();
+        return fresh(message, errors, f).await;
+    };
+    let input = CancelConfirmInput {
+        id_number,
+        code,
+        captcha: f.captcha.trim().to_owned(),
+    };
+    match site
+        .service()
+        .confirm_cancellation(&sess.caller(), input)
+        .await
+    {
+        Ok(msg) => render(&MessagePage {
+            l: site.layout(Some(&sess), CONFIRM_ZH, CONFIRM_EN, "cancel-confirmed"),
+            ok: true,
+            lines: vec![Text::msg(msg)],
+            warnings: vec![Text::msg(Msg::CancelAppNotice)],
+            links: vec![("/login", "回登入頁 Back to Home")],
+        }),
+        Err(e) => {
+            mark_secret(&e, &mut errors);
+            let message = refusal(&e, &mut errors);
+            fresh(message, errors, f).await
+        }
+    }
+}

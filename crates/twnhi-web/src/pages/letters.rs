@@ -1,0 +1,385 @@
+//! The flows that start from a letter or send one: 4.1 step 5 電子信箱認證 (the confirmation
+//! link), 4.8 重寄認證信, 4.9 忘記註冊密碼 and 重設註冊密碼 (the reset link).
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+use twnhi_account::{Msg, Password};
+use twnhi_notify::LinkToken;
+use twnhi_service::{LetterRequest, NewAddress, ServiceError};
+
+use crate::app::{Site, render};
+use crate::pages::{F, address, email, mobile, new_password, refusal};
+use crate::session::{S, Sess};
+use crate::templates::{
+    FieldErrors, LetterForm, LetterRequestPage, MessagePage, ResetPage, SysMsg, Text,
+    VerifyEmailPage,
+};
+
+/// `?token=` of a letter's link.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct TokenQuery {
+    #[serde(default)]
+    token: String,
+}
+
+/// The token of a link, if well formed.
+fn token(input: &str) -> Option<String> {
+    LinkToken::parse(input.trim())
+        .ok()
+        .map(|t| t.expose().to_owned())
+}
+
+fn holder_name(sess: &Sess) -> String {
+    sess.view
+        .card
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
+}
+
+fn link_invalid(
+    site: &Site,
+    sess: &Sess,
+    title_zh: &'static str,
+    title_en: &'static str,
+) -> Response {
+    render(&MessagePage {
+        l: site.layout(Some(sess), title_zh, title_en, "link-invalid"),
+        ok: false,
+        lines: vec![Text::msg(Msg::LinkInvalid)],
+        warnings: Vec::new(),
+        links: vec![("/login", "回登入頁 Back to Home")],
+    })
+}
+
+fn done(
+    site: &Site,
+    sess: &Sess,
+    title_zh: &'static str,
+    title_en: &'static str,
+    msg: Msg,
+) -> Response {
+    render(&MessagePage {
+        l: site.layout(Some(sess), title_zh, title_en, "done"),
+        ok: true,
+        lines: vec![Text::msg(msg)],
+        warnings: Vec::new(),
+        links: vec![("/login", "回登入頁 Back to Home")],
+    })
+}
+
+const VERIFY_ZH: &str = "健保卡網路服務註冊-電子信箱認證";
+const VERIFY_EN: &str = "NHI Card Online Services Registration-E-mail Verification";
+
+fn verify_view(site: &Site, sess: &Sess, message: SysMsg, token: String) -> Response {
+    render(&VerifyEmailPage {
+        l: site.layout(Some(sess), VERIFY_ZH, VERIFY_EN, "verify-email"),
+        message,
+        name: holder_name(sess),
+        token,
+    })
+}
+
+/// `GET /verify-email?token=…`: 進入電子信箱認證畫面.
+pub(crate) async fn verify_page(
+    State(site): State<Site>,
+    S(sess): S,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    match token(&q.token) {
+        Some(t) => verify_view(
+            &site,
+            &sess,
+            SysMsg::info(vec![Text::msg(Msg::ReadCardPrompt)]),
+            t,
+        ),
+        None => link_invalid(&site, &sess, VERIFY_ZH, VERIFY_EN),
+    }
+}
+
+/// `POST /verify-email`: 【確定】 with the card read.
+pub(crate) async fn verify_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(q): F<TokenQuery>,
+) -> Response {
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, VERIFY_ZH, VERIFY_EN);
+    };
+    if sess.view.card.is_none() {
+        return verify_view(
+            &site,
+            &sess,
+            SysMsg::error(vec![Text::msg(Msg::ReadCardPrompt)]),
+            t,
+        );
+    }
+    match site.service().verify_email(&sess.caller(), &t).await {
+        Ok(msg) => done(&site, &sess, VERIFY_ZH, VERIFY_EN, msg),
+        Err(e @ ServiceError::Secret { .. }) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            render(&MessagePage {
+                l: site.layout(Some(&sess), VERIFY_ZH, VERIFY_EN, "link-invalid"),
+                ok: false,
+                lines: message.lines,
+                warnings: Vec::new(),
+                links: vec![
+                    ("/resend", "重寄認證信 Resend verification email"),
+                    ("/login", "回登入頁 Back to Home"),
+                ],
+            })
+        }
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            verify_view(&site, &sess, message, t)
+        }
+    }
+}
+
+/// The two letter-request pages.
+#[derive(Clone, Copy)]
+enum Kind {
+    Resend,
+    Forgot,
+}
+
+impl Kind {
+    fn page(
+        self,
+        site: &Site,
+        sess: &Sess,
+        message: SysMsg,
+        errors: FieldErrors,
+        mut f: LetterForm,
+    ) -> Response {
+        f.name = holder_name(sess);
+        let (title_zh, title_en, page_id) = match self {
+            Kind::Resend => (
+                "健保卡網路服務註冊-重寄認證信",
+                "NHI Card Online Services Registration-Resend verification email",
+                "resend",
+            ),
+            Kind::Forgot => (
+                "健保卡網路服務註冊-忘記註冊密碼",
+                "NHI Card Online Services Registration-Forgot Password",
+                "forgot",
+            ),
+        };
+        let l = site.layout(Some(sess), title_zh, title_en, page_id);
+        let page = match self {
+            Kind::Resend => LetterRequestPage {
+                l,
+                action: "/resend",
+                instruction_zh: Msg::EnvironmentSetupInstruction.zh(),
+                instruction_en: Msg::EnvironmentSetupInstruction.en(),
+                method_label_zh: "選擇重寄認證信方式",
+                method_label_en: "Password delivery method",
+                registered_label: "重寄認證信(Resend verification email)",
+                new_label: "修改電子郵件信箱重寄認證信(Change email address and resend verification email)",
+                notice: None,
+                message,
+                errors,
+                f,
+            },
+            Kind::Forgot => LetterRequestPage {
+                l,
+                action: "/forgot-password",
+                instruction_zh: "請先進行健保卡註冊系統環境設定並安裝下載元件。",
+                instruction_en: "Please set the NHI Card Online Service environment settings and install the download components first.",
+                method_label_zh: "選擇註冊密碼寄送方式",
+                method_label_en: "Password delivery method",
+                registered_label: "寄送重設註冊密碼信(Send reset password Email)",
+                new_label: "修改電子郵件信箱寄送重設註冊密碼信(Change Email address and send reset password Email)",
+                notice: Some(Text::msg(Msg::ResetAppNotice)),
+                message,
+                errors,
+                f,
+            },
+        };
+        render(&page)
+    }
+
+    async fn submit(self, site: &Site, sess: &Sess, f: LetterForm) -> Response {
+        let mut errors = FieldErrors::default();
+        if sess.view.card.is_none() {
+            errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
+        }
+        let new_address = if f.method == "new" {
+            let e = email(&f.email, "email", true, &mut errors);
+            let a = address(
+                &f.county,
+                &f.township,
+                &f.village,
+                &f.neighborhood,
+                &mut errors,
+            );
+            let m = mobile(&f.mobile_area, &f.mobile_number, &mut errors);
+            match (e, a, m) {
+                (Some(Some(email)), Some(address), Some(mobile_phone)) => Some(NewAddress {
+                    email,
+                    address,
+                    mobile_phone,
+                }),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        if !errors.is_empty() {
+            let message = errors.to_message();
+            return self.page(site, sess, message, errors, f);
+        }
+        let request = LetterRequest { new_address };
+        let result = match self {
+            Kind::Resend => {
+                site.service()
+                    .resend_confirmation(&sess.caller(), request)
+                    .await
+            }
+            Kind::Forgot => {
+                site.service()
+                    .forgot_password(&sess.caller(), request)
+                    .await
+            }
+        };
+        match result {
+            Ok(msg) => {
+                let (zh, en) = match self {
+                    Kind::Resend => (
+                        "健保卡網路服務註冊-重寄認證信",
+                        "NHI Card Online Services Registration-Resend verification email",
+                    ),
+                    Kind::Forgot => (
+                        "健保卡網路服務註冊-忘記註冊密碼",
+                        "NHI Card Online Services Registration-Forgot Password",
+                    ),
+                };
+                done(site, sess, zh, en, msg)
+            }
+            Err(e) => {
+                let message = refusal(&e, &mut errors);
+                self.page(site, sess, message, errors, f)
+            }
+        }
+    }
+}
+
+/// `GET /resend`.
+pub(crate) async fn resend_page(State(site): State<Site>, S(sess): S) -> Response {
+    Kind::Resend.page(
+        &site,
+        &sess,
+        SysMsg::none(),
+        FieldErrors::default(),
+        LetterForm::default(),
+    )
+}
+
+/// `POST /resend`.
+pub(crate) async fn resend_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(f): F<LetterForm>,
+) -> Response {
+    Kind::Resend.submit(&site, &sess, f).await
+}
+
+/// `GET /forgot-password`.
+pub(crate) async fn forgot_page(State(site): State<Site>, S(sess): S) -> Response {
+    Kind::Forgot.page(
+        &site,
+        &sess,
+        SysMsg::none(),
+        FieldErrors::default(),
+        LetterForm::default(),
+    )
+}
+
+/// `POST /forgot-password`.
+pub(crate) async fn forgot_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(f): F<LetterForm>,
+) -> Response {
+    Kind::Forgot.submit(&site, &sess, f).await
+}
+
+const RESET_ZH: &str = "健保卡網路服務註冊-重設註冊密碼";
+const RESET_EN: &str = "NHI Card Online Services Registration-Reset Password";
+
+fn reset_view(
+    site: &Site,
+    sess: &Sess,
+    message: SysMsg,
+    errors: FieldErrors,
+    token: String,
+) -> Response {
+    render(&ResetPage {
+        l: site.layout(Some(sess), RESET_ZH, RESET_EN, "reset"),
+        message,
+        errors,
+        name: holder_name(sess),
+        token,
+    })
+}
+
+/// `GET /reset-password?token=…`.
+pub(crate) async fn reset_page(
+    State(site): State<Site>,
+    S(sess): S,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    match token(&q.token) {
+        Some(t) => reset_view(&site, &sess, SysMsg::none(), FieldErrors::default(), t),
+        None => link_invalid(&site, &sess, RESET_ZH, RESET_EN),
+    }
+}
+
+/// The reset form.
+#[derive(Deserialize)]
+pub(crate) struct ResetForm {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirmation: String,
+}
+
+/// `POST /reset-password`: 【確定】.
+pub(crate) async fn reset_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(form): F<ResetForm>,
+) -> Response {
+    let Some(t) = token(&form.token) else {
+        return link_invalid(&site, &sess, RESET_ZH, RESET_EN);
+    };
+    let mut errors = FieldErrors::default();
+    if sess.view.card.is_none() {
+        errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
+    }
+    new_password(&form.password, &form.confirmation, &mut errors);
+    if !errors.is_empty() {
+        let message = errors.to_message();
+        return reset_view(&site, &sess, message, errors, t);
+    }
+    let input = twnhi_service::NewPassword {
+        password: Password::new(form.password),
+        confirmation: Password::new(form.confirmation),
+    };
+    match site
+        .service()
+        .reset_password(&sess.caller(), &t, input)
+        .await
+    {
+        Ok(msg) => done(&site, &sess, RESET_ZH, RESET_EN, msg),
+        Err(e) => {
+            let message = refusal(&e, &mut errors);
+            reset_view(&site, &sess, message, errors, t)
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! The pages of SPEC §4, one module per flow, and the form helpers they share: every field
+//! parsed with the types of `twnhi-account`, every error kept per field (bilingual), the values
+//! typed kept for the re-displayed form (never passwords).
+
+pub(crate) mod account;
+pub(crate) mod apply;
+pub(crate) mod cancel;
+pub(crate) mod card;
+pub(crate) mod info;
+pub(crate) mod letters;
+pub(crate) mod login;
+
+use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
+use axum::response::{Redirect, Response};
+use twnhi_account::password::{PasswordViolation, PersonalData, check_password};
+use twnhi_account::{
+    Email, HouseholdAddress, HouseholdError, HouseholdId, LocalPhone, MobilePhone,
+};
+use twnhi_service::ServiceError;
+use twnhi_store::Contacts;
+
+use crate::app::Site;
+use crate::templates::{ContactForm, FieldErrors, SysMsg, Text};
+
+/// `GET /`: to the login page.
+pub(crate) async fn root() -> Redirect {
+    Redirect::to("/login")
+}
+
+/// Any other path.
+pub(crate) async fn not_found(State(site): State<Site>, req: Request) -> Response {
+    site.plain_error(
+        StatusCode::NOT_FOUND,
+        &Text::new("查無此網頁。", "Page not found."),
+        crate::security::wants_json(&req),
+    )
+}
+
+/// A form body; a body that is not a form becomes a bilingual `400` page.
+pub(crate) struct F<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequest<Site> for F<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, site: &Site) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, site).await {
+            Ok(axum::Form(v)) => Ok(F(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::security::too_large(site, false))
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "malformed form");
+                Err(site.plain_error(
+                    StatusCode::BAD_REQUEST,
+                    &Text::new(
+                        "表單資料格式錯誤，請重新整理網頁後再試一次。",
+                        "The form data are malformed. Please reload the page and try again.",
+                    ),
+                    false,
+                ))
+            }
+        }
+    }
+}
+
+/// A JSON body of the page script; anything else is a bilingual `400` JSON.
+pub(crate) struct J<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned + Send> FromRequest<Site> for J<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, site: &Site) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, site).await {
+            Ok(axum::Json(v)) => Ok(J(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Err(crate::security::too_large(site, true))
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "malformed JSON");
+                Err(site.plain_error(
+                    StatusCode::BAD_REQUEST,
+                    &Text::new("要求格式錯誤。", "The request is malformed."),
+                    true,
+                ))
+            }
+        }
+    }
+}
+
+fn household_field(e: HouseholdError) -> &'static str {
+    match e {
+        HouseholdError::HouseholdIdEmpty | HouseholdError::HouseholdIdFormat => "household_id",
+        HouseholdError::County => "county",
+        HouseholdError::Township => "township",
+        HouseholdError::Village => "village",
+        _ => "neighborhood",
+    }
+}
+
+/// 戶號.
+pub(crate) fn household_id(input: &str, errors: &mut FieldErrors) -> Option<HouseholdId> {
+    HouseholdId::parse(input)
+        .map_err(|e| errors.add("household_id", Text::of(&e)))
+        .ok()
+}
+
+/// 戶籍鄉鎮里鄰: every wrong part reported, not just the first.
+pub(crate) fn address(
+    county: &str,
+    township: &str,
+    village: &str,
+    neighborhood: &str,
+    errors: &mut FieldErrors,
+) -> Option<HouseholdAddress> {
+    match HouseholdAddress::parse(county, township, village, neighborhood) {
+        Ok(a) => Some(a),
+        Err(first) => {
+            errors.add(household_field(first), Text::of(&first));
+            // The later parts, checked on their own with a known-good county/township.
+            if matches!(first, HouseholdError::County | HouseholdError::Township) {
+                if let Err(e) = HouseholdAddress::parse("臺北市", "中正區", village, "1") {
+                    errors.add("village", Text::of(&e));
+                }
+                if let Err(e) = HouseholdAddress::parse("臺北市", "中正區", "建國里", neighborhood)
+                {
+                    errors.add("neighborhood", Text::of(&e));
+                }
+            } else if first == HouseholdError::Village
+                && let Err(e) = HouseholdAddress::parse(county, township, "建國里", neighborhood)
+            {
+                errors.add(household_field(e), Text::of(&e));
+            }
+            None
+        }
+    }
+}
+
+/// 行動電話 from its two fields.
+pub(crate) fn mobile(area: &str, number: &str, errors: &mut FieldErrors) -> Option<MobilePhone> {
+    MobilePhone::parse(&format!("{}{}", area.trim(), number.trim()))
+        .map_err(|e| errors.add("mobile", Text::of(&e)))
+        .ok()
+}
+
+/// 聯絡電話 from its three fields (all empty: none).
+pub(crate) fn local_phone(
+    area: &str,
+    number: &str,
+    ext: &str,
+    errors: &mut FieldErrors,
+) -> Option<Option<LocalPhone>> {
+    if area.trim().is_empty() && number.trim().is_empty() && ext.trim().is_empty() {
+        return Some(None);
+    }
+    LocalPhone::from_parts(area, number, ext)
+        .map(Some)
+        .map_err(|e| errors.add("phone", Text::of(&e)))
+        .ok()
+}
+
+/// An e-mail field; `required` or empty-means-none.
+pub(crate) fn email(
+    input: &str,
+    field: &'static str,
+    required: bool,
+    errors: &mut FieldErrors,
+) -> Option<Option<Email>> {
+    if !required && input.trim().is_empty() {
+        return Some(None);
+    }
+    Email::parse(input)
+        .map(Some)
+        .map_err(|e| errors.add(field, Text::of(&e)))
+        .ok()
+}
+
+/// The contact fields of the apply and change-data forms.
+pub(crate) fn contacts(f: &ContactForm, errors: &mut FieldErrors) -> Option<Contacts> {
+    let local = local_phone(&f.phone_area, &f.phone_number, &f.phone_ext, errors);
+    let mobile = mobile(&f.mobile_area, &f.mobile_number, errors);
+    let main = email(&f.email, "email", true, errors);
+    let spare = email(&f.spare_email, "spare_email", false, errors);
+    Some(Contacts {
+        email: main??,
+        spare_email: spare?,
+        mobile_phone: mobile?,
+        local_phone: local?,
+    })
+}
+
+/// The contact form filled from stored contacts (the change-data page).
+pub(crate) fn contact_form(c: &Contacts) -> ContactForm {
+    let m = c.mobile_phone.as_str();
+    ContactForm {
+        phone_area: c
+            .local_phone
+            .as_ref()
+            .map(|p| p.area_code().to_owned())
+            .unwrap_or_default(),
+        phone_number: c
+            .local_phone
+            .as_ref()
+            .map(|p| p.number().to_owned())
+            .unwrap_or_default(),
+        phone_ext: c
+            .local_phone
+            .as_ref()
+            .and_then(|p| p.extension().map(str::to_owned))
+            .unwrap_or_default(),
+        mobile_area: m.get(..4).unwrap_or_default().to_owned(),
+        mobile_number: m.get(4..).unwrap_or_default().to_owned(),
+        email: c.email.as_str().to_owned(),
+        spare_email: c
+            .spare_email
+            .as_ref()
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_default(),
+    }
+}
+
+/// The rules of a new password the page can check itself (length, characters, confirmation,
+/// common passwords); the use case checks them again with the person's data.
+pub(crate) fn new_password(password: &str, confirmation: &str, errors: &mut FieldErrors) {
+    let check = check_password(password, Some(confirmation), &PersonalData::default());
+    add_password_violations(&check.violations, errors);
+}
+
+fn add_password_violations(violations: &[PasswordViolation], errors: &mut FieldErrors) {
+    for v in violations {
+        let field = if *v == PasswordViolation::ConfirmationMismatch {
+            "confirmation"
+        } else {
+            "password"
+        };
+        // Every violation is listed in the system message; the field shows the first.
+        errors.add(field, Text::of(v));
+    }
+}
+
+/// A use-case refusal as the 系統訊息, with the field it concerns marked.
+pub(crate) fn refusal(e: &ServiceError, errors: &mut FieldErrors) -> SysMsg {
+    match e {
+        ServiceError::Password(p) => {
+            add_password_violations(&p.violations, errors);
+            SysMsg::error(p.violations.iter().map(Text::of).collect())
+        }
+        ServiceError::CurrentPasswordIncorrect | ServiceError::ReauthenticationRequired => {
+            errors.add("current", Text::of_service(e));
+            SysMsg::error(vec![Text::of_service(e)])
+        }
+        other => {
+            if !other.is_refusal() {
+                tracing::error!(error = %other, "use case failed");
+            }
+            SysMsg::error(vec![Text::of_service(other)])
+        }
+    }
+}

@@ -1,0 +1,495 @@
+//! The askama page structs (templates in `templates/`, checked at compile time; every
+//! `{{ value }}` is HTML-escaped) and the small view types they show.
+
+use std::sync::LazyLock;
+
+use askama::Template;
+use twnhi_account::household;
+use twnhi_account::messages::{Lang, Localized, Msg};
+
+/// One message in both languages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Text {
+    pub zh: String,
+    pub en: String,
+}
+
+impl Text {
+    pub(crate) fn new(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        Text {
+            zh: zh.into(),
+            en: en.into(),
+        }
+    }
+
+    /// A catalog message.
+    pub(crate) fn msg(m: Msg) -> Self {
+        Text::new(m.zh(), m.en())
+    }
+
+    /// The message of a localized error, with its parameters.
+    pub(crate) fn of_service(e: &twnhi_service::ServiceError) -> Self {
+        Text::new(e.text(Lang::ZhTw), e.text(Lang::En))
+    }
+
+    /// The catalog message of an error of `twnhi-account`.
+    pub(crate) fn of(e: &impl Localized) -> Self {
+        Text::msg(e.msg())
+    }
+}
+
+/// The 系統訊息 System Message box: empty, an error, a success or a hint.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SysMsg {
+    pub kind: &'static str,
+    pub lines: Vec<Text>,
+}
+
+impl SysMsg {
+    pub(crate) fn none() -> Self {
+        SysMsg {
+            kind: "",
+            lines: Vec::new(),
+        }
+    }
+    pub(crate) fn error(lines: Vec<Text>) -> Self {
+        SysMsg {
+            kind: "error",
+            lines,
+        }
+    }
+    pub(crate) fn ok(lines: Vec<Text>) -> Self {
+        SysMsg { kind: "ok", lines }
+    }
+    pub(crate) fn info(lines: Vec<Text>) -> Self {
+        SysMsg {
+            kind: "info",
+            lines,
+        }
+    }
+}
+
+/// Errors by field name, in form order.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FieldErrors(Vec<(&'static str, Text)>);
+
+impl FieldErrors {
+    /// Records an error of a field (the field shows its first; the 系統訊息 lists all).
+    pub(crate) fn add(&mut self, field: &'static str, text: Text) {
+        if !self.0.iter().any(|(f, t)| *f == field && *t == text) {
+            self.0.push((field, text));
+        }
+    }
+
+    pub(crate) fn get(&self, field: &str) -> Option<&Text> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, t)| t)
+    }
+
+    pub(crate) fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|(f, _)| *f == field)
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The 系統訊息 listing every error.
+    pub(crate) fn to_message(&self) -> SysMsg {
+        SysMsg::error(self.0.iter().map(|(_, t)| t.clone()).collect())
+    }
+}
+
+/// What every page's layout shows.
+#[derive(Clone, Debug)]
+pub(crate) struct Layout {
+    pub title_zh: &'static str,
+    pub title_en: &'static str,
+    pub page_id: &'static str,
+    pub csrf: String,
+    pub bridge_ws: String,
+    pub hours_zh: String,
+    pub hours_en: String,
+    pub open: bool,
+    pub logged_in: bool,
+    pub demo: bool,
+    pub ticker: Option<String>,
+}
+
+/// A county of the address select.
+pub(crate) struct CountyOpt {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+/// A township of the address select.
+pub(crate) struct TownshipOpt {
+    pub county_zh: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+/// Every county and township of the shipped table, for the selects.
+pub(crate) struct AddressOptions {
+    pub counties: Vec<CountyOpt>,
+    pub townships: Vec<TownshipOpt>,
+}
+
+static ADDRESS_OPTIONS: LazyLock<AddressOptions> = LazyLock::new(|| AddressOptions {
+    counties: household::counties()
+        .iter()
+        .map(|c| CountyOpt {
+            zh: c.zh(),
+            en: c.en(),
+        })
+        .collect(),
+    townships: household::townships()
+        .iter()
+        .map(|t| TownshipOpt {
+            county_zh: t.county_zh(),
+            zh: t.zh(),
+            en: t.en(),
+        })
+        .collect(),
+});
+
+/// The address options (used by the `address` macro of `macros.html`).
+pub(crate) fn address_options() -> &'static AddressOptions {
+    &ADDRESS_OPTIONS
+}
+
+/// Browser and operating system as the login and check pages show them.
+#[derive(Clone, Debug)]
+pub(crate) struct EnvInfo {
+    pub browser: String,
+    pub os: String,
+}
+
+/// One announcement as listed.
+#[derive(Clone, Debug)]
+pub(crate) struct NewsView {
+    pub anchor: String,
+    pub date_roc: String,
+    pub date_iso: String,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+}
+
+/// The captcha row: the image inline, its alternative text.
+#[derive(Clone, Debug)]
+pub(crate) struct CaptchaView {
+    pub data_uri: String,
+    pub alt: String,
+    pub text_zh: String,
+    pub text_en: String,
+}
+
+// ----- form values (what the person typed; never passwords) ---------------------------------
+
+/// Household fields (apply step 1, hidden in step 2).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct HouseholdForm {
+    pub name: String,
+    pub household_id: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub neighborhood: String,
+}
+
+/// Contact fields (apply step 2, change data).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct ContactForm {
+    pub phone_area: String,
+    pub phone_number: String,
+    pub phone_ext: String,
+    pub mobile_area: String,
+    pub mobile_number: String,
+    pub email: String,
+    pub spare_email: String,
+}
+
+/// Resend and forgot-password fields.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct LetterForm {
+    pub name: String,
+    pub method: String,
+    pub email: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub neighborhood: String,
+    pub mobile_area: String,
+    pub mobile_number: String,
+}
+
+/// Cancellation request fields.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct CancelForm {
+    pub id_number: String,
+    pub card_number: String,
+    pub captcha: String,
+    pub method: String,
+    pub email: String,
+    pub county: String,
+    pub township: String,
+    pub village: String,
+    pub neighborhood: String,
+}
+
+/// Cancellation confirmation fields.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(crate) struct CancelConfirmForm {
+    pub id_number: String,
+    pub code: String,
+    pub captcha: String,
+}
+
+// ----- pages ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub(crate) struct LoginPage {
+    pub l: Layout,
+    pub env: EnvInfo,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub news: Vec<NewsView>,
+}
+
+#[derive(Template)]
+#[template(path = "terms.html")]
+pub(crate) struct TermsPage {
+    pub l: Layout,
+}
+
+#[derive(Template)]
+#[template(path = "apply_card.html")]
+pub(crate) struct ApplyCardPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub f: HouseholdForm,
+}
+
+#[derive(Template)]
+#[template(path = "apply_details.html")]
+pub(crate) struct ApplyDetailsPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub holder_name: String,
+    pub h: HouseholdForm,
+    pub f: ContactForm,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub(crate) struct MessagePage {
+    pub l: Layout,
+    pub ok: bool,
+    pub lines: Vec<Text>,
+    pub warnings: Vec<Text>,
+    pub links: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "verify_email.html")]
+pub(crate) struct VerifyEmailPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub name: String,
+    pub token: String,
+}
+
+#[derive(Template)]
+#[template(path = "letter_request.html")]
+pub(crate) struct LetterRequestPage {
+    pub l: Layout,
+    pub action: &'static str,
+    pub instruction_zh: &'static str,
+    pub instruction_en: &'static str,
+    pub method_label_zh: &'static str,
+    pub method_label_en: &'static str,
+    pub registered_label: &'static str,
+    pub new_label: &'static str,
+    pub notice: Option<Text>,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub f: LetterForm,
+}
+
+#[derive(Template)]
+#[template(path = "reset.html")]
+pub(crate) struct ResetPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub name: String,
+    pub token: String,
+}
+
+#[derive(Template)]
+#[template(path = "cancel.html")]
+pub(crate) struct CancelPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub f: CancelForm,
+    pub captcha: CaptchaView,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cancel_confirm.html")]
+pub(crate) struct CancelConfirmPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub f: CancelConfirmForm,
+    pub captcha: CaptchaView,
+}
+
+#[derive(Template)]
+#[template(path = "services.html")]
+pub(crate) struct ServicesPage {
+    pub l: Layout,
+    pub flash: Option<Text>,
+    pub holder_name: String,
+    pub id_masked: String,
+}
+
+/// A produced device code as the page shows it.
+pub(crate) struct DeviceCodeView {
+    pub code: String,
+    pub qr_svg: String,
+    pub valid_until_zh: String,
+    pub valid_until_en: String,
+}
+
+#[derive(Template)]
+#[template(path = "device_verify.html")]
+pub(crate) struct DeviceVerifyPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub account: String,
+    pub code: Option<DeviceCodeView>,
+}
+
+/// An action button of the device table.
+pub(crate) struct DeviceAction {
+    pub slug: &'static str,
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+/// A row of the device table.
+pub(crate) struct DeviceRow {
+    pub key: String,
+    pub platform: String,
+    pub model: String,
+    pub masked: String,
+    pub verified_at: String,
+    pub active: bool,
+    pub state_zh: &'static str,
+    pub state_en: &'static str,
+    pub actions: Vec<DeviceAction>,
+}
+
+#[derive(Template)]
+#[template(path = "devices.html")]
+pub(crate) struct DevicesPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub devices: Vec<DeviceRow>,
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+pub(crate) struct PasswordPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+}
+
+#[derive(Template)]
+#[template(path = "profile.html")]
+pub(crate) struct ProfilePage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub f: ContactForm,
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+pub(crate) struct SetupPage {
+    pub l: Layout,
+    pub bridge_origin: String,
+}
+
+#[derive(Template)]
+#[template(path = "check.html")]
+pub(crate) struct CheckPage {
+    pub l: Layout,
+    pub env: EnvInfo,
+    pub bridge_origin: String,
+}
+
+#[derive(Template)]
+#[template(path = "news.html")]
+pub(crate) struct NewsPage {
+    pub l: Layout,
+    pub news: Vec<NewsView>,
+}
+
+/// A letter of the dev mailbox, listed.
+pub(crate) struct LetterRow {
+    pub id: String,
+    pub at: String,
+    pub to: String,
+    pub kind: String,
+    pub subject: String,
+}
+
+#[derive(Template)]
+#[template(path = "dev_mailbox.html")]
+pub(crate) struct DevMailboxPage {
+    pub l: Layout,
+    pub dir: String,
+    pub letters: Vec<LetterRow>,
+}
+
+#[derive(Template)]
+#[template(path = "dev_letter.html")]
+pub(crate) struct DevLetterPage {
+    pub l: Layout,
+    pub subject: String,
+    pub to: String,
+    pub at: String,
+    pub text: String,
+    pub links: Vec<String>,
+}
+
+/// A demo person of the card switcher.
+pub(crate) struct CardRow {
+    pub card_no: String,
+    pub name: String,
+    pub id_no: String,
+    pub birth: String,
+    pub household_id: String,
+    pub address: String,
+    pub registration: String,
+    pub inserted: bool,
+}
+
+#[derive(Template)]
+#[template(path = "dev_cards.html")]
+pub(crate) struct DevCardsPage {
+    pub l: Layout,
+    pub cards: Vec<CardRow>,
+}

@@ -1,0 +1,862 @@
+//! Browser tests: a real headless Chromium, driven through chromedriver (WebDriver, with
+//! fantoccini), against the one-command demo running in this process — the site, its SQLite
+//! data directory, the in-process bridge with the simulated reader, and the mailbox.
+//!
+//! The whole life of a registration: apply → confirm the e-mail from the mailbox → log in →
+//! produce a device code → the app binds (the example app's client) → the device is listed →
+//! disable / enable / delete → change the password → log out → forgot → reset → cancel →
+//! confirm. Bad input on the forms along the way, the strength meter compared with the
+//! server's rule, the environment check page.
+//!
+//! Needs `chromium` and `chromedriver` on `PATH` (Debian packages `chromium` and
+//! `chromium-driver`; override with `CHROMIUM` and `CHROMEDRIVER`), and a CJK font for
+//! readable screenshots. Set `TWNHI_SCREENSHOT_DIR` to save screenshots of the main pages
+//! (the repository keeps them in `docs/screenshots/`).
+//!
+//! Run: `cargo test -p twnhi-web --features browser-tests --test browser`.
+
+use std::error::Error;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use twnhi_account::Msg;
+use twnhi_account::password::{HashPolicy, Strength};
+use twnhi_web::RateLimits;
+use twnhi_web::api::{BindRequest, LoginRequest};
+use twnhi_web::client::{AppClient, ClientError, totp_now};
+use twnhi_web::demo::{Demo, DemoOptions};
+
+type R<T = ()> = Result<T, Box<dyn Error>>;
+
+macro_rules! check {
+    ($cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err(format!($($fmt)+).into());
+        }
+    };
+}
+
+const PW1: &str = "Demo#2024ab";
+const PW2: &str = "Next#2025cd";
+const PW3: &str = "Reset#2026ef";
+const EMAIL: &str = "test.one@example.com";
+
+// ----- processes -------------------------------------------------------------------------------
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(9515)
+}
+
+fn find_in_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// chromedriver on a free port. Dropping it asks it to shut down (it then ends the browsers
+/// it started) and kills it by the id of the process this test started if it lingers.
+struct Chromedriver {
+    child: Child,
+    port: u16,
+}
+
+impl Chromedriver {
+    fn start() -> R<Self> {
+        let exe = std::env::var_os("CHROMEDRIVER")
+            .map(PathBuf::from)
+            .or_else(|| find_in_path("chromedriver"))
+            .ok_or("chromedriver not found (Debian: apt-get install chromium-driver)")?;
+        let port = free_port();
+        let child = Command::new(exe)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?;
+        let driver = Chromedriver { child, port };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            check!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        use std::io::{Read as _, Write as _};
+        // chromedriver's own shutdown command: it quits the browsers it launched, then exits.
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", self.port)) {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+            let _ = write!(
+                s,
+                "GET /shutdown HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+                self.port
+            );
+            let _ = s.read_to_end(&mut Vec::new());
+        }
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn browser(driver: &Chromedriver, profile: &Path) -> R<Client> {
+    let binary = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .or_else(|| find_in_path("chromium"))
+        .or_else(|| find_in_path("chromium-browser"))
+        .ok_or("chromium not found (Debian: apt-get install chromium)")?;
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "unhandledPromptBehavior": "ignore",
+        "goog:chromeOptions": {
+            "binary": binary,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-dev-shm-usage", "--window-size=1280,1500", "--lang=zh-TW",
+                format!("--user-data-dir={}", profile.display()),
+            ]
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else {
+        return Err("capabilities".into());
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await?;
+    Ok(client)
+}
+
+// ----- page helpers ----------------------------------------------------------------------------
+
+struct Ctx {
+    c: Client,
+    site: String,
+    shots: Option<PathBuf>,
+}
+
+impl Ctx {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.site, path.trim_start_matches('/'))
+    }
+
+    async fn goto(&self, path: &str) -> R {
+        self.c.goto(&self.url(path)).await?;
+        self.ready().await
+    }
+
+    async fn ready(&self) -> R {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let state = self.c.execute("return document.readyState", vec![]).await?;
+            if state == "complete" {
+                return Ok(());
+            }
+            check!(Instant::now() < deadline, "page did not load");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn el(&self, css: &str) -> R<fantoccini::elements::Element> {
+        Ok(self.c.find(Locator::Css(css)).await?)
+    }
+
+    async fn fill(&self, css: &str, value: &str) -> R {
+        let e = self.el(css).await?;
+        e.clear().await?;
+        if !value.is_empty() {
+            e.send_keys(value).await?;
+        }
+        Ok(())
+    }
+
+    async fn value(&self, css: &str) -> R<String> {
+        Ok(self.el(css).await?.prop("value").await?.unwrap_or_default())
+    }
+
+    async fn text(&self, css: &str) -> R<String> {
+        Ok(self.el(css).await?.text().await?)
+    }
+
+    async fn select(&self, css: &str, value: &str) -> R {
+        self.el(css).await?.select_by_value(value).await?;
+        Ok(())
+    }
+
+    /// Clicks and waits until the next page has loaded (the old document gone stale).
+    async fn submit(&self, css: &str) -> R {
+        let old = self.el("html").await?;
+        self.el(css).await?.click().await?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while old.tag_name().await.is_ok() {
+            check!(
+                Instant::now() < deadline,
+                "no navigation after clicking {css}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.ready().await
+    }
+
+    async fn wait_text(&self, css: &str, needle: &str) -> R<String> {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await
+                && let Ok(t) = e.text().await
+                && t.contains(needle)
+            {
+                return Ok(t);
+            }
+            if Instant::now() >= deadline {
+                let t = self.text(css).await.unwrap_or_default();
+                return Err(format!("{css}: {needle:?} not in {t:?}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn wait_css(&self, css: &str) -> R {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while self.c.find(Locator::Css(css)).await.is_err() {
+            check!(Instant::now() < deadline, "{css} never appeared");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    /// The system message box (or the result box) shows `m` in both languages.
+    async fn expect_msg(&self, css: &str, m: Msg) -> R {
+        let t = self.wait_text(css, m.zh()).await?;
+        check!(t.contains(m.en()), "{css}: no English of {m:?} in {t:?}");
+        Ok(())
+    }
+
+    /// 【讀取】: the page script authenticates the card through the bridge; the name comes
+    /// back from the registry.
+    async fn read_card(&self, name: &str) -> R {
+        self.el("[data-card-read]").await?.click().await?;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if self.value("#name").await? == name {
+                return Ok(());
+            }
+            if Instant::now() >= deadline {
+                let msg = self.text("[data-system-message]").await.unwrap_or_default();
+                return Err(format!("card read failed: {msg}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn shot(&self, name: &str) -> R {
+        if let Some(dir) = &self.shots {
+            std::fs::create_dir_all(dir)?;
+            let png = self.c.screenshot().await?;
+            std::fs::write(dir.join(format!("{name}.png")), png)?;
+        }
+        Ok(())
+    }
+
+    async fn address(&self, county: &str, township: &str, village: &str, n: &str) -> R {
+        self.select("#county", county).await?;
+        self.select("#township", township).await?;
+        self.fill("#village", village).await?;
+        self.fill("#neighborhood", n).await
+    }
+
+    /// Opens the newest letter of `kind` to `to` in the dev mailbox; its text and links.
+    async fn letter(&self, kind: &str, to: &str) -> R<(String, Vec<String>)> {
+        let row = format!("tr[data-kind=\"{kind}\"][data-to=\"{to}\"] a");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            self.goto("/dev/mailbox").await?;
+            if self.c.find(Locator::Css(&row)).await.is_ok() {
+                break;
+            }
+            check!(Instant::now() < deadline, "no {kind} letter to {to}");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        self.submit(&row).await?;
+        let text = self.text("#letter-text").await?;
+        let mut links = Vec::new();
+        for a in self.c.find_all(Locator::Css("a[data-letter-link]")).await? {
+            if let Some(h) = a.attr("href").await? {
+                links.push(h);
+            }
+        }
+        Ok((text, links))
+    }
+
+    /// The captcha's answer, from its accessible text alternative.
+    async fn captcha(&self) -> R<String> {
+        let html = self.el("details.sr-text").await?.html(true).await?;
+        let words = html
+            .split("Type these digits in order: ")
+            .nth(1)
+            .ok_or("no captcha text")?;
+        let digits: String = words
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter_map(|w| {
+                let d = match w {
+                    "zero" => '0',
+                    "one" => '1',
+                    "two" => '2',
+                    "three" => '3',
+                    "four" => '4',
+                    "five" => '5',
+                    "six" => '6',
+                    "seven" => '7',
+                    "eight" => '8',
+                    "nine" => '9',
+                    _ => return None,
+                };
+                Some(d)
+            })
+            .take(5)
+            .collect();
+        check!(digits.len() == 5, "captcha text {words:?}");
+        Ok(digits)
+    }
+
+    async fn login(&self, password: &str) -> R {
+        self.goto("/login").await?;
+        self.wait_css("[data-supported=\"yes\"]").await?;
+        self.fill("#password", password).await?;
+        self.submit("#login-submit").await
+    }
+}
+
+// ----- the test --------------------------------------------------------------------------------
+
+/// Passwords for comparing the page's meter with the server's rule.
+fn sample_passwords() -> Vec<String> {
+    let mut out: Vec<String> = [
+        "",
+        "a",
+        "abcdef",
+        "ABCDEF",
+        "123456",
+        "~!@#$%",
+        "abc123",
+        "Abc123",
+        "Ab1#xyz",
+        "Ab1#wxyz",
+        "Ab1-wxyz",
+        "ab cd",
+        "Ab1_wxyz",
+        "Ab1+wxyz",
+        "測試Ab1#",
+        "Ab1#測試測試",
+        "ＡＢ12ab#x",
+        "Tw#2024nhi",
+        "aA1~",
+        "aaaaaaA1",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let alphabet: Vec<char> = "aZ9~!@#$%^&*-_+= <>測ａ".chars().collect();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for _ in 0..300 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let len = (x % 14) as usize;
+        let mut s = String::new();
+        let mut y = x;
+        for _ in 0..len {
+            y = y.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let i = usize::try_from((y >> 33) % alphabet.len() as u64).unwrap_or(0);
+            s.push(alphabet[i]);
+        }
+        out.push(s);
+    }
+    out
+}
+
+async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
+    let a = &demo.people()[0];
+    let b = &demo.people()[1];
+    let pa = &a.person;
+    let town = pa.address.township();
+    let app = AppClient::new(&ctx.site)?;
+
+    // --- the login page, the environment, the strength meter agrees with the server ---------
+    ctx.goto("/login").await?;
+    ctx.wait_css("[data-supported=\"yes\"]").await?;
+    ctx.shot("login").await?;
+    let samples = sample_passwords();
+    let js = ctx
+        .c
+        .execute(
+            "return arguments[0].map(function (p) { return window.twnhi.strength(p); });",
+            vec![serde_json::to_value(&samples)?],
+        )
+        .await?;
+    let js: Vec<String> = serde_json::from_value(js)?;
+    for (p, j) in samples.iter().zip(&js) {
+        check!(
+            Strength::of(p).as_str() == j,
+            "meter disagrees on {p:?}: page {j}, server {}",
+            Strength::of(p).as_str()
+        );
+    }
+
+    // --- 4.1 apply ----------------------------------------------------------------------------
+    ctx.submit("a[href=\"/apply\"]").await?;
+    ctx.wait_text("h1", "全民健康保險網路服務註冊管理作業要點")
+        .await?;
+    ctx.shot("terms").await?;
+    ctx.submit("#accept-terms").await?;
+    // Bad input first: no card read, a malformed household ID, no address.
+    ctx.fill("#household_id", "X12").await?;
+    ctx.submit("#apply-next").await?;
+    ctx.expect_msg("[data-system-message]", Msg::ReadCardPrompt)
+        .await?;
+    ctx.expect_msg("[data-system-message]", Msg::HouseholdIdFormat)
+        .await?;
+    ctx.expect_msg("[data-system-message]", Msg::CountyInvalid)
+        .await?;
+    check!(
+        ctx.value("#household_id").await? == "X12",
+        "typed household ID kept"
+    );
+    // Now properly, with a neighbourhood that does not match the registry.
+    ctx.read_card(&pa.name).await?;
+    ctx.fill("#household_id", pa.household_id.as_str()).await?;
+    let wrong = if pa.address.neighborhood() == 1 {
+        "2"
+    } else {
+        "1"
+    };
+    ctx.address(town.county_zh(), town.zh(), pa.address.village(), wrong)
+        .await?;
+    ctx.submit("#apply-next").await?;
+    // Step 2, bad input: every message, the typed values kept, never the passwords.
+    ctx.fill("#password", "ab").await?;
+    ctx.fill("#confirmation", "abc").await?;
+    ctx.fill("#mobile_area", "0812").await?;
+    ctx.fill("#mobile_number", "34").await?;
+    ctx.fill("#email", "bad").await?;
+    ctx.submit("#apply-submit").await?;
+    for m in [
+        Msg::PasswordLength,
+        Msg::PasswordMismatch,
+        Msg::MobilePhoneInvalid,
+        Msg::EmailInvalid,
+    ] {
+        ctx.expect_msg("[data-system-message]", m).await?;
+    }
+    check!(ctx.value("#email").await? == "bad", "e-mail kept");
+    check!(ctx.value("#mobile_number").await? == "34", "mobile kept");
+    check!(
+        ctx.value("#password").await?.is_empty(),
+        "password not kept"
+    );
+    // The meter follows the typing.
+    ctx.fill("#password", "Ab1#wxyz").await?;
+    let level = ctx.el("#meter").await?.attr("data-level").await?;
+    check!(level.as_deref() == Some("strong"), "meter {level:?}");
+    ctx.fill("#password", PW1).await?;
+    ctx.fill("#confirmation", PW1).await?;
+    ctx.fill("#mobile_area", "0912").await?;
+    ctx.fill("#mobile_number", "345678").await?;
+    ctx.fill("#email", EMAIL).await?;
+    ctx.fill("#spare_email", "test.spare@outlook.com").await?;
+    ctx.fill("#phone_area", "02").await?;
+    ctx.fill("#phone_number", "23456789").await?;
+    ctx.submit("#apply-submit").await?;
+    // The household address did not match: one generic refusal, back to step 1, kept.
+    ctx.expect_msg("[data-system-message]", Msg::RegistryMismatch)
+        .await?;
+    check!(
+        ctx.value("#neighborhood").await? == wrong,
+        "neighbourhood kept"
+    );
+    ctx.fill("#neighborhood", &pa.address.neighborhood().to_string())
+        .await?;
+    ctx.shot("apply-card").await?;
+    ctx.submit("#apply-next").await?;
+    ctx.fill("#password", PW1).await?;
+    ctx.fill("#confirmation", PW1).await?;
+    ctx.fill("#mobile_area", "0912").await?;
+    ctx.fill("#mobile_number", "345678").await?;
+    ctx.fill("#email", EMAIL).await?;
+    ctx.fill("#spare_email", "test.spare@outlook.com").await?;
+    ctx.shot("apply-details").await?;
+    ctx.submit("#apply-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::ApplySuccess).await?;
+    ctx.wait_text("main", Msg::MicrosoftMailWarning.zh())
+        .await?;
+    ctx.shot("apply-done").await?;
+
+    // --- 4.1 step 5: the confirmation letter ------------------------------------------------------
+    let (text, links) = ctx.letter("confirmation", EMAIL).await?;
+    check!(text.contains("進入電子信箱認證畫面"), "letter text");
+    ctx.shot("mailbox-letter").await?;
+    let link = links
+        .iter()
+        .find(|l| l.contains("/verify-email?token="))
+        .ok_or("no link")?;
+    ctx.c.goto(link).await?;
+    ctx.ready().await?;
+    ctx.read_card(&pa.name).await?;
+    ctx.shot("verify-email").await?;
+    ctx.submit("#verify-email-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::EmailVerified).await?;
+    ctx.goto("/dev/mailbox").await?;
+    ctx.shot("mailbox").await?;
+
+    // --- 4.2 log in ------------------------------------------------------------------------------
+    ctx.login("Wrong#2024x").await?;
+    ctx.expect_msg("[data-system-message]", Msg::LoginFailed)
+        .await?;
+    check!(
+        ctx.value("#password").await?.is_empty(),
+        "password not kept"
+    );
+    ctx.login(PW1).await?;
+    check!(
+        ctx.c.current_url().await?.path() == "/services",
+        "logged in"
+    );
+    ctx.wait_text("main", &pa.name).await?;
+    ctx.shot("services").await?;
+
+    // --- 4.3 device code, the app binds ---------------------------------------------------------
+    ctx.submit("#nav-device-verify").await?;
+    ctx.submit("#produce-code").await?;
+    let code = ctx.text("[data-code-text]").await?;
+    check!(
+        code.len() == 8 && code.chars().all(|c| c.is_ascii_alphanumeric()),
+        "code {code:?}"
+    );
+    check!(
+        ctx.el("[data-qr] svg").await?.is_displayed().await?,
+        "QR code shown"
+    );
+    let expiry = ctx.text("[data-expiry]").await?;
+    check!(
+        expiry.contains("裝置認證碼有效時間至 民國")
+            && expiry.contains("年")
+            && expiry.contains("Device verification code is valid until"),
+        "expiry {expiry:?}"
+    );
+    ctx.shot("device-code").await?;
+    let bind = |code: &str, device: &str, model: &str| BindRequest {
+        id_number: pa.id_number.as_str().to_owned(),
+        code: code.to_owned(),
+        platform: "Android".to_owned(),
+        model: model.to_owned(),
+        device_id: device.to_owned(),
+    };
+    match app.bind(&bind("zzzz9999", "device-a", "Pixel 8")).await {
+        Err(ClientError::Api { body, .. }) => {
+            check!(body.error.message_zh.contains("驗證碼錯誤"), "{body:?}");
+        }
+        other => return Err(format!("wrong code accepted: {other:?}").into()),
+    }
+    let bound = app
+        .bind(&bind(
+            &code,
+            "a1b2c3d4-0000-4000-8000-0000000000aa",
+            "Pixel 8",
+        ))
+        .await?;
+    let login = app
+        .login(&LoginRequest {
+            id_number: pa.id_number.as_str().to_owned(),
+            password: PW1.to_owned(),
+            device_id: bound.device_id.clone(),
+            totp: totp_now(&bound.totp)?,
+        })
+        .await?;
+    let listed = app.devices(&login.access_token).await?;
+    check!(
+        listed.devices.len() == 1 && listed.devices[0].this_device,
+        "{listed:?}"
+    );
+
+    // --- 4.4 device management ---------------------------------------------------------------
+    ctx.goto("/devices").await?;
+    ctx.wait_text("#devices", "Pixel 8").await?;
+    ctx.wait_css("[data-state=\"active\"]").await?;
+    ctx.shot("devices").await?;
+    ctx.submit("button[data-action=\"disable\"]").await?;
+    ctx.expect_msg("[data-system-message]", Msg::DeviceUpdated)
+        .await?;
+    ctx.wait_css("[data-state=\"disabled\"]").await?;
+    match app.devices(&login.access_token).await {
+        Err(ClientError::Api { status, .. }) => {
+            check!(status.as_u16() == 403, "disabled device: {status}")
+        }
+        other => return Err(format!("a disabled device still works: {other:?}").into()),
+    }
+    ctx.submit("button[data-action=\"enable\"]").await?;
+    ctx.wait_css("[data-state=\"active\"]").await?;
+    check!(
+        app.devices(&login.access_token).await.is_ok(),
+        "enabled again"
+    );
+    // A second device, then deleted.
+    ctx.goto("/device/verify").await?;
+    ctx.submit("#produce-code").await?;
+    let code2 = ctx.text("[data-code-text]").await?;
+    app.bind(&bind(
+        &code2,
+        "a1b2c3d4-0000-4000-8000-0000000000bb",
+        "Galaxy Tab",
+    ))
+    .await?;
+    ctx.goto("/devices").await?;
+    ctx.wait_text("#devices", "Galaxy Tab").await?;
+    let rows = ctx.c.find_all(Locator::Css("tr[data-device]")).await?;
+    check!(rows.len() == 2, "two devices");
+    let old = ctx.el("html").await?;
+    ctx.el("tr[data-device]:first-child button[data-action=\"delete\"]")
+        .await?
+        .click()
+        .await?;
+    ctx.c.accept_alert().await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while old.tag_name().await.is_ok() {
+        check!(Instant::now() < deadline, "delete did not submit");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    ctx.ready().await?;
+    ctx.expect_msg("[data-system-message]", Msg::DeviceUpdated)
+        .await?;
+    let rows = ctx.c.find_all(Locator::Css("tr[data-device]")).await?;
+    check!(rows.len() == 1, "one device left");
+
+    // --- 4.5 change password ---------------------------------------------------------------------
+    ctx.goto("/password").await?;
+    ctx.fill("#password", "short").await?;
+    ctx.fill("#confirmation", "other").await?;
+    ctx.submit("#password-submit").await?;
+    ctx.expect_msg("[data-system-message]", Msg::ReauthenticationRequired)
+        .await?;
+    ctx.expect_msg("[data-system-message]", Msg::PasswordLength)
+        .await?;
+    ctx.fill("#current", PW1).await?;
+    ctx.fill("#password", PW2).await?;
+    ctx.fill("#confirmation", PW2).await?;
+    ctx.shot("password").await?;
+    ctx.submit("#password-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::PasswordChanged)
+        .await?;
+
+    // --- 4.6 change data, log out ----------------------------------------------------------------
+    ctx.login(PW2).await?;
+    ctx.submit("#nav-profile").await?;
+    check!(ctx.value("#email").await? == EMAIL, "current data shown");
+    ctx.fill("#email", "nope").await?;
+    ctx.submit("#profile-submit").await?;
+    ctx.expect_msg("[data-system-message]", Msg::EmailInvalid)
+        .await?;
+    check!(ctx.value("#email").await? == "nope", "kept");
+    ctx.fill("#email", EMAIL).await?;
+    ctx.fill("#phone_area", "02").await?;
+    ctx.fill("#phone_number", "23456789").await?;
+    ctx.submit("#profile-submit").await?;
+    ctx.expect_msg("[data-system-message]", Msg::DataSaved)
+        .await?;
+    ctx.shot("profile").await?;
+    ctx.submit("[data-logout]").await?;
+    ctx.expect_msg("[data-system-message]", Msg::LoggedOut)
+        .await?;
+
+    // --- 4.9 forgot, reset ---------------------------------------------------------------------------
+    ctx.goto("/forgot-password").await?;
+    ctx.read_card(&pa.name).await?;
+    ctx.shot("forgot").await?;
+    ctx.submit("#letter-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::LetterRequested)
+        .await?;
+    let (_, links) = ctx.letter("password-reset", EMAIL).await?;
+    let link = links
+        .iter()
+        .find(|l| l.contains("/reset-password?token="))
+        .ok_or("no reset link")?;
+    ctx.c.goto(link).await?;
+    ctx.ready().await?;
+    ctx.read_card(&pa.name).await?;
+    ctx.fill("#password", "abc").await?;
+    ctx.fill("#confirmation", "abc").await?;
+    ctx.submit("#reset-submit").await?;
+    ctx.expect_msg("[data-system-message]", Msg::PasswordLength)
+        .await?;
+    ctx.read_card(&pa.name).await?;
+    ctx.fill("#password", PW3).await?;
+    ctx.fill("#confirmation", PW3).await?;
+    ctx.shot("reset").await?;
+    ctx.submit("#reset-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::PasswordResetDone)
+        .await?;
+    ctx.login(PW3).await?;
+    check!(
+        ctx.c.current_url().await?.path() == "/services",
+        "the reset password works"
+    );
+    ctx.submit("[data-logout]").await?;
+
+    // --- 4.7 cancel, confirm ---------------------------------------------------------------------
+    ctx.goto("/cancel").await?;
+    ctx.fill("#id_number", "A12345678").await?;
+    ctx.fill("#card_number", "12").await?;
+    ctx.submit("#cancel-check").await?;
+    ctx.expect_msg("[data-system-message]", Msg::IdLength)
+        .await?;
+    ctx.expect_msg("[data-system-message]", Msg::CardNumberFormat)
+        .await?;
+    check!(ctx.value("#id_number").await? == "A12345678", "kept");
+    // 【變更圖片】 keeps what was typed.
+    ctx.submit("[data-captcha-refresh]").await?;
+    check!(
+        ctx.value("#card_number").await? == "12",
+        "kept across 變更圖片"
+    );
+    ctx.fill("#id_number", pa.id_number.as_str()).await?;
+    ctx.fill("#card_number", pa.card_number.as_str()).await?;
+    let answer = ctx.captcha().await?;
+    ctx.fill("#captcha", &answer).await?;
+    ctx.shot("cancel").await?;
+    ctx.submit("#cancel-check").await?;
+    ctx.wait_css("#cancel-submit").await?;
+    ctx.submit("#cancel-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::CancelRequested)
+        .await?;
+    let (text, links) = ctx.letter("cancellation", EMAIL).await?;
+    let code = text
+        .split("E-Mail 驗證碼：")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .ok_or("no code in the letter")?
+        .to_owned();
+    let link = links
+        .iter()
+        .find(|l| l.ends_with("/cancel/confirm"))
+        .ok_or("no confirm link")?;
+    ctx.c.goto(link).await?;
+    ctx.ready().await?;
+    ctx.fill("#id_number", pa.id_number.as_str()).await?;
+    ctx.fill("#code", "WRONG123").await?;
+    let answer = ctx.captcha().await?;
+    ctx.fill("#captcha", &answer).await?;
+    ctx.submit("#cancel-confirm-submit").await?;
+    ctx.wait_text("[data-system-message]", "驗證碼錯誤").await?;
+    check!(
+        ctx.value("#id_number").await? == pa.id_number.as_str(),
+        "kept"
+    );
+    ctx.fill("#code", &code).await?;
+    let answer = ctx.captcha().await?;
+    ctx.fill("#captcha", &answer).await?;
+    ctx.shot("cancel-confirm").await?;
+    ctx.submit("#cancel-confirm-submit").await?;
+    ctx.expect_msg("[data-result]", Msg::CancelConfirmed)
+        .await?;
+    ctx.letter("deleted", EMAIL).await?;
+    ctx.login(PW3).await?;
+    ctx.expect_msg("[data-system-message]", Msg::LoginFailed)
+        .await?;
+
+    // --- 系統設定須知, the check page, the card switcher ------------------------------------------
+    ctx.goto("/setup").await?;
+    ctx.shot("setup").await?;
+    ctx.goto("/setup/check").await?;
+    ctx.wait_css("[data-connected=\"yes\"]").await?;
+    ctx.el("#check-read").await?.click().await?;
+    ctx.wait_text("#check-reply", "讀取健保卡成功").await?;
+    ctx.el("#check-auth").await?.click().await?;
+    ctx.wait_text("#check-reply", "驗證健保卡成功").await?;
+    ctx.shot("check").await?;
+    ctx.goto("/dev/cards").await?;
+    ctx.submit(&format!("button[data-insert=\"{}\"]", b.identity.card_no))
+        .await?;
+    ctx.wait_css(&format!(
+        ".card.inserted[data-card=\"{}\"]",
+        b.identity.card_no
+    ))
+    .await?;
+    ctx.shot("cards").await?;
+    ctx.goto("/verify-email?token=AAAAAAAAAAAAAAAAAAAAAAAA")
+        .await?;
+    ctx.read_card(&b.person.name).await?;
+    ctx.goto("/dev/cards").await?;
+    ctx.submit("#remove-card").await?;
+    ctx.goto("/forgot-password").await?;
+    ctx.el("[data-card-read]").await?.click().await?;
+    ctx.wait_css("[data-system-message].error").await?;
+    let msg = ctx.text("[data-system-message]").await?;
+    check!(
+        msg.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+            && msg.chars().any(|c| c.is_ascii_alphabetic()),
+        "bilingual card error {msg:?}"
+    );
+    ctx.goto("/news").await?;
+    ctx.wait_text("main", "展示系統上線").await?;
+    ctx.shot("news").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_life_of_a_registration_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let profile = tempfile::tempdir().unwrap();
+    let mut options = DemoOptions::new(dir.path().join("demo"));
+    options.listen = "127.0.0.1:0".parse().unwrap();
+    options.bridge_listen = "127.0.0.1:0".parse().unwrap();
+    options.people = 3;
+    options.rate_limits = RateLimits::unlimited();
+    options.hash_policy = HashPolicy::new(1024, 1, 1).unwrap();
+    let demo = Demo::start(options).await.unwrap();
+    let driver = Chromedriver::start().unwrap();
+    let client = browser(&driver, profile.path()).await.unwrap();
+    let ctx = Ctx {
+        c: client,
+        site: demo.site_url().to_owned(),
+        shots: std::env::var_os("TWNHI_SCREENSHOT_DIR").map(PathBuf::from),
+    };
+    let result = scenario(&ctx, &demo).await;
+    if result.is_err() {
+        let _ = std::fs::write(
+            std::env::temp_dir().join("twnhi-browser-failure.html"),
+            ctx.c.source().await.unwrap_or_default(),
+        );
+        if let Ok(png) = ctx.c.screenshot().await {
+            let _ = std::fs::write(std::env::temp_dir().join("twnhi-browser-failure.png"), png);
+        }
+        eprintln!(
+            "page at failure: {}",
+            ctx.c
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default()
+        );
+    }
+    let _ = ctx.c.close().await;
+    drop(driver);
+    demo.shutdown().await.unwrap();
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
