@@ -14,6 +14,9 @@
 //! | [`sim`] | `twnhi-sim` | a simulated NHI card, in process or over vpcd |
 //! | [`account`] | `twnhi-account` | the account domain rules: identities, passwords, codes |
 //! | `pcsc` (feature `pcsc`) | `twnhi-pcsc` | reading real readers through PC/SC |
+//! | `notify` (feature `notify`) | `twnhi-notify` | letters, mailers, QR codes, captcha |
+//! | `bridge` (feature `bridge`) | `twnhi-bridge` | the local card component browsers talk to |
+//! | `store`, `service`, `web` (feature `server`) | `twnhi-store`, `twnhi-service`, `twnhi-web` | the registration system |
 //!
 //! ```
 //! use twnhi::card::NhiSession;
@@ -29,7 +32,17 @@
 
 pub use twnhi_account as account;
 pub use twnhi_apdu as apdu;
+#[cfg(feature = "bridge")]
+pub use twnhi_bridge as bridge;
 pub use twnhi_card as card;
+#[cfg(feature = "notify")]
+pub use twnhi_notify as notify;
 #[cfg(feature = "pcsc")]
 pub use twnhi_pcsc as pcsc;
+#[cfg(feature = "server")]
+pub use twnhi_service as service;
 pub use twnhi_sim as sim;
+#[cfg(feature = "server")]
+pub use twnhi_store as store;
+#[cfg(feature = "server")]
+pub use twnhi_web as web;
