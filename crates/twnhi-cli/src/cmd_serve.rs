@@ -460,11 +460,7 @@ async fn serve(s: Settings) -> ExitCode {
     if s.insecure_http {
         web.cookies = CookieSecurity::PlainHttpLoopback;
     }
-    let deps = SiteDeps {
-        service,
-        store: store.clone(),
-        registry: store.clone(),
-    };
+    let deps = SiteDeps { service };
     let site = match Site::new(web, deps, &server_key, None) {
         Ok(site) => site,
         Err(e) => {

@@ -4,7 +4,9 @@
 use core::fmt;
 
 use chrono::{DateTime, Utc};
-use twnhi_account::device::{DeviceEvent, DeviceId, DeviceInfo, DeviceList, DeviceState};
+use twnhi_account::device::{
+    DeviceEvent, DeviceId, DeviceInfo, DeviceList, DeviceRecord, DeviceState,
+};
 use twnhi_account::messages::{Lang, Msg, device_code_valid_until};
 use twnhi_account::registration::Flow;
 use twnhi_account::secret::{SecretError, SecretKind};
@@ -133,12 +135,38 @@ pub struct DeviceView {
     pub platform: String,
     /// 裝置型號.
     pub model: String,
+    /// 認證時間.
+    pub verified_at: DateTime<Utc>,
     /// 認證時間, ROC form (`109/10/19 11:22:51`).
     pub verified_at_roc: String,
     /// 目前狀態.
     pub state: DeviceState,
     /// The actions offered (停用 / 啟用 / 刪除).
     pub actions: Vec<DeviceEvent>,
+}
+
+impl DeviceView {
+    fn of(r: &DeviceRecord) -> Self {
+        DeviceView {
+            device_id: r.id().clone(),
+            device_id_masked: r.id().masked(),
+            platform: r.info().platform().to_owned(),
+            model: r.info().model().to_owned(),
+            verified_at: r.verified_at(),
+            verified_at_roc: r.verified_at_roc(),
+            state: r.state(),
+            actions: r.state().actions().to_vec(),
+        }
+    }
+}
+
+/// A device of the account as the app sees it ([`Service::app_devices`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppDeviceView {
+    /// The device.
+    pub device: DeviceView,
+    /// Whether it is the device the app token was issued to.
+    pub this_device: bool,
 }
 
 impl Service {
@@ -410,6 +438,14 @@ impl Service {
     /// # Errors
     /// [`ServiceError::SessionExpired`], [`ServiceError::Device`], [`ServiceError::Flow`].
     pub async fn app_session(&self, token: &SessionToken) -> Result<AppSessionView> {
+        Ok(self.checked_app_token(token).await?.0)
+    }
+
+    /// [`Service::app_session`] with the registration's devices it read.
+    async fn checked_app_token(
+        &self,
+        token: &SessionToken,
+    ) -> Result<(AppSessionView, DeviceList)> {
         let now = self.now();
         let Some(s) = self.inner.store.session(&token.digest()).await? else {
             return Err(ServiceError::SessionExpired);
@@ -435,10 +471,73 @@ impl Service {
                 .collect(),
         );
         list.check_app_login(&device_id)?;
-        Ok(AppSessionView {
-            registration_id: reg_id,
-            device_id,
-        })
+        Ok((
+            AppSessionView {
+                registration_id: reg_id,
+                device_id,
+            },
+            list,
+        ))
+    }
+
+    /// The app's device list (`GET /api/v1/devices`): the token checked as in
+    /// [`Service::app_session`] (live, the registration in use, the device still active), then
+    /// the account's devices that are not deleted, most recently verified first, the token's
+    /// own device marked. A read: nothing is written.
+    ///
+    /// # Errors
+    /// [`ServiceError::SessionExpired`], [`ServiceError::Device`], [`ServiceError::Flow`],
+    /// store errors.
+    pub async fn app_devices(&self, token: &SessionToken) -> Result<Vec<AppDeviceView>> {
+        let (view, list) = self.checked_app_token(token).await?;
+        Ok(list
+            .listed()
+            .map(|r| AppDeviceView {
+                this_device: r.id() == &view.device_id,
+                device: DeviceView::of(r),
+            })
+            .collect())
+    }
+
+    /// The app's logout: the app token ends now (whatever the state of its device or
+    /// registration, so a disabled device can still log out), with the audit event
+    /// `app-logout` (with `client`, the client address as the web layer determined it). A
+    /// browser session's token is not accepted here.
+    ///
+    /// # Errors
+    /// [`ServiceError::SessionExpired`] for an unknown token, a token that is not an app
+    /// token, or one that had expired already (its record is removed all the same); store
+    /// errors.
+    pub async fn app_logout(&self, client: Option<&str>, token: &SessionToken) -> Result<Msg> {
+        let now = self.now();
+        let digest = token.digest();
+        let Some(s) = self.inner.store.session(&digest).await? else {
+            return Err(ServiceError::SessionExpired);
+        };
+        if s.kind != SessionKind::App {
+            return Err(ServiceError::SessionExpired);
+        }
+        let delete = Change::DeleteSession { digest };
+        if now >= s.expires_at {
+            self.commit(ChangeSet::new().with(delete)).await?;
+            return Err(ServiceError::SessionExpired);
+        }
+        let device = s
+            .device_id
+            .as_deref()
+            .and_then(|d| DeviceId::parse(d).ok())
+            .map(|d| d.masked())
+            .unwrap_or_default();
+        let cs = ChangeSet::new().with(delete).with(self.audit(
+            now,
+            s.registration_id.as_ref(),
+            "app-logout",
+            "ok",
+            client,
+            format!("device={device}"),
+        ));
+        self.commit(cs).await?;
+        Ok(Msg::LoggedOut)
     }
 
     /// 4.4 The device management table of the logged-in registration.
@@ -458,18 +557,7 @@ impl Service {
                 .map(|d| d.record)
                 .collect(),
         );
-        Ok(list
-            .listed()
-            .map(|r| DeviceView {
-                device_id: r.id().clone(),
-                device_id_masked: r.id().masked(),
-                platform: r.info().platform().to_owned(),
-                model: r.info().model().to_owned(),
-                verified_at_roc: r.verified_at_roc(),
-                state: r.state(),
-                actions: r.state().actions().to_vec(),
-            })
-            .collect())
+        Ok(list.listed().map(DeviceView::of).collect())
     }
 
     /// 4.4 停用 / 啟用 / 刪除 a device of the logged-in registration.

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![doc = include_str!("../README.md")]
 
+mod account;
 mod admin;
 mod cancel;
 mod card_auth;
@@ -28,12 +29,14 @@ mod registration;
 pub mod sam;
 mod service;
 
+pub use account::AccountView;
 pub use admin::{RegistrationReport, mask_email, mask_mobile};
 pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput};
 pub use card_auth::{CardHolder, CardNonce, SamAnswer, SessionView};
 pub use config::{OutboxConfig, ServiceConfig};
 pub use devices::{
-    AppLoginInput, AppSession, AppSessionView, BindDeviceInput, BoundDevice, DeviceCode, DeviceView,
+    AppDeviceView, AppLoginInput, AppSession, AppSessionView, BindDeviceInput, BoundDevice,
+    DeviceCode, DeviceView,
 };
 pub use error::{Result, ServiceError};
 pub use keys::{ServiceKeys, token_digest};
@@ -45,6 +48,9 @@ pub use registration::{
 };
 pub use sam::{Sam, SamError, SoftwareSam};
 pub use service::{Caller, Ports, Service, SessionToken};
+// The data types of the store that the use cases take and give, so that adapters need not
+// use `twnhi-store` themselves.
+pub use twnhi_store::{Contacts, RegistrationId};
 
 /// Loads (or creates, mode 0600) the server key of one-time secrets: 32 random bytes in hex.
 ///

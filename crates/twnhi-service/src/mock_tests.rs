@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
 use mockall::predicate::eq;
 use twnhi_account::device::{DeviceEvent, DeviceId, DeviceInfo, DeviceRecord, DeviceState};
-use twnhi_account::messages::{Localized, Msg};
+use twnhi_account::messages::{Lang, Localized, Msg};
 use twnhi_account::password::HashPolicy;
 use twnhi_account::registration::RegistrationState;
 use twnhi_account::secret::{SecretKind, SecretPolicies, ServerKey};
@@ -398,6 +398,133 @@ async fn apply_with_wrong_household_data() {
 }
 
 #[tokio::test]
+async fn apply_check_matches_without_reading_registrations() {
+    // No registration is read (`expect_current_registration` is not set: a call would panic),
+    // so the answer cannot depend on whether the person is registered.
+    let (service, log) = H::new()
+        .accept_writes()
+        .with_session(session(true, None))
+        .with_person()
+        .build();
+    let p = person();
+    let holder = service
+        .apply_check(&caller(), &p.household_id, &p.address)
+        .await
+        .unwrap();
+    assert_eq!(holder.name, p.name, "from the registry");
+    assert_eq!(holder.id_number_masked, p.id_number.masked());
+    let changes = all(&log);
+    assert!(
+        changes
+            .iter()
+            .any(|c| matches!(c, Change::ThrottleReset { key }
+            if *key == crate::service::keys::person(p.card_number.as_str())))
+    );
+    assert!(!changes.iter().any(|c| matches!(
+        c,
+        Change::InsertRegistration(_)
+            | Change::UpdateRegistration { .. }
+            | Change::PutSecret(_)
+            | Change::ThrottleFailure { .. }
+    )));
+    assert!(mails(&log).is_empty());
+    assert_eq!(audits(&log), [("apply-check".into(), "ok".into())]);
+    let events: Vec<_> = log.lock().unwrap()[0].audit_events().cloned().collect();
+    assert_eq!(events[0].client.as_deref(), Some("198.51.100.1"));
+    assert!(!events[0].detail.contains(p.id_number.as_str()), "masked");
+}
+
+#[tokio::test]
+async fn apply_check_refuses_any_mismatch_with_one_answer_and_throttles() {
+    let p = person();
+    let other_id = twnhi_account::HouseholdId::parse("Z9999999").unwrap();
+    let t = p.address.township();
+    let other_neighborhood = if p.address.neighborhood() == 1 { 2 } else { 1 };
+    let other_address = twnhi_account::HouseholdAddress::new(
+        t.county_zh(),
+        t.zh(),
+        p.address.village(),
+        other_neighborhood,
+    )
+    .unwrap();
+    let mut texts = Vec::new();
+    for (hid, addr) in [
+        (&other_id, &p.address),
+        (&p.household_id, &other_address),
+        (&other_id, &other_address),
+    ] {
+        let (service, log) = H::new()
+            .accept_writes()
+            .with_session(session(true, None))
+            .with_person()
+            .build();
+        let err = service.apply_check(&caller(), hid, addr).await.unwrap_err();
+        assert!(matches!(err, ServiceError::RegistryMismatch), "{err:?}");
+        texts.push((err.text(Lang::ZhTw), err.text(Lang::En)));
+        let changes = all(&log);
+        let keys: Vec<_> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::ThrottleFailure { key, .. } => Some(key.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                crate::service::keys::person(p.card_number.as_str()),
+                "addr:198.51.100.1".to_owned()
+            ],
+            "per card and per client address"
+        );
+        assert!(
+            !changes
+                .iter()
+                .any(|c| matches!(c, Change::ThrottleReset { .. }))
+        );
+        assert_eq!(
+            audits(&log),
+            [("apply-check".into(), "registry-mismatch".into())]
+        );
+    }
+    texts.dedup();
+    assert_eq!(texts.len(), 1, "the same answer whichever field is wrong");
+}
+
+#[tokio::test]
+async fn apply_check_is_throttled_and_needs_a_card() {
+    // Throttled: refused before comparing anything, nothing written.
+    let mut h = H::new().with_session(session(true, None)).with_person();
+    let policy = config().per_person;
+    let mut blocked = ThrottleState::default();
+    for _ in 0..20 {
+        policy.record_failure(&mut blocked, now());
+    }
+    h.store.expect_throttle().returning(move |_| Ok(blocked));
+    let (service, log) = h.build();
+    let p = person();
+    let err = service
+        .apply_check(&caller(), &p.household_id, &p.address)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Throttled { .. }), "{err:?}");
+    assert!(log.lock().unwrap().is_empty());
+
+    // No card authenticated in the session.
+    let (service, log) = H::new()
+        .accept_writes()
+        .with_session(session(false, None))
+        .build();
+    assert!(matches!(
+        service
+            .apply_check(&caller(), &p.household_id, &p.address)
+            .await,
+        Err(ServiceError::CardRequired)
+    ));
+    assert!(log.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn apply_when_registered_answers_the_same_and_changes_nothing() {
     let (service, log) = H::new()
         .accept_writes()
@@ -659,7 +786,276 @@ async fn changing_the_email_needs_the_current_password() {
     assert!(log.lock().unwrap().is_empty());
 }
 
+#[tokio::test]
+async fn account_view_reads_the_registration_and_the_registry() {
+    let reg = registration(RegistrationState::Active);
+    let id = reg.id.clone();
+    let (service, log) = H::new()
+        .accept_writes()
+        .with_session(session(false, Some(&reg)))
+        .with_person()
+        .with_registration(Some(reg))
+        .build();
+    let view = service.account_view(&caller()).await.unwrap();
+    let p = person();
+    assert_eq!(view.registration_id, id);
+    assert_eq!(view.state, RegistrationState::Active);
+    assert_eq!(view.name, p.name);
+    assert_eq!(view.id_number_masked, p.id_number.masked());
+    assert_eq!(view.contacts, contacts());
+    let debug = format!("{view:?}");
+    assert!(
+        !debug.contains(&p.name) && !debug.contains("test.one"),
+        "{debug}"
+    );
+    assert!(log.lock().unwrap().is_empty(), "a read");
+
+    // The registry lost the person: no name, the rest as before.
+    let reg = registration(RegistrationState::Active);
+    let mut h = H::new()
+        .accept_writes()
+        .with_session(session(false, Some(&reg)))
+        .with_registration(Some(reg));
+    h.registry.expect_person_by_id().returning(|_| Ok(None));
+    let (service, _) = h.build();
+    assert_eq!(service.account_view(&caller()).await.unwrap().name, "");
+}
+
+#[tokio::test]
+async fn account_view_needs_a_login() {
+    let (service, _) = H::new()
+        .accept_writes()
+        .with_session(session(true, None))
+        .build();
+    assert!(matches!(
+        service.account_view(&caller()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    // A logged-in session whose registration is gone.
+    let reg = registration(RegistrationState::Active);
+    let (service, _) = H::new()
+        .accept_writes()
+        .with_session(session(false, Some(&reg)))
+        .with_registration(None)
+        .build();
+    assert!(matches!(
+        service.account_view(&caller()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+}
+
 // ----- devices --------------------------------------------------------------------------------------
+
+fn app_session(reg: &Registration, device: &str, expires_at: DateTime<Utc>) -> SessionRecord {
+    SessionRecord {
+        digest: token().digest(),
+        kind: SessionKind::App,
+        registration_id: Some(reg.id.clone()),
+        device_id: Some(device.to_owned()),
+        created_at: now(),
+        last_seen_at: now(),
+        expires_at,
+        card: None,
+    }
+}
+
+fn stored_device(id: &str, model: &str, at: DateTime<Utc>, state: DeviceEvent) -> StoredDevice {
+    let mut record = DeviceRecord::new(
+        DeviceId::parse(id).unwrap(),
+        DeviceInfo::new("Android", model).unwrap(),
+        at,
+    );
+    if state != DeviceEvent::Enable {
+        record.apply(state).unwrap();
+    }
+    StoredDevice {
+        record,
+        totp_seed: "00".repeat(16),
+    }
+}
+
+#[tokio::test]
+async fn app_devices_lists_the_accounts_devices_with_a_live_token() {
+    let reg = registration(RegistrationState::Active);
+    let reg_id = reg.id.clone();
+    let mut h = H::new()
+        .accept_writes()
+        .with_registration(Some(reg.clone()))
+        .with_session(app_session(
+            &reg,
+            "dev-1",
+            now() + chrono::TimeDelta::days(1),
+        ));
+    h.store
+        .expect_devices()
+        .with(eq(reg_id))
+        .returning(move |_| {
+            Ok(vec![
+                stored_device("dev-1", "Pixel", now(), DeviceEvent::Enable),
+                stored_device(
+                    "dev-2",
+                    "Xperia",
+                    now() + chrono::TimeDelta::minutes(1),
+                    DeviceEvent::Disable,
+                ),
+                stored_device("dev-3", "Gone", now(), DeviceEvent::Delete),
+            ])
+        });
+    let (service, log) = h.build();
+    let list = service.app_devices(&token()).await.unwrap();
+    let rows: Vec<_> = list
+        .iter()
+        .map(|d| (d.device.model.as_str(), d.device.state, d.this_device))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("Xperia", DeviceState::Disabled, false),
+            ("Pixel", DeviceState::Active, true),
+        ],
+        "deleted ones not listed, most recent first, the token's own marked"
+    );
+    assert_eq!(list[1].device.verified_at, now());
+    assert_eq!(list[1].device.device_id_masked, "Xev-1");
+    assert!(log.lock().unwrap().is_empty(), "a read");
+}
+
+#[tokio::test]
+async fn app_devices_refuses_dead_tokens() {
+    let reg = registration(RegistrationState::Active);
+    // Expired.
+    let (service, _) = H::new()
+        .with_session(app_session(&reg, "dev-1", now()))
+        .build();
+    assert!(matches!(
+        service.app_devices(&token()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    // A browser session's token.
+    let (service, _) = H::new().with_session(session(false, Some(&reg))).build();
+    assert!(matches!(
+        service.app_devices(&token()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    // The token's device was disabled.
+    let mut h = H::new()
+        .with_registration(Some(reg.clone()))
+        .with_session(app_session(
+            &reg,
+            "dev-1",
+            now() + chrono::TimeDelta::days(1),
+        ));
+    h.store.expect_devices().returning(|_| {
+        Ok(vec![stored_device(
+            "dev-1",
+            "Pixel",
+            now(),
+            DeviceEvent::Disable,
+        )])
+    });
+    let (service, _) = h.build();
+    let err = service.app_devices(&token()).await.unwrap_err();
+    assert_eq!(err.msg(), Msg::DeviceNotActive);
+    // A suspended registration.
+    let suspended = registration(RegistrationState::Suspended);
+    let mut h = H::new()
+        .with_registration(Some(suspended.clone()))
+        .with_session(app_session(
+            &suspended,
+            "dev-1",
+            now() + chrono::TimeDelta::days(1),
+        ));
+    h.store.expect_devices().returning(|_| {
+        Ok(vec![stored_device(
+            "dev-1",
+            "Pixel",
+            now(),
+            DeviceEvent::Enable,
+        )])
+    });
+    let (service, _) = h.build();
+    assert!(matches!(
+        service.app_devices(&token()).await,
+        Err(ServiceError::Flow(_))
+    ));
+}
+
+#[tokio::test]
+async fn app_logout_ends_the_token_now() {
+    let reg = registration(RegistrationState::Active);
+    let id = reg.id.clone();
+    // The device's state is not looked at (`expect_devices` is not set): a disabled device can
+    // log out too.
+    let (service, log) = H::new()
+        .accept_writes()
+        .with_session(app_session(
+            &reg,
+            "dev-1234",
+            now() + chrono::TimeDelta::days(1),
+        ))
+        .build();
+    assert_eq!(
+        service
+            .app_logout(Some("198.51.100.1"), &token())
+            .await
+            .unwrap(),
+        Msg::LoggedOut
+    );
+    let sets = log.lock().unwrap().clone();
+    assert_eq!(sets.len(), 1, "one transaction");
+    let changes = sets[0].changes();
+    assert!(
+        changes
+            .iter()
+            .any(|c| matches!(c, Change::DeleteSession { digest } if *digest == token().digest()))
+    );
+    let events: Vec<_> = sets[0].audit_events().cloned().collect();
+    assert_eq!(events.len(), 1);
+    assert_eq!(
+        (events[0].action.as_str(), events[0].outcome.as_str()),
+        ("app-logout", "ok")
+    );
+    assert_eq!(events[0].registration_id, Some(id));
+    assert_eq!(events[0].client.as_deref(), Some("198.51.100.1"));
+    assert_eq!(events[0].detail, "device=XXX-1234");
+}
+
+#[tokio::test]
+async fn app_logout_refuses_unknown_browser_and_expired_tokens() {
+    let reg = registration(RegistrationState::Active);
+    // Unknown.
+    let mut h = H::new();
+    h.store.expect_session().returning(|_| Ok(None));
+    let (service, log) = h.build();
+    assert!(matches!(
+        service.app_logout(None, &token()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert!(log.lock().unwrap().is_empty());
+    // A browser session is not ended through the app API.
+    let (service, log) = H::new()
+        .accept_writes()
+        .with_session(session(false, Some(&reg)))
+        .build();
+    assert!(matches!(
+        service.app_logout(None, &token()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert!(log.lock().unwrap().is_empty());
+    // Expired: removed, not audited, refused.
+    let (service, log) = H::new()
+        .accept_writes()
+        .with_session(app_session(&reg, "dev-1", now()))
+        .build();
+    assert!(matches!(
+        service.app_logout(None, &token()).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert!(matches!(
+        all(&log).as_slice(),
+        [Change::DeleteSession { .. }]
+    ));
+}
 
 #[tokio::test]
 async fn device_code_is_bound_to_the_registration() {

@@ -201,6 +201,85 @@ impl Service {
             .unwrap_or_default())
     }
 
+    /// The household check of 4.1 step 2, shared by [`Service::apply_check`] and
+    /// [`Service::apply`]: throttled per card and per client address; a mismatch of any field
+    /// records a failure for both keys and the audit event `action` / `registry-mismatch`, and
+    /// is the one generic refusal. Reads nothing about registrations.
+    async fn check_household(
+        &self,
+        caller: &Caller,
+        person: &InsuredPerson,
+        household_id: &HouseholdId,
+        address: &HouseholdAddress,
+        action: &str,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<()> {
+        let client = caller.client.as_deref();
+        let mut tkeys = vec![(
+            keys::person(person.card_number.as_str()),
+            self.config().per_person,
+        )];
+        tkeys.extend(self.client_key(client));
+        self.check_throttle(&tkeys, now).await?;
+        if *household_id == person.household_id && address.matches(&person.address) {
+            return Ok(());
+        }
+        let mut cs = ChangeSet::new();
+        self.failures(&mut cs, &tkeys, now);
+        cs.push(self.audit(
+            now,
+            None,
+            action,
+            "registry-mismatch",
+            client,
+            format!("id={}", person.id_number.masked()),
+        ));
+        self.commit(cs).await?;
+        Err(ServiceError::RegistryMismatch)
+    }
+
+    /// 4.1 step 2, 【下一步】: checks the 戶號 and the 戶籍鄉鎮里鄰 typed after the card was
+    /// authenticated in the session against the registry, before the password and contacts
+    /// are asked for. Any field that does not match gives the one generic refusal (which one
+    /// is not said); failures are throttled per card and per client address like
+    /// [`Service::apply`], and both outcomes are audited (`apply-check`). The answer and the
+    /// work are the same whether or not the person is registered already: no registration is
+    /// read. [`Service::apply`] checks the same data again when the application is sent.
+    ///
+    /// Returns the card holder from the registry (the 姓名 of the next step).
+    ///
+    /// # Errors
+    /// [`ServiceError::Closed`], [`ServiceError::SessionExpired`],
+    /// [`ServiceError::CardRequired`], [`ServiceError::CardNotVerified`] (the card is no
+    /// longer valid), [`ServiceError::RegistryMismatch`], [`ServiceError::Throttled`], store
+    /// errors.
+    pub async fn apply_check(
+        &self,
+        caller: &Caller,
+        household_id: &HouseholdId,
+        address: &HouseholdAddress,
+    ) -> Result<CardHolder> {
+        let now = self.now();
+        self.guard_hours(now)?;
+        let (_s, person) = self.session_card(caller, now).await?;
+        self.check_household(caller, &person, household_id, address, "apply-check", now)
+            .await?;
+        let cs = ChangeSet::new()
+            .with(Change::ThrottleReset {
+                key: keys::person(person.card_number.as_str()),
+            })
+            .with(self.audit(
+                now,
+                None,
+                "apply-check",
+                "ok",
+                caller.client.as_deref(),
+                format!("id={}", person.id_number.masked()),
+            ));
+        self.commit(cs).await?;
+        Ok(CardHolder::of(&person))
+    }
+
     /// 4.1 Apply: the card authenticated in the session, household data matching the
     /// registry, a password following the rules, contacts. Answers the same whether or not
     /// the person is registered already (then the registered address gets a reminder).
@@ -215,26 +294,15 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let client = caller.client.as_deref();
-        let mut tkeys = vec![(
-            keys::person(person.card_number.as_str()),
-            self.config().per_person,
-        )];
-        tkeys.extend(self.client_key(client));
-        self.check_throttle(&tkeys, now).await?;
-        if input.household_id != person.household_id || !input.address.matches(&person.address) {
-            let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
-            cs.push(self.audit(
-                now,
-                None,
-                "apply",
-                "registry-mismatch",
-                client,
-                format!("id={}", person.id_number.masked()),
-            ));
-            self.commit(cs).await?;
-            return Err(ServiceError::RegistryMismatch);
-        }
+        self.check_household(
+            caller,
+            &person,
+            &input.household_id,
+            &input.address,
+            "apply",
+            now,
+        )
+        .await?;
         let strength = check_password(
             input.password.expose(),
             Some(input.confirmation.expose()),

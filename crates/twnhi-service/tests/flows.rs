@@ -273,6 +273,203 @@ async fn apply_refusals_and_reapply() {
     );
 }
 
+/// Every audit event as (action, outcome, client, detail), oldest first (events without a
+/// registration included).
+async fn audit_events(app: &App) -> Vec<(String, String, Option<String>, String)> {
+    sqlx::query_as("SELECT action, outcome, client, detail FROM audit_events ORDER BY seq")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_check_at_next_step() {
+    let app = App::new().await;
+    let p = app.person(3).person.clone();
+    let caller = app.caller().await;
+    // No card authenticated in the session.
+    assert!(matches!(
+        app.service
+            .apply_check(&caller, &p.household_id, &p.address)
+            .await,
+        Err(ServiceError::CardRequired)
+    ));
+    authenticate(&app.service, &caller, &app.person(3).identity)
+        .await
+        .unwrap();
+    // Any field not matching: one generic refusal, not saying which.
+    let wrong_id = twnhi_account::HouseholdId::parse("Z9999999").unwrap();
+    let t = p.address.township();
+    let n = if p.address.neighborhood() == 1 { 2 } else { 1 };
+    let wrong_address =
+        HouseholdAddress::new(t.county_zh(), t.zh(), p.address.village(), n).unwrap();
+    let e1 = app
+        .service
+        .apply_check(&caller, &wrong_id, &p.address)
+        .await
+        .unwrap_err();
+    let e2 = app
+        .service
+        .apply_check(&caller, &p.household_id, &wrong_address)
+        .await
+        .unwrap_err();
+    for e in [&e1, &e2] {
+        assert!(matches!(e, ServiceError::RegistryMismatch), "{e:?}");
+    }
+    assert_eq!(e1.text(Lang::ZhTw), e2.text(Lang::ZhTw));
+    assert_eq!(e1.text(Lang::En), e2.text(Lang::En));
+    // Matching: the card holder from the registry, and no registration created.
+    let holder = app
+        .service
+        .apply_check(&caller, &p.household_id, &p.address)
+        .await
+        .unwrap();
+    assert_eq!(holder.name, p.name);
+    assert_eq!(holder.id_number_masked, p.id_number.masked());
+    assert!(
+        app.store
+            .current_registration(&p.id_number)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // Audited, with the client address, without the full ID number.
+    let events = audit_events(&app).await;
+    let checks: Vec<_> = events
+        .iter()
+        .filter(|e| e.0 == "apply-check")
+        .map(|e| e.1.as_str())
+        .collect();
+    assert_eq!(
+        checks,
+        ["registry-mismatch", "registry-mismatch", "ok"],
+        "{events:?}"
+    );
+    for e in events.iter().filter(|e| e.0 == "apply-check") {
+        assert_eq!(e.2.as_deref(), Some("192.0.2.10"));
+        assert!(!e.3.contains(p.id_number.as_str()));
+    }
+
+    // Defence in depth: `apply` checks the household data again.
+    let err = app
+        .service
+        .apply(
+            &caller,
+            ApplyInput {
+                household_id: p.household_id.clone(),
+                address: wrong_address.clone(),
+                password: pw(PASSWORD),
+                confirmation: pw(PASSWORD),
+                contacts: app.contacts(3),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::RegistryMismatch));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_check_does_not_tell_who_is_registered() {
+    let app = App::new().await;
+    register(&app, 0).await;
+    app.deliver().await;
+    let count = |app: &App| {
+        let pool = app.store.pool().clone();
+        async move {
+            let n: i64 = sqlx::query_scalar("SELECT count(*) FROM registrations")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            n
+        }
+    };
+    let before = count(&app).await;
+    // A registered person and one who is not: the same answers, nothing changes.
+    for i in [0, 1] {
+        let p = app.person(i).person.clone();
+        let caller = app.caller().await;
+        authenticate(&app.service, &caller, &app.person(i).identity)
+            .await
+            .unwrap();
+        let holder = app
+            .service
+            .apply_check(&caller, &p.household_id, &p.address)
+            .await
+            .unwrap();
+        assert_eq!(holder.name, p.name);
+        let wrong = twnhi_account::HouseholdId::parse("Z9999999").unwrap();
+        let err = app
+            .service
+            .apply_check(&caller, &wrong, &p.address)
+            .await
+            .unwrap_err();
+        assert_eq!(err.msg(), Msg::RegistryMismatch);
+    }
+    assert_eq!(count(&app).await, before);
+    assert!(app.deliver().await.is_empty(), "no letter either way");
+    let outcomes: Vec<_> = audit_events(&app)
+        .await
+        .into_iter()
+        .filter(|e| e.0 == "apply-check")
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(
+        outcomes,
+        ["ok", "registry-mismatch", "ok", "registry-mismatch"],
+        "the trail does not tell them apart either"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn apply_check_is_throttled_with_apply() {
+    let app = App::new().await;
+    let p = app.person(4).person.clone();
+    let caller = app.caller().await;
+    authenticate(&app.service, &caller, &app.person(4).identity)
+        .await
+        .unwrap();
+    let wrong = twnhi_account::HouseholdId::parse("Z9999999").unwrap();
+    // Five free failures per card, the sixth starts the back-off.
+    for _ in 0..6 {
+        assert!(matches!(
+            app.service.apply_check(&caller, &wrong, &p.address).await,
+            Err(ServiceError::RegistryMismatch)
+        ));
+    }
+    // Refused now even with the right data, at this step and when applying (one counter).
+    let err = app
+        .service
+        .apply_check(&caller, &p.household_id, &p.address)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Throttled { .. }), "{err:?}");
+    let err = app
+        .service
+        .apply(
+            &caller,
+            ApplyInput {
+                household_id: p.household_id.clone(),
+                address: p.address.clone(),
+                password: pw(PASSWORD),
+                confirmation: pw(PASSWORD),
+                contacts: app.contacts(4),
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ServiceError::Throttled { .. }), "{err:?}");
+    // After the back-off the right data pass, and the count starts again.
+    app.clock.advance(TimeDelta::seconds(2));
+    app.service
+        .apply_check(&caller, &p.household_id, &p.address)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.service.apply_check(&caller, &wrong, &p.address).await,
+        Err(ServiceError::RegistryMismatch)
+    ));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn card_authentication_rules() {
     let app = App::new().await;
@@ -515,6 +712,208 @@ async fn devices_and_app() {
             .unwrap_err()
             .msg(),
         Msg::DeviceCodeExpired
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_view_of_the_logged_in_registration() {
+    let app = App::new().await;
+    register(&app, 5).await;
+    let web = login(&app, 5, PASSWORD).await;
+    let p = app.person(5).person.clone();
+    let view = app.service.account_view(&web).await.unwrap();
+    assert_eq!(view.name, p.name, "from the registry");
+    assert_eq!(view.id_number_masked, p.id_number.masked());
+    assert_eq!(view.state, RegistrationState::Active);
+    assert_eq!(view.contacts, app.contacts(5));
+    let reg = app
+        .store
+        .current_registration(&p.id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(view.registration_id, reg.id);
+    // Changed data show at once.
+    let mut contacts = app.contacts(5);
+    contacts.mobile_phone = twnhi_account::MobilePhone::parse("0987654321").unwrap();
+    app.service
+        .change_data(
+            &web,
+            ChangeDataInput {
+                contacts: contacts.clone(),
+                current_password: None,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        app.service.account_view(&web).await.unwrap().contacts,
+        contacts
+    );
+    // Only a logged-in session has an account.
+    let anonymous = app.caller().await;
+    authenticate(&app.service, &anonymous, &app.person(5).identity)
+        .await
+        .unwrap();
+    assert!(matches!(
+        app.service.account_view(&anonymous).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    app.service.logout(&web).await.unwrap();
+    assert!(matches!(
+        app.service.account_view(&web).await,
+        Err(ServiceError::SessionExpired)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn app_devices_and_app_logout() {
+    let app = App::new().await;
+    register(&app, 6).await;
+    let web = login(&app, 6, PASSWORD).await;
+    let id_number = app.person(6).person.id_number.clone();
+    let policy = app.service.config().totp;
+    let mut secrets = Vec::new();
+    for (device, model) in [("dev-a-0001", "Pixel"), ("dev-b-0002", "iPhone")] {
+        let code = app.service.produce_device_code(&web).await.unwrap();
+        let bound = app
+            .service
+            .bind_device(
+                None,
+                BindDeviceInput {
+                    id_number: id_number.clone(),
+                    code: code.code.to_string(),
+                    device_id: DeviceId::parse(device).unwrap(),
+                    info: DeviceInfo::new("Android", model).unwrap(),
+                },
+            )
+            .await
+            .unwrap();
+        secrets.push(TotpSecret::from_base32(&bound.totp_secret).unwrap());
+        app.clock.advance(TimeDelta::seconds(60));
+    }
+    let app_login = |i: usize, device: &str| {
+        let totp = policy.code_at(&secrets[i], app.clock_now()).unwrap();
+        AppLoginInput {
+            id_number: id_number.clone(),
+            password: pw(PASSWORD),
+            device_id: DeviceId::parse(device).unwrap(),
+            totp_code: totp,
+        }
+    };
+    let a = app
+        .service
+        .app_login(Some("192.0.2.20"), app_login(0, "dev-a-0001"))
+        .await
+        .unwrap();
+    let b = app
+        .service
+        .app_login(Some("192.0.2.20"), app_login(1, "dev-b-0002"))
+        .await
+        .unwrap();
+
+    // The list: most recently verified first, the token's own device marked.
+    let list = app.service.app_devices(&a.token).await.unwrap();
+    let rows: Vec<_> = list
+        .iter()
+        .map(|d| (d.device.model.as_str(), d.this_device))
+        .collect();
+    assert_eq!(rows, [("iPhone", false), ("Pixel", true)]);
+    assert_eq!(list[1].device.verified_at, t0());
+    assert_eq!(list[1].device.verified_at_roc, "113/05/01 10:00:00");
+    assert_eq!(list[1].device.device_id_masked, "XXX-X-0001");
+    // A disabled device leaves the list of the other's token, and its own token stops.
+    app.service
+        .manage_device(
+            &web,
+            &DeviceId::parse("dev-b-0002").unwrap(),
+            DeviceEvent::Disable,
+        )
+        .await
+        .unwrap();
+    let list = app.service.app_devices(&a.token).await.unwrap();
+    assert_eq!(list[0].device.state, DeviceState::Disabled);
+    assert_eq!(
+        app.service.app_devices(&b.token).await.unwrap_err().msg(),
+        Msg::DeviceNotActive
+    );
+    // A browser session's token is no app token.
+    assert!(matches!(
+        app.service.app_devices(&web.session).await,
+        Err(ServiceError::SessionExpired)
+    ));
+
+    // Logout: the token ends now, even the disabled device's; once.
+    assert_eq!(
+        app.service
+            .app_logout(Some("192.0.2.20"), &a.token)
+            .await
+            .unwrap(),
+        Msg::LoggedOut
+    );
+    assert!(matches!(
+        app.service.app_devices(&a.token).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert!(app.service.app_session(&a.token).await.is_err());
+    assert!(matches!(
+        app.service.app_logout(None, &a.token).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert_eq!(
+        app.service.app_logout(None, &b.token).await.unwrap(),
+        Msg::LoggedOut
+    );
+    // Not a way to end a browser session.
+    assert!(matches!(
+        app.service.app_logout(None, &web.session).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert!(app.service.account_view(&web).await.is_ok());
+    // Another token of the same device is not touched by a logout.
+    app.clock.advance(TimeDelta::seconds(60));
+    let c = app
+        .service
+        .app_login(None, app_login(0, "dev-a-0001"))
+        .await
+        .unwrap();
+    app.clock.advance(TimeDelta::seconds(60));
+    let d = app
+        .service
+        .app_login(None, app_login(0, "dev-a-0001"))
+        .await
+        .unwrap();
+    app.service.app_logout(None, &c.token).await.unwrap();
+    assert!(app.service.app_devices(&d.token).await.is_ok());
+
+    // An expired token: refused, its record removed.
+    app.clock.advance(app.service.config().app_token_lifetime);
+    assert!(matches!(
+        app.service.app_logout(None, &d.token).await,
+        Err(ServiceError::SessionExpired)
+    ));
+    assert!(
+        app.store
+            .session(&d.token.digest())
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Audited with the registration, the client address and the masked device.
+    let trail = app.store.audit_trail(&a.registration_id).await.unwrap();
+    let logouts: Vec<_> = trail
+        .iter()
+        .filter(|e| e.action == "app-logout")
+        .map(|e| (e.outcome.as_str(), e.client.as_deref(), e.detail.as_str()))
+        .collect();
+    assert_eq!(
+        logouts,
+        [
+            ("ok", Some("192.0.2.20"), "device=XXX-X-0001"),
+            ("ok", None, "device=XXX-X-0002"),
+            ("ok", None, "device=XXX-X-0001"),
+        ]
     );
 }
 

@@ -135,16 +135,7 @@ async fn env(db: &Path, n: usize) -> R<Env> {
     web.listen = addr;
     web.cookies = CookieSecurity::PlainHttpLoopback;
     web.rate_limits = RateLimits::unlimited();
-    let site = Site::new(
-        web,
-        SiteDeps {
-            service,
-            store: store_arc.clone(),
-            registry: store_arc,
-        },
-        &server_key,
-        None,
-    )?;
+    let site = Site::new(web, SiteDeps { service }, &server_key, None)?;
     let site = twnhi_web::BoundSite::new(site, listener)?.spawn();
     Ok(Env {
         site,

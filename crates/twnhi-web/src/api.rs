@@ -1,7 +1,7 @@
 //! The mobile app's JSON API (`/api/v1/...`, described in `docs/openapi.yaml`): bind a device
 //! with the code shown on the site, log in from an active device with the registration
-//! password and the device's TOTP, list the account's devices with the short-lived bearer
-//! token. No cookies, so no CSRF; every error is `{"error": {"code", "message_zh",
+//! password and the device's TOTP, list the account's devices and log out with the
+//! short-lived bearer token. No cookies, so no CSRF; every error is `{"error": {"code", "message_zh",
 //! "message_en"}}`.
 
 use axum::Json;
@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use twnhi_account::device::{DeviceId, DeviceInfo, DeviceList, DeviceState};
+use twnhi_account::device::{DeviceId, DeviceInfo, DeviceState};
 use twnhi_account::{IdNumber, Localized, Password};
 use twnhi_service::{AppLoginInput, BindDeviceInput, ServiceError, SessionToken};
 
@@ -152,6 +152,13 @@ pub struct DeviceJson {
 pub struct DevicesResponse {
     /// The account's devices (deleted ones are not listed), most recently verified first.
     pub devices: Vec<DeviceJson>,
+}
+
+/// The answer to `POST /api/v1/logout`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutResponse {
+    /// 您已登出系統。 / You have logged out.
+    pub message: Message,
 }
 
 pub(crate) fn error_body(status: StatusCode, code: &str, text: &Text) -> Response {
@@ -353,31 +360,46 @@ pub(crate) async fn devices(State(site): State<Site>, headers: HeaderMap) -> Res
     let Some(token) = bearer(&headers) else {
         return service_error(&ServiceError::SessionExpired);
     };
-    let view = match site.service().app_session(&token).await {
-        Ok(v) => v,
+    let listed = match site.service().app_devices(&token).await {
+        Ok(l) => l,
         Err(e) => return service_error(&e),
     };
-    let stored = match site.store().devices(&view.registration_id).await {
-        Ok(s) => s,
-        Err(e) => return service_error(&ServiceError::from(e)),
-    };
-    let list = DeviceList::from_records(stored.into_iter().map(|d| d.record).collect());
-    let devices = list
-        .listed()
-        .map(|r| DeviceJson {
-            device_id_masked: r.id().masked(),
-            platform: r.info().platform().to_owned(),
-            model: r.info().model().to_owned(),
-            verified_at: r.verified_at(),
-            verified_at_roc: r.verified_at_roc(),
-            state: match r.state() {
+    let devices = listed
+        .into_iter()
+        .map(|d| DeviceJson {
+            device_id_masked: d.device.device_id_masked,
+            platform: d.device.platform,
+            model: d.device.model,
+            verified_at: d.device.verified_at,
+            verified_at_roc: d.device.verified_at_roc,
+            state: match d.device.state {
                 DeviceState::Active => "active",
                 DeviceState::Disabled => "disabled",
                 DeviceState::Deleted => "deleted",
             }
             .to_owned(),
-            this_device: r.id() == &view.device_id,
+            this_device: d.this_device,
         })
         .collect();
     Json(DevicesResponse { devices }).into_response()
+}
+
+/// `POST /api/v1/logout` with `Authorization: Bearer <token>`: the token ends now.
+pub(crate) async fn logout(State(site): State<Site>, req: Request) -> Response {
+    let peer = security::peer(&req);
+    let headers = req.headers();
+    let Some(token) = bearer(headers) else {
+        return service_error(&ServiceError::SessionExpired);
+    };
+    let client = client(&site, headers, peer);
+    match site.service().app_logout(Some(&client), &token).await {
+        Ok(msg) => Json(LogoutResponse {
+            message: Message {
+                zh: msg.zh().to_owned(),
+                en: msg.en().to_owned(),
+            },
+        })
+        .into_response(),
+        Err(e) => service_error(&e),
+    }
 }

@@ -19,7 +19,6 @@ use tokio::task::JoinHandle;
 use twnhi_account::secret::ServerKey;
 use twnhi_notify::links::paths;
 use twnhi_service::Service;
-use twnhi_store::{Registry, Store};
 
 use crate::config::WebConfig;
 use crate::dev::DevTools;
@@ -30,17 +29,12 @@ use crate::security::ratelimit::RateLimiter;
 use crate::templates::{Layout, MessagePage, Text};
 use crate::{api, assets, pages, security, session};
 
-/// What the site runs on: the use cases and read access to the store and the registry (for
-/// the pages that show a registration's current data).
+/// What the site runs on. Every page and every call of the app API goes through the use
+/// cases of [`SiteDeps::service`]; the site makes no calls to the store or the registry.
 #[derive(Clone)]
 pub struct SiteDeps {
     /// The use cases.
     pub service: Service,
-    /// The store the service runs on (read-only use here: the contact data shown on the
-    /// change-data page, the app's device list).
-    pub store: Arc<dyn Store>,
-    /// The registry (the names shown).
-    pub registry: Arc<dyn Registry>,
 }
 
 impl core::fmt::Debug for SiteDeps {
@@ -135,14 +129,6 @@ impl Site {
 
     pub(crate) fn service(&self) -> &Service {
         &self.0.deps.service
-    }
-
-    pub(crate) fn store(&self) -> &dyn Store {
-        &*self.0.deps.store
-    }
-
-    pub(crate) fn registry(&self) -> &dyn Registry {
-        &*self.0.deps.registry
     }
 
     pub(crate) fn csrf(&self) -> &CsrfKey {
@@ -294,7 +280,8 @@ impl Site {
         let api_router = Router::new()
             .route("/api/v1/devices/bind", post(api::bind))
             .route("/api/v1/login", post(api::login))
-            .route("/api/v1/devices", get(api::devices));
+            .route("/api/v1/devices", get(api::devices))
+            .route("/api/v1/logout", post(api::logout));
         let static_router = Router::new()
             .route("/static/{file}", get(assets::serve))
             .route("/healthz", get(assets::health));

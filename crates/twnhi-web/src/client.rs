@@ -1,6 +1,6 @@
 //! A client of the app API, as the mobile app (健保快易通) uses it: bind a device with the code
 //! shown on the site, log in with the ID number, the registration password and the device's
-//! TOTP, list the devices. `examples/mobile_app.rs` of the repository drives it.
+//! TOTP, list the devices, log out. `examples/mobile_app.rs` of the repository drives it.
 //!
 //! It speaks plain HTTP/1.1 (hyper) and is meant for the demo, tests and benchmarks on a
 //! trusted network; a real app talks to the site over HTTPS with its platform's HTTP stack.
@@ -26,6 +26,7 @@
 //! }).await?;
 //! let devices = app.devices(&login.access_token).await?;
 //! println!("{} devices", devices.devices.len());
+//! app.logout(&login.access_token).await?;
 //! # Ok(()) }
 //! ```
 
@@ -42,7 +43,8 @@ use twnhi_account::totp::{TotpPolicy, TotpSecret};
 use url::Url;
 
 use crate::api::{
-    BindRequest, BindResponse, DevicesResponse, ErrorBody, LoginRequest, LoginResponse, TotpParams,
+    BindRequest, BindResponse, DevicesResponse, ErrorBody, LoginRequest, LoginResponse,
+    LogoutResponse, TotpParams,
 };
 
 /// Why a call failed.
@@ -132,6 +134,15 @@ impl AppClient {
     /// [`ClientError`].
     pub async fn devices(&self, token: &str) -> Result<DevicesResponse, ClientError> {
         self.call::<(), _>(Method::GET, "api/v1/devices", None, Some(token))
+            .await
+    }
+
+    /// `POST /api/v1/logout`: the token ends now.
+    ///
+    /// # Errors
+    /// [`ClientError`].
+    pub async fn logout(&self, token: &str) -> Result<LogoutResponse, ClientError> {
+        self.call::<(), _>(Method::POST, "api/v1/logout", None, Some(token))
             .await
     }
 

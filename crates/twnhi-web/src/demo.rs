@@ -229,8 +229,6 @@ impl Demo {
         config.shutdown_grace = std::time::Duration::from_secs(3);
         let deps = SiteDeps {
             service: service.clone(),
-            store: store_arc.clone(),
-            registry: store_arc,
         };
         let dev = DevTools {
             mailbox,

@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use twnhi_account::roc::{RocDate, RocDateTime};
 use twnhi_notify::{Delivery, DirectoryMailer, MailError, Mailer, OutgoingMail};
+use twnhi_service::ServiceError;
 use twnhi_service::demo::DemoPerson;
 use twnhi_sim::{Faults, SimCard, SimReader};
 
@@ -235,9 +236,10 @@ pub(crate) async fn cards(State(site): State<Site>, S(sess): S) -> Response {
     let inserted = cards.inserted();
     let mut rows = Vec::with_capacity(cards.people.len());
     for p in cards.people.iter() {
-        let registration = match site.store().current_registration(&p.person.id_number).await {
-            Ok(Some(r)) => r.state.as_str().to_owned(),
-            Ok(None) => "未註冊 not registered".to_owned(),
+        // The counter's report (newest registration first), as an operator would see it.
+        let registration = match site.service().show(&p.person.id_number).await {
+            Ok(reports) => reports.first().map_or("—", |r| r.state.as_str()).to_owned(),
+            Err(ServiceError::NotRegistered) => "未註冊 not registered".to_owned(),
             Err(_) => "—".to_owned(),
         };
         rows.push(CardRow {

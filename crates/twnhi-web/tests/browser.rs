@@ -449,6 +449,22 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     ctx.address(town.county_zh(), town.zh(), pa.address.village(), wrong)
         .await?;
     ctx.submit("#apply-next").await?;
+    // 【下一步】 checks the household data against the registry: one generic refusal, step 1
+    // again with the values kept.
+    ctx.expect_msg("[data-system-message]", Msg::RegistryMismatch)
+        .await?;
+    check!(
+        ctx.value("#neighborhood").await? == wrong,
+        "neighbourhood kept"
+    );
+    check!(
+        ctx.value("#household_id").await? == pa.household_id.as_str(),
+        "household ID kept"
+    );
+    ctx.fill("#neighborhood", &pa.address.neighborhood().to_string())
+        .await?;
+    ctx.shot("apply-card").await?;
+    ctx.submit("#apply-next").await?;
     // Step 2, bad input: every message, the typed values kept, never the passwords.
     ctx.fill("#password", "ab").await?;
     ctx.fill("#confirmation", "abc").await?;
@@ -474,26 +490,6 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     ctx.fill("#password", "Ab1#wxyz").await?;
     let level = ctx.el("#meter").await?.attr("data-level").await?;
     check!(level.as_deref() == Some("strong"), "meter {level:?}");
-    ctx.fill("#password", PW1).await?;
-    ctx.fill("#confirmation", PW1).await?;
-    ctx.fill("#mobile_area", "0912").await?;
-    ctx.fill("#mobile_number", "345678").await?;
-    ctx.fill("#email", EMAIL).await?;
-    ctx.fill("#spare_email", "test.spare@outlook.com").await?;
-    ctx.fill("#phone_area", "02").await?;
-    ctx.fill("#phone_number", "23456789").await?;
-    ctx.submit("#apply-submit").await?;
-    // The household address did not match: one generic refusal, back to step 1, kept.
-    ctx.expect_msg("[data-system-message]", Msg::RegistryMismatch)
-        .await?;
-    check!(
-        ctx.value("#neighborhood").await? == wrong,
-        "neighbourhood kept"
-    );
-    ctx.fill("#neighborhood", &pa.address.neighborhood().to_string())
-        .await?;
-    ctx.shot("apply-card").await?;
-    ctx.submit("#apply-next").await?;
     ctx.fill("#password", PW1).await?;
     ctx.fill("#confirmation", PW1).await?;
     ctx.fill("#mobile_area", "0912").await?;
@@ -615,6 +611,15 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
         app.devices(&login.access_token).await.is_ok(),
         "enabled again"
     );
+    // The app logs out: its token ends at once.
+    let out = app.logout(&login.access_token).await?;
+    check!(out.message.zh == Msg::LoggedOut.zh(), "{out:?}");
+    match app.devices(&login.access_token).await {
+        Err(ClientError::Api { status, .. }) => {
+            check!(status.as_u16() == 401, "after logout: {status}")
+        }
+        other => return Err(format!("a token still works after logout: {other:?}").into()),
+    }
     // A second device, then deleted.
     ctx.goto("/device/verify").await?;
     ctx.submit("#produce-code").await?;

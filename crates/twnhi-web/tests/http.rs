@@ -101,8 +101,6 @@ async fn app_with(limits: RateLimits) -> App {
         web,
         SiteDeps {
             service: service.clone(),
-            store: store_arc.clone(),
-            registry: store_arc,
         },
         &server_key,
         None,
@@ -818,6 +816,230 @@ async fn app_api_binds_logs_in_and_lists_devices() {
 }
 
 #[tokio::test]
+async fn apply_step_one_checks_the_household_data_against_the_registry() {
+    let mut app = app().await;
+    app.get("/apply").await;
+    app.read_card(1).await;
+    let name = app.people[1].person.name.clone();
+    let good = app.household_fields(1);
+    // 【下一步】 with a neighbourhood or a household ID that does not match: the one generic
+    // refusal at step 1, the values kept, no password asked for yet.
+    let wrong_n = if app.people[1].person.address.neighborhood() == 1 {
+        "2"
+    } else {
+        "1"
+    };
+    let mut wrong_address = good.clone();
+    wrong_address[5].1 = wrong_n.into();
+    let mut wrong_id = good.clone();
+    wrong_id[1].1 = "Z9999999".into();
+    let mut bodies = Vec::new();
+    for fields in [wrong_address, wrong_id] {
+        let f: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let r = app.post_form("/apply/card", &f).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.has_msg(Msg::RegistryMismatch), "{}", r.body);
+        assert!(r.has("action=\"/apply/card\""), "still step 1");
+        assert!(!r.has("id=\"password\""), "no password field yet");
+        assert_eq!(
+            form_value(&r.body, "household_id").as_deref(),
+            Some(fields[1].1.as_str())
+        );
+        assert_eq!(
+            form_value(&r.body, "neighborhood").as_deref(),
+            Some(fields[5].1.as_str())
+        );
+        bodies.push(r);
+    }
+    // Which field was wrong is not said: the field errors are the same.
+    assert_eq!(
+        bodies[0].body.matches("aria-invalid=\"true\"").count(),
+        bodies[1].body.matches("aria-invalid=\"true\"").count()
+    );
+    // Matching: step 2 with the name from the registry and the data in hidden fields.
+    let f: Vec<(&str, &str)> = good.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app.post_form("/apply/card", &f).await;
+    assert!(r.has("action=\"/apply/details\""), "{}", r.body);
+    assert!(r.has(&format!("data-holder-name>{name}<")), "{}", r.body);
+    assert!(r.has(&format!(
+        "name=\"household_id\" value=\"{}\"",
+        app.people[1].person.household_id.as_str()
+    )));
+    // The hidden fields changed on the way: `apply` checks again and refuses.
+    let mut tampered = good.clone();
+    tampered[5].1 = wrong_n.into();
+    tampered.extend([
+        ("password".into(), PASSWORD.into()),
+        ("confirmation".into(), PASSWORD.into()),
+        ("mobile_area".into(), "0912".into()),
+        ("mobile_number".into(), "345678".into()),
+        ("email".into(), "test.seven@example.com".into()),
+    ]);
+    let f: Vec<(&str, &str)> = tampered
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let r = app.post_form("/apply/details", &f).await;
+    assert!(r.has_msg(Msg::RegistryMismatch), "{}", r.body);
+    assert!(r.has("action=\"/apply/card\""));
+
+    // Too many mismatches for this card: throttled, at this step too.
+    let mut wrong = good.clone();
+    wrong[1].1 = "Z9999999".into();
+    let f: Vec<(&str, &str)> = wrong
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let mut throttled = false;
+    for _ in 0..8 {
+        let r = app.post_form("/apply/card", &f).await;
+        if r.has(Msg::TooManyAttempts.zh().split('，').next().unwrap()) {
+            throttled = true;
+            break;
+        }
+        assert!(r.has_msg(Msg::RegistryMismatch), "{}", r.body);
+    }
+    assert!(throttled, "throttled after the free failures");
+
+    // Without a card read in the session: the prompt, not the registry check.
+    app.cookie = None;
+    app.get("/apply").await;
+    let f: Vec<(&str, &str)> = good.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let r = app.post_form("/apply/card", &f).await;
+    assert!(r.has_msg(Msg::ReadCardPrompt), "{}", r.body);
+    assert!(!r.has_msg(Msg::RegistryMismatch));
+}
+
+#[tokio::test]
+async fn logged_in_pages_show_the_account_from_the_registry() {
+    let mut app = app().await;
+    app.register_and_login(0, "test.eight@example.com").await;
+    let p = app.people[0].person.clone();
+    let r = app.get("/services").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.has(&format!("{} 您好", p.name)), "{}", r.body);
+    assert!(r.has(&p.id_number.masked()));
+    assert!(!r.has(p.id_number.as_str()), "the ID number only masked");
+    let r = app.get("/device/verify").await;
+    assert!(
+        r.has(&format!("<td>{}</td>", p.id_number.masked())),
+        "{}",
+        r.body
+    );
+    let r = app.get("/profile").await;
+    assert_eq!(
+        form_value(&r.body, "email").as_deref(),
+        Some("test.eight@example.com")
+    );
+    assert_eq!(form_value(&r.body, "mobile_area").as_deref(), Some("0912"));
+    assert_eq!(
+        form_value(&r.body, "mobile_number").as_deref(),
+        Some("345678")
+    );
+    // Saved data show on the next visit.
+    let r = app
+        .post_form(
+            "/profile",
+            &[
+                ("email", "test.eight@example.com"),
+                ("mobile_area", "0987"),
+                ("mobile_number", "654321"),
+            ],
+        )
+        .await;
+    assert!(r.has_msg(Msg::DataSaved), "{}", r.body);
+    let r = app.get("/profile").await;
+    assert_eq!(form_value(&r.body, "mobile_area").as_deref(), Some("0987"));
+    // Not logged in: every account page goes to the login page.
+    app.post_form("/logout", &[]).await;
+    for path in ["/services", "/device/verify", "/profile"] {
+        let r = app.get(path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(r.headers[LOCATION], "/login?from=expired", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn app_api_logout_revokes_the_token() {
+    let mut app = app().await;
+    app.register_and_login(3, "test.nine@example.com").await;
+    app.get("/device/verify").await;
+    let r = app.post_form("/device/verify", &[]).await;
+    let i = r.body.find("data-code-text>").unwrap() + "data-code-text>".len();
+    let code = r.body[i..i + 8].to_owned();
+    let id = app.people[3].person.id_number.as_str().to_owned();
+    let (s, bound) = app
+        .api(Method::POST, "/api/v1/devices/bind", Some(serde_json::json!({"id_number": id, "code": code, "platform": "iOS", "model": "iPhone 15", "device_id": "dev-9"})), None)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{bound}");
+    let params: twnhi_web::api::TotpParams = serde_json::from_value(bound["totp"].clone()).unwrap();
+    let totp = twnhi_web::client::totp_now(&params).unwrap();
+    let (s, login) = app
+        .api(Method::POST, "/api/v1/login", Some(serde_json::json!({"id_number": id, "password": PASSWORD, "device_id": "dev-9", "totp": totp})), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{login}");
+    let token = login["access_token"].as_str().unwrap().to_owned();
+    let (s, _) = app
+        .api(Method::GET, "/api/v1/devices", None, Some(&token))
+        .await;
+    assert_eq!(s, StatusCode::OK);
+
+    // No token, a malformed one, an unknown one: 401 with `WWW-Authenticate: Bearer`.
+    for t in [None, Some("x"), Some("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")] {
+        let mut b = Request::post("/api/v1/logout");
+        if let Some(t) = t {
+            b = b.header("authorization", format!("Bearer {t}"));
+        }
+        let resp = app
+            .router
+            .clone()
+            .oneshot(b.body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::UNAUTHORIZED, "{t:?}");
+        assert_eq!(resp.headers()["www-authenticate"], "Bearer");
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let j: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(j["error"]["code"], "SessionExpired", "{j}");
+    }
+    // The site's session cookie is not an app token either, and is not ended by this.
+    let cookie = app.cookie.clone().unwrap();
+    let (s, _) = app
+        .api(Method::POST, "/api/v1/logout", None, Some(&cookie))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.get("/services").await.status, StatusCode::OK);
+
+    // Logout: 200 with the bilingual message; the token is dead at once, and once.
+    let (s, j) = app
+        .api(Method::POST, "/api/v1/logout", None, Some(&token))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{j}");
+    assert_eq!(j["message"]["zh"], Msg::LoggedOut.zh());
+    assert_eq!(j["message"]["en"], Msg::LoggedOut.en());
+    let (s, j) = app
+        .api(Method::GET, "/api/v1/devices", None, Some(&token))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{j}");
+    assert_eq!(j["error"]["code"], "SessionExpired");
+    let (s, _) = app
+        .api(Method::POST, "/api/v1/logout", None, Some(&token))
+        .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // Only POST.
+    let (s, _) = app
+        .api(Method::GET, "/api/v1/logout", None, Some(&token))
+        .await;
+    assert_eq!(s, StatusCode::METHOD_NOT_ALLOWED);
+    // The device itself stays bound and active: the site's table still lists it.
+    let r = app.get("/devices").await;
+    assert!(r.has("iPhone 15") && r.has("啟用中"), "{}", r.body);
+}
+
+#[tokio::test]
 async fn limits_on_body_size_and_request_rate() {
     let mut app = app().await;
     app.get("/login").await;
@@ -848,11 +1070,6 @@ async fn limits_on_body_size_and_request_rate() {
 async fn graceful_shutdown_of_a_bound_site() {
     let app = app().await;
     drop(app.router);
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("t.sqlite3"))
-        .await
-        .unwrap();
-    let store = Arc::new(store);
     let base = PublicBaseUrl::parse("http://127.0.0.1:1/").unwrap();
     let service = app.service.clone();
     let mut config = WebConfig::new(base);
@@ -860,11 +1077,7 @@ async fn graceful_shutdown_of_a_bound_site() {
     config.cookies = twnhi_web::CookieSecurity::PlainHttpLoopback;
     let site = Site::new(
         config,
-        SiteDeps {
-            service,
-            store: store.clone(),
-            registry: store,
-        },
+        SiteDeps { service },
         &ServerKey::new(vec![1; 32]).unwrap(),
         None,
     )

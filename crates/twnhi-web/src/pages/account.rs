@@ -8,9 +8,9 @@ use sha2::{Digest as _, Sha256};
 use twnhi_account::device::{DeviceEvent, DeviceState};
 use twnhi_account::{Lang, Msg, Password};
 use twnhi_notify::QrCode;
-use twnhi_service::{ChangeDataInput, ChangePasswordInput, DeviceView, ServiceError};
-use twnhi_store::Registration;
+use twnhi_service::{AccountView, ChangeDataInput, ChangePasswordInput, DeviceView, ServiceError};
 
+use crate::api::status_of;
 use crate::app::{Site, render};
 use crate::pages::{F, contact_form, contacts, new_password, refusal};
 use crate::session::{EndedSession, S, Sess};
@@ -23,39 +23,41 @@ fn to_login() -> Response {
     Redirect::to("/login?from=expired").into_response()
 }
 
-/// The logged-in registration (read from the store), or `None` (not logged in, or the
-/// session's registration is gone).
-async fn registration(site: &Site, sess: &Sess) -> Option<Registration> {
-    let id = sess.view.registration_id.as_ref()?;
-    site.store().registration(id).await.ok().flatten()
-}
-
 /// What to do with a refusal on a logged-in page: a lost session goes back to the login page.
 fn session_lost(e: &ServiceError) -> bool {
     matches!(e, ServiceError::SessionExpired)
 }
 
+/// The logged-in account ([`twnhi_service::Service::account_view`]); otherwise the answer to
+/// give: the login page when the session is lost, a bilingual error page when the system
+/// failed.
+async fn account(site: &Site, sess: &Sess) -> Result<AccountView, Response> {
+    if !sess.logged_in() {
+        return Err(to_login());
+    }
+    match site.service().account_view(&sess.caller()).await {
+        Ok(view) => Ok(view),
+        Err(e) if session_lost(&e) => Err(to_login()),
+        Err(e) => {
+            if !e.is_refusal() {
+                tracing::error!(error = %e, "account view failed");
+            }
+            Err(site.plain_error(status_of(&e), &Text::of_service(&e), false))
+        }
+    }
+}
+
 /// `GET /services`: 服務項目.
 pub(crate) async fn services(State(site): State<Site>, S(sess): S) -> Response {
-    let Some(reg) = registration(&site, &sess).await else {
-        return to_login();
-    };
-    let name = match &sess.view.card {
-        Some(c) => c.name.clone(),
-        None => site
-            .registry()
-            .person_by_id(&reg.id_number)
-            .await
-            .ok()
-            .flatten()
-            .map(|p| p.name)
-            .unwrap_or_default(),
+    let view = match account(&site, &sess).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
     };
     render(&ServicesPage {
         l: site.layout(Some(&sess), "服務項目", "SERVICE ITEMS", "services"),
         flash: None,
-        holder_name: name,
-        id_masked: reg.id_number.masked(),
+        holder_name: view.name,
+        id_masked: view.id_number_masked,
     })
 }
 
@@ -70,13 +72,14 @@ async fn device_view(
     message: SysMsg,
     code: Option<DeviceCodeView>,
 ) -> Response {
-    let Some(reg) = registration(site, sess).await else {
-        return to_login();
+    let view = match account(site, sess).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
     };
     render(&DeviceVerifyPage {
         l: site.layout(Some(sess), DEVICE_ZH, DEVICE_EN, "device-verify"),
         message,
-        account: reg.id_number.masked(),
+        account: view.id_number_masked,
         code,
     })
 }
@@ -349,15 +352,16 @@ fn profile_view(
 
 /// `GET /profile`: the current contacts.
 pub(crate) async fn profile_page(State(site): State<Site>, S(sess): S) -> Response {
-    let Some(reg) = registration(&site, &sess).await else {
-        return to_login();
+    let view = match account(&site, &sess).await {
+        Ok(v) => v,
+        Err(resp) => return resp,
     };
     profile_view(
         &site,
         &sess,
         SysMsg::none(),
         FieldErrors::default(),
-        contact_form(&reg.contacts),
+        contact_form(&view.contacts),
     )
 }
 

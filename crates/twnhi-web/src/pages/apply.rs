@@ -1,11 +1,12 @@
 //! 4.1 首次登入請先申請: the terms, then the card with the household data (step 1), then the
-//! password and contacts (step 2). Step 1's values travel in hidden fields of step 2; the use
-//! case checks everything again when the application is sent.
+//! password and contacts (step 2). Step 1's household data are checked against the registry
+//! at 【下一步】 and travel in hidden fields of step 2; the use case checks everything again when
+//! the application is sent.
 
 use axum::extract::State;
 use axum::response::Response;
 use serde::Deserialize;
-use twnhi_account::{Msg, Password};
+use twnhi_account::{HouseholdAddress, HouseholdId, Msg, Password};
 use twnhi_service::{ApplyInput, ServiceError};
 
 use crate::app::{Site, render};
@@ -74,15 +75,28 @@ pub(crate) struct CardForm {
     h: HouseholdForm,
 }
 
-fn check_step1(sess: &Sess, h: &HouseholdForm, errors: &mut FieldErrors) {
+/// Step 1's fields as the page can check them itself (a card read, well-formed household
+/// data); the values when all are there.
+fn check_step1(
+    sess: &Sess,
+    h: &HouseholdForm,
+    errors: &mut FieldErrors,
+) -> Option<(HouseholdId, HouseholdAddress)> {
     if sess.view.card.is_none() {
         errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
     }
-    household_id(&h.household_id, errors);
-    address(&h.county, &h.township, &h.village, &h.neighborhood, errors);
+    let hid = household_id(&h.household_id, errors);
+    let addr = address(&h.county, &h.township, &h.village, &h.neighborhood, errors);
+    if errors.is_empty() {
+        Some((hid?, addr?))
+    } else {
+        None
+    }
 }
 
-/// `POST /apply/card`: 【下一步】.
+/// `POST /apply/card`: 【下一步】. The household data are checked against the registry here
+/// ([`twnhi_service::Service::apply_check`]: one generic refusal, throttled), and again when
+/// the application is sent.
 pub(crate) async fn card_submit(
     State(site): State<Site>,
     S(sess): S,
@@ -92,19 +106,30 @@ pub(crate) async fn card_submit(
         return terms(State(site), S(sess)).await;
     }
     let mut errors = FieldErrors::default();
-    check_step1(&sess, &form.h, &mut errors);
-    if !errors.is_empty() {
+    let Some((hid, addr)) = check_step1(&sess, &form.h, &mut errors) else {
         let message = errors.to_message();
         return card_page(&site, &sess, message, errors, form.h);
+    };
+    match site
+        .service()
+        .apply_check(&sess.caller(), &hid, &addr)
+        .await
+    {
+        Ok(holder) => details_page(
+            &site,
+            &sess,
+            SysMsg::none(),
+            FieldErrors::default(),
+            form.h,
+            ContactForm::default(),
+            holder.name,
+        ),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            card_page(&site, &sess, message, errors, form.h)
+        }
     }
-    details_page(
-        &site,
-        &sess,
-        SysMsg::none(),
-        FieldErrors::default(),
-        form.h,
-        ContactForm::default(),
-    )
 }
 
 fn details_page(
@@ -114,6 +139,7 @@ fn details_page(
     errors: FieldErrors,
     h: HouseholdForm,
     f: ContactForm,
+    holder_name: String,
 ) -> Response {
     render(&ApplyDetailsPage {
         l: site.layout(
@@ -124,15 +150,19 @@ fn details_page(
         ),
         message,
         errors,
-        holder_name: sess
-            .view
-            .card
-            .as_ref()
-            .map(|c| c.name.clone())
-            .unwrap_or_default(),
+        holder_name,
         h,
         f,
     })
+}
+
+/// The name of the card holder authenticated in the session (from the registry).
+fn session_holder_name(sess: &Sess) -> String {
+    sess.view
+        .card
+        .as_ref()
+        .map(|c| c.name.clone())
+        .unwrap_or_default()
 }
 
 /// Step 2's form.
@@ -155,26 +185,17 @@ pub(crate) async fn details_submit(
     F(form): F<DetailsForm>,
 ) -> Response {
     let mut step1 = FieldErrors::default();
-    check_step1(&sess, &form.h, &mut step1);
-    if !step1.is_empty() {
+    let Some((hid, addr)) = check_step1(&sess, &form.h, &mut step1) else {
         let message = step1.to_message();
         return card_page(&site, &sess, message, step1, form.h);
-    }
+    };
     let mut errors = FieldErrors::default();
     new_password(&form.password, &form.confirmation, &mut errors);
     let contacts = contacts(&form.c, &mut errors);
-    let hid = household_id(&form.h.household_id, &mut errors);
-    let addr = address(
-        &form.h.county,
-        &form.h.township,
-        &form.h.village,
-        &form.h.neighborhood,
-        &mut errors,
-    );
-    let (Some(contacts), Some(hid), Some(addr), true) = (contacts, hid, addr, errors.is_empty())
-    else {
+    let (Some(contacts), true) = (contacts, errors.is_empty()) else {
         let message = errors.to_message();
-        return details_page(&site, &sess, message, errors, form.h, form.c);
+        let name = session_holder_name(&sess);
+        return details_page(&site, &sess, message, errors, form.h, form.c, name);
     };
     let input = ApplyInput {
         household_id: hid,
@@ -204,7 +225,8 @@ pub(crate) async fn details_submit(
         Err(e) => {
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);
-            details_page(&site, &sess, message, errors, form.h, form.c)
+            let name = session_holder_name(&sess);
+            details_page(&site, &sess, message, errors, form.h, form.c, name)
         }
     }
 }

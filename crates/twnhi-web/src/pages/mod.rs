@@ -17,8 +17,7 @@ use twnhi_account::password::{PasswordViolation, PersonalData, check_password};
 use twnhi_account::{
     Email, HouseholdAddress, HouseholdError, HouseholdId, LocalPhone, MobilePhone,
 };
-use twnhi_service::ServiceError;
-use twnhi_store::Contacts;
+use twnhi_service::{Contacts, ServiceError};
 
 use crate::app::Site;
 use crate::templates::{ContactForm, FieldErrors, SysMsg, Text};
