@@ -1,4 +1,4 @@
-//! Load benchmarks of the site (`docs/performance-web.md`): a small load generator
+//! Load benchmarks of the site (`docs/performance.md`, "Registration site"): a small load generator
 //! (keep-alive HTTP/1.1 connections, hyper) against the site served in this process over
 //! loopback, with the production password hashing (Argon2id, m = 19 MiB, t = 2, p = 1).
 //!
