@@ -163,7 +163,7 @@ impl Clock for ManualClock {
 
 #[cfg(any(test, feature = "mocks"))]
 mockall::mock! {
-    /// A `mockall` mock of [`Clock`](twnhi_account::Clock).
+    /// A `mockall` mock of [`twnhi_account::Clock`].
     pub Clock {}
     impl twnhi_account::Clock for Clock {
         fn now(&self) -> DateTime<Utc>;
