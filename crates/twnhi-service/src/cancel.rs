@@ -162,11 +162,7 @@ impl Service {
         let s = self.web_session(&caller.session, now).await?;
         self.check_captcha(&s, &input.captcha).await?;
         let client = caller.client.as_deref();
-        let mut tkeys = vec![(
-            keys::person(input.id_number.as_str()),
-            self.config().per_person,
-        )];
-        tkeys.extend(self.client_key(client));
+        let tkeys = self.person_keys(input.id_number.as_str(), client);
         self.check_throttle(&tkeys, now).await?;
         let person = self
             .inner
@@ -271,64 +267,16 @@ impl Service {
         self.check_captcha(&s, &input.captcha).await?;
         let client = caller.client.as_deref();
         let kind = SecretKind::CancellationCode;
-        let mut tkeys = vec![(
-            keys::person(input.id_number.as_str()),
-            self.config().per_person,
-        )];
-        tkeys.extend(self.client_key(client));
-        self.check_throttle(&tkeys, now).await?;
-        let reg = self.current_registration(&input.id_number).await?;
-        let secret = match &reg {
-            Some(r) => self.inner.store.secret_for(kind, r.id.as_str()).await?,
-            None => None,
-        };
-        let (Some(mut reg), Some(mut secret)) = (reg, secret) else {
-            let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
-            cs.push(self.audit(
-                now,
-                None,
-                "cancel-confirmed",
-                "no-code",
-                client,
-                format!("id={}", input.id_number.masked()),
-            ));
-            self.commit(cs).await?;
-            return Err(ServiceError::secret(
+        let (mut reg, spend) = self
+            .check_code(
                 kind,
-                SecretError::Mismatch { attempts_left: 0 },
-            ));
-        };
-        let before = secret.record.attempts_left();
-        let digest = secret.record.digest_hex().to_owned();
-        match secret
-            .record
-            .check(self.keys().secrets(), &input.code, reg.id.as_str(), now)
-        {
-            Ok(()) => {}
-            Err(SecretError::Mismatch { attempts_left }) => {
-                let mut cs = ChangeSet::new().with(Change::SecretAttempt {
-                    digest,
-                    expected_attempts_left: before,
-                    attempts_left,
-                });
-                self.failures(&mut cs, &tkeys, now);
-                cs.push(self.audit(
-                    now,
-                    Some(&reg.id),
-                    "cancel-confirmed",
-                    "bad-code",
-                    client,
-                    "",
-                ));
-                self.commit(cs).await?;
-                return Err(ServiceError::secret(
-                    kind,
-                    SecretError::Mismatch { attempts_left },
-                ));
-            }
-            Err(e) => return Err(ServiceError::secret(kind, e)),
-        }
+                &input.id_number,
+                &input.code,
+                "cancel-confirmed",
+                client,
+                now,
+            )
+            .await?;
         reg.state.check(Flow::ConfirmCancellation)?;
         let id = reg.id.clone();
         let expected = reg.version;
@@ -345,10 +293,7 @@ impl Service {
         reg.cancelled_at = Some(now);
         reg.updated_at = now;
         let cs = ChangeSet::new()
-            .with(Change::SpendSecret {
-                digest,
-                expected_attempts_left: before,
-            })
+            .with(spend)
             .with(Change::UpdateRegistration {
                 expected_version: expected,
                 registration: reg,
@@ -364,10 +309,7 @@ impl Service {
             })
             .with(self.mail(now, Some(&id), &letter)?)
             .with(self.audit(now, Some(&id), "cancel-confirmed", "ok", client, ""));
-        self.commit(cs).await.map_err(|e| match e {
-            ServiceError::Busy => ServiceError::secret(kind, SecretError::Used),
-            e => e,
-        })?;
+        self.commit_spend(cs, kind).await?;
         tracing::info!(registration = %id, "registration cancelled");
         Ok(Msg::CancelConfirmed)
     }

@@ -9,7 +9,7 @@ use twnhi_account::device::{
 };
 use twnhi_account::messages::{Lang, Msg, device_code_valid_until};
 use twnhi_account::registration::Flow;
-use twnhi_account::secret::{SecretError, SecretKind};
+use twnhi_account::secret::SecretKind;
 use twnhi_account::{IdNumber, Password};
 use twnhi_store::{Change, ChangeSet, RegistrationId, SessionKind, StoredDevice, StoredSecret};
 use zeroize::Zeroizing;
@@ -222,57 +222,16 @@ impl Service {
         let now = self.now();
         self.guard_hours(now)?;
         let kind = SecretKind::DeviceCode;
-        let mut tkeys = vec![(
-            keys::person(input.id_number.as_str()),
-            self.config().per_person,
-        )];
-        tkeys.extend(self.client_key(client));
-        self.check_throttle(&tkeys, now).await?;
-        let reg = self.current_registration(&input.id_number).await?;
-        let secret = match &reg {
-            Some(r) => self.inner.store.secret_for(kind, r.id.as_str()).await?,
-            None => None,
-        };
-        let (Some(reg), Some(mut secret)) = (reg, secret) else {
-            let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
-            cs.push(self.audit(
-                now,
-                None,
-                "device-bind",
-                "no-code",
-                client,
-                format!("id={}", input.id_number.masked()),
-            ));
-            self.commit(cs).await?;
-            return Err(ServiceError::secret(
+        let (reg, spend) = self
+            .check_code(
                 kind,
-                SecretError::Mismatch { attempts_left: 0 },
-            ));
-        };
-        let before = secret.record.attempts_left();
-        let digest = secret.record.digest_hex().to_owned();
-        match secret
-            .record
-            .check(self.keys().secrets(), &input.code, reg.id.as_str(), now)
-        {
-            Ok(()) => {}
-            Err(SecretError::Mismatch { attempts_left }) => {
-                let mut cs = ChangeSet::new().with(Change::SecretAttempt {
-                    digest,
-                    expected_attempts_left: before,
-                    attempts_left,
-                });
-                self.failures(&mut cs, &tkeys, now);
-                cs.push(self.audit(now, Some(&reg.id), "device-bind", "bad-code", client, ""));
-                self.commit(cs).await?;
-                return Err(ServiceError::secret(
-                    kind,
-                    SecretError::Mismatch { attempts_left },
-                ));
-            }
-            Err(e) => return Err(ServiceError::secret(kind, e)),
-        }
+                &input.id_number,
+                &input.code,
+                "device-bind",
+                client,
+                now,
+            )
+            .await?;
         reg.state.check(Flow::DeviceVerification)?;
         let stored = self.inner.store.devices(&reg.id).await?;
         let mut list = DeviceList::from_records(stored.into_iter().map(|d| d.record).collect());
@@ -282,10 +241,7 @@ impl Service {
             .keys()
             .totp_secret(reg.id.as_str(), input.device_id.as_str(), &seed)?;
         let cs = ChangeSet::new()
-            .with(Change::SpendSecret {
-                digest,
-                expected_attempts_left: before,
-            })
+            .with(spend)
             .with(Change::PutDevice {
                 registration_id: reg.id.clone(),
                 device: StoredDevice {
@@ -304,10 +260,7 @@ impl Service {
                 client,
                 format!("device={}", input.device_id.masked()),
             ));
-        self.commit(cs).await.map_err(|e| match e {
-            ServiceError::Busy => ServiceError::secret(kind, SecretError::Used),
-            e => e,
-        })?;
+        self.commit_spend(cs, kind).await?;
         Ok(BoundDevice {
             message: Msg::DeviceVerified,
             device_id: input.device_id,
@@ -333,13 +286,7 @@ impl Service {
         let now = self.now();
         self.guard_hours(now)?;
         let reg = self.current_registration(&input.id_number).await?;
-        let mut tkeys: Vec<_> = self.client_key(client).into_iter().collect();
-        if let Some(r) = &reg {
-            tkeys.push((
-                keys::registration(r.id.as_str()),
-                self.config().per_registration,
-            ));
-        }
+        let tkeys = self.registration_keys(client, reg.as_ref());
         self.check_throttle(&tkeys, now).await?;
         let Some(reg) = reg else {
             self.equalize(&input.password).await;

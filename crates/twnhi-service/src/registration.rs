@@ -4,11 +4,12 @@
 
 use core::fmt;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use twnhi_account::messages::Msg;
 use twnhi_account::password::{PersonalData, Strength, VerifyOutcome, check_password};
 use twnhi_account::registration::{Flow, RegistrationEvent, RegistrationState};
 use twnhi_account::secret::{SecretError, SecretKind};
+use twnhi_account::throttle::ThrottlePolicy;
 use twnhi_account::{Email, HouseholdAddress, HouseholdId, MobilePhone, Password};
 use twnhi_store::{
     Change, ChangeSet, Contacts, InsuredPerson, Registration, RegistrationId, SessionKind,
@@ -76,6 +77,65 @@ impl fmt::Debug for NewAddress {
 pub struct LetterRequest {
     /// `None`: 重寄認證信 / 寄送重設註冊密碼信 to the registered address.
     pub new_address: Option<NewAddress>,
+}
+
+/// The two letters with a new link that the card holder asks for (4.8, 4.9).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LinkLetter {
+    /// 4.8: the confirmation letter, for a registration waiting for its e-mail verification.
+    Confirmation,
+    /// 4.9: the password reset letter, for a registration in use.
+    PasswordReset,
+}
+
+impl LinkLetter {
+    /// The audit action.
+    fn action(self) -> &'static str {
+        match self {
+            LinkLetter::Confirmation => "resend-confirmation",
+            LinkLetter::PasswordReset => "forgot-password",
+        }
+    }
+
+    /// The link's secret kind.
+    fn kind(self) -> SecretKind {
+        match self {
+            LinkLetter::Confirmation => SecretKind::EmailConfirmLink,
+            LinkLetter::PasswordReset => SecretKind::PasswordResetLink,
+        }
+    }
+
+    /// Whether a registration in `state` gets the letter.
+    fn allowed(self, state: RegistrationState) -> bool {
+        match self {
+            LinkLetter::Confirmation => state == RegistrationState::PendingEmailVerification,
+            LinkLetter::PasswordReset => state.allows(Flow::ForgotPassword),
+        }
+    }
+
+    /// The letter.
+    fn data(
+        self,
+        to: String,
+        name: String,
+        token: String,
+        expires_at: DateTime<Utc>,
+    ) -> LetterData {
+        match self {
+            LinkLetter::Confirmation => LetterData::Confirmation {
+                to,
+                name,
+                token,
+                expires_at,
+            },
+            LinkLetter::PasswordReset => LetterData::PasswordReset {
+                to,
+                name,
+                token,
+                expires_at,
+            },
+        }
+    }
 }
 
 /// A new password and its confirmation (reset, 4.9).
@@ -168,7 +228,7 @@ impl Service {
         &self,
         kind: SecretKind,
         subject: &RegistrationId,
-        now: chrono::DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> (zeroize::Zeroizing<String>, StoredSecret) {
         let (plain, record) = self
             .config()
@@ -190,39 +250,23 @@ impl Service {
         )
     }
 
-    /// The registry name for letters (empty when the registry has lost the person).
-    async fn name_of(&self, reg: &Registration) -> Result<String> {
-        Ok(self
-            .inner
-            .registry
-            .person_by_id(&reg.id_number)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default())
-    }
-
-    /// The household check of 4.1 step 2, shared by [`Service::apply_check`] and
-    /// [`Service::apply`]: throttled per card and per client address; a mismatch of any field
-    /// records a failure for both keys and the audit event `action` / `registry-mismatch`, and
-    /// is the one generic refusal. Reads nothing about registrations.
+    /// The household check of 4.1 step 2 ([`Service::apply_check`], [`Service::apply`]) and
+    /// of a new address (4.8, 4.9): throttled per card and per client address; when the data
+    /// typed do not match the registry (`matches` false) it records a failure for each key and
+    /// the audit event `action` / `registry-mismatch`, and is the one generic refusal. Reads
+    /// nothing about registrations. Returns the throttling keys.
     async fn check_household(
         &self,
-        caller: &Caller,
+        client: Option<&str>,
         person: &InsuredPerson,
-        household_id: &HouseholdId,
-        address: &HouseholdAddress,
+        matches: bool,
         action: &str,
-        now: chrono::DateTime<Utc>,
-    ) -> Result<()> {
-        let client = caller.client.as_deref();
-        let mut tkeys = vec![(
-            keys::person(person.card_number.as_str()),
-            self.config().per_person,
-        )];
-        tkeys.extend(self.client_key(client));
+        now: DateTime<Utc>,
+    ) -> Result<Vec<(String, ThrottlePolicy)>> {
+        let tkeys = self.person_keys(person.card_number.as_str(), client);
         self.check_throttle(&tkeys, now).await?;
-        if *household_id == person.household_id && address.matches(&person.address) {
-            return Ok(());
+        if matches {
+            return Ok(tkeys);
         }
         let mut cs = ChangeSet::new();
         self.failures(&mut cs, &tkeys, now);
@@ -262,8 +306,15 @@ impl Service {
         let now = self.now();
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
-        self.check_household(caller, &person, household_id, address, "apply-check", now)
-            .await?;
+        let matches = *household_id == person.household_id && address.matches(&person.address);
+        self.check_household(
+            caller.client.as_deref(),
+            &person,
+            matches,
+            "apply-check",
+            now,
+        )
+        .await?;
         let cs = ChangeSet::new()
             .with(Change::ThrottleReset {
                 key: keys::person(person.card_number.as_str()),
@@ -294,15 +345,10 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let client = caller.client.as_deref();
-        self.check_household(
-            caller,
-            &person,
-            &input.household_id,
-            &input.address,
-            "apply",
-            now,
-        )
-        .await?;
+        let matches =
+            input.household_id == person.household_id && input.address.matches(&person.address);
+        self.check_household(client, &person, matches, "apply", now)
+            .await?;
         let strength = check_password(
             input.password.expose(),
             Some(input.confirmation.expose()),
@@ -404,15 +450,22 @@ impl Service {
         })
     }
 
-    /// Looks up a registration's link secret; unknown tokens are "link invalid".
-    async fn link_secret(
+    /// Opens a registration's link of `kind` (4.1 step 5, 4.9) for the card holder `person`:
+    /// unknown tokens are "link invalid", another person's registration is
+    /// [`ServiceError::CardNotRegistrant`]. The link is checked in memory first (a used link is
+    /// "invalid" whatever the state); nothing is spent unless the whole change commits:
+    /// returns the registration and the change that spends the link, for the caller's change
+    /// set (commit it with [`Service::commit_spend`]).
+    async fn open_link(
         &self,
         kind: SecretKind,
         token: &str,
-    ) -> Result<(StoredSecret, Registration)> {
+        person: &InsuredPerson,
+        now: DateTime<Utc>,
+    ) -> Result<(Registration, Change)> {
         let invalid = ServiceError::secret(kind, SecretError::Expired);
         let digest = self.keys().secrets().digest_hex(kind, token);
-        let Some(secret) = self.inner.store.secret_by_digest(&digest).await? else {
+        let Some(mut secret) = self.inner.store.secret_by_digest(&digest).await? else {
             return Err(invalid);
         };
         if secret.record.kind() != kind {
@@ -424,7 +477,19 @@ impl Service {
         let Some(reg) = self.inner.store.registration(&reg_id).await? else {
             return Err(invalid);
         };
-        Ok((secret, reg))
+        if reg.id_number != person.id_number {
+            return Err(ServiceError::CardNotRegistrant);
+        }
+        let before = secret.record.attempts_left();
+        secret
+            .record
+            .check(self.keys().secrets(), token, reg.id.as_str(), now)
+            .map_err(|e| ServiceError::secret(kind, e))?;
+        let spend = Change::SpendSecret {
+            digest: secret.record.digest_hex().to_owned(),
+            expected_attempts_left: before,
+        };
+        Ok((reg, spend))
     }
 
     /// 4.1 step 5: the confirmation link opened with the registrant's card authenticated in
@@ -438,17 +503,7 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let kind = SecretKind::EmailConfirmLink;
-        let (mut secret, mut reg) = self.link_secret(kind, token).await?;
-        if reg.id_number != person.id_number {
-            return Err(ServiceError::CardNotRegistrant);
-        }
-        let before = secret.record.attempts_left();
-        // Checked in memory first (a used link is "invalid" whatever the state); nothing is
-        // spent unless the whole change commits.
-        secret
-            .record
-            .check(self.keys().secrets(), token, reg.id.as_str(), now)
-            .map_err(|e| ServiceError::secret(kind, e))?;
+        let (mut reg, spend) = self.open_link(kind, token, &person, now).await?;
         reg.state.check(Flow::VerifyEmail)?;
         let expected = reg.version;
         reg.state = reg
@@ -464,10 +519,7 @@ impl Service {
         };
         let id = reg.id.clone();
         let cs = ChangeSet::new()
-            .with(Change::SpendSecret {
-                digest: secret.record.digest_hex().to_owned(),
-                expected_attempts_left: before,
-            })
+            .with(spend)
             .with(Change::UpdateRegistration {
                 expected_version: expected,
                 registration: reg,
@@ -481,10 +533,7 @@ impl Service {
                 caller.client.as_deref(),
                 "",
             ));
-        self.commit(cs).await.map_err(|e| match e {
-            ServiceError::Busy => ServiceError::secret(kind, SecretError::Used),
-            e => e,
-        })?;
+        self.commit_spend(cs, kind).await?;
         tracing::info!(registration = %id, "e-mail address verified");
         Ok(Msg::EmailVerified)
     }
@@ -496,43 +545,24 @@ impl Service {
         &self,
         caller: &Caller,
         request: &LetterRequest,
-        action: &str,
-        allowed: impl Fn(RegistrationState) -> bool,
+        which: LinkLetter,
         cs: &mut ChangeSet,
     ) -> Result<Option<(InsuredPerson, Registration, Email)>> {
         let now = self.now();
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let client = caller.client.as_deref();
-        let mut tkeys = vec![(
-            keys::person(person.card_number.as_str()),
-            self.config().per_person,
-        )];
-        tkeys.extend(self.client_key(client));
-        self.check_throttle(&tkeys, now).await?;
-        if let Some(new) = &request.new_address
-            && !new.address.matches(&person.address)
-        {
-            let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
-            cs.push(self.audit(
-                now,
-                None,
-                action,
-                "registry-mismatch",
-                client,
-                format!("id={}", person.id_number.masked()),
-            ));
-            self.commit(cs).await?;
-            return Err(ServiceError::RegistryMismatch);
-        }
+        let action = which.action();
+        let matches = request
+            .new_address
+            .as_ref()
+            .is_none_or(|new| new.address.matches(&person.address));
+        let tkeys = self
+            .check_household(client, &person, matches, action, now)
+            .await?;
         let reg = self.current_registration(&person.id_number).await?;
-        let kind = if action == "forgot-password" {
-            SecretKind::PasswordResetLink
-        } else {
-            SecretKind::EmailConfirmLink
-        };
-        let Some(reg) = reg.filter(|r| allowed(r.state)) else {
+        let kind = which.kind();
+        let Some(reg) = reg.filter(|r| which.allowed(r.state)) else {
             self.decoy(cs, kind, now)?;
             cs.push(self.audit(
                 now,
@@ -557,43 +587,32 @@ impl Service {
         Ok(Some((person, reg, to)))
     }
 
-    /// 4.8 重寄認證信: a new confirmation letter for a registration waiting for its e-mail
-    /// verification, to the registered or a new address (which then becomes the
-    /// registration's address). Answers the same in every case (SPEC §5).
-    ///
-    /// # Errors
-    /// [`ServiceError::CardRequired`], [`ServiceError::RegistryMismatch`] (the household
-    /// address of a new address), [`ServiceError::Throttled`], and the usual.
-    pub async fn resend_confirmation(
+    /// 4.8 and 4.9 after [`Service::letter_request`]: a new link of `which` in a letter to
+    /// the registered or the new address, which then becomes the registration's address (for
+    /// a reset letter, the old address is told). Answers the same in every case (SPEC §5).
+    async fn send_link_letter(
         &self,
         caller: &Caller,
-        request: LetterRequest,
+        request: &LetterRequest,
+        which: LinkLetter,
     ) -> Result<Msg> {
         let now = self.now();
         let mut cs = ChangeSet::new();
-        let found = self
-            .letter_request(
-                caller,
-                &request,
-                "resend-confirmation",
-                |s| s == RegistrationState::PendingEmailVerification,
-                &mut cs,
-            )
-            .await?;
+        let found = self.letter_request(caller, request, which, &mut cs).await?;
         if let Some((person, mut reg, to)) = found {
-            let (token, secret) = self.issue(SecretKind::EmailConfirmLink, &reg.id, now);
-            let letter = LetterData::Confirmation {
-                to: to.as_str().to_owned(),
-                name: person.name.clone(),
-                token: token.to_string(),
-                expires_at: secret.record.expires_at(),
-            };
+            let (token, secret) = self.issue(which.kind(), &reg.id, now);
+            let letter = which.data(
+                to.as_str().to_owned(),
+                person.name.clone(),
+                token.to_string(),
+                secret.record.expires_at(),
+            );
             cs.push(Change::PutSecret(secret))
                 .push(self.mail(now, Some(&reg.id), &letter)?)
                 .push(self.audit(
                     now,
                     Some(&reg.id),
-                    "resend-confirmation",
+                    which.action(),
                     "ok",
                     caller.client.as_deref(),
                     if request.new_address.is_some() {
@@ -603,6 +622,15 @@ impl Service {
                     },
                 ));
             if !to.same_mailbox(&reg.contacts.email) {
+                if which == LinkLetter::PasswordReset {
+                    let notice = LetterData::EmailChanged {
+                        to: reg.contacts.email.as_str().to_owned(),
+                        name: person.name.clone(),
+                        new_email: to.as_str().to_owned(),
+                        changed_at: now,
+                    };
+                    cs.push(self.mail(now, Some(&reg.id), &notice)?);
+                }
                 let expected = reg.version;
                 reg.contacts.email = to;
                 reg.updated_at = now;
@@ -616,6 +644,22 @@ impl Service {
         Ok(Msg::LetterRequested)
     }
 
+    /// 4.8 重寄認證信: a new confirmation letter for a registration waiting for its e-mail
+    /// verification, to the registered or a new address (which then becomes the
+    /// registration's address). Answers the same in every case (SPEC §5).
+    ///
+    /// # Errors
+    /// [`ServiceError::CardRequired`], [`ServiceError::RegistryMismatch`] (the household
+    /// address of a new address), [`ServiceError::Throttled`], and the usual.
+    pub async fn resend_confirmation(
+        &self,
+        caller: &Caller,
+        request: LetterRequest,
+    ) -> Result<Msg> {
+        self.send_link_letter(caller, &request, LinkLetter::Confirmation)
+            .await
+    }
+
     /// 4.9 忘記註冊密碼: a reset letter for a registration in use, to the registered or a new
     /// address (which then becomes the registration's address; the old one is told). Answers
     /// the same in every case (SPEC §5).
@@ -623,58 +667,8 @@ impl Service {
     /// # Errors
     /// As [`Service::resend_confirmation`].
     pub async fn forgot_password(&self, caller: &Caller, request: LetterRequest) -> Result<Msg> {
-        let now = self.now();
-        let mut cs = ChangeSet::new();
-        let found = self
-            .letter_request(
-                caller,
-                &request,
-                "forgot-password",
-                |s| s.allows(Flow::ForgotPassword),
-                &mut cs,
-            )
-            .await?;
-        if let Some((person, mut reg, to)) = found {
-            let (token, secret) = self.issue(SecretKind::PasswordResetLink, &reg.id, now);
-            let letter = LetterData::PasswordReset {
-                to: to.as_str().to_owned(),
-                name: person.name.clone(),
-                token: token.to_string(),
-                expires_at: secret.record.expires_at(),
-            };
-            cs.push(Change::PutSecret(secret))
-                .push(self.mail(now, Some(&reg.id), &letter)?)
-                .push(self.audit(
-                    now,
-                    Some(&reg.id),
-                    "forgot-password",
-                    "ok",
-                    caller.client.as_deref(),
-                    if request.new_address.is_some() {
-                        "new-address"
-                    } else {
-                        ""
-                    },
-                ));
-            if !to.same_mailbox(&reg.contacts.email) {
-                let notice = LetterData::EmailChanged {
-                    to: reg.contacts.email.as_str().to_owned(),
-                    name: person.name.clone(),
-                    new_email: to.as_str().to_owned(),
-                    changed_at: now,
-                };
-                cs.push(self.mail(now, Some(&reg.id), &notice)?);
-                let expected = reg.version;
-                reg.contacts.email = to;
-                reg.updated_at = now;
-                cs.push(Change::UpdateRegistration {
-                    expected_version: expected,
-                    registration: reg,
-                });
-            }
-        }
-        self.commit(cs).await?;
-        Ok(Msg::LetterRequested)
+        self.send_link_letter(caller, &request, LinkLetter::PasswordReset)
+            .await
     }
 
     /// 4.9 重設註冊密碼: the reset link opened with the registrant's card; sets the new
@@ -693,15 +687,7 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let kind = SecretKind::PasswordResetLink;
-        let (mut secret, mut reg) = self.link_secret(kind, token).await?;
-        if reg.id_number != person.id_number {
-            return Err(ServiceError::CardNotRegistrant);
-        }
-        let before = secret.record.attempts_left();
-        secret
-            .record
-            .check(self.keys().secrets(), token, reg.id.as_str(), now)
-            .map_err(|e| ServiceError::secret(kind, e))?;
+        let (mut reg, spend) = self.open_link(kind, token, &person, now).await?;
         reg.state.check(Flow::ResetPassword)?;
         check_password(
             input.password.expose(),
@@ -720,10 +706,7 @@ impl Service {
             changed_at: now,
         };
         let cs = ChangeSet::new()
-            .with(Change::SpendSecret {
-                digest: secret.record.digest_hex().to_owned(),
-                expected_attempts_left: before,
-            })
+            .with(spend)
             .with(Change::UpdateRegistration {
                 expected_version: expected,
                 registration: reg,
@@ -743,10 +726,7 @@ impl Service {
                 caller.client.as_deref(),
                 "",
             ));
-        self.commit(cs).await.map_err(|e| match e {
-            ServiceError::Busy => ServiceError::secret(kind, SecretError::Used),
-            e => e,
-        })?;
+        self.commit_spend(cs, kind).await?;
         Ok(Msg::PasswordResetDone)
     }
 
@@ -763,13 +743,7 @@ impl Service {
         let (session, person) = self.session_card(caller, now).await?;
         let client = caller.client.as_deref();
         let reg = self.current_registration(&person.id_number).await?;
-        let mut tkeys: Vec<_> = self.client_key(client).into_iter().collect();
-        if let Some(r) = &reg {
-            tkeys.push((
-                keys::registration(r.id.as_str()),
-                self.config().per_registration,
-            ));
-        }
+        let tkeys = self.registration_keys(client, reg.as_ref());
         if let Err(e) = self.check_throttle(&tkeys, now).await {
             let cs = ChangeSet::new().with(self.audit(
                 now,
@@ -859,11 +833,7 @@ impl Service {
     ) -> Result<()> {
         let now = self.now();
         let client = caller.client.as_deref();
-        let mut tkeys: Vec<_> = self.client_key(client).into_iter().collect();
-        tkeys.push((
-            keys::registration(reg.id.as_str()),
-            self.config().per_registration,
-        ));
+        let tkeys = self.registration_keys(client, Some(reg));
         self.check_throttle(&tkeys, now).await?;
         if self
             .verify_password(password, &reg.password_hash)
@@ -986,7 +956,7 @@ impl Service {
         reg.updated_at = now;
         let mut cs = ChangeSet::new();
         if main_changed {
-            let name = self.name_of(&reg).await?;
+            let name = self.name_of_id(&reg.id_number).await?;
             let notice = LetterData::EmailChanged {
                 to: old_email.as_str().to_owned(),
                 name,

@@ -10,7 +10,7 @@ use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::Notify;
 use twnhi_account::password::{HashPolicy, PasswordHash, VerifyOutcome};
-use twnhi_account::secret::ServerKey;
+use twnhi_account::secret::{SecretError, SecretKind, ServerKey};
 use twnhi_account::throttle::{ThrottlePolicy, ThrottleState, check_all};
 use twnhi_account::{CardNumber, Clock, IdNumber, Password};
 use twnhi_store::{
@@ -339,13 +339,23 @@ impl Service {
         Ok(())
     }
 
+    /// [`Service::commit`] for a change set that spends a secret of `kind`: losing the race
+    /// to another request that spent it first ([`ServiceError::Busy`]) is
+    /// [`SecretError::Used`].
+    pub(crate) async fn commit_spend(&self, changes: ChangeSet, kind: SecretKind) -> Result<()> {
+        self.commit(changes).await.map_err(|e| match e {
+            ServiceError::Busy => ServiceError::secret(kind, SecretError::Used),
+            e => e,
+        })
+    }
+
     /// The work of a letter that is not sent: a secret stored under a subject no lookup ever
     /// accepts, and a letter sealed and dropped. Keeps "not registered" answers as slow as
     /// "registered" ones (SPEC §5) without telling anyone anything.
     pub(crate) fn decoy(
         &self,
         cs: &mut ChangeSet,
-        kind: twnhi_account::secret::SecretKind,
+        kind: SecretKind,
         now: DateTime<Utc>,
     ) -> Result<()> {
         let record = self
@@ -389,6 +399,35 @@ impl Service {
         client.map(|c| (keys::client(c), self.inner.config.per_client_address))
     }
 
+    /// The keys of an attempt about one person (`what`: their ID or card number): per person,
+    /// then per client address when it is known.
+    pub(crate) fn person_keys(
+        &self,
+        what: &str,
+        client: Option<&str>,
+    ) -> Vec<(String, ThrottlePolicy)> {
+        let mut tkeys = vec![(keys::person(what), self.inner.config.per_person)];
+        tkeys.extend(self.client_key(client));
+        tkeys
+    }
+
+    /// The keys of a password attempt: per client address when it is known, then per
+    /// registration when there is one.
+    pub(crate) fn registration_keys(
+        &self,
+        client: Option<&str>,
+        registration: Option<&Registration>,
+    ) -> Vec<(String, ThrottlePolicy)> {
+        let mut tkeys: Vec<_> = self.client_key(client).into_iter().collect();
+        if let Some(r) = registration {
+            tkeys.push((
+                keys::registration(r.id.as_str()),
+                self.inner.config.per_registration,
+            ));
+        }
+        tkeys
+    }
+
     pub(crate) fn failures(
         &self,
         cs: &mut ChangeSet,
@@ -401,6 +440,82 @@ impl Service {
                 policy: *policy,
                 at: now,
             });
+        }
+    }
+
+    // ----- codes sent to the registrant -------------------------------------------------------
+
+    /// Checks a code of `kind` issued to the current registration of `id_number` (the e-mail
+    /// cancellation code, the device verification code), throttled per person and per client
+    /// address. No registration or no code: a throttle failure for each key, the audit event
+    /// `action` / `no-code`, and [`SecretError::Mismatch`] with no tries left. A wrong code:
+    /// the try spent, a throttle failure for each key, the audit event `action` / `bad-code`,
+    /// and [`SecretError::Mismatch`] with the tries left. Other refusals of the code (expired,
+    /// used, void) are answered as they are, with nothing recorded.
+    ///
+    /// A right code is not spent here: returns the registration and the change that spends
+    /// the code, for the caller's change set (commit it with [`Service::commit_spend`]).
+    pub(crate) async fn check_code(
+        &self,
+        kind: SecretKind,
+        id_number: &IdNumber,
+        code: &str,
+        action: &str,
+        client: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(Registration, Change)> {
+        let tkeys = self.person_keys(id_number.as_str(), client);
+        self.check_throttle(&tkeys, now).await?;
+        let reg = self.current_registration(id_number).await?;
+        let secret = match &reg {
+            Some(r) => self.inner.store.secret_for(kind, r.id.as_str()).await?,
+            None => None,
+        };
+        let (Some(reg), Some(mut secret)) = (reg, secret) else {
+            let mut cs = ChangeSet::new();
+            self.failures(&mut cs, &tkeys, now);
+            cs.push(self.audit(
+                now,
+                None,
+                action,
+                "no-code",
+                client,
+                format!("id={}", id_number.masked()),
+            ));
+            self.commit(cs).await?;
+            return Err(ServiceError::secret(
+                kind,
+                SecretError::Mismatch { attempts_left: 0 },
+            ));
+        };
+        let before = secret.record.attempts_left();
+        let digest = secret.record.digest_hex().to_owned();
+        match secret
+            .record
+            .check(self.keys().secrets(), code, reg.id.as_str(), now)
+        {
+            Ok(()) => Ok((
+                reg,
+                Change::SpendSecret {
+                    digest,
+                    expected_attempts_left: before,
+                },
+            )),
+            Err(SecretError::Mismatch { attempts_left }) => {
+                let mut cs = ChangeSet::new().with(Change::SecretAttempt {
+                    digest,
+                    expected_attempts_left: before,
+                    attempts_left,
+                });
+                self.failures(&mut cs, &tkeys, now);
+                cs.push(self.audit(now, Some(&reg.id), action, "bad-code", client, ""));
+                self.commit(cs).await?;
+                Err(ServiceError::secret(
+                    kind,
+                    SecretError::Mismatch { attempts_left },
+                ))
+            }
+            Err(e) => Err(ServiceError::secret(kind, e)),
         }
     }
 
