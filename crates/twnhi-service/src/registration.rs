@@ -687,7 +687,7 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let kind = SecretKind::PasswordResetLink;
-        let (mut reg, spend) = self.open_link(kind, token, &person, now).await?;
+        let (reg, spend) = self.open_link(kind, token, &person, now).await?;
         reg.state.check(Flow::ResetPassword)?;
         check_password(
             input.password.expose(),
@@ -696,36 +696,14 @@ impl Service {
         )
         .into_result()?;
         let hash = self.hash_password(&input.password).await?;
-        let expected = reg.version;
-        let id = reg.id.clone();
-        reg.password_hash = hash;
-        reg.updated_at = now;
-        let letter = LetterData::PasswordChanged {
-            to: reg.contacts.email.as_str().to_owned(),
-            name: person.name.clone(),
-            changed_at: now,
-        };
-        let cs = ChangeSet::new()
-            .with(spend)
-            .with(Change::UpdateRegistration {
-                expected_version: expected,
-                registration: reg,
-            })
-            .with(Change::DeleteSessionsOf {
-                registration_id: id.clone(),
-            })
-            .with(Change::ThrottleReset {
-                key: keys::registration(id.as_str()),
-            })
-            .with(self.mail(now, Some(&id), &letter)?)
-            .with(self.audit(
-                now,
-                Some(&id),
-                "password-reset",
-                "ok",
-                caller.client.as_deref(),
-                "",
-            ));
+        let cs = self.new_password_changes(
+            ChangeSet::new().with(spend),
+            reg,
+            hash,
+            person.name.clone(),
+            now,
+            ("password-reset", caller.client.as_deref()),
+        )?;
         self.commit_spend(cs, kind).await?;
         Ok(Msg::PasswordResetDone)
     }
@@ -870,7 +848,7 @@ impl Service {
     ) -> Result<Msg> {
         let now = self.now();
         self.guard_hours(now)?;
-        let (_s, mut reg) = self.logged_in(caller, now).await?;
+        let (_s, reg) = self.logged_in(caller, now).await?;
         reg.state.check(Flow::ChangePassword)?;
         self.reauthenticate(caller, &reg, &input.current, "password-change")
             .await?;
@@ -887,35 +865,14 @@ impl Service {
         )
         .into_result()?;
         let hash = self.hash_password(&input.password).await?;
-        let expected = reg.version;
-        let id = reg.id.clone();
-        let letter = LetterData::PasswordChanged {
-            to: reg.contacts.email.as_str().to_owned(),
-            name: person.map(|p| p.name).unwrap_or_default(),
-            changed_at: now,
-        };
-        reg.password_hash = hash;
-        reg.updated_at = now;
-        let cs = ChangeSet::new()
-            .with(Change::UpdateRegistration {
-                expected_version: expected,
-                registration: reg,
-            })
-            .with(Change::DeleteSessionsOf {
-                registration_id: id.clone(),
-            })
-            .with(Change::ThrottleReset {
-                key: keys::registration(id.as_str()),
-            })
-            .with(self.mail(now, Some(&id), &letter)?)
-            .with(self.audit(
-                now,
-                Some(&id),
-                "password-changed",
-                "ok",
-                caller.client.as_deref(),
-                "",
-            ));
+        let cs = self.new_password_changes(
+            ChangeSet::new(),
+            reg,
+            hash,
+            person.map(|p| p.name).unwrap_or_default(),
+            now,
+            ("password-changed", caller.client.as_deref()),
+        )?;
         self.commit(cs).await?;
         Ok(Msg::PasswordChanged)
     }
@@ -987,5 +944,43 @@ impl Service {
             message: Msg::DataSaved,
             warnings,
         })
+    }
+}
+
+impl Service {
+    /// What every new password brings (4.5 change, 4.9 reset), appended to `cs`: the new hash,
+    /// every session and app token of the registration ended, its login throttle reset, a
+    /// notice to the registered address, and an audit event `(action, client)`.
+    fn new_password_changes(
+        &self,
+        mut cs: ChangeSet,
+        mut reg: Registration,
+        hash: twnhi_account::password::PasswordHash,
+        name: String,
+        now: DateTime<Utc>,
+        (action, client): (&str, Option<&str>),
+    ) -> Result<ChangeSet> {
+        let expected = reg.version;
+        let id = reg.id.clone();
+        let letter = LetterData::PasswordChanged {
+            to: reg.contacts.email.as_str().to_owned(),
+            name,
+            changed_at: now,
+        };
+        reg.password_hash = hash;
+        reg.updated_at = now;
+        cs.push(Change::UpdateRegistration {
+            expected_version: expected,
+            registration: reg,
+        })
+        .push(Change::DeleteSessionsOf {
+            registration_id: id.clone(),
+        })
+        .push(Change::ThrottleReset {
+            key: keys::registration(id.as_str()),
+        })
+        .push(self.mail(now, Some(&id), &letter)?)
+        .push(self.audit(now, Some(&id), action, "ok", client, ""));
+        Ok(cs)
     }
 }
