@@ -22,7 +22,7 @@ use crate::SimCard;
 use socket2::SockRef;
 use std::io;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -43,11 +43,12 @@ pub enum Reconnect {
 #[derive(Debug)]
 pub struct VpcdCard {
     stop: Arc<AtomicBool>,
+    answered: Arc<AtomicU64>,
     stream: Arc<Mutex<Option<TcpStream>>>,
     thread: Option<JoinHandle<SimCard>>,
 }
 
-struct Adapter<'a>(&'a mut SimCard);
+struct Adapter<'a>(&'a mut SimCard, &'a AtomicU64);
 
 impl vpicc::VSmartCard for Adapter<'_> {
     fn atr(&self) -> &[u8] {
@@ -68,6 +69,7 @@ impl vpicc::VSmartCard for Adapter<'_> {
             std::thread::sleep(delay);
         }
         let r = self.0.handle(msg);
+        self.1.fetch_add(1, Ordering::Relaxed);
         tracing::trace!(
             ins = msg.get(1).copied().unwrap_or(0),
             sw = ?r.get(r.len().saturating_sub(2)..),
@@ -99,17 +101,20 @@ fn connect(addr: &str) -> io::Result<TcpStream> {
 pub fn attach(addr: &str, card: SimCard, reconnect: Reconnect) -> io::Result<VpcdCard> {
     let first = connect(addr)?;
     let stop = Arc::new(AtomicBool::new(false));
+    let answered = Arc::new(AtomicU64::new(0));
     let shared = Arc::new(Mutex::new(Some(first.try_clone()?)));
     let addr = addr.to_owned();
     let thread = {
         let stop = Arc::clone(&stop);
         let shared = Arc::clone(&shared);
+        let answered = Arc::clone(&answered);
         std::thread::Builder::new()
             .name("twnhi-sim-vpcd".into())
-            .spawn(move || serve_loop(&addr, first, card, reconnect, &stop, &shared))?
+            .spawn(move || serve_loop(&addr, first, card, reconnect, &stop, &shared, &answered))?
     };
     Ok(VpcdCard {
         stop,
+        answered,
         stream: shared,
         thread: Some(thread),
     })
@@ -122,11 +127,12 @@ fn serve_loop(
     reconnect: Reconnect,
     stop: &AtomicBool,
     shared: &Mutex<Option<TcpStream>>,
+    answered: &AtomicU64,
 ) -> SimCard {
     let mut stream = Some(first);
     loop {
         if let Some(s) = stream.take() {
-            match serve(s, &mut card, stop) {
+            match serve(s, &mut card, stop, answered) {
                 Ended::Removed | Ended::Stopped => break,
                 Ended::Disconnected => {
                     tracing::debug!("vpcd closed the connection");
@@ -158,7 +164,7 @@ enum Ended {
     Disconnected,
 }
 
-fn serve(stream: TcpStream, card: &mut SimCard, stop: &AtomicBool) -> Ended {
+fn serve(stream: TcpStream, card: &mut SimCard, stop: &AtomicBool, answered: &AtomicU64) -> Ended {
     let Ok(reader) = stream.try_clone() else {
         return Ended::Disconnected;
     };
@@ -171,7 +177,7 @@ fn serve(stream: TcpStream, card: &mut SimCard, stop: &AtomicBool) -> Ended {
         if let Err(e) = SockRef::from(&stream).set_tcp_quickack(true) {
             tracing::debug!(error = %e, "TCP_QUICKACK not set");
         }
-        if conn.poll(&mut Adapter(card)).is_err() {
+        if conn.poll(&mut Adapter(card, answered)).is_err() {
             return if stop.load(Ordering::SeqCst) {
                 Ended::Stopped
             } else {
@@ -191,6 +197,12 @@ impl VpcdCard {
     /// vpcd went away and reconnecting was not asked for).
     pub fn is_attached(&self) -> bool {
         self.thread.as_ref().is_some_and(|t| !t.is_finished())
+    }
+
+    /// How many command APDUs the card has answered since it was attached, read while it
+    /// stays attached (for benchmarks that count card operations without removing the card).
+    pub fn commands_answered(&self) -> u64 {
+        self.answered.load(Ordering::Relaxed)
     }
 
     /// Removes the card from the virtual reader and returns it (with its command log).
