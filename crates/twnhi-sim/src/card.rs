@@ -1,6 +1,6 @@
 //! The transport-free core of the simulated card.
 
-use crate::{Faults, Identity};
+use crate::{Faults, Identity, NamePadding};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::time::Duration;
@@ -16,6 +16,9 @@ use twnhi_card::{CardTransport, TransportError};
 const OTHER_CARD_ATR: &[u8] = &[
     0x3B, 0x95, 0x13, 0x81, 0x01, 0x80, 0x73, 0xFF, 0x01, 0x00, 0x0B,
 ];
+
+/// Where the name sits in the basic data (SPEC §2: offset 12, 20 bytes).
+const NAME_FIELD: std::ops::Range<usize> = 12..32;
 
 /// Length of the card data answered to GET DATA P1 `24` (the flag, then zero bytes).
 const CARD_DATA_LEN: usize = 16;
@@ -74,9 +77,12 @@ impl SimCard {
     }
 
     fn with_rng(identity: Identity, faults: Faults, rng: StdRng) -> SimCard {
-        let basic = identity
+        let mut basic = identity
             .basic_bytes()
             .unwrap_or([0x20; twnhi_card::BASIC_DATA_LEN]);
+        if faults.name_padding == NamePadding::Nul {
+            pad_name_with_nul(&mut basic);
+        }
         SimCard {
             identity,
             basic,
@@ -321,6 +327,16 @@ impl CardTransport for SimCard {
     }
 }
 
+/// Turns the spaces after the name into NUL bytes. No Big5 character ends in `0x20` (trail
+/// bytes are `0x40`–`0x7E` and `0xA1`–`0xFE`), so only padding is touched.
+fn pad_name_with_nul(basic: &mut [u8; twnhi_card::BASIC_DATA_LEN]) {
+    if let Some(field) = basic.get_mut(NAME_FIELD) {
+        for b in field.iter_mut().rev().take_while(|b| **b == 0x20) {
+            *b = 0x00;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -359,6 +375,44 @@ mod tests {
             assert_eq!(s.read_card_id().unwrap(), "000011112222");
             assert_eq!(s.read_card_data().unwrap()[0], b'0');
         }
+    }
+
+    #[test]
+    fn the_name_is_padded_with_spaces_or_nul_and_reads_the_same_either_way() {
+        let raw = |mode: &str| {
+            let mut card = SimCard::new(Identity::sample(), Faults::parse(mode).unwrap());
+            card.handle(&commands::select_nhi().to_vec());
+            let r = card.handle(&commands::get_basic_data().to_vec());
+            r[..r.len() - 2].to_vec()
+        };
+        // 測試一 is 6 bytes in Big5; 14 bytes of padding follow.
+        let spaces = raw("normal");
+        let nul = raw("pad-nul");
+        assert_eq!(&spaces[12..18], &nul[12..18]);
+        assert!(spaces[18..32].iter().all(|&b| b == 0x20), "{spaces:02X?}");
+        assert!(nul[18..32].iter().all(|&b| b == 0x00), "{nul:02X?}");
+        // Everything outside the name's padding is the same.
+        assert_eq!(spaces[..18], nul[..18]);
+        assert_eq!(spaces[32..], nul[32..]);
+        for mode in ["normal", "pad-nul", "t0,pad-nul", "new-gen,pad-nul"] {
+            let d = session(mode).read_basic().unwrap();
+            assert_eq!(d.name, "測試一", "{mode}");
+            assert!(!d.name_lossy, "{mode}");
+            assert_eq!(Some(d), Identity::sample().basic_data(), "{mode}");
+        }
+    }
+
+    #[test]
+    fn nul_padding_keeps_names_that_fill_the_field_and_raw_names() {
+        let mut id = Identity::sample();
+        id.name = "一二三四五六七八九十".into(); // 20 bytes in Big5: no padding at all
+        let mut s = NhiSession::new(SimCard::new(id.clone(), Faults::parse("pad-nul").unwrap()));
+        assert_eq!(s.read_basic().unwrap().name, id.name);
+        // A raw name field (Big5 of 測試) shorter than 20 bytes.
+        let mut id = Identity::sample();
+        id.name_raw_hex = Some("B4FA B8D5".into());
+        let mut s = NhiSession::new(SimCard::new(id, Faults::parse("pad-nul").unwrap()));
+        assert_eq!(s.read_basic().unwrap().name, "測試");
     }
 
     #[test]

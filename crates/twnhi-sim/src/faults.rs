@@ -4,10 +4,26 @@ use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use thiserror::Error;
 
-/// Misbehaviours the simulated card can show, combinable.
+/// How the card fills the 20-byte name field of the basic data after the name.
+///
+/// Both are seen on cards; readers must remove either (`twnhi-card` does), so tests run the
+/// simulated card both ways.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum NamePadding {
+    /// Spaces (`0x20`): the simulated card's default.
+    #[default]
+    Spaces,
+    /// NUL bytes (`0x00`), as on the cards most public readers were written against (mode
+    /// `pad-nul`).
+    Nul,
+}
+
+/// Misbehaviours (and variations) the simulated card can show, combinable.
 ///
 /// Parsed from a comma-separated list ([`Faults::parse`]): `normal`, `t0`, `new-gen`,
-/// `wrong-le`, `other-card`, `remove-after=N`, `slow=MS` (e.g. `t0,slow=50`).
+/// `wrong-le`, `other-card`, `remove-after=N`, `slow=MS`, `pad-nul` (e.g. `t0,slow=50`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Faults {
     /// T=0 style: data is announced with `61xx` and fetched with GET RESPONSE.
@@ -23,12 +39,16 @@ pub struct Faults {
     pub remove_after: Option<u32>,
     /// Delay before each answer.
     pub delay: Duration,
+    /// What fills the name field after the name (mode `pad-nul` for NUL bytes, `pad-space`
+    /// for spaces, the default).
+    #[serde(default)]
+    pub name_padding: NamePadding,
 }
 
 /// An unknown or malformed fault mode.
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error(
-    "無法辨識的模擬卡模式「{0}」/ unknown card mode `{0}` (use normal, t0, new-gen, wrong-le, other-card, remove-after=N, slow=MS)"
+    "無法辨識的模擬卡模式「{0}」/ unknown card mode `{0}` (use normal, t0, new-gen, wrong-le, other-card, remove-after=N, slow=MS, pad-nul, pad-space)"
 )]
 pub struct FaultsError(pub String);
 
@@ -57,6 +77,8 @@ impl Faults {
                     "new-gen" | "new-generation" => f.new_generation = true,
                     "wrong-le" => f.wrong_le = true,
                     "other-card" => f.other_card = true,
+                    "pad-nul" => f.name_padding = NamePadding::Nul,
+                    "pad-space" => f.name_padding = NamePadding::Spaces,
                     _ => return Err(bad()),
                 },
                 Some(("remove-after", n)) => f.remove_after = Some(n.parse().map_err(|_| bad())?),
@@ -98,6 +120,9 @@ impl std::fmt::Display for Faults {
         if !self.delay.is_zero() {
             parts.push(format!("slow={}", self.delay.as_millis()));
         }
+        if self.name_padding == NamePadding::Nul {
+            parts.push("pad-nul".into());
+        }
         if parts.is_empty() {
             parts.push("normal".into());
         }
@@ -116,10 +141,17 @@ mod tests {
             "t0",
             "new-gen,wrong-le",
             "t0,remove-after=2,slow=15",
+            "pad-nul",
+            "new-gen,pad-nul",
         ] {
             assert_eq!(Faults::parse(s).unwrap().to_string(), s);
         }
         assert_eq!(Faults::parse("").unwrap(), Faults::default());
+        assert_eq!(Faults::parse("pad-space").unwrap(), Faults::default());
+        assert_eq!(
+            Faults::parse("pad-nul").unwrap().name_padding,
+            NamePadding::Nul
+        );
         assert_eq!(Faults::parse("bogus"), Err(FaultsError("bogus".into())));
         assert_eq!(
             Faults::parse("slow=fast"),

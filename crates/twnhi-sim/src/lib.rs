@@ -17,6 +17,6 @@ mod reader;
 pub mod vpcd;
 
 pub use card::{CommandRecord, SimCard};
-pub use faults::{Faults, FaultsError};
+pub use faults::{Faults, FaultsError, NamePadding};
 pub use identity::{Identity, IdentityError};
 pub use reader::SimReader;
