@@ -362,3 +362,97 @@ async fn kept_connection_is_released_and_survives_a_card_swap() {
     assert_eq!(legacy(&mut w, "GetBasic").await, "7004");
     b.shutdown().await.unwrap();
 }
+
+/// What another program on the PC does to the card when it lets go of it.
+#[derive(Clone, Copy, Debug)]
+enum OtherLeaves {
+    /// `SCardDisconnect(SCARD_UNPOWER_CARD)`: pyscard's default, and other agents'.
+    PoweringDown,
+    /// `SCardDisconnect(SCARD_RESET_CARD)`.
+    Resetting,
+}
+
+/// Another program shares the reader while the bridge holds its connection to the card, and
+/// powers the card down (or resets it) when it disconnects. The bridge's next read must
+/// succeed, and the card must stay usable for every program afterwards.
+async fn another_program_between_two_reads(leaves: OtherLeaves, padding: &str) {
+    use twnhi_pcsc::pcsc;
+    let h = block_in_place(VpcdHarness::start);
+    let mode = Faults::parse(padding).unwrap();
+    let attached = block_in_place(|| h.insert(SimCard::new(Identity::sample(), mode)));
+    let b = bridge().await;
+    let mut w = ws(b.local_addr(), "/echo").await;
+    assert_eq!(
+        legacy(&mut w, "GetBasic").await,
+        expected_basic(),
+        "{padding}"
+    );
+
+    // The other program: its own context, a shared connection, one APDU, then it leaves.
+    block_in_place(|| {
+        let ctx = pcsc::Context::establish(pcsc::Scope::User).unwrap();
+        let name = std::ffi::CString::new(READER).unwrap();
+        let card = ctx
+            .connect(&name, pcsc::ShareMode::Shared, pcsc::Protocols::ANY)
+            .unwrap();
+        let mut buf = [0u8; pcsc::MAX_BUFFER_SIZE];
+        let select = twnhi_card::commands::select_nhi().to_vec();
+        assert_eq!(card.transmit(&select, &mut buf).unwrap(), [0x90, 0x00]);
+        let disposition = match leaves {
+            OtherLeaves::PoweringDown => pcsc::Disposition::UnpowerCard,
+            OtherLeaves::Resetting => pcsc::Disposition::ResetCard,
+        };
+        card.disconnect(disposition).map_err(|(_, e)| e).unwrap();
+    });
+
+    // The bridge reads again on its kept connection (the card was powered down or reset
+    // under it).
+    assert_eq!(
+        legacy(&mut w, "GetBasic").await,
+        expected_basic(),
+        "{leaves:?}, {padding}: {}",
+        h.pcscd_log()
+    );
+    // And a third program still gets the card: pcscd was not left refusing connections.
+    block_in_place(|| {
+        let pcsc = twnhi_pcsc::Pcsc::establish().unwrap();
+        let (_, data) = pcsc.read_basic(Some(READER)).unwrap_or_else(|e| {
+            panic!(
+                "{leaves:?}, {padding}: fresh read failed: {e}\n{}",
+                h.pcscd_log()
+            )
+        });
+        assert_eq!(data.name, "測試一");
+    });
+    // Once more through the bridge, after its connection was released.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(legacy(&mut w, "GetBasic").await, expected_basic());
+    let r = call(
+        &mut json_ws(b.local_addr()).await,
+        json!({"id": 1, "type": "read"}),
+    )
+    .await;
+    assert_eq!(r["result"]["name"], "測試一", "{r}");
+    block_in_place(|| h.remove(attached));
+    b.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_program_powering_the_card_down_between_two_reads() {
+    another_program_between_two_reads(OtherLeaves::PoweringDown, "normal").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_program_powering_a_nul_padded_card_down_between_two_reads() {
+    another_program_between_two_reads(OtherLeaves::PoweringDown, "pad-nul").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_program_resetting_the_card_between_two_reads() {
+    another_program_between_two_reads(OtherLeaves::Resetting, "normal").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_program_resetting_a_nul_padded_card_between_two_reads() {
+    another_program_between_two_reads(OtherLeaves::Resetting, "pad-nul").await;
+}

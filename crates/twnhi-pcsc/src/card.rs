@@ -1,7 +1,9 @@
 //! A connected card and the transactions on it.
 
+use crate::context::{Shared, connect_shared};
 use crate::error::{SHARING_RETRIES, backoff, card_error, map_pcsc_error, may_mean_removal};
-use pcsc::{Disposition, Protocols, ShareMode};
+use pcsc::Disposition;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use twnhi_apdu::Status;
 use twnhi_card::commands::{AU_LEN, CR_LEN};
@@ -25,6 +27,8 @@ pub struct PcscCard {
     card: Option<pcsc::Card>,
     reader: String,
     atr: Vec<u8>,
+    /// The context the card was connected through, to connect afresh after a reset.
+    ops: Arc<Shared>,
 }
 
 impl std::fmt::Debug for PcscCard {
@@ -51,12 +55,17 @@ fn card_status(card: &pcsc::Card) -> Result<(pcsc::Status, Vec<u8>), pcsc::Error
 }
 
 impl PcscCard {
-    pub(crate) fn new(card: pcsc::Card, reader: String) -> Result<PcscCard, CardError> {
+    pub(crate) fn new(
+        card: pcsc::Card,
+        reader: String,
+        ops: Arc<Shared>,
+    ) -> Result<PcscCard, CardError> {
         let (_, atr) = card_status(&card).map_err(card_error)?;
         Ok(PcscCard {
             card: Some(card),
             reader,
             atr,
+            ops,
         })
     }
 
@@ -73,26 +82,43 @@ impl PcscCard {
     /// Begins a transaction (`SCardBeginTransaction`): until it ends, no other program can
     /// send commands to the card.
     ///
-    /// When another program reset the card since we connected, reconnects (leaving the card
-    /// as it is) and tries once more; a sharing violation is retried with a short back-off.
+    /// When another program reset the card or powered it down since we connected (pcscd
+    /// reports both as `SCARD_W_RESET_CARD`), the handle is replaced by a new connection
+    /// (`SCardConnect`, which powers the card up if needed) and the old one disconnected,
+    /// leaving the card as it is; then the transaction is tried once more. The handle is not
+    /// reconnected in place: `SCardReconnect(SCARD_LEAVE_CARD)` on a card another program
+    /// powered down leaves pcsc-lite 1.9.9 refusing every later `SCardConnect` to it with
+    /// `SCARD_W_UNPOWERED_CARD`, for every program, until pcscd restarts. A sharing violation
+    /// is retried with a short back-off.
     ///
     /// # Errors
     /// [`TransportError::CardRemoved`], [`TransportError::CardReset`] (reset again),
-    /// [`TransportError::SharingViolation`], [`TransportError::ServiceUnavailable`].
+    /// [`TransportError::SharingViolation`], [`TransportError::ServiceUnavailable`], and the
+    /// errors of [`Pcsc::connect`](crate::Pcsc::connect) when connecting afresh fails.
     pub fn transaction(&mut self) -> Result<PcscTransaction<'_>, CardError> {
-        let PcscCard { card, reader, .. } = self;
+        let PcscCard {
+            card,
+            reader,
+            atr,
+            ops,
+        } = self;
         let mut card = card.as_mut().ok_or(TransportError::ReaderUnavailable)?;
-        let mut reconnected = false;
+        let mut connected_again = false;
         let mut attempt = 0;
         loop {
             match card.transaction2() {
                 Ok(tx) => return Ok(PcscTransaction { tx, reader }),
-                Err((again, pcsc::Error::ResetCard)) if !reconnected => {
-                    tracing::debug!(reader = %reader, "card was reset by another program; reconnecting");
-                    again
-                        .reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
-                        .map_err(card_error)?;
-                    reconnected = true;
+                Err((again, pcsc::Error::ResetCard)) if !connected_again => {
+                    tracing::debug!(reader = %reader, "card was reset or powered down by another program; connecting afresh");
+                    let fresh = connect_shared(ops, reader)?;
+                    let old = std::mem::replace(again, fresh);
+                    if let Err((_old, e)) = old.disconnect(Disposition::LeaveCard) {
+                        tracing::debug!(reader = %reader, error = %e, "disconnecting the old handle failed");
+                    }
+                    if let Ok((_, fresh_atr)) = card_status(again) {
+                        *atr = fresh_atr;
+                    }
+                    connected_again = true;
                     card = again;
                 }
                 Err((again, pcsc::Error::SharingViolation)) if attempt < SHARING_RETRIES => {

@@ -231,34 +231,8 @@ impl Pcsc {
     /// [`TransportError::ServiceUnavailable`], [`TransportError::Unresponsive`] for a mute
     /// card.
     pub fn connect(&self, reader: &str) -> Result<PcscCard, CardError> {
-        let name = CString::new(reader).map_err(|_| TransportError::ReaderUnavailable)?;
-        let mut attempt = 0;
-        let card = loop {
-            match self
-                .ops
-                .run(|c| c.connect(&name, ShareMode::Shared, Protocols::ANY))
-            {
-                Ok(card) => break card,
-                Err(pcsc::Error::SharingViolation) if attempt < SHARING_RETRIES => {
-                    attempt += 1;
-                    tracing::debug!(reader = %reader, attempt, "sharing violation on connect; retrying");
-                    std::thread::sleep(backoff(attempt));
-                }
-                Err(pcsc::Error::UnknownReader) => {
-                    return Err(if self.ops.reader_names()?.is_empty() {
-                        TransportError::NoReader.into()
-                    } else {
-                        TransportError::ReaderUnavailable.into()
-                    });
-                }
-                Err(e) => {
-                    tracing::debug!(reader = %reader, error = %e, "connect failed");
-                    return Err(card_error(e));
-                }
-            }
-        };
-        tracing::debug!(reader = %reader, "connected (shared)");
-        PcscCard::new(card, reader.to_owned())
+        let card = connect_shared(&self.ops, reader)?;
+        PcscCard::new(card, reader.to_owned(), Arc::clone(&self.ops))
     }
 
     /// Reads the basic data of the NHI card in `reader`, or, when `reader` is `None`, in the
@@ -362,6 +336,36 @@ impl Pcsc {
     pub fn cancel_handle(&self) -> CancelHandle {
         CancelHandle::new(Arc::clone(&self.waits))
     }
+}
+
+/// `SCardConnect` to the card in `reader` in shared mode, T=0 or T=1, retrying sharing
+/// violations with a short back-off; the errors of [`Pcsc::connect`].
+pub(crate) fn connect_shared(ops: &Shared, reader: &str) -> Result<pcsc::Card, CardError> {
+    let name = CString::new(reader).map_err(|_| TransportError::ReaderUnavailable)?;
+    let mut attempt = 0;
+    let card = loop {
+        match ops.run(|c| c.connect(&name, ShareMode::Shared, Protocols::ANY)) {
+            Ok(card) => break card,
+            Err(pcsc::Error::SharingViolation) if attempt < SHARING_RETRIES => {
+                attempt += 1;
+                tracing::debug!(reader = %reader, attempt, "sharing violation on connect; retrying");
+                std::thread::sleep(backoff(attempt));
+            }
+            Err(pcsc::Error::UnknownReader) => {
+                return Err(if ops.reader_names()?.is_empty() {
+                    TransportError::NoReader.into()
+                } else {
+                    TransportError::ReaderUnavailable.into()
+                });
+            }
+            Err(e) => {
+                tracing::debug!(reader = %reader, error = %e, "connect failed");
+                return Err(card_error(e));
+            }
+        }
+    };
+    tracing::debug!(reader = %reader, "connected (shared)");
+    Ok(card)
 }
 
 /// The error a wait returns when it was cancelled before it blocked.

@@ -712,3 +712,51 @@ fn a_card_connected_before_pcscd_restarted_fails_and_a_new_connection_reads() {
     drop(card);
     assert_eq!(log(&h.remove(attached)), [SELECT_OK, BASIC_OK].repeat(2));
 }
+
+/// Another program powers the card down (`SCardDisconnect(SCARD_UNPOWER_CARD)`, pyscard's
+/// default) or resets it while we hold a connection: our next read works, and so does every
+/// other program's connect afterwards.
+fn other_program_leaves_between_two_reads(disposition: pcsc::Disposition) {
+    let h = VpcdHarness::start();
+    let attached = h.insert(sim("normal"));
+    let pcsc = Pcsc::establish().unwrap();
+    let mut card = pcsc.connect(READER).unwrap();
+    card.read_basic().unwrap();
+
+    let (_ctx, other) = other_program(pcsc::ShareMode::Shared);
+    assert_eq!(
+        raw_transmit(&other, &twnhi_card::commands::select_nhi().to_vec()),
+        [0x90, 0x00]
+    );
+    other.disconnect(disposition).map_err(|(_, e)| e).unwrap();
+
+    let expected = Identity::sample().basic_data().unwrap();
+    assert_eq!(
+        card.read_basic()
+            .unwrap_or_else(|e| panic!("{disposition:?}: {e}\n{}", h.pcscd_log())),
+        expected
+    );
+    // Other programs (and we, connecting afresh) still get the card.
+    let (_ctx, third) = other_program(pcsc::ShareMode::Shared);
+    assert_eq!(
+        raw_transmit(&third, &twnhi_card::commands::select_nhi().to_vec()),
+        [0x90, 0x00]
+    );
+    third
+        .disconnect(pcsc::Disposition::LeaveCard)
+        .map_err(|(_, e)| e)
+        .unwrap();
+    card.disconnect().unwrap();
+    assert_eq!(pcsc.read_basic(Some(READER)).unwrap().1, expected);
+    h.remove(attached);
+}
+
+#[test]
+fn a_card_powered_down_by_another_program_is_connected_again_and_read() {
+    other_program_leaves_between_two_reads(pcsc::Disposition::UnpowerCard);
+}
+
+#[test]
+fn a_card_reset_on_disconnect_by_another_program_is_connected_again_and_read() {
+    other_program_leaves_between_two_reads(pcsc::Disposition::ResetCard);
+}
