@@ -204,21 +204,17 @@ fn captcha_png_is_a_noisy_greyscale_image_with_ink() {
 }
 
 #[test]
-fn captcha_text_alternative_gives_the_same_answer() {
+fn captcha_texts_point_to_the_audio_alternative_without_the_answer() {
     let c = Captcha::draw(
         CaptchaAnswer::parse("37195").unwrap(),
         &mut StdRng::seed_from_u64(6),
     )
     .unwrap();
-    assert_eq!(
-        c.text_challenge(Lang::ZhTw),
-        "請依序輸入以下數字：三 七 一 九 五"
-    );
-    assert_eq!(
-        c.text_challenge(Lang::En),
-        "Type these digits in order: three seven one nine five"
-    );
     assert!(c.answer().matches("37195"));
-    assert!(Captcha::alt_text(Lang::ZhTw).contains("文字驗證"));
+    assert!(Captcha::alt_text(Lang::ZhTw).contains("語音驗證碼"));
+    for lang in [Lang::ZhTw, Lang::En] {
+        assert!(!Captcha::alt_text(lang).contains(|ch: char| ch.is_ascii_digit()));
+        assert!(!Captcha::audio_instructions(lang).contains(|ch: char| ch.is_ascii_digit()));
+    }
     assert!(!format!("{c:?}").contains("37195"));
 }

@@ -1,25 +1,40 @@
-//! The 5-digit image captcha of the cancellation forms (圖片驗證碼, SPEC §4.7), and its
-//! accessible text alternative.
+//! The 5-digit captcha of the cancellation forms (圖片驗證碼, SPEC §4.7): an image, and an
+//! audio clip of the same digits for people who cannot see it.
 //!
-//! The image: five digits from a built-in 5 × 7 bitmap font, each scaled, rotated, sheared and
-//! shifted at random, the whole bent by two sine waves, crossed by random lines and sprinkled
-//! with dots, on a noisy light background; every random choice comes from the caller's RNG, so
-//! a seeded RNG gives the same image (tests) and the operating system's gives a fresh one.
+//! **The image**: five digits from a built-in 5 × 7 bitmap font, each scaled, rotated, sheared
+//! and shifted at random, the whole bent by two sine waves, crossed by random lines and
+//! sprinkled with dots, on a noisy light background ([`Captcha::png`]).
 //!
-//! **Accessible alternative — the text challenge.** A person who cannot see the image asks for
-//! [`Captcha::text_challenge`]: the same five digits, written out as words
-//! (「請依序輸入以下數字：三 七 一 九 五」 / "Type these digits in order: three seven one nine
-//! five"), which every screen reader speaks and every braille display shows, in both languages.
-//! Audio captchas were not chosen: they fail deaf-blind people and people in noisy places, need a
-//! speech synthesiser on the server, and are solved by speech recognition anyway. The text
-//! alternative is as easy for a program as for a person — it is an accessibility path, not a
-//! bot barrier: in twnhi the captcha only slows scripts down, and the real protections of the
-//! cancellation flow are the throttling per client address and per ID number and the e-mail
-//! code (SPEC §5), which apply to both paths alike. The answer is the same, so one checker
-//! ([`CaptchaAnswer::matches`]) serves both.
+//! **The accessible alternative — an audio clip made on the server** ([`Captcha::audio`],
+//! module [`audio`]): a chime, the same five digits spoken in Mandarin, a second chime, the
+//! same digits in English, over reversed-speech babble and pink noise; a WAV file of fixed
+//! length and size. Why audio: WCAG 2.1 success criterion 1.1.1 asks that a CAPTCHA's text
+//! alternative describe its purpose (that is [`Captcha::alt_text`]) and that an alternative
+//! in a *different sensory modality* be offered; hearing is that modality for blind and
+//! low-vision people. The earlier alternative — the digits written out as words for screen
+//! readers — put the answer into the page itself, so every script passed; nothing in the page
+//! or its text ([`Captcha::alt_text`], [`Captcha::audio_instructions`], `Debug`) contains the
+//! answer now, and the clip's size is the same for every answer.
+//!
+//! **Its limits, honestly**: speech recognition solves audio captchas, as OCR solves image
+//! ones, and the voices are public (they are in this crate), so a determined script can match
+//! them. Either form only slows scripts down. The real protections of the cancellation flow
+//! are the throttling per client address and per ID number, the caps on letters sent and the
+//! e-mail code (SPEC §5), which apply whichever form a person uses.
+//!
+//! **People who can neither see the image nor hear the clip** (deaf-blind people, among
+//! others) cannot be served by any captcha; the page points them to the service hotline and
+//! the counters, where staff do the cancellation (the web layer shows that, next to
+//! [`Captcha::audio_instructions`]).
+//!
+//! Every random choice — the answer, the image's distortions, the clip's voices, timing and
+//! noise — comes from the caller's RNG, so a seeded RNG gives the same bytes (tests) and the
+//! operating system's gives fresh ones. One checker ([`CaptchaAnswer::matches`]) serves both
+//! forms.
 //!
 //! ```
 //! use rand::SeedableRng;
+//! use twnhi_notify::captcha::audio;
 //! use twnhi_notify::{Captcha, Lang};
 //!
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(7);
@@ -27,11 +42,17 @@
 //! assert_eq!(captcha.answer().as_str().len(), 5);
 //! assert!(captcha.png().starts_with(b"\x89PNG"));
 //! assert!(captcha.answer().matches(captcha.answer().as_str()));
-//! assert!(captcha.text_challenge(Lang::En).starts_with("Type these digits in order: "));
+//!
+//! let wav = captcha.audio(&mut rng)?;
+//! assert!(wav.starts_with(b"RIFF"));
+//! assert_eq!(wav.len(), audio::WAV_BYTES);
+//! assert!(!Captcha::audio_instructions(Lang::En).contains(captcha.answer().as_str()));
 //! # Ok::<(), twnhi_notify::CaptchaError>(())
 //! ```
 
+pub mod audio;
 mod font;
+mod voices;
 
 use core::f64::consts::PI;
 use core::fmt;
@@ -58,6 +79,9 @@ pub enum CaptchaError {
     /// The PNG encoder failed.
     #[error("無法產生 PNG 圖片 / the PNG image could not be encoded")]
     Png(#[source] png::EncodingError),
+    /// The audio clip could not be made (unusable embedded voices; not expected).
+    #[error("無法產生語音驗證碼 / the audio captcha could not be made")]
+    Audio,
 }
 
 /// The five digits a captcha asks for.
@@ -144,24 +168,6 @@ impl CaptchaAnswer {
             .fold(0u8, |acc, (a, b)| acc | (a ^ b));
         n == DIGITS && diff == 0
     }
-
-    /// The digits as words, separated by spaces: 「三 七 一 九 五」 or "three seven one nine five".
-    #[must_use]
-    pub fn words(&self, lang: Lang) -> String {
-        const ZH: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-        const EN: [&str; 10] = [
-            "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-        ];
-        let table = match lang {
-            Lang::ZhTw => &ZH,
-            Lang::En => &EN,
-        };
-        self.0
-            .iter()
-            .map(|d| table.get(usize::from(d - b'0')).copied().unwrap_or(""))
-            .collect::<Vec<_>>()
-            .join(" ")
-    }
 }
 
 impl fmt::Debug for CaptchaAnswer {
@@ -170,7 +176,8 @@ impl fmt::Debug for CaptchaAnswer {
     }
 }
 
-/// A captcha: its answer, the PNG image and the text alternative.
+/// A captcha: its answer and the PNG image; the audio clip is made on demand
+/// ([`Captcha::audio`]).
 #[derive(Clone)]
 pub struct Captcha {
     answer: CaptchaAnswer,
@@ -251,24 +258,43 @@ impl Captcha {
         (self.answer, self.png)
     }
 
-    /// The accessible alternative: the same digits as words, for screen readers and braille
-    /// displays (see the module documentation for why this one).
-    #[must_use]
-    pub fn text_challenge(&self, lang: Lang) -> String {
-        let words = self.answer.words(lang);
-        match lang {
-            Lang::ZhTw => format!("請依序輸入以下數字：{words}"),
-            Lang::En => format!("Type these digits in order: {words}"),
-        }
+    /// The accessible alternative: the same digits spoken in Mandarin and then in English over
+    /// background noise, as a WAV file ([`audio::WAV_BYTES`] bytes, [`audio::DURATION_MS`] ms;
+    /// see the [`audio`] module). Same as [`audio::wav`] on [`Captcha::answer`].
+    ///
+    /// Make one clip per answer and serve that one again when the person replays it.
+    ///
+    /// # Errors
+    /// [`CaptchaError::Audio`] (not expected).
+    pub fn audio<R: Rng + ?Sized>(&self, rng: &mut R) -> Result<Vec<u8>, CaptchaError> {
+        audio::wav(&self.answer, rng)
     }
 
-    /// The `alt` text of the image, pointing to the text alternative.
+    /// The `alt` text of the image: what it is, and that an audio alternative exists. Names
+    /// no digit at all (neither the answer's nor any other), in figures or in words.
     #[must_use]
     pub fn alt_text(lang: Lang) -> &'static str {
         match lang {
-            Lang::ZhTw => "圖片驗證碼：5碼數字。若無法辨識圖片，請改用文字驗證。",
+            Lang::ZhTw => "圖片驗證碼（數字）。若無法辨識圖片，請改聽語音驗證碼。",
             Lang::En => {
-                "Captcha: 5 digits. If you cannot read the image, use the text alternative."
+                "Captcha: an image of digits. If you cannot read it, listen to the audio captcha."
+            }
+        }
+    }
+
+    /// What the audio clip holds and what to do with it, for the text beside its player.
+    /// Names no digit at all, in figures or in words.
+    #[must_use]
+    pub fn audio_instructions(lang: Lang) -> &'static str {
+        match lang {
+            Lang::ZhTw => {
+                "語音驗證碼：提示音後先以國語念出數字，再響提示音後以英語念出同樣的數字，\
+                 背景有雜音。請依序輸入您聽到的數字。"
+            }
+            Lang::En => {
+                "Audio captcha: after a chime, the digits are read in Mandarin; after another \
+                 chime, the same digits are read in English, over background noise. Type the \
+                 digits you hear, in order."
             }
         }
     }
@@ -398,8 +424,6 @@ mod tests {
         assert!(CaptchaAnswer::parse("9222").is_err());
         assert!(CaptchaAnswer::parse("9222a").is_err());
         assert!(CaptchaAnswer::parse("９２２２０").is_err());
-        assert_eq!(a.words(Lang::ZhTw), "九 二 二 二 零");
-        assert_eq!(a.words(Lang::En), "nine two two two zero");
         assert_eq!(format!("{a:?}"), "CaptchaAnswer(…)");
     }
 }
