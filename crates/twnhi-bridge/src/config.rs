@@ -16,8 +16,28 @@ pub const DEFAULT_MAX_CLIENTS: usize = 64;
 /// Default limit of one WebSocket message, in bytes. The largest request of either protocol
 /// (`authenticate` with its 64 hex digits) is under 200 bytes.
 pub const DEFAULT_MAX_FRAME: usize = 16 * 1024;
+/// Default limit of open HTTP connections (besides WebSocket sessions, which
+/// [`DEFAULT_MAX_CLIENTS`] bounds).
+pub const DEFAULT_MAX_CONNECTIONS: usize = 256;
+/// Default time a connection has to send a complete request head (and a TLS client to finish
+/// its handshake), from when it connected or its previous response was sent.
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time after which a WebSocket from which nothing arrived (no message, no pong) is
+/// closed.
+pub const DEFAULT_WS_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default interval of the pings the bridge sends on every WebSocket (browsers answer them
+/// by themselves, so an open page keeps its connection).
+pub const DEFAULT_WS_PING_INTERVAL: Duration = Duration::from_secs(20);
 /// Largest value accepted for [`BridgeConfig::max_clients`].
 pub const MAX_CLIENTS_LIMIT: usize = 4096;
+/// Largest value accepted for [`BridgeConfig::max_connections`].
+pub const MAX_CONNECTIONS_LIMIT: usize = 65536;
+/// Shortest timeout or interval accepted.
+pub const MIN_TIMEOUT: Duration = Duration::from_millis(100);
+/// Longest [`BridgeConfig::header_read_timeout`] accepted.
+pub const MAX_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(300);
+/// Longest [`BridgeConfig::ws_idle_timeout`] and [`BridgeConfig::ws_ping_interval`] accepted.
+pub const MAX_WS_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 /// Largest value accepted for [`BridgeConfig::max_frame_bytes`].
 pub const MAX_FRAME_LIMIT: usize = 1024 * 1024;
 
@@ -49,7 +69,25 @@ pub struct BridgeConfig {
     /// NHI cards first.
     pub reader: Option<String>,
     /// Most simultaneous clients: WebSocket connections plus HTTP data requests in flight.
+    /// When all slots are taken, the WebSocket idle for the longest time (by its last
+    /// request) is closed (code 1013) to admit the newcomer; only when every client is in the
+    /// middle of a request is the newcomer refused (`503`, error 4061).
     pub max_clients: usize,
+    /// Most open HTTP connections (keep-alive ones waiting for their next request, ones still
+    /// sending their request, TLS handshakes), not counting upgraded WebSockets. At the cap,
+    /// the connection that has waited longest for a request is closed to admit the new one.
+    pub max_connections: usize,
+    /// How long a connection may take to send a complete request head — from connecting, or
+    /// from the previous response on a kept-alive connection — and a TLS client to finish
+    /// its handshake. Slower connections are closed.
+    pub header_read_timeout: Duration,
+    /// A WebSocket from which nothing arrives for this long — no message, no pong — is closed
+    /// (code 1001). Must be longer than [`ws_ping_interval`](Self::ws_ping_interval).
+    pub ws_idle_timeout: Duration,
+    /// The bridge pings every WebSocket this often. Browsers answer pings by themselves, so a
+    /// page that is open keeps its connection however long it stays silent; a client that
+    /// answers nothing is closed after [`ws_idle_timeout`](Self::ws_idle_timeout).
+    pub ws_ping_interval: Duration,
     /// Largest WebSocket message (and frame) accepted, in bytes.
     pub max_frame_bytes: usize,
     /// Serve `https://` / `wss://` with this certificate instead of plain HTTP.
@@ -66,6 +104,10 @@ impl Default for BridgeConfig {
             extra_hosts: Vec::new(),
             reader: None,
             max_clients: DEFAULT_MAX_CLIENTS,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            ws_idle_timeout: DEFAULT_WS_IDLE_TIMEOUT,
+            ws_ping_interval: DEFAULT_WS_PING_INTERVAL,
             max_frame_bytes: DEFAULT_MAX_FRAME,
             tls: None,
             shutdown_grace: Duration::from_secs(3),
@@ -74,12 +116,15 @@ impl Default for BridgeConfig {
 }
 
 impl BridgeConfig {
-    /// Checks the limits and host names.
+    /// Checks the limits, timeouts and host names.
     ///
     /// # Errors
     /// [`ConfigError::Limit`] for a limit of zero or beyond [`MAX_CLIENTS_LIMIT`] /
-    /// [`MAX_FRAME_LIMIT`] (frames below 256 bytes are refused too), [`ConfigError::Host`]
-    /// for a malformed extra host.
+    /// [`MAX_CONNECTIONS_LIMIT`] / [`MAX_FRAME_LIMIT`] (frames below 256 bytes are refused
+    /// too), [`ConfigError::Timeout`] for a timeout below [`MIN_TIMEOUT`] or beyond
+    /// [`MAX_HEADER_READ_TIMEOUT`] / [`MAX_WS_TIMEOUT`], [`ConfigError::PingInterval`] when
+    /// the ping interval is not shorter than the idle timeout, [`ConfigError::Host`] for a
+    /// malformed extra host.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(1..=MAX_CLIENTS_LIMIT).contains(&self.max_clients) {
             return Err(ConfigError::Limit {
@@ -87,6 +132,33 @@ impl BridgeConfig {
                 min: 1,
                 max: MAX_CLIENTS_LIMIT,
             });
+        }
+        if !(1..=MAX_CONNECTIONS_LIMIT).contains(&self.max_connections) {
+            return Err(ConfigError::Limit {
+                name: "max_connections",
+                min: 1,
+                max: MAX_CONNECTIONS_LIMIT,
+            });
+        }
+        for (name, value, max) in [
+            (
+                "header_read_timeout",
+                self.header_read_timeout,
+                MAX_HEADER_READ_TIMEOUT,
+            ),
+            ("ws_idle_timeout", self.ws_idle_timeout, MAX_WS_TIMEOUT),
+            ("ws_ping_interval", self.ws_ping_interval, MAX_WS_TIMEOUT),
+        ] {
+            if !(MIN_TIMEOUT..=max).contains(&value) {
+                return Err(ConfigError::Timeout {
+                    name,
+                    min: MIN_TIMEOUT,
+                    max,
+                });
+            }
+        }
+        if self.ws_ping_interval >= self.ws_idle_timeout {
+            return Err(ConfigError::PingInterval);
         }
         if !(256..=MAX_FRAME_LIMIT).contains(&self.max_frame_bytes) {
             return Err(ConfigError::Limit {
@@ -391,5 +463,41 @@ mod tests {
         c.max_frame_bytes = 4096;
         c.extra_hosts.push("bad host".into());
         assert!(matches!(c.validate(), Err(ConfigError::Host(_))));
+    }
+
+    #[test]
+    fn timeouts_are_checked() {
+        let mut c = BridgeConfig::default();
+        assert_eq!(c.header_read_timeout, Duration::from_secs(10));
+        assert_eq!(c.ws_idle_timeout, Duration::from_secs(60));
+        assert_eq!(c.ws_ping_interval, Duration::from_secs(20));
+        assert_eq!(c.max_connections, 256);
+        c.header_read_timeout = Duration::ZERO;
+        assert!(matches!(
+            c.validate(),
+            Err(ConfigError::Timeout {
+                name: "header_read_timeout",
+                ..
+            })
+        ));
+        c.header_read_timeout = Duration::from_secs(1);
+        c.ws_ping_interval = Duration::from_secs(60);
+        assert_eq!(c.validate(), Err(ConfigError::PingInterval));
+        c.ws_ping_interval = Duration::from_secs(2 * 24 * 3600);
+        assert!(matches!(c.validate(), Err(ConfigError::Timeout { .. })));
+        c.ws_ping_interval = Duration::from_millis(200);
+        c.ws_idle_timeout = Duration::from_millis(500);
+        c.validate().unwrap();
+        c.max_connections = 0;
+        assert!(matches!(
+            c.validate(),
+            Err(ConfigError::Limit {
+                name: "max_connections",
+                ..
+            })
+        ));
+        // Both languages in the message.
+        let e = ConfigError::PingInterval.to_string();
+        assert!(e.contains("ws_ping_interval") && e.contains("必須"), "{e}");
     }
 }

@@ -66,6 +66,22 @@ pub enum ConfigError {
     /// A host name is not a plain host name or IP address.
     #[error("主機名稱「{0}」格式錯誤 / host `{0}` is not a host name or IP address")]
     Host(String),
+    /// A timeout or interval is too short or too long.
+    #[error("{name} 必須介於 {min:?} 與 {max:?} 之間 / {name} must be between {min:?} and {max:?}")]
+    Timeout {
+        /// The setting.
+        name: &'static str,
+        /// Shortest value allowed.
+        min: std::time::Duration,
+        /// Longest value allowed.
+        max: std::time::Duration,
+    },
+    /// The WebSocket ping interval is not shorter than the idle timeout (live pages would be
+    /// closed between two pings).
+    #[error(
+        "ws_ping_interval 必須短於 ws_idle_timeout / ws_ping_interval must be shorter than ws_idle_timeout"
+    )]
+    PingInterval,
     /// A limit is zero or too large.
     #[error("{name} 必須介於 {min} 與 {max} 之間 / {name} must be between {min} and {max}")]
     Limit {

@@ -11,7 +11,9 @@
 )]
 
 pub mod backend;
+mod clients;
 pub mod config;
+mod conn;
 mod error;
 pub mod legacy;
 mod page;

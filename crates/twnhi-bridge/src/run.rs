@@ -2,12 +2,12 @@
 
 use crate::backend::{CardBackend, WatchHandle};
 use crate::config::BridgeConfig;
+use crate::conn::Listening;
 use crate::error::BridgeError;
 use crate::protocol::BridgeEvent;
 use crate::service::Shared;
 use crate::tls::TlsListener;
-use axum::serve::ListenerExt;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -105,12 +105,16 @@ impl Bridge {
                  (only pages of allowed origins and hosts get card data)"
             );
         }
-        let listening = match &self.shared.config.tls {
+        let config = &self.shared.config;
+        let listening = match &config.tls {
             None => Listening::Plain(tcp),
-            Some(settings) => Listening::Tls(
-                TlsListener::new(tcp, settings)
-                    .map_err(|source| BridgeError::Bind { addr, source })?,
-            ),
+            Some(settings) => Listening::Tls(TlsListener::new(
+                tcp,
+                settings,
+                Arc::clone(&self.shared.conns),
+                config.max_connections,
+                config.header_read_timeout,
+            )),
         };
         tracing::info!(addr = %local, tls = self.shared.tls, backend = self.shared.backend.kind(), "bridge listening");
         Ok(BoundBridge {
@@ -119,11 +123,6 @@ impl Bridge {
             local,
         })
     }
-}
-
-enum Listening {
-    Plain(TcpListener),
-    Tls(TlsListener),
 }
 
 /// A bridge bound to its address, not serving yet.
@@ -195,35 +194,7 @@ impl BoundBridge {
         });
         let app = self.bridge.router();
         let grace = shared.config.shutdown_grace;
-        let mut rx = shared.shutdown.subscribe();
-        let graceful = async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
-        let mut rx = shared.shutdown.subscribe();
-        let deadline = async move {
-            let _ = rx.wait_for(|s| *s).await;
-            tokio::time::sleep(grace).await;
-            tracing::debug!("shutdown grace period over");
-        };
-        let served = match self.listening {
-            Listening::Plain(l) => {
-                let l = l.tap_io(|tcp| {
-                    let _ = tcp.set_nodelay(true);
-                });
-                let server = axum::serve(l, app).with_graceful_shutdown(graceful);
-                tokio::select! {
-                    r = server.into_future() => r,
-                    () = deadline => Ok(()),
-                }
-            }
-            Listening::Tls(l) => {
-                let server = axum::serve(l, app).with_graceful_shutdown(graceful);
-                tokio::select! {
-                    r = server.into_future() => r,
-                    () = deadline => Ok(()),
-                }
-            }
-        };
+        crate::conn::serve(self.listening, app, Arc::clone(&shared)).await;
         signal.abort();
         shared.shutdown.send_replace(true);
         // Every session holds a permit: getting them all back means every session ended.
@@ -236,7 +207,7 @@ impl BoundBridge {
         }
         drop(watch);
         tracing::info!("bridge stopped");
-        served.map_err(BridgeError::Serve)
+        Ok(())
     }
 
     /// Serves in a background task of the current runtime; the handle stops it.

@@ -1,7 +1,9 @@
 //! The HTTP side: routes, the origin and host guard, CORS and Private Network Access, and
 //! the two WebSocket protocols.
 
+use crate::clients::Member;
 use crate::config::{Origin, host_name, split_host_port};
+use crate::conn::shutting_down;
 use crate::legacy::{self, LegacyCommand};
 use crate::protocol::{
     ErrorBody, EventMessage, Hello, PROTOCOL_VERSION, Reply, Request, parse_au, parse_request,
@@ -16,7 +18,9 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Serialize;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, broadcast};
 
 /// How long browsers may cache a preflight answer.
@@ -240,21 +244,21 @@ fn json_result<T: Serialize>(r: Result<T, ErrorBody>) -> Response {
 }
 
 async fn http_status(State(shared): State<Arc<Shared>>) -> Response {
-    let Some(_permit) = shared.admit() else {
+    let Some(_permit) = shared.admit().await else {
         return error_response(ErrorBody::busy());
     };
     Json(shared.status_result().await).into_response()
 }
 
 async fn http_readers(State(shared): State<Arc<Shared>>) -> Response {
-    let Some(_permit) = shared.admit() else {
+    let Some(_permit) = shared.admit().await else {
         return error_response(ErrorBody::busy());
     };
     json_result(shared.readers_result().await)
 }
 
 async fn http_card(State(shared): State<Arc<Shared>>, Path(reader): Path<String>) -> Response {
-    let Some(_permit) = shared.admit() else {
+    let Some(_permit) = shared.admit().await else {
         return error_response(ErrorBody::busy());
     };
     if reader.is_empty() || reader.len() > MAX_READER_NAME {
@@ -263,13 +267,13 @@ async fn http_card(State(shared): State<Arc<Shared>>, Path(reader): Path<String>
     json_result(shared.read_result(Some(reader)).await)
 }
 
-fn upgrade<F, Fut>(shared: Arc<Shared>, ws: WebSocketUpgrade, session: F) -> Response
+async fn upgrade<F, Fut>(shared: Arc<Shared>, ws: WebSocketUpgrade, session: F) -> Response
 where
     F: FnOnce(WebSocket, Arc<Shared>, OwnedSemaphorePermit) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let Some(permit) = shared.admit() else {
-        tracing::warn!("WebSocket refused: too many clients");
+    let Some(permit) = shared.admit().await else {
+        tracing::warn!("WebSocket refused: too many clients, all in a request");
         return error_response(ErrorBody::busy());
     };
     let max = shared.config.max_frame_bytes;
@@ -280,25 +284,33 @@ where
 }
 
 async fn legacy_ws(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
-    upgrade(shared, ws, legacy_session)
+    upgrade(shared, ws, legacy_session).await
 }
 
 async fn json_ws(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Response {
-    upgrade(shared, ws, json_session)
+    upgrade(shared, ws, json_session).await
 }
 
-/// Resolves when shutdown starts (or can no longer be signalled).
-async fn shutting_down(rx: &mut tokio::sync::watch::Receiver<bool>) {
-    let _ = rx.wait_for(|s| *s).await;
+/// The longest a message to a client may take to leave (a client that reads nothing fills
+/// its socket buffer; it is then dropped).
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest the close frame may take to leave.
+const CLOSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Sends `message`; `false` when the client is gone or does not read.
+async fn send(socket: &mut WebSocket, message: Message) -> bool {
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.send(message)).await,
+        Ok(Ok(()))
+    )
 }
 
 async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
+    let frame = Message::Close(Some(CloseFrame {
+        code,
+        reason: reason.into(),
+    }));
+    let _ = tokio::time::timeout(CLOSE_TIMEOUT, socket.send(frame)).await;
 }
 
 /// What ended a read from the socket.
@@ -336,25 +348,99 @@ async fn next_message(
     }
 }
 
+/// The timing every WebSocket session shares: its entry among the sessions (for closing the
+/// longest-idle one when the client slots run out), the idle deadline (pushed back by every
+/// frame from the client, pongs included), the pings, and shutdown.
+struct Lifeline {
+    member: Member,
+    idle_timeout: Duration,
+    idle: Pin<Box<tokio::time::Sleep>>,
+    ping: tokio::time::Interval,
+    stop: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Why a session's wait ended, besides a frame from the client.
+enum Wake<T> {
+    /// A frame (or the end of the stream) from the client.
+    Frame(Option<Result<Message, axum::Error>>),
+    /// Something else the session waits for (events).
+    Other(T),
+    /// Time to ping.
+    Ping,
+    /// Close with this code and reason.
+    Close(u16, &'static str),
+}
+
+impl Lifeline {
+    fn new(shared: &Shared) -> Lifeline {
+        let c = &shared.config;
+        let now = tokio::time::Instant::now();
+        let mut ping = tokio::time::interval_at(now + c.ws_ping_interval, c.ws_ping_interval);
+        ping.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        Lifeline {
+            member: shared.sessions.register(),
+            idle_timeout: c.ws_idle_timeout,
+            idle: Box::pin(tokio::time::sleep(c.ws_idle_timeout)),
+            ping,
+            stop: shared.shutdown.subscribe(),
+        }
+    }
+
+    /// Waits for the next frame, `other`, a ping tick, or a reason to close.
+    async fn wait<T>(&mut self, socket: &mut WebSocket, other: impl Future<Output = T>) -> Wake<T> {
+        let wake = tokio::select! {
+            () = shutting_down(&mut self.stop) => Wake::Close(close_code::AWAY, "shutting down"),
+            () = self.member.told_to_close() => {
+                tracing::debug!("closing the longest-idle WebSocket to admit a new client");
+                Wake::Close(close_code::AGAIN, "too many clients")
+            }
+            () = &mut self.idle => {
+                tracing::debug!("closing an idle WebSocket");
+                Wake::Close(close_code::AWAY, "idle timeout")
+            }
+            _ = self.ping.tick() => Wake::Ping,
+            v = other => Wake::Other(v),
+            item = socket.recv() => Wake::Frame(item),
+        };
+        if matches!(wake, Wake::Frame(_)) {
+            let deadline = tokio::time::Instant::now() + self.idle_timeout;
+            self.idle.as_mut().reset(deadline);
+        }
+        wake
+    }
+}
+
 /// `/echo`: the legacy protocol, one text frame in, one text frame out, in order.
 async fn legacy_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: OwnedSemaphorePermit) {
-    let mut stop = shared.shutdown.subscribe();
+    let mut life = Lifeline::new(&shared);
     tracing::debug!("legacy client connected");
     loop {
-        let item = tokio::select! {
-            () = shutting_down(&mut stop) => {
-                close(&mut socket, close_code::AWAY, "shutting down").await;
+        let item = match life.wait(&mut socket, std::future::pending::<()>()).await {
+            Wake::Frame(item) => item,
+            Wake::Ping => {
+                if !send(&mut socket, Message::Ping(Default::default())).await {
+                    break;
+                }
+                continue;
+            }
+            Wake::Close(code, reason) => {
+                close(&mut socket, code, reason).await;
                 break;
             }
-            item = socket.recv() => item,
+            Wake::Other(()) => continue,
         };
         let reply = match next_message(&mut socket, item).await {
             Incoming::End => break,
             Incoming::Other => continue,
             Incoming::Binary => legacy::immediate_reply(LegacyCommand::Unknown).unwrap_or_default(),
-            Incoming::Text(t) => legacy_reply(&shared, &t).await,
+            Incoming::Text(t) => {
+                life.member.busy();
+                legacy_reply(&shared, &t).await
+            }
         };
-        if socket.send(Message::Text(reply.into())).await.is_err() {
+        let sent = send(&mut socket, Message::Text(reply.into())).await;
+        life.member.idle();
+        if !sent {
             break;
         }
     }
@@ -384,7 +470,7 @@ fn to_text<T: Serialize>(value: &T) -> String {
 
 /// `/v1/ws`: the JSON protocol, replies in request order, events pushed in between.
 async fn json_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: OwnedSemaphorePermit) {
-    let mut stop = shared.shutdown.subscribe();
+    let mut life = Lifeline::new(&shared);
     let mut events = shared.sink.subscribe();
     let mut events_open = true;
     tracing::debug!("JSON client connected");
@@ -394,21 +480,33 @@ async fn json_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: Owned
         version: env!("CARGO_PKG_VERSION").into(),
         backend: shared.backend.kind().into(),
     };
-    if socket
-        .send(Message::Text(to_text(&hello).into()))
-        .await
-        .is_err()
-    {
+    if !send(&mut socket, Message::Text(to_text(&hello).into())).await {
         return;
     }
     loop {
-        let out = tokio::select! {
-            () = shutting_down(&mut stop) => {
-                close(&mut socket, close_code::AWAY, "shutting down").await;
+        let next_event = async {
+            if events_open {
+                events.recv().await
+            } else {
+                std::future::pending().await
+            }
+        };
+        let out = match life.wait(&mut socket, next_event).await {
+            Wake::Close(code, reason) => {
+                close(&mut socket, code, reason).await;
                 break;
             }
-            ev = events.recv(), if events_open => match ev {
-                Ok(e) => to_text(&EventMessage { kind: "event", event: &e }),
+            Wake::Ping => {
+                if !send(&mut socket, Message::Ping(Default::default())).await {
+                    break;
+                }
+                continue;
+            }
+            Wake::Other(ev) => match ev {
+                Ok(e) => to_text(&EventMessage {
+                    kind: "event",
+                    event: &e,
+                }),
                 Err(broadcast::error::RecvError::Lagged(n)) => {
                     tracing::warn!(missed = n, "a slow client missed events");
                     continue;
@@ -418,20 +516,29 @@ async fn json_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: Owned
                     continue;
                 }
             },
-            item = socket.recv() => match next_message(&mut socket, item).await {
+            Wake::Frame(item) => match next_message(&mut socket, item).await {
                 Incoming::End => break,
                 Incoming::Other => continue,
                 Incoming::Binary => to_text(&Reply {
                     id: serde_json::Value::Null,
                     kind: "error".into(),
                     result: None,
-                    error: Some(ErrorBody::bad_request("請以文字訊息傳送 JSON", "send JSON in text messages")),
+                    error: Some(ErrorBody::bad_request(
+                        "請以文字訊息傳送 JSON",
+                        "send JSON in text messages",
+                    )),
                 }),
-                Incoming::Text(t) => to_text(&json_reply(&shared, &t).await),
+                Incoming::Text(t) => {
+                    life.member.busy();
+                    to_text(&json_reply(&shared, &t).await)
+                }
             },
         };
-        if socket.send(Message::Text(out.into())).await.is_err() {
+        if !send(&mut socket, Message::Text(out.into())).await {
             break;
+        }
+        if life.member.is_busy() {
+            life.member.idle();
         }
     }
     tracing::debug!("JSON client disconnected");

@@ -2,6 +2,7 @@
 //! per reader, blocking calls moved off the async workers.
 
 use crate::backend::{CardBackend, CardRead, EventSink};
+use crate::clients::Registry;
 use crate::config::BridgeConfig;
 use crate::protocol::{
     AuthenticateResult, CardResult, ChallengeResult, ErrorBody, PROTOCOL_VERSION, ReaderJson,
@@ -17,6 +18,9 @@ use twnhi_pcsc::ReaderInfo;
 
 /// Longest reader name a request may give (PC/SC names are far shorter).
 pub(crate) const MAX_READER_NAME: usize = 256;
+/// How long a newcomer waits for the slot of the idle WebSocket closed for it (the closing
+/// session sends its close frame with a shorter timeout than this).
+const EVICTION_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// One mutex per reader name in use; entries are removed when no operation holds or waits
 /// for them, so names sent by clients cannot grow the map.
@@ -30,6 +34,10 @@ pub(crate) struct Shared {
     locks: ReaderLocks,
     /// One permit per client (WebSocket connection or HTTP data request in flight).
     pub permits: Arc<Semaphore>,
+    /// The open WebSocket sessions, to close the longest-idle one when the permits run out.
+    pub sessions: Arc<Registry>,
+    /// The open HTTP connections (not upgraded), bounded by `max_connections`.
+    pub conns: Arc<Registry>,
     /// `true` once shutdown started.
     pub shutdown: watch::Sender<bool>,
     /// Whether the connection is TLS (for same-origin checks).
@@ -49,6 +57,8 @@ impl Shared {
         let tls = config.tls.is_some();
         Shared {
             permits: Arc::new(Semaphore::new(config.max_clients)),
+            sessions: Arc::default(),
+            conns: Arc::default(),
             config,
             backend,
             sink: EventSink::new(),
@@ -58,9 +68,23 @@ impl Shared {
         }
     }
 
-    /// A client slot, or `None` when [`BridgeConfig::max_clients`] are connected.
-    pub(crate) fn admit(&self) -> Option<OwnedSemaphorePermit> {
-        Arc::clone(&self.permits).try_acquire_owned().ok()
+    /// A client slot. When [`BridgeConfig::max_clients`] are connected, the WebSocket
+    /// session idle for the longest time is told to close and its slot is taken over; `None`
+    /// when every client is in the middle of a request (or the slot did not come back in
+    /// time).
+    pub(crate) async fn admit(&self) -> Option<OwnedSemaphorePermit> {
+        if let Ok(p) = Arc::clone(&self.permits).try_acquire_owned() {
+            return Some(p);
+        }
+        if !self.sessions.close_longest_idle() {
+            return None;
+        }
+        tracing::info!("all client slots taken: closing the longest-idle WebSocket");
+        // The semaphore is fair: the freed slot goes to the first in line.
+        tokio::time::timeout(EVICTION_WAIT, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .ok()?
+            .ok()
     }
 
     /// Clients connected now.
@@ -310,14 +334,40 @@ mod tests {
     async fn clients_are_counted() {
         let s = shared();
         assert_eq!(s.clients(), 0);
-        let a = s.admit().unwrap();
+        let a = s.admit().await.unwrap();
         assert_eq!(s.clients(), 1);
         drop(a);
-        let all: Vec<_> = (0..s.config.max_clients)
-            .map(|_| s.admit().unwrap())
-            .collect();
-        assert!(s.admit().is_none());
+        let mut all = Vec::new();
+        for _ in 0..s.config.max_clients {
+            all.push(s.admit().await.unwrap());
+        }
+        // No session to close (HTTP requests in flight, say): refused.
+        assert!(s.admit().await.is_none());
         drop(all);
-        assert!(s.admit().is_some());
+        assert!(s.admit().await.is_some());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_full_house_admits_by_closing_the_longest_idle_session() {
+        let s = Arc::new(shared());
+        let mut sessions = Vec::new();
+        for _ in 0..s.config.max_clients {
+            let permit = s.admit().await.unwrap();
+            sessions.push((permit, s.sessions.register()));
+        }
+        // The first is busy, the second the longest idle after it.
+        sessions[0].1.busy();
+        let (victim_permit, victim) = sessions.remove(1);
+        let closer = tokio::spawn(async move {
+            victim.told_to_close().await;
+            drop(victim);
+            drop(victim_permit);
+        });
+        let admitted = tokio::time::timeout(std::time::Duration::from_secs(5), s.admit())
+            .await
+            .unwrap();
+        assert!(admitted.is_some());
+        closer.await.unwrap();
+        assert_eq!(s.clients(), s.config.max_clients);
     }
 }

@@ -9,18 +9,18 @@
 //! asked for when it was made: were its key ever stolen, it could not be used to impersonate
 //! any other site to browsers that trust it.
 
+use crate::clients::{Member, Registry};
 use crate::error::BridgeError;
 use rcgen::{
     BasicConstraints, CertificateParams, CidrSubnet, DistinguishedName, DnType,
     ExtendedKeyUsagePurpose, GeneralSubtree, IsCa, Issuer, KeyPair, KeyUsagePurpose,
     NameConstraints, SerialNumber,
 };
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::pem::PemObject;
@@ -43,10 +43,8 @@ pub const CA_COMMON_NAME: &str = "twnhi bridge local CA";
 const CA_DAYS: i64 = 3650;
 /// Validity of the server certificate (825 days: the most some platforms accept).
 const SERVER_DAYS: i64 = 825;
-/// Longest TLS handshake allowed.
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
-/// Most TLS handshakes in progress at once.
-const MAX_HANDSHAKES: usize = 64;
+/// Finished handshakes waiting to be served.
+const READY_QUEUE: usize = 64;
 
 /// A certificate and key to serve TLS with (rustls, ring provider, TLS 1.2 and 1.3,
 /// ALPN `http/1.1`).
@@ -426,26 +424,28 @@ fn write_atomic(path: &Path, contents: &[u8], secret: bool) -> std::io::Result<(
     std::fs::rename(&tmp, path)
 }
 
-/// A listener that completes TLS handshakes in the background (each bounded by a timeout)
-/// and hands finished connections to axum.
+/// A listener that completes TLS handshakes in the background and hands finished connections
+/// to the server. A connection in its handshake counts as a connection waiting for its
+/// request: it is registered in the connection table (and may be closed to admit another at
+/// the cap), and its handshake must finish within the header-read timeout.
 pub(crate) struct TlsListener {
-    rx: mpsc::Receiver<(tokio_rustls::server::TlsStream<TcpStream>, SocketAddr)>,
-    local: SocketAddr,
+    rx: mpsc::Receiver<(tokio_rustls::server::TlsStream<TcpStream>, Member)>,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl TlsListener {
-    pub(crate) fn new(listener: TcpListener, settings: &TlsSettings) -> std::io::Result<Self> {
-        let local = listener.local_addr()?;
+    pub(crate) fn new(
+        listener: TcpListener,
+        settings: &TlsSettings,
+        conns: Arc<Registry>,
+        max_connections: usize,
+        handshake_timeout: Duration,
+    ) -> TlsListener {
         let acceptor = settings.acceptor();
-        let (tx, rx) = mpsc::channel(MAX_HANDSHAKES);
-        let slots = Arc::new(Semaphore::new(MAX_HANDSHAKES));
+        let (tx, rx) = mpsc::channel(READY_QUEUE);
         let task = tokio::spawn(async move {
             loop {
-                let Ok(permit) = Arc::clone(&slots).acquire_owned().await else {
-                    return;
-                };
-                let (tcp, peer) = match listener.accept().await {
+                let (tcp, _peer) = match listener.accept().await {
                     Ok(c) => c,
                     Err(e) => {
                         tracing::debug!(error = %e, "accept failed");
@@ -453,45 +453,47 @@ impl TlsListener {
                         continue;
                     }
                 };
+                if !conns.make_room(max_connections) {
+                    tracing::warn!("connection refused: too many connections, all busy");
+                    continue;
+                }
+                let member = conns.register();
                 let _ = tcp.set_nodelay(true);
                 let acceptor = acceptor.clone();
                 let tx = tx.clone();
                 tokio::spawn(async move {
-                    let _permit = permit;
-                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
-                        Ok(Ok(stream)) => {
-                            let _ = tx.send((stream, peer)).await;
+                    let handshake = tokio::time::timeout(handshake_timeout, acceptor.accept(tcp));
+                    tokio::select! {
+                        r = handshake => match r {
+                            Ok(Ok(stream)) => {
+                                let _ = tx.send((stream, member)).await;
+                            }
+                            Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                            Err(_) => tracing::debug!("TLS handshake timed out"),
+                        },
+                        () = member.told_to_close() => {
+                            tracing::debug!("closed a connection in its TLS handshake, to admit a new one");
                         }
-                        Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
-                        Err(_) => tracing::debug!("TLS handshake timed out"),
                     }
                 });
             }
         });
-        Ok(TlsListener { rx, local, task })
+        TlsListener { rx, task }
     }
-}
 
-impl Drop for TlsListener {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = tokio_rustls::server::TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+    /// The next connection whose handshake finished.
+    pub(crate) async fn accept(&mut self) -> (tokio_rustls::server::TlsStream<TcpStream>, Member) {
         match self.rx.recv().await {
             Some(c) => c,
             // The accept task ended (runtime shutting down): accept nothing more.
             None => std::future::pending().await,
         }
     }
+}
 
-    fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(self.local)
+impl Drop for TlsListener {
+    fn drop(&mut self) {
+        self.task.abort();
     }
 }
 

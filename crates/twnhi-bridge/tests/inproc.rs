@@ -462,13 +462,36 @@ async fn oversized_frames_close_the_connection() {
     bridge.shutdown().await.unwrap();
 }
 
+/// Reads until the server closes the WebSocket; the close code, `None` when the connection
+/// just ended.
+async fn close_code(w: &mut Ws) -> Option<u16> {
+    loop {
+        match tokio::time::timeout(STEP, futures_util::StreamExt::next(w))
+            .await
+            .expect("the server closes the connection in time")
+        {
+            Some(Ok(Message::Close(f))) => return f.map(|f| u16::from(f.code)),
+            Some(Ok(_)) => continue,
+            Some(Err(_)) | None => return None,
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn client_count_is_bounded() {
-    let (backend, _reader) = SimBackend::demo();
+async fn client_count_is_bounded_and_busy_clients_are_never_dropped() {
+    // A slow card keeps clients in their requests.
+    let card = SimCard::new(Identity::sample(), Faults::parse("slow=300").unwrap());
+    let (backend, _reader) = SimBackend::with_card(card);
     let bridge = start(Arc::new(backend), |c| c.max_clients = 2).await;
     let addr = bridge.local_addr();
-    let a = ws(addr, "/echo").await;
-    let _b = json_ws(addr).await;
+    let mut a = ws(addr, "/echo").await;
+    let mut b = ws(addr, "/echo").await;
+    // a's read first (each takes about 0.9 s: three APDUs of 0.3 s), b's waits behind it.
+    a.send(Message::Text("GetBasic".into())).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    b.send(Message::Text("GetBasic".into())).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Both are in a request: a third client is refused, and so is an HTTP request.
     match ws_connect(addr, "/echo", Some(&own_origin(addr))).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => assert_eq!(resp.status(), 503),
         other => panic!("third client admitted: {:?}", other.map(|_| ())),
@@ -476,18 +499,153 @@ async fn client_count_is_bounded() {
     let r = http(addr, "GET", "/v1/status", &[]).await;
     assert_eq!(r.status, 503);
     assert_eq!(r.json()["error"]["code"], 4061);
-    drop(a);
-    // The slot comes back once the server notices the closed connection.
-    let mut admitted = false;
-    for _ in 0..100 {
-        if let Ok(mut w) = ws_connect(addr, "/echo", Some(&own_origin(addr))).await {
-            assert_eq!(legacy(&mut w, "GetVersion").await, "GetVersion:0001");
-            admitted = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    // Both get their answers.
+    assert_eq!(next_text(&mut a).await.unwrap(), expected_basic());
+    assert_eq!(next_text(&mut b).await.unwrap(), expected_basic());
+    // Now idle: a newcomer takes the slot of the longest idle (a, answered first), which is
+    // closed (1013).
+    let mut c = ws(addr, "/echo").await;
+    assert_eq!(legacy(&mut c, "GetVersion").await, "GetVersion:0001");
+    assert_eq!(close_code(&mut a).await, Some(1013));
+    assert_eq!(legacy(&mut b, "GetVersion").await, "GetVersion:0001");
+    bridge.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_clients_never_lock_out_a_new_page() {
+    let (backend, _reader) = SimBackend::demo();
+    let bridge = start(Arc::new(backend), |_| {}).await;
+    let addr = bridge.local_addr();
+    let cap = twnhi_bridge::config::DEFAULT_MAX_CLIENTS;
+    // The cap's worth of clients that connect and then do nothing at all (they do not even
+    // read, so they answer no ping).
+    let mut idle = Vec::new();
+    for i in 0..cap {
+        idle.push(if i % 2 == 0 {
+            ws(addr, "/echo").await
+        } else {
+            ws(addr, "/v1/ws").await
+        });
     }
-    assert!(admitted);
+    // A new page still gets its answer, promptly.
+    let started = std::time::Instant::now();
+    let mut page = ws(addr, "/echo").await;
+    assert_eq!(legacy(&mut page, "GetVersion").await, "GetVersion:0001");
+    assert_eq!(legacy(&mut page, "GetBasic").await, expected_basic());
+    let took = started.elapsed();
+    assert!(
+        took < Duration::from_secs(2),
+        "the new page waited {took:?}"
+    );
+    // The one idle the longest (the first) made room.
+    assert_eq!(close_code(&mut idle[0]).await, Some(1013));
+    let r = call(&mut json_ws(addr).await, json!({"id": 1, "type": "status"})).await;
+    assert_eq!(r["result"]["clients"], cap, "{r}");
+    bridge.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_websocket_is_closed_and_a_live_one_is_kept() {
+    let (backend, _reader) = SimBackend::demo();
+    let bridge = start(Arc::new(backend), |c| {
+        c.ws_ping_interval = Duration::from_millis(200);
+        c.ws_idle_timeout = Duration::from_millis(700);
+    })
+    .await;
+    let addr = bridge.local_addr();
+    let mut silent = ws(addr, "/echo").await;
+    let mut live = json_ws(addr).await;
+    // The live client keeps reading (its WebSocket library answers the pings, as browsers
+    // do) but sends nothing itself, for three idle timeouts.
+    let started = std::time::Instant::now();
+    let mut pings = 0;
+    while started.elapsed() < Duration::from_millis(2100) {
+        if let Ok(Some(Ok(m))) = tokio::time::timeout(
+            Duration::from_millis(100),
+            futures_util::StreamExt::next(&mut live),
+        )
+        .await
+        {
+            assert!(!m.is_close(), "the live client was closed: {m:?}");
+            pings += usize::from(m.is_ping());
+        }
+    }
+    assert!(pings >= 5, "{pings} pings");
+    // The silent one was closed as idle: only the live one is left.
+    let r = call(&mut live, json!({"id": 1, "type": "status"})).await;
+    assert_eq!(r["result"]["clients"], 1, "{r}");
+    // (Reading now, its library answers the pings queued before the close frame; the
+    // connection is gone by then, so the close code may not be seen.)
+    let code = close_code(&mut silent).await;
+    assert!(matches!(code, Some(1001) | None), "{code:?}");
+    bridge.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_silent_tcp_connection_is_closed_after_the_header_read_timeout() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (backend, _reader) = SimBackend::demo();
+    let timeout = Duration::from_millis(500);
+    let bridge = start(Arc::new(backend), |c| c.header_read_timeout = timeout).await;
+    let addr = bridge.local_addr();
+    // Nothing at all, and a request head that never ends (slowloris).
+    let mut silent = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    for (what, conn) in [("silent", &mut silent), ("slow", &mut slow)] {
+        let mut buf = Vec::new();
+        tokio::time::timeout(STEP, conn.read_to_end(&mut buf))
+            .await
+            .unwrap_or_else(|_| panic!("{what} connection still open after {STEP:?}"))
+            .ok();
+        let took = started.elapsed();
+        assert!(
+            took >= timeout - Duration::from_millis(50),
+            "{what}: {took:?}"
+        );
+        assert!(took < timeout * 6, "{what}: {took:?}");
+    }
+    // A kept-alive connection waiting for its next request is closed the same way.
+    let mut kept = tokio::net::TcpStream::connect(addr).await.unwrap();
+    kept.write_all(format!("GET /v1/status HTTP/1.1\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .await
+        .unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(STEP, kept.read_to_end(&mut buf))
+        .await
+        .expect("kept-alive connection closed")
+        .ok();
+    assert!(String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 200"));
+    // Pages are served as before.
+    let mut w = ws(addr, "/echo").await;
+    assert_eq!(legacy(&mut w, "GetVersion").await, "GetVersion:0001");
+    bridge.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_the_longest_waiting_connection_makes_room() {
+    use tokio::io::AsyncReadExt;
+    let (backend, _reader) = SimBackend::demo();
+    let bridge = start(Arc::new(backend), |c| c.max_connections = 4).await;
+    let addr = bridge.local_addr();
+    let mut silent = Vec::new();
+    for _ in 0..4 {
+        silent.push(tokio::net::TcpStream::connect(addr).await.unwrap());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let mut w = ws(addr, "/echo").await;
+    assert_eq!(legacy(&mut w, "GetVersion").await, "GetVersion:0001");
+    // The oldest silent connection was closed for it.
+    let mut buf = Vec::new();
+    tokio::time::timeout(STEP, silent[0].read_to_end(&mut buf))
+        .await
+        .expect("the oldest silent connection was closed")
+        .ok();
+    // An HTTP request still gets through too.
+    assert_eq!(http(addr, "GET", "/v1/status", &[]).await.status, 200);
     bridge.shutdown().await.unwrap();
 }
 
