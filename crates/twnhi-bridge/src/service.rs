@@ -1,5 +1,6 @@
 //! The bridge's state and its card operations: reader resolution, one operation at a time
-//! per reader, blocking calls moved off the async workers.
+//! per reader, reads shared by the requests waiting for them, blocking calls moved off the
+//! async workers.
 
 use crate::backend::{CardBackend, CardRead, EventSink};
 use crate::clients::Registry;
@@ -8,10 +9,10 @@ use crate::protocol::{
     AuthenticateResult, CardResult, ChallengeResult, ErrorBody, PROTOCOL_VERSION, ReaderJson,
     ReadersResult, StatusResult,
 };
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
-use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use twnhi_card::commands::AU_LEN;
 use twnhi_card::{CardError, TransportError};
 use twnhi_pcsc::ReaderInfo;
@@ -26,12 +27,101 @@ const EVICTION_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 /// for them, so names sent by clients cannot grow the map.
 type ReaderLocks = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
 
+/// What a shared read gives every request it answers.
+pub(crate) type SharedRead = Result<CardRead, Arc<CardError>>;
+
+/// The reads of one reader: whether one is under way, and the requests that arrived since it
+/// began (the next read answers them all).
+#[derive(Default)]
+struct ReadGroup {
+    running: bool,
+    waiting: VecDeque<oneshot::Sender<Turn>>,
+}
+
+/// The read groups by reader name; entries are removed when no read runs or waits.
+type ReadGroups = Arc<Mutex<HashMap<String, ReadGroup>>>;
+
+/// What a waiting request is told.
+enum Turn {
+    /// The read that began after it arrived is done: here is its result.
+    Done(SharedRead),
+    /// No read is under way any more: it is to read, for itself and whoever waits by then.
+    Lead(Leadership),
+}
+
+/// The duty of running a reader's next read. Dropped without [`finish`](Self::finish) (its
+/// request was cancelled), it passes to the next waiting request, so no request waits for a
+/// read that never comes.
+struct Leadership {
+    groups: ReadGroups,
+    reader: String,
+    armed: bool,
+}
+
+impl Leadership {
+    /// The requests waiting now: they all arrived before the read that is about to begin.
+    fn take_waiting(&self) -> Vec<oneshot::Sender<Turn>> {
+        let mut groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
+        groups
+            .get_mut(&self.reader)
+            .map(|g| g.waiting.drain(..).collect())
+            .unwrap_or_default()
+    }
+
+    /// Hands the next read to the first request that arrived during this one (and still
+    /// waits), or marks the reader idle.
+    fn finish(mut self) {
+        self.hand_over();
+    }
+
+    fn hand_over(&mut self) {
+        if !std::mem::replace(&mut self.armed, false) {
+            return;
+        }
+        loop {
+            // The lock is not held while sending: a duty dropped with its channel hands over
+            // again, which takes the lock.
+            let next = {
+                let mut groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
+                let Some(group) = groups.get_mut(&self.reader) else {
+                    return;
+                };
+                match group.waiting.pop_front() {
+                    Some(next) => next,
+                    None => {
+                        groups.remove(&self.reader);
+                        return;
+                    }
+                }
+            };
+            let duty = Leadership {
+                groups: Arc::clone(&self.groups),
+                reader: self.reader.clone(),
+                armed: true,
+            };
+            match next.send(Turn::Lead(duty)) {
+                Ok(()) => return,
+                // That request is gone: try the next one (without handing over twice).
+                Err(Turn::Lead(mut duty)) => duty.armed = false,
+                Err(Turn::Done(_)) => {}
+            }
+        }
+    }
+}
+
+impl Drop for Leadership {
+    fn drop(&mut self) {
+        self.hand_over();
+    }
+}
+
 /// What every handler shares.
 pub(crate) struct Shared {
     pub config: BridgeConfig,
     pub backend: Arc<dyn CardBackend>,
     pub sink: EventSink,
     locks: ReaderLocks,
+    reads: ReadGroups,
     /// One permit per client (WebSocket connection or HTTP data request in flight).
     pub permits: Arc<Semaphore>,
     /// The open WebSocket sessions, to close the longest-idle one when the permits run out.
@@ -63,6 +153,7 @@ impl Shared {
             backend,
             sink: EventSink::new(),
             locks: Mutex::new(HashMap::new()),
+            reads: Arc::default(),
             shutdown: watch::Sender::new(false),
             tls,
         }
@@ -206,11 +297,96 @@ impl Shared {
         }
     }
 
+    /// Reads the card (basic data and card-data flag). Requests for the same reader share
+    /// reads: a read answers every request that arrived before it began, so under load one
+    /// card read answers many requests, and never a request that arrived after it began (its
+    /// answer is never older than the request). Reads run one at a time per reader, like
+    /// every other operation.
     pub(crate) async fn read(
         &self,
         reader: Option<String>,
-    ) -> Result<(String, CardRead), CardError> {
-        self.on_reader("read", reader, |b, r| b.read(r)).await
+    ) -> Result<(String, CardRead), Arc<CardError>> {
+        let start = Instant::now();
+        let (mut reader, mut from_snapshot) = self.resolve(reader).await?;
+        loop {
+            match self.shared_read(&reader).await {
+                Err(e)
+                    if from_snapshot
+                        && matches!(
+                            *e,
+                            CardError::Transport(
+                                TransportError::NoCard | TransportError::ReaderUnavailable
+                            )
+                        ) =>
+                {
+                    reader = self.live_card_reader().await?;
+                    from_snapshot = false;
+                }
+                Ok(v) => {
+                    tracing::debug!(reader = %reader, op = "read", ms = start.elapsed().as_millis() as u64, "card operation done");
+                    return Ok((reader, v));
+                }
+                Err(e) => {
+                    tracing::info!(reader = %reader, op = "read", code = e.legacy_code(), "card operation failed");
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// One read of `reader`, shared (see [`read`](Self::read)).
+    async fn shared_read(&self, reader: &str) -> SharedRead {
+        let duty = loop {
+            let waiting = {
+                let mut groups = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
+                let group = groups.entry(reader.to_owned()).or_default();
+                if group.running {
+                    let (tx, rx) = oneshot::channel();
+                    group.waiting.push_back(tx);
+                    Some(rx)
+                } else {
+                    group.running = true;
+                    None
+                }
+            };
+            match waiting {
+                None => {
+                    break Leadership {
+                        groups: Arc::clone(&self.reads),
+                        reader: reader.to_owned(),
+                        armed: true,
+                    };
+                }
+                Some(rx) => match rx.await {
+                    Ok(Turn::Done(result)) => return result,
+                    Ok(Turn::Lead(duty)) => break duty,
+                    // The reader's group was dropped under us (cannot happen: leaderships
+                    // hand over when dropped); ask again.
+                    Err(_) => continue,
+                },
+            }
+        };
+        let lock = self.lock_for(reader);
+        let guard = Arc::clone(&lock).lock_owned().await;
+        // Everyone waiting now arrived before this read begins.
+        let followers = duty.take_waiting();
+        let name = reader.to_owned();
+        let result = self
+            .blocking(move |b| {
+                let _guard = guard;
+                b.read(&name)
+            })
+            .await
+            .map_err(Arc::new);
+        self.release(reader, lock);
+        if !followers.is_empty() {
+            tracing::trace!(reader = %reader, shared_with = followers.len(), "read shared");
+        }
+        for f in followers {
+            let _ = f.send(Turn::Done(result.clone()));
+        }
+        duty.finish();
+        result
     }
 
     pub(crate) async fn read_result(
@@ -304,6 +480,111 @@ mod tests {
         }
         s.read(None).await.unwrap();
         assert!(s.locks.lock().unwrap().is_empty());
+        assert!(s.reads.lock().unwrap().is_empty());
+    }
+
+    fn slow_shared(ms: u64) -> (Arc<Shared>, twnhi_sim::SimReader) {
+        let card = twnhi_sim::SimCard::new(
+            twnhi_sim::Identity::sample(),
+            twnhi_sim::Faults::parse(&format!("slow={ms}")).unwrap(),
+        );
+        let (backend, reader) = SimBackend::with_card(card);
+        reader.with_card(|c| c.clear_log());
+        (
+            Arc::new(Shared::new(BridgeConfig::default(), Arc::new(backend))),
+            reader,
+        )
+    }
+
+    fn card_reads(reader: &twnhi_sim::SimReader) -> usize {
+        let log = reader.with_card(|c| c.log().to_vec()).unwrap();
+        assert_eq!(log.len() % 3, 0, "{log:?}");
+        log.len() / 3
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_reads_share_card_reads() {
+        // 20 ms per APDU: a read takes about 60 ms.
+        let (s, reader) = slow_shared(20);
+        let tasks: Vec<_> = (0..50)
+            .map(|_| {
+                let s = Arc::clone(&s);
+                tokio::spawn(async move { s.read(None).await })
+            })
+            .collect();
+        for t in tasks {
+            let (_, read) = t.await.unwrap().unwrap();
+            assert_eq!(read.basic.card_no.as_str(), "000011112222");
+        }
+        let reads = card_reads(&reader);
+        assert!(
+            (1..=3).contains(&reads),
+            "{reads} card reads for 50 requests"
+        );
+        assert!(s.reads.lock().unwrap().is_empty());
+        assert!(s.locks.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_request_arriving_during_a_read_gets_a_read_of_its_own() {
+        let (s, reader) = slow_shared(30);
+        let first = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.read(None).await.map(|_| Instant::now()) })
+        };
+        // The first read is under way (about 90 ms).
+        tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+        let asked = Instant::now();
+        let second = s.read(None).await.map(|_| Instant::now()).unwrap();
+        let first = first.await.unwrap().unwrap();
+        assert_eq!(card_reads(&reader), 2);
+        assert!(second > first);
+        assert!(second - asked >= std::time::Duration::from_millis(60));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_cancelled_request_passes_its_turn_on() {
+        let (s, reader) = slow_shared(30);
+        let first = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.read(None).await.is_ok() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // Two requests wait for the next read; the first of them gives up.
+        let quitter = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.read(None).await.is_ok() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        let patient = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.read(None).await.is_ok() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        quitter.abort();
+        assert!(first.await.unwrap());
+        let done = tokio::time::timeout(std::time::Duration::from_secs(5), patient)
+            .await
+            .expect("the waiting request was served")
+            .unwrap();
+        assert!(done);
+        assert_eq!(card_reads(&reader), 2);
+        assert!(s.reads.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_read_fails_every_request_it_answers() {
+        let (s, reader) = slow_shared(20);
+        let _card = reader.remove();
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let s = Arc::clone(&s);
+                tokio::spawn(async move { s.read(Some(SimBackend::DEMO_READER.into())).await })
+            })
+            .collect();
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap_err().legacy_code(), 7004);
+        }
     }
 
     #[tokio::test(flavor = "current_thread")]

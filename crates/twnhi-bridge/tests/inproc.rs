@@ -741,8 +741,11 @@ async fn concurrent_clients_never_interleave_on_a_card() {
     for t in tasks {
         assert_eq!(t.await.unwrap(), expected_basic());
     }
+    // Whole reads only; requests waiting together share a read, so there may be fewer reads
+    // than requests.
     let log = reader.with_card(|c| c.log().to_vec()).unwrap();
-    assert_reads_not_interleaved(&log, clients);
+    let reads = whole_reads(&log);
+    assert!((1..=clients).contains(&reads), "{reads} reads");
     bridge.shutdown().await.unwrap();
 }
 

@@ -256,8 +256,10 @@ async fn fifty_concurrent_clients_read_without_interleaving() {
     }
     let elapsed = started.elapsed();
     let sim = block_in_place(|| h.remove(attached));
-    assert_reads_not_interleaved(sim.log(), clients);
-    eprintln!("50 concurrent reads through pcscd + vpcd in {elapsed:?}");
+    // Whole reads only; requests waiting together share a read.
+    let reads = whole_reads(sim.log());
+    assert!((1..=clients).contains(&reads), "{reads} reads");
+    eprintln!("50 concurrent requests through pcscd + vpcd in {elapsed:?}, {reads} card reads");
     b.shutdown().await.unwrap();
 }
 
