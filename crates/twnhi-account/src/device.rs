@@ -219,13 +219,34 @@ impl From<DeviceId> for String {
     }
 }
 
+/// Characters that are invisible yet change how text around them is shown: the Unicode
+/// bidirectional controls (which can make `Pixel 8` read as something else in the device
+/// table, CVE-2021-42574 "Trojan Source" style), zero-width characters, the byte order mark,
+/// and the line and paragraph separators.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
+}
+
 fn clean_label(input: &str, max: usize) -> Result<String, DeviceError> {
     let s = input.trim();
     let n = s.chars().count();
-    if n == 0 || n > max || s.chars().any(char::is_control) {
+    if n == 0 || n > max || s.chars().any(|c| c.is_control() || is_invisible_format(c)) {
         return Err(DeviceError::InvalidInfo);
     }
     Ok(s.to_owned())
+}
+
+/// A label stored before invisible format characters were refused: they are dropped rather
+/// than making the whole device list unreadable.
+fn neutralise_label(input: &str) -> String {
+    input.chars().filter(|c| !is_invisible_format(*c)).collect()
 }
 
 /// Platform and model reported by the app, e.g. `Android` / `Sony Xperia`.
@@ -245,12 +266,13 @@ struct DeviceInfoRepr {
 impl TryFrom<DeviceInfoRepr> for DeviceInfo {
     type Error = DeviceError;
     fn try_from(r: DeviceInfoRepr) -> Result<Self, DeviceError> {
-        DeviceInfo::new(&r.platform, &r.model)
+        DeviceInfo::new(&neutralise_label(&r.platform), &neutralise_label(&r.model))
     }
 }
 
 impl DeviceInfo {
-    /// Checks the labels: trimmed, not empty, no control characters, platform ≤ 32 and model
+    /// Checks the labels: trimmed, not empty, no control characters and no invisible format
+    /// characters (bidirectional controls, zero-width characters), platform ≤ 32 and model
     /// ≤ 64 characters.
     ///
     /// # Errors
@@ -541,6 +563,32 @@ mod tests {
             DeviceInfo::new(" iOS ", "iPhone 15").unwrap().platform(),
             "iOS"
         );
+    }
+
+    /// Regression: a model label with bidirectional controls could show as another text in
+    /// the device table ("Pixel \u{202E}8 lexiP" and the like).
+    #[test]
+    fn invisible_format_characters_refused_and_neutralised_when_stored() {
+        for bad in [
+            "Pixel\u{202E}8",
+            "a\u{2066}b\u{2069}",
+            "zero\u{200B}width",
+            "\u{061C}x",
+            "bom\u{FEFF}",
+            "x\u{2028}y",
+        ] {
+            assert_eq!(
+                DeviceInfo::new("Android", bad),
+                Err(DeviceError::InvalidInfo),
+                "{bad:?}"
+            );
+            assert!(DeviceInfo::new(bad, "Pixel 8").is_err(), "{bad:?}");
+        }
+        assert!(DeviceInfo::new("Android", "華碩 ZenFone 10").is_ok());
+        // Rows written before the rule load with the characters dropped.
+        let old: DeviceInfo =
+            serde_json::from_str(r#"{"platform":"Android","model":"Pixel \u202e8"}"#).unwrap();
+        assert_eq!(old.model(), "Pixel 8");
     }
 
     #[test]

@@ -291,6 +291,23 @@ catalog! {
     /// *Manual (zh); design (en).* Cancellation requested (4.7 step 2).
     CancelRequested => "您已申請成功，請至【註冊電子郵件信箱】收取刪除註冊確認信",
         "Your request has been accepted. Please check your registered e-mail box for the cancellation confirmation letter.";
+    /// *Design.* A cancellation confirmed with a code sent to a new e-mail address: it takes
+    /// effect after the waiting period; the registered address was told and can stop it.
+    CancelScheduled => "刪除註冊申請已確認。因刪除註冊確認信寄至新的電子郵件信箱，為保護您的帳號，刪除將於等待期間結束後生效，並已通知原註冊電子郵件信箱。",
+        "The cancellation has been confirmed. Because the confirmation letter went to a new e-mail address, it takes effect only after a waiting period, to protect your account; the registered e-mail address has been told.";
+    /// *Design.* The registered address stopped a cancellation.
+    CancelStopped => "已停止刪除註冊作業，您的健保卡網路服務註冊維持有效。若您並未申請刪除註冊，建議您儘速變更註冊密碼。",
+        "The cancellation has been stopped; your registration stays in use. If you did not ask for it, please change your registration password soon.";
+    /// *Design.* The page of the stop link.
+    CancelStopPrompt => "有人以新的電子郵件信箱申請刪除您的健保卡網路服務註冊。若非您本人申請，請按【停止刪除註冊】，您的註冊將維持有效。",
+        "Someone asked to cancel your NHI Card Online Services registration with a new e-mail address. If it was not you, click \"Stop the cancellation\" and your registration stays in use.";
+    /// *Design.* The button of the stop link's page.
+    CancelStopButton => "停止刪除註冊", "Stop the cancellation";
+    /// *Design.* Subject of the notice to the registered address.
+    LetterSubjectCancellationNotice => "衛生福利部中央健康保險署-健保卡網路服務註冊-刪除註冊申請通知",
+        "National Health Insurance Administration Notice: Cancellation of the Online Services of the NHI Card Requested";
+    /// *Design.* Link text of the notice's stop link.
+    LetterLinkCancellationStop => "停止刪除註冊", "Stop the cancellation";
     /// *Manual (zh); design (en).* Cancellation confirmed (4.7 step 4).
     CancelConfirmed => "刪除註冊成功，之後若您想再使用本系統，請重新申請",
         "Your registration has been cancelled. If you want to use the system again, please apply again.";
@@ -370,6 +387,17 @@ catalog! {
         "There is no pending cancellation request. Please request the cancellation again.";
     /// *Design.* Too many attempts (login throttling, code entry).
     TooManyAttempts => "嘗試次數過多，請稍後再試。", "Too many attempts. Please try again later.";
+    /// *Design.* NIST SP 800-63B §5.2.2: after 100 consecutive wrong passwords, checking
+    /// the password stops until it is reset (only the card holder can cause this).
+    AttemptsLocked => "註冊密碼錯誤次數過多，為保護您的帳號已暫停以註冊密碼登入，請使用【忘記註冊密碼】重設註冊密碼。",
+        "The registration password was entered wrongly too many times. To protect your account, logging in with it is suspended. Please reset it with \"Forgot password\".";
+    /// *Design.* The app's password checks stopped after 100 consecutive failures; a login
+    /// on the site with the NHI card (or a password reset) opens them again.
+    AppLoginLocked => "行動裝置登入失敗次數過多，已暫停行動裝置登入。請插入健保卡登入本網站，或使用【忘記註冊密碼】重設註冊密碼後再試。",
+        "Too many failed logins from the app: app logins are suspended. Please log in to this site with your NHI card, or reset the password with \"Forgot password\", then try again.";
+    /// *Design.* Too many requests are waiting for password checks (503).
+    ServerBusy => "目前使用人數眾多，請稍候再試。",
+        "Too many people are using the system right now. Please try again in a moment.";
     /// *Design.* A generic failure the user cannot fix.
     SystemError => "系統忙碌中，請稍後再試。", "The system is busy. Please try again later.";
 

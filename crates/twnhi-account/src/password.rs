@@ -51,7 +51,7 @@ use crate::id::IdNumber;
 use crate::messages::{Lang, Localized, Msg, bilingual_display};
 
 pub use common::is_common_password;
-pub use hash::{HashError, HashPolicy, PasswordHash, VerifyOutcome};
+pub use hash::{HashError, HashMemory, HashPolicy, PasswordHash, VerifyOutcome};
 
 /// Shortest password, in characters.
 pub const MIN_LEN: usize = 6;

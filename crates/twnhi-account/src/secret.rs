@@ -11,6 +11,7 @@
 //! | [`SecretKind::CancellationCode`] | 8 of `A–Z a–z 0–9`, case-sensitive | 24 h | 5 |
 //! | [`SecretKind::Captcha`] | 5 digits | 10 min | 1 |
 //! | [`SecretKind::CardAuthNonce`] | 32 URL-safe characters | 2 min | 1 |
+//! | [`SecretKind::CancellationStopLink`] | 32 URL-safe characters | 96 h | 5 |
 //!
 //! Lifetimes and tries are the defaults of [`SecretPolicies`]; all are configurable. The
 //! store keeps the [`SecretRecord`], looks it up by its [`SecretRecord::digest_hex`] (links,
@@ -107,7 +108,8 @@ impl SecretError {
                 _,
                 SecretKind::EmailConfirmLink
                 | SecretKind::PasswordResetLink
-                | SecretKind::CancellationLink,
+                | SecretKind::CancellationLink
+                | SecretKind::CancellationStopLink,
             ) => Msg::LinkInvalid,
             (SecretError::Expired, SecretKind::DeviceCode) => Msg::DeviceCodeExpired,
             (_, SecretKind::CardAuthNonce) => Msg::CardAuthExpired,
@@ -148,11 +150,14 @@ pub enum SecretKind {
     Captcha,
     /// The single-use nonce of a card authentication (SPEC §3 step 1).
     CardAuthNonce,
+    /// The link that stops a cancellation requested to a new e-mail address, sent to the
+    /// registered address (*design*, SPEC §5 fairness): valid through the waiting period.
+    CancellationStopLink,
 }
 
 impl SecretKind {
     /// Every kind.
-    pub const ALL: [SecretKind; 7] = [
+    pub const ALL: [SecretKind; 8] = [
         SecretKind::DeviceCode,
         SecretKind::EmailConfirmLink,
         SecretKind::PasswordResetLink,
@@ -160,6 +165,7 @@ impl SecretKind {
         SecretKind::CancellationCode,
         SecretKind::Captcha,
         SecretKind::CardAuthNonce,
+        SecretKind::CancellationStopLink,
     ];
 
     /// Stable name, e.g. `device-code`; also the HMAC domain separator.
@@ -173,6 +179,7 @@ impl SecretKind {
             SecretKind::CancellationCode => "cancellation-code",
             SecretKind::Captcha => "captcha",
             SecretKind::CardAuthNonce => "card-auth-nonce",
+            SecretKind::CancellationStopLink => "cancellation-stop-link",
         }
     }
 
@@ -184,6 +191,7 @@ impl SecretKind {
             SecretKind::EmailConfirmLink
             | SecretKind::PasswordResetLink
             | SecretKind::CancellationLink
+            | SecretKind::CancellationStopLink
             | SecretKind::CardAuthNonce => (URL_SAFE, TOKEN_LEN),
         }
     }
@@ -327,6 +335,9 @@ pub struct SecretPolicies {
     pub captcha: SecretPolicy,
     /// Card authentication nonce: 2 min, 1 try.
     pub card_auth_nonce: SecretPolicy,
+    /// Link that stops a cancellation requested to a new address: 96 h (the cancellation
+    /// code's 24 h and the 72 h waiting period), 5 tries.
+    pub cancellation_stop_link: SecretPolicy,
 }
 
 const MIN: u32 = 60;
@@ -346,6 +357,7 @@ impl Default for SecretPolicies {
             cancellation_code: p(24 * HOUR, 5),
             captcha: p(10 * MIN, 1),
             card_auth_nonce: p(2 * MIN, 1),
+            cancellation_stop_link: p(96 * HOUR, 5),
         }
     }
 }
@@ -362,6 +374,7 @@ impl SecretPolicies {
             SecretKind::CancellationCode => self.cancellation_code,
             SecretKind::Captcha => self.captcha,
             SecretKind::CardAuthNonce => self.card_auth_nonce,
+            SecretKind::CancellationStopLink => self.cancellation_stop_link,
         }
     }
 
@@ -525,6 +538,19 @@ impl SecretRecord {
     #[must_use]
     pub fn is_spent(&self, now: DateTime<Utc>) -> bool {
         self.used || self.attempts_left == 0 || now >= self.expires_at
+    }
+
+    /// Whether `candidate` is this secret for `subject` (constant time), whatever its state
+    /// (used, expired, tries left). Code entry that must not tell a stranger whether a code
+    /// exists compares first and reports the state only to someone who typed the code
+    /// (see `twnhi-service`'s throttling).
+    #[must_use]
+    pub fn matches(&self, key: &ServerKey, candidate: &str, subject: &str) -> bool {
+        let candidate = self.kind.normalize(candidate);
+        let computed = hex_lower(&key.digest(self.kind, &candidate));
+        let digest_ok: bool = computed.as_bytes().ct_eq(self.digest.as_bytes()).into();
+        let subject_ok: bool = subject.as_bytes().ct_eq(self.subject.as_bytes()).into();
+        digest_ok & subject_ok
     }
 
     /// Checks a candidate typed or sent by a person at `now`, for `subject`.

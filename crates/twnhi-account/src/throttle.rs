@@ -34,26 +34,46 @@ use serde::{Deserialize, Serialize};
 
 use crate::messages::{Lang, Localized, Msg, bilingual_display, try_again_after};
 
-/// A refused attempt: not before `retry_at`.
+/// A refused attempt: not before `retry_at`, or — `locked` — not until the count is reset
+/// by a success proven another way (see [`ThrottlePolicy::lock_after`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
 #[non_exhaustive]
 pub struct Throttled {
-    /// The earliest time of the next attempt.
+    /// The earliest time of the next attempt (meaningless when `locked`).
     pub retry_at: DateTime<Utc>,
+    /// The key reached its policy's [`ThrottlePolicy::lock_after`]: waiting does not help.
+    pub locked: bool,
 }
 
 impl Throttled {
+    /// A refusal until `retry_at`.
+    #[must_use]
+    pub const fn until(retry_at: DateTime<Utc>) -> Self {
+        Throttled {
+            retry_at,
+            locked: false,
+        }
+    }
+
     /// The refusal with the time of the next attempt, e.g. 「嘗試次數過多，請於 民國113年5月1日
-    /// 10:00:01 後再試。」.
+    /// 10:00:01 後再試。」, or for a locked key the catalog text of [`Msg::AttemptsLocked`].
     #[must_use]
     pub fn message_with_time(&self, lang: Lang) -> String {
-        try_again_after(self.retry_at, lang)
+        if self.locked {
+            Msg::AttemptsLocked.text(lang).to_owned()
+        } else {
+            try_again_after(self.retry_at, lang)
+        }
     }
 }
 
 impl Localized for Throttled {
     fn msg(&self) -> Msg {
-        Msg::TooManyAttempts
+        if self.locked {
+            Msg::AttemptsLocked
+        } else {
+            Msg::TooManyAttempts
+        }
     }
 }
 bilingual_display!(Throttled);
@@ -83,7 +103,11 @@ impl ThrottleState {
 ///
 /// After `free_failures` failures, the n-th further failure makes the next attempt wait
 /// `base_delay_secs × 2ⁿ⁻¹` seconds, at most `max_delay_secs`. Failures are forgotten
-/// `forget_after_secs` after the last one.
+/// `forget_after_secs` after the last one; with `leak_every_secs`, one failure is also
+/// forgiven every `leak_every_secs` seconds of quiet (a leaky bucket: a ceiling on the rate of
+/// failures rather than on their number). With `lock_after`, that many consecutive failures
+/// close the key until it is reset ([`ThrottlePolicy::record_success`]) — only for keys that a
+/// stranger cannot fill (see `docs/service.md`, "Throttling").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ThrottlePolicy {
     /// Failures allowed without delay.
@@ -94,6 +118,13 @@ pub struct ThrottlePolicy {
     pub max_delay_secs: u32,
     /// Quiet time after which the count starts again, seconds.
     pub forget_after_secs: u32,
+    /// One failure forgiven per this many seconds since the last failure (0: none).
+    #[serde(default)]
+    pub leak_every_secs: u32,
+    /// Consecutive failures after which the key stays closed until reset, whatever the time
+    /// (0: never). Failures are not forgotten with time once this many are counted.
+    #[serde(default)]
+    pub lock_after: u32,
 }
 
 impl Default for ThrottlePolicy {
@@ -112,18 +143,38 @@ impl ThrottlePolicy {
             base_delay_secs: 1,
             max_delay_secs: 15 * 60,
             forget_after_secs: 24 * 3600,
+            leak_every_secs: 0,
+            lock_after: 0,
         }
     }
 
-    /// Per client address (many people may share one address behind NAT): 10 free
-    /// failures, then 1 s doubling up to 15 min; forgotten after 24 h.
+    /// A ceiling per client address against spraying (hundreds of people may share one
+    /// address behind a clinic's, a school's or a carrier's NAT): 200 free failures, one
+    /// forgiven every 18 s (200 an hour), then 1 s doubling up to 15 min.
     #[must_use]
     pub const fn per_client_address() -> Self {
         ThrottlePolicy {
-            free_failures: 10,
+            free_failures: 200,
             base_delay_secs: 1,
             max_delay_secs: 15 * 60,
             forget_after_secs: 24 * 3600,
+            leak_every_secs: 18,
+            lock_after: 0,
+        }
+    }
+
+    /// NIST SP 800-63B §5.2.2: at most `n` consecutive failed password checks on one
+    /// account; the key closes after `n` until a success (or a reset proven with the card).
+    /// No delay before that: pair it with a back-off policy on another key.
+    #[must_use]
+    pub const fn consecutive_cap(n: u32) -> Self {
+        ThrottlePolicy {
+            free_failures: u32::MAX,
+            base_delay_secs: 1,
+            max_delay_secs: 1,
+            forget_after_secs: u32::MAX,
+            leak_every_secs: 0,
+            lock_after: n,
         }
     }
 
@@ -150,33 +201,42 @@ impl ThrottlePolicy {
         TimeDelta::seconds(i64::try_from(secs).unwrap_or(i64::from(u32::MAX)))
     }
 
-    fn forgotten(&self, state: &ThrottleState, now: DateTime<Utc>) -> bool {
-        match state.last_failure {
-            None => true,
-            Some(last) => {
-                now.signed_duration_since(last)
-                    >= TimeDelta::seconds(i64::from(self.forget_after_secs))
-            }
-        }
+    fn locked(&self, state: &ThrottleState) -> bool {
+        self.lock_after > 0 && state.failures >= self.lock_after
     }
 
-    /// Failures that still count at `now`.
+    /// Failures that still count at `now`: none after `forget_after_secs` of quiet, fewer by
+    /// one per `leak_every_secs` of quiet; all of them once the key is locked.
     #[must_use]
     pub fn effective_failures(&self, state: &ThrottleState, now: DateTime<Utc>) -> u32 {
-        if self.forgotten(state, now) {
-            0
-        } else {
-            state.failures
+        if self.locked(state) {
+            return state.failures;
         }
+        let Some(last) = state.last_failure else {
+            return 0;
+        };
+        let quiet = now.signed_duration_since(last).num_seconds().max(0);
+        if quiet >= i64::from(self.forget_after_secs) {
+            return 0;
+        }
+        if self.leak_every_secs == 0 {
+            return state.failures;
+        }
+        let leaked = u32::try_from(quiet / i64::from(self.leak_every_secs)).unwrap_or(u32::MAX);
+        state.failures.saturating_sub(leaked)
     }
 
-    /// The earliest time of the next attempt, or `None` if it may happen at any time.
+    /// The earliest time of the next attempt, or `None` if it may happen at any time (a
+    /// locked key: [`DateTime::MAX_UTC`]).
     #[must_use]
     pub fn earliest_next_attempt(
         &self,
         state: &ThrottleState,
         now: DateTime<Utc>,
     ) -> Option<DateTime<Utc>> {
+        if self.locked(state) {
+            return Some(DateTime::<Utc>::MAX_UTC);
+        }
         let last = state.last_failure?;
         let delay = self.delay_after(self.effective_failures(state, now));
         if delay.is_zero() {
@@ -191,10 +251,17 @@ impl ThrottlePolicy {
     /// `Ok` if an attempt may be made at `now`.
     ///
     /// # Errors
-    /// [`Throttled`] with the earliest time of the next attempt.
+    /// [`Throttled`] with the earliest time of the next attempt (`locked` when the key
+    /// reached [`ThrottlePolicy::lock_after`]).
     pub fn check(&self, state: &ThrottleState, now: DateTime<Utc>) -> Result<(), Throttled> {
+        if self.locked(state) {
+            return Err(Throttled {
+                retry_at: DateTime::<Utc>::MAX_UTC,
+                locked: true,
+            });
+        }
         match self.earliest_next_attempt(state, now) {
-            Some(retry_at) => Err(Throttled { retry_at }),
+            Some(retry_at) => Err(Throttled::until(retry_at)),
             None => Ok(()),
         }
     }
@@ -224,14 +291,16 @@ pub fn check_all(
     keys: &[(&ThrottlePolicy, &ThrottleState)],
     now: DateTime<Utc>,
 ) -> Result<(), Throttled> {
-    let latest = keys
-        .iter()
-        .filter_map(|(p, s)| p.earliest_next_attempt(s, now))
-        .max();
-    match latest {
-        Some(retry_at) => Err(Throttled { retry_at }),
-        None => Ok(()),
+    let mut worst: Option<Throttled> = None;
+    for (p, s) in keys {
+        if let Err(t) = p.check(s, now) {
+            worst = Some(match worst {
+                Some(w) if (w.locked, w.retry_at) >= (t.locked, t.retry_at) => w,
+                _ => t,
+            });
+        }
     }
+    worst.map_or(Ok(()), Err)
 }
 
 #[cfg(test)]
@@ -260,9 +329,7 @@ mod tests {
         assert_eq!(expected[19], (20, TimeDelta::minutes(15)));
         assert_eq!(
             p.check(&s, t0()),
-            Err(Throttled {
-                retry_at: t0() + TimeDelta::minutes(15)
-            })
+            Err(Throttled::until(t0() + TimeDelta::minutes(15)))
         );
     }
 
@@ -284,7 +351,7 @@ mod tests {
 
     #[test]
     fn messages() {
-        let e = Throttled { retry_at: t0() };
+        let e = Throttled::until(t0());
         assert_eq!(e.msg(), Msg::TooManyAttempts);
         assert_eq!(
             e.message_with_time(Lang::ZhTw),
@@ -299,6 +366,8 @@ mod tests {
             base_delay_secs: u32::MAX,
             max_delay_secs: u32::MAX,
             forget_after_secs: u32::MAX,
+            leak_every_secs: u32::MAX,
+            lock_after: 0,
         };
         let mut s = ThrottleState::default();
         for _ in 0..100 {
@@ -307,6 +376,53 @@ mod tests {
         let _ = p.check(&s, DateTime::<Utc>::MAX_UTC);
         assert_eq!(s.failures(), 100);
         let _ = p.earliest_next_attempt(&s, DateTime::<Utc>::MIN_UTC);
+    }
+
+    #[test]
+    fn address_ceiling_leaks() {
+        let p = ThrottlePolicy::per_client_address();
+        let mut s = ThrottleState::default();
+        // 100 people behind one address each mistype twice within a few minutes: no delay.
+        for i in 0..200 {
+            p.record_failure(&mut s, t0() + TimeDelta::seconds(i));
+        }
+        let t1 = t0() + TimeDelta::seconds(200);
+        assert!(p.check(&s, t1).is_ok());
+        // a sprayer going on is slowed …
+        p.record_failure(&mut s, t1);
+        assert!(p.check(&s, t1).is_err());
+        // … and an hour of quiet gives the address its whole allowance back.
+        let t2 = t1 + TimeDelta::hours(1);
+        assert_eq!(p.effective_failures(&s, t2), 1);
+        assert!(p.check(&s, t2).is_ok());
+    }
+
+    #[test]
+    fn consecutive_cap_locks_until_reset() {
+        let p = ThrottlePolicy::consecutive_cap(100);
+        let mut s = ThrottleState::default();
+        for i in 0..99 {
+            p.record_failure(&mut s, t0() + TimeDelta::days(i));
+            assert!(p.check(&s, t0() + TimeDelta::days(i)).is_ok());
+        }
+        p.record_failure(&mut s, t0() + TimeDelta::days(99));
+        let later = t0() + TimeDelta::days(3650);
+        let err = p.check(&s, later).unwrap_err();
+        assert!(err.locked);
+        assert_eq!(err.msg(), Msg::AttemptsLocked);
+        let both = check_all(
+            &[
+                (
+                    &ThrottlePolicy::per_registration(),
+                    &ThrottleState::default(),
+                ),
+                (&p, &s),
+            ],
+            later,
+        );
+        assert!(both.unwrap_err().locked);
+        p.record_success(&mut s);
+        assert!(p.check(&s, later).is_ok());
     }
 
     proptest! {

@@ -3,9 +3,11 @@
 
 use core::fmt;
 
-use argon2::{Algorithm, Argon2, Params, PasswordHasher, PasswordVerifier, Version};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use rand_core::CryptoRng;
 use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 use crate::messages::{Localized, Msg, bilingual_display};
 
@@ -177,13 +179,15 @@ impl HashPolicy {
         self.m_kib >= Self::OWASP.m_kib && self.t >= Self::OWASP.t && self.p >= Self::OWASP.p
     }
 
-    fn argon2(&self) -> Result<Argon2<'static>, HashError> {
-        let params = Params::new(self.m_kib, self.t, self.p, Some(OUTPUT_LEN))
-            .map_err(|_| HashError::Policy)?;
-        Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+    fn params(&self) -> Result<Params, HashError> {
+        Params::new(self.m_kib, self.t, self.p, Some(OUTPUT_LEN)).map_err(|_| HashError::Policy)
     }
 
-    /// Hashes a password with a fresh 16-byte salt from `rng`.
+    /// Hashes a password with a fresh 16-byte salt from `rng`, in fresh memory.
+    ///
+    /// A server hashing many passwords should keep one [`HashMemory`] per worker thread
+    /// and call [`HashPolicy::hash_in`]: the 19 MiB of Argon2's working memory are then
+    /// allocated once instead of on every call.
     ///
     /// # Errors
     /// [`HashError::Internal`] if Argon2 fails (it does not for valid policies).
@@ -192,13 +196,31 @@ impl HashPolicy {
         password: &str,
         rng: &mut R,
     ) -> Result<PasswordHash, HashError> {
+        self.hash_in(password, rng, &mut HashMemory::new())
+    }
+
+    /// [`HashPolicy::hash`] in the working memory `memory` (grown as needed, kept for the
+    /// next call).
+    ///
+    /// # Errors
+    /// [`HashError::Internal`] if Argon2 fails (it does not for valid policies).
+    pub fn hash_in<R: CryptoRng + ?Sized>(
+        &self,
+        password: &str,
+        rng: &mut R,
+        memory: &mut HashMemory,
+    ) -> Result<PasswordHash, HashError> {
         let mut salt = [0u8; SALT_LEN];
         rng.fill_bytes(&mut salt);
-        let phc = self
-            .argon2()?
-            .hash_password_with_salt(password.as_bytes(), &salt)
-            .map_err(|_| HashError::Internal)?;
-        PasswordHash::parse(&phc.to_string())
+        let params = self.params()?;
+        let mut out = [0u8; OUTPUT_LEN];
+        let a = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+        memory.run(params.block_count(), |blocks| {
+            a.hash_password_into_with_memory(password.as_bytes(), &salt, &mut out, blocks)
+        })?;
+        let phc = phc_string(&params, &salt, &out);
+        out.zeroize();
+        PasswordHash::parse(&phc?)
     }
 
     /// Verifies a password against a stored hash, with the parameters stored in the hash;
@@ -212,14 +234,49 @@ impl HashPolicy {
         password: &str,
         stored: &PasswordHash,
     ) -> Result<VerifyOutcome, HashError> {
+        self.verify_in(password, stored, &mut HashMemory::new())
+    }
+
+    /// [`HashPolicy::verify`] in the working memory `memory` (grown as needed, kept for the
+    /// next call).
+    ///
+    /// # Errors
+    /// As [`HashPolicy::verify`].
+    pub fn verify_in(
+        &self,
+        password: &str,
+        stored: &PasswordHash,
+        memory: &mut HashMemory,
+    ) -> Result<VerifyOutcome, HashError> {
         let phc = argon2::PasswordHash::new(&stored.phc).map_err(|_| HashError::Malformed)?;
-        match Argon2::default().verify_password(password.as_bytes(), &phc) {
-            Ok(()) => Ok(VerifyOutcome::Match {
+        let algorithm =
+            Algorithm::try_from(phc.algorithm.as_str()).map_err(|_| HashError::Unsupported)?;
+        let version = match phc.version {
+            None => Version::default(),
+            Some(v) => Version::try_from(v).map_err(|_| HashError::Unsupported)?,
+        };
+        let (Some(salt), Some(expected)) = (phc.salt.as_ref(), phc.hash.as_ref()) else {
+            return Err(HashError::Malformed);
+        };
+        let expected = expected.as_bytes();
+        let params = Params::new(stored.m_kib, stored.t, stored.p, Some(expected.len()))
+            .map_err(|_| HashError::Malformed)?;
+        let mut buf = [0u8; 64];
+        let out = buf.get_mut(..expected.len()).ok_or(HashError::Malformed)?;
+        let count = params.block_count();
+        let a = Argon2::new(algorithm, version, params);
+        memory.run(count, |blocks| {
+            a.hash_password_into_with_memory(password.as_bytes(), salt, out, blocks)
+        })?;
+        let matched: bool = out.ct_eq(expected).into();
+        buf.zeroize();
+        Ok(if matched {
+            VerifyOutcome::Match {
                 needs_rehash: self.needs_rehash(stored),
-            }),
-            Err(argon2::password_hash::Error::PasswordInvalid) => Ok(VerifyOutcome::Mismatch),
-            Err(_) => Err(HashError::Internal),
-        }
+            }
+        } else {
+            VerifyOutcome::Mismatch
+        })
     }
 
     /// Whether a stored hash is weaker than this policy: another algorithm or version than
@@ -238,9 +295,107 @@ impl HashPolicy {
     /// Spends the time of one verification without a stored hash, so that answering for an
     /// unknown person takes as long as for a known one (SPEC §5, no enumeration).
     pub fn equalize_timing(&self, password: &str) {
-        if let Ok(a) = self.argon2() {
-            let _ = a.hash_password_with_salt(password.as_bytes(), b"twnhi-timing-salt");
+        self.equalize_timing_in(password, &mut HashMemory::new());
+    }
+
+    /// [`HashPolicy::equalize_timing`] in the working memory `memory`.
+    pub fn equalize_timing_in(&self, password: &str, memory: &mut HashMemory) {
+        let Ok(params) = self.params() else { return };
+        let mut out = [0u8; OUTPUT_LEN];
+        let count = params.block_count();
+        let a = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let _ = memory.run(count, |blocks| {
+            a.hash_password_into_with_memory(
+                password.as_bytes(),
+                b"twnhi-timing-salt",
+                &mut out,
+                blocks,
+            )
+        });
+    }
+}
+
+/// The PHC string of an Argon2id v1.3 hash.
+fn phc_string(params: &Params, salt: &[u8], out: &[u8]) -> Result<String, HashError> {
+    let salt = argon2::password_hash::phc::Salt::new(salt).map_err(|_| HashError::Internal)?;
+    let output = argon2::password_hash::phc::Output::new(out).map_err(|_| HashError::Internal)?;
+    let phc = argon2::PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: argon2::password_hash::phc::ParamsString::try_from(params)
+            .map_err(|_| HashError::Internal)?,
+        salt: Some(salt),
+        hash: Some(output),
+    };
+    Ok(phc.to_string())
+}
+
+/// Argon2's working memory (m KiB: 19 MiB with the default policy), kept between calls.
+///
+/// Allocating and freeing 19 MiB per password check lets a burst of logins grow a server's
+/// resident memory far beyond what is in use at any moment (the C allocator keeps freed
+/// blocks in per-thread arenas). A fixed set of hashing threads, each with one
+/// `HashMemory`, bounds it to threads × m. The blocks are wiped after every use.
+///
+/// ```
+/// use twnhi_account::password::{HashMemory, HashPolicy};
+/// use rand::{SeedableRng, rngs::StdRng};
+///
+/// let policy = HashPolicy::new(64, 1, 1)?;
+/// let mut memory = HashMemory::new();
+/// let mut rng = StdRng::seed_from_u64(7);
+/// let stored = policy.hash_in("Tw#2024nhi", &mut rng, &mut memory)?;
+/// assert!(policy.verify_in("Tw#2024nhi", &stored, &mut memory)?.is_match());
+/// assert_eq!(memory.kib(), 64);
+/// # Ok::<(), twnhi_account::password::HashError>(())
+/// ```
+#[derive(Default)]
+pub struct HashMemory {
+    blocks: Vec<Block>,
+}
+
+impl fmt::Debug for HashMemory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HashMemory({} KiB)", self.kib())
+    }
+}
+
+impl HashMemory {
+    /// No memory yet: it grows on first use.
+    #[must_use]
+    pub const fn new() -> Self {
+        HashMemory { blocks: Vec::new() }
+    }
+
+    /// The memory held, in KiB (one Argon2 block is 1 KiB).
+    #[must_use]
+    pub fn kib(&self) -> usize {
+        self.blocks.len()
+    }
+
+    /// Runs `f` on the first `count` blocks (grown as needed, but never beyond
+    /// [`MAX_M_KIB`]), and wipes them afterwards.
+    fn run(
+        &mut self,
+        count: usize,
+        f: impl FnOnce(&mut [Block]) -> argon2::Result<()>,
+    ) -> Result<(), HashError> {
+        if count > MAX_M_KIB as usize {
+            return Err(HashError::ParamsTooLarge);
         }
+        if self.blocks.len() < count {
+            self.blocks.resize(count, Block::default());
+        }
+        let blocks = self.blocks.get_mut(..count).ok_or(HashError::Internal)?;
+        let result = f(&mut *blocks);
+        blocks.iter_mut().for_each(Zeroize::zeroize);
+        result.map_err(|_| HashError::Internal)
+    }
+}
+
+impl Drop for HashMemory {
+    fn drop(&mut self) {
+        self.blocks.iter_mut().for_each(Zeroize::zeroize);
     }
 }
 
@@ -335,6 +490,7 @@ impl From<PasswordHash> for String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::PasswordHasher;
     use proptest::prelude::*;
     use rand::{SeedableRng, rngs::StdRng};
 
