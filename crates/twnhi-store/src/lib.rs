@@ -20,8 +20,8 @@ pub mod time;
 pub use error::StoreError;
 pub use model::{
     AuditEvent, CardInSession, CardStatus, Change, ChangeSet, ClaimedMail, Contacts, InsuredPerson,
-    InvalidId, MailStatus, MailSummary, NewMail, Registration, RegistrationId, SessionKind,
-    SessionRecord, StoredDevice, StoredSecret,
+    InvalidId, MailCap, MailStatus, MailSummary, NewMail, Registration, RegistrationId,
+    SessionKind, SessionRecord, StoredDevice, StoredSecret,
 };
 #[cfg(feature = "mocks")]
 pub use port::{MockOutboxStore, MockRegistry, MockStore};

@@ -202,6 +202,9 @@ pub struct Registration {
     pub verified_at: Option<DateTime<Utc>>,
     /// When the cancellation was confirmed.
     pub cancelled_at: Option<DateTime<Utc>>,
+    /// A cancellation confirmed with a code sent to a new e-mail address takes effect only at
+    /// this time (the waiting period), unless stopped from the registered address first.
+    pub cancel_effective_at: Option<DateTime<Utc>>,
     /// Optimistic-concurrency version: every update must name the version it read.
     pub version: i64,
 }
@@ -333,6 +336,24 @@ pub struct NewMail {
     pub payload: Vec<u8>,
     /// When it was queued (also the letter's `Date`).
     pub created_at: DateTime<Utc>,
+    /// A pseudonym of the recipient's address (never the address), for the caps.
+    pub recipient_key: Option<String>,
+    /// Letters beyond these caps are dropped silently (SPEC §5: nobody floods a mailbox).
+    pub cap: Option<MailCap>,
+}
+
+/// Caps on letters: at most `per_recipient` letters to one address and `per_registration`
+/// letters about one registration queued since `since` (typically the last hour). Checked
+/// and applied by the store in the transaction that queues the letter, so concurrent
+/// requests and replicas cannot exceed them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MailCap {
+    /// The start of the window.
+    pub since: DateTime<Utc>,
+    /// Letters to one recipient in the window.
+    pub per_recipient: u32,
+    /// Letters about one registration in the window.
+    pub per_registration: u32,
 }
 
 impl fmt::Debug for NewMail {
@@ -367,7 +388,9 @@ impl MailStatus {
         }
     }
 
-    pub(crate) fn parse(s: &str) -> Option<Self> {
+    /// Parses the stable name (`pending`, `sent`, `failed`).
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
         match s {
             "pending" => Some(MailStatus::Pending),
             "sent" => Some(MailStatus::Sent),
@@ -392,6 +415,8 @@ pub struct ClaimedMail {
     pub created_at: DateTime<Utc>,
     /// Delivery attempts made before this one.
     pub attempts: u32,
+    /// The claim: only its holder may hand the letter over or record the outcome.
+    pub claim: String,
 }
 
 impl fmt::Debug for ClaimedMail {
@@ -535,6 +560,12 @@ pub enum Change {
     ThrottleReset {
         /// The key.
         key: String,
+    },
+    /// Forgets the failures of every key starting with `prefix` (e.g. the tries of every
+    /// client address at a code, when a new code is issued).
+    ThrottleResetPrefix {
+        /// The prefix.
+        prefix: String,
     },
     /// Queues a letter.
     EnqueueMail(NewMail),

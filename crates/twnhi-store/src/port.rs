@@ -11,8 +11,8 @@ use twnhi_account::{CardNumber, IdNumber};
 
 use crate::error::StoreError;
 use crate::model::{
-    AuditEvent, ChangeSet, ClaimedMail, InsuredPerson, MailSummary, Registration, RegistrationId,
-    SessionRecord, StoredDevice, StoredSecret,
+    AuditEvent, ChangeSet, ClaimedMail, InsuredPerson, MailStatus, MailSummary, Registration,
+    RegistrationId, SessionRecord, StoredDevice, StoredSecret,
 };
 
 /// Registrations, devices, secrets, sessions, throttling counters and the audit trail.
@@ -98,11 +98,36 @@ pub trait Store: Send + Sync {
     /// [`StoreError`].
     async fn mails_of(&self, id: &RegistrationId) -> Result<Vec<MailSummary>, StoreError>;
 
-    /// Deletes expired sessions and spent or expired secrets; returns how many rows went.
+    /// Deletes what has ended by `now`: sessions past their absolute end, browser sessions
+    /// not seen since `web_idle_before`, spent or expired secrets, throttling counters quiet
+    /// for two days (except the consecutive-failure caps, `*cap:*`), and the sealed payloads
+    /// of letters given up more than a week ago. Returns how many rows went.
     ///
     /// # Errors
     /// [`StoreError`].
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        web_idle_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError>;
+
+    /// Registrations whose cancellation waiting period ended by `now`
+    /// ([`Registration::cancel_effective_at`]), at most `limit`.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn due_cancellations(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Registration>, StoreError>;
+
+    /// Readiness: writes (and commits) one small row, so that a full disk, a read-only file
+    /// or a lost database server shows here before it shows to a citizen.
+    ///
+    /// # Errors
+    /// [`StoreError`] when the database cannot be written.
+    async fn check_writable(&self, now: DateTime<Utc>) -> Result<(), StoreError>;
 }
 
 /// The registry of insured persons (SPEC §4), read by card number.
@@ -127,8 +152,8 @@ pub trait Registry: Send + Sync {
 #[async_trait]
 pub trait OutboxStore: Send + Sync {
     /// Claims up to `limit` letters due at `now` (pending, next attempt reached, not claimed
-    /// by a live worker) for `lease`: a worker that dies leaves them to be claimed again when
-    /// the lease ends.
+    /// by a live worker) for `lease`, under the claim `claimant` (a fresh random token per
+    /// round): a worker that dies leaves them to be claimed again when the lease ends.
     ///
     /// # Errors
     /// [`StoreError`].
@@ -137,37 +162,79 @@ pub trait OutboxStore: Send + Sync {
         now: DateTime<Utc>,
         lease: TimeDelta,
         limit: u32,
+        claimant: &str,
     ) -> Result<Vec<ClaimedMail>, StoreError>;
 
-    /// Marks a letter handed over and wipes its payload.
+    /// Extends the claim on one letter until `until`, just before it is handed over: `false`
+    /// when the claim was lost (the lease ran out and another worker took the letter), and
+    /// the letter must then not be sent.
     ///
     /// # Errors
     /// [`StoreError`].
-    async fn mark_sent(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn renew_claim(
+        &self,
+        id: &str,
+        claimant: &str,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
 
-    /// Schedules another attempt.
+    /// Marks a letter handed over and wipes its payload (only under `claimant`'s claim).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn mark_sent(
+        &self,
+        id: &str,
+        claimant: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+
+    /// Schedules another attempt (only under `claimant`'s claim).
     ///
     /// # Errors
     /// [`StoreError`].
     async fn mark_retry(
         &self,
         id: &str,
+        claimant: &str,
         attempts: u32,
         next_attempt_at: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError>;
 
-    /// Gives up on a letter, wipes its payload and records an audit event.
+    /// Gives up on a letter (only under `claimant`'s claim) and records an audit event. The
+    /// sealed payload is kept for a week so an operator can send it again
+    /// ([`OutboxStore::requeue`]).
     ///
     /// # Errors
     /// [`StoreError`].
     async fn mark_failed(
         &self,
         id: &str,
+        claimant: &str,
         attempts: u32,
         error: &str,
         audit: AuditEvent,
     ) -> Result<(), StoreError>;
+
+    /// The newest letters, at most `limit`, of one status or all (no payloads).
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn list_mail(
+        &self,
+        status: Option<MailStatus>,
+        limit: u32,
+    ) -> Result<Vec<MailSummary>, StoreError>;
+
+    /// Puts given-up letters back in the queue, due at `now` with their attempts counted
+    /// from zero: the letter `id`, or every failed letter when `None`. Letters whose payload
+    /// was already purged cannot be sent again and are left alone. Returns how many were
+    /// requeued.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn requeue(&self, id: Option<String>, now: DateTime<Utc>) -> Result<u64, StoreError>;
 
     /// The earliest next attempt among pending letters (for the worker's sleep).
     ///

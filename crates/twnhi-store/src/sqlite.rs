@@ -1,6 +1,13 @@
 //! The SQLite implementation of the ports: one database file in WAL mode with foreign keys on,
 //! a busy timeout, the migrations of `migrations/` embedded and applied when it opens, and
 //! every change set applied in one `BEGIN IMMEDIATE` transaction.
+//!
+//! The database file (and so its `-wal` and `-shm` files, which SQLite creates with the main
+//! file's permissions) is readable by its owner only (0600): it holds ID numbers, contacts
+//! and password hashes. A connection that comes back to the pool still inside a transaction
+//! — a `COMMIT` refused on a full disk, after which SQLite rolled back by itself and sqlx's
+//! bookkeeping did not follow — is closed instead of reused, so the store recovers by itself
+//! as soon as the disk has room again.
 
 use std::path::Path;
 use std::str::FromStr;
@@ -13,7 +20,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
     SqliteSynchronous,
 };
-use sqlx::{Row, Sqlite, Transaction};
+use sqlx::{Connection as _, Row, Sqlite, Transaction};
 use twnhi_account::device::DeviceRecord;
 use twnhi_account::password::PasswordHash;
 use twnhi_account::registration::RegistrationState;
@@ -26,8 +33,8 @@ use twnhi_account::{
 use crate::error::StoreError;
 use crate::model::{
     AuditEvent, CardInSession, CardStatus, Change, ChangeSet, ClaimedMail, Contacts, InsuredPerson,
-    MailStatus, MailSummary, Registration, RegistrationId, SessionKind, SessionRecord,
-    StoredDevice, StoredSecret,
+    MailCap, MailStatus, MailSummary, NewMail, Registration, RegistrationId, SessionKind,
+    SessionRecord, StoredDevice, StoredSecret,
 };
 use crate::port::{OutboxStore, Registry, Store};
 use crate::time;
@@ -74,6 +81,50 @@ impl SqliteStore {
         Self::open_with(options).await
     }
 
+    /// Creates the database file with mode 0600 when it is missing, and narrows an existing
+    /// one (and its `-wal` and `-shm` files) to 0600: SQLite gives the journal files the main
+    /// file's permissions.
+    #[cfg(unix)]
+    fn private_file(path: &Path) -> Result<(), StoreError> {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        let memory = path.as_os_str().is_empty() || path.as_os_str() == ":memory:";
+        if memory {
+            return Ok(());
+        }
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(StoreError::Open {
+                    source: sqlx::Error::Io(e),
+                });
+            }
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = Path::new(&name);
+            if let Ok(meta) = std::fs::metadata(file)
+                && meta.permissions().mode() & 0o077 != 0
+                && let Err(e) =
+                    std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600))
+            {
+                tracing::warn!(file = %file.display(), error = %e, "cannot narrow the database file to mode 0600");
+            }
+        }
+        Ok(())
+    }
+
+    #[cfg(not(unix))]
+    fn private_file(_path: &Path) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Opens a database named by a URL (`sqlite://path/to/file.db`, `sqlite:file.db`) or a
     /// plain file path, creating the file if missing, and applies the migrations.
     ///
@@ -91,6 +142,7 @@ impl SqliteStore {
     }
 
     async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        Self::private_file(options.get_filename())?;
         let options = options
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -98,6 +150,15 @@ impl SqliteStore {
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A connection returned while still in a transaction (a COMMIT refused on a full
+            // disk after SQLite had rolled back by itself) would refuse every later BEGIN:
+            // let queued rollbacks run (ping), then close it if it is still inside one.
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    conn.ping().await?;
+                    Ok(!conn.is_in_transaction())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open { source })?;
@@ -276,6 +337,10 @@ impl SqliteStore {
                 row.try_get("cancelled_at")?,
                 "registrations.cancelled_at",
             )?,
+            cancel_effective_at: time::parse_opt(
+                row.try_get("cancel_effective_at")?,
+                "registrations.cancel_effective_at",
+            )?,
             version: row.try_get("version")?,
         })
     }
@@ -433,7 +498,7 @@ fn u32_of(v: i64, what: &'static str) -> Result<u32, StoreError> {
 }
 
 async fn write_contacts(
-    tx: &mut Transaction<'static, Sqlite>,
+    tx: &mut Transaction<'_, Sqlite>,
     id: &RegistrationId,
     c: &Contacts,
 ) -> Result<(), StoreError> {
@@ -474,16 +539,13 @@ fn conflict_unless_one(rows: u64, what: &'static str) -> Result<(), StoreError> 
     }
 }
 
-async fn apply_one(
-    tx: &mut Transaction<'static, Sqlite>,
-    change: Change,
-) -> Result<(), StoreError> {
+async fn apply_one(tx: &mut Transaction<'_, Sqlite>, change: Change) -> Result<(), StoreError> {
     match change {
         Change::InsertRegistration(r) => {
             sqlx::query(
                 "INSERT INTO registrations (id, id_number, card_number, state, password_hash, \
-                 created_at, updated_at, verified_at, cancelled_at, version) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                 created_at, updated_at, verified_at, cancelled_at, cancel_effective_at, \
+                 version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
             )
             .bind(r.id.as_str())
             .bind(r.id_number.as_str())
@@ -494,6 +556,7 @@ async fn apply_one(
             .bind(time::format(r.updated_at))
             .bind(r.verified_at.map(time::format))
             .bind(r.cancelled_at.map(time::format))
+            .bind(r.cancel_effective_at.map(time::format))
             .execute(&mut **tx)
             .await?;
             write_contacts(tx, &r.id, &r.contacts).await?;
@@ -505,7 +568,7 @@ async fn apply_one(
             let done = sqlx::query(
                 "UPDATE registrations SET card_number = ?, state = ?, password_hash = ?, \
                  created_at = ?, updated_at = ?, verified_at = ?, cancelled_at = ?, \
-                 version = version + 1 WHERE id = ? AND version = ?",
+                 cancel_effective_at = ?, version = version + 1 WHERE id = ? AND version = ?",
             )
             .bind(r.card_number.as_str())
             .bind(r.state.as_str())
@@ -514,6 +577,7 @@ async fn apply_one(
             .bind(time::format(r.updated_at))
             .bind(r.verified_at.map(time::format))
             .bind(r.cancelled_at.map(time::format))
+            .bind(r.cancel_effective_at.map(time::format))
             .bind(r.id.as_str())
             .bind(expected_version)
             .execute(&mut **tx)
@@ -696,29 +760,19 @@ async fn apply_one(
                 .execute(&mut **tx)
                 .await?;
         }
-        Change::EnqueueMail(m) => {
-            sqlx::query(
-                "INSERT INTO outbox (id, registration_id, kind, payload, created_at, status, \
-                 attempts, next_attempt_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)",
-            )
-            .bind(&m.id)
-            .bind(m.registration_id.as_ref().map(|r| r.as_str().to_owned()))
-            .bind(&m.kind)
-            .bind(&m.payload)
-            .bind(time::format(m.created_at))
-            .bind(time::format(m.created_at))
-            .execute(&mut **tx)
-            .await?;
+        Change::ThrottleResetPrefix { prefix } => {
+            sqlx::query("DELETE FROM throttles WHERE substr(key, 1, length(?1)) = ?1")
+                .bind(prefix)
+                .execute(&mut **tx)
+                .await?;
         }
+        Change::EnqueueMail(m) => enqueue_mail(tx, &m).await?,
         Change::Audit(e) => insert_audit(tx, &e).await?,
     }
     Ok(())
 }
 
-async fn insert_audit(
-    tx: &mut Transaction<'static, Sqlite>,
-    e: &AuditEvent,
-) -> Result<(), StoreError> {
+async fn insert_audit(tx: &mut Transaction<'_, Sqlite>, e: &AuditEvent) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_events (at, registration_id, action, outcome, client, detail) \
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -732,6 +786,80 @@ async fn insert_audit(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Queues a letter, unless it would exceed its caps (then nothing is written, silently: the
+/// request that caused it answers as usual).
+async fn enqueue_mail(tx: &mut Transaction<'_, Sqlite>, m: &NewMail) -> Result<(), StoreError> {
+    if let Some(cap) = m.cap
+        && over_cap(tx, m, cap).await?
+    {
+        tracing::warn!(letter = %m.id, kind = %m.kind, "letter dropped: cap per recipient or registration reached");
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO outbox (id, registration_id, kind, payload, created_at, status, \
+         attempts, next_attempt_at, recipient_key) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?)",
+    )
+    .bind(&m.id)
+    .bind(m.registration_id.as_ref().map(|r| r.as_str().to_owned()))
+    .bind(&m.kind)
+    .bind(&m.payload)
+    .bind(time::format(m.created_at))
+    .bind(time::format(m.created_at))
+    .bind(m.recipient_key.as_deref())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+async fn over_cap(
+    tx: &mut Transaction<'_, Sqlite>,
+    m: &NewMail,
+    cap: MailCap,
+) -> Result<bool, StoreError> {
+    let since = time::format(cap.since);
+    if let Some(key) = &m.recipient_key {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE recipient_key = ? AND created_at >= ?",
+        )
+        .bind(key)
+        .bind(&since)
+        .fetch_one(&mut **tx)
+        .await?;
+        if n >= i64::from(cap.per_recipient) {
+            return Ok(true);
+        }
+    }
+    if let Some(reg) = &m.registration_id {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM outbox WHERE registration_id = ? AND created_at >= ?",
+        )
+        .bind(reg.as_str())
+        .bind(&since)
+        .fetch_one(&mut **tx)
+        .await?;
+        if n >= i64::from(cap.per_registration) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+fn mail_summary(row: &SqliteRow) -> Result<MailSummary, StoreError> {
+    Ok(MailSummary {
+        id: row.try_get("id")?,
+        kind: row.try_get("kind")?,
+        status: MailStatus::parse(&row.try_get::<String, _>("status")?)
+            .ok_or(corrupt("outbox.status"))?,
+        attempts: u32_of(row.try_get("attempts")?, "outbox.attempts")?,
+        created_at: time::parse(
+            &row.try_get::<String, _>("created_at")?,
+            "outbox.created_at",
+        )?,
+        sent_at: time::parse_opt(row.try_get("sent_at")?, "outbox.sent_at")?,
+        last_error: row.try_get("last_error")?,
+    })
 }
 
 fn throttle_state(row: &SqliteRow) -> Result<ThrottleState, StoreError> {
@@ -750,13 +878,25 @@ impl Store for SqliteStore {
         if changes.is_empty() {
             return Ok(());
         }
-        let mut tx = self.begin().await?;
-        for change in changes.changes().iter().cloned() {
-            // On error the transaction is dropped, which rolls it back.
-            apply_one(&mut tx, change).await?;
+        let mut conn = self.pool.acquire().await?;
+        let result = async {
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            for change in changes.changes().iter().cloned() {
+                // On error the transaction is dropped, which rolls it back.
+                apply_one(&mut tx, change).await?;
+            }
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
         }
-        tx.commit().await?;
-        Ok(())
+        .await;
+        if let Err(e) = &result
+            && !e.is_conflict()
+        {
+            // A failed statement or COMMIT (full disk, I/O error) may leave the connection in
+            // a state sqlx does not know about: never reuse it.
+            conn.close_on_drop();
+        }
+        result
     }
 
     async fn registration(&self, id: &RegistrationId) -> Result<Option<Registration>, StoreError> {
@@ -866,42 +1006,95 @@ impl Store for SqliteStore {
         .bind(id.as_str())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(MailSummary {
-                    id: row.try_get("id")?,
-                    kind: row.try_get("kind")?,
-                    status: MailStatus::parse(&row.try_get::<String, _>("status")?)
-                        .ok_or(corrupt("outbox.status"))?,
-                    attempts: u32_of(row.try_get("attempts")?, "outbox.attempts")?,
-                    created_at: time::parse(
-                        &row.try_get::<String, _>("created_at")?,
-                        "outbox.created_at",
-                    )?,
-                    sent_at: time::parse_opt(row.try_get("sent_at")?, "outbox.sent_at")?,
-                    last_error: row.try_get("last_error")?,
-                })
-            })
-            .collect()
+        rows.iter().map(mail_summary).collect()
     }
 
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        web_idle_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        let two_days_ago = time::format(now - TimeDelta::days(2));
+        let week_ago = time::format(now - TimeDelta::days(7));
+        let idle = time::format(web_idle_before);
         let now = time::format(now);
         let mut tx = self.begin().await?;
-        let a = sqlx::query("DELETE FROM sessions WHERE expires_at <= ?")
-            .bind(&now)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let b = sqlx::query(
+        let mut n = 0;
+        n += sqlx::query(
+            "DELETE FROM sessions WHERE expires_at <= ? OR (kind = 'web' AND last_seen_at <= ?)",
+        )
+        .bind(&now)
+        .bind(&idle)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        n += sqlx::query(
             "DELETE FROM secrets WHERE expires_at <= ? OR used = 1 OR attempts_left = 0",
         )
         .bind(&now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        n += sqlx::query(
+            "DELETE FROM throttles WHERE (last_failure IS NULL OR last_failure <= ?) \
+             AND key NOT LIKE '%cap:%'",
+        )
+        .bind(&two_days_ago)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        n += sqlx::query(
+            "UPDATE outbox SET payload = NULL WHERE status = 'failed' AND payload IS NOT NULL \
+             AND created_at <= ?",
+        )
+        .bind(&week_ago)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         tx.commit().await?;
-        Ok(a + b)
+        Ok(n)
+    }
+
+    async fn due_cancellations(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Registration>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM registrations WHERE cancel_effective_at IS NOT NULL \
+             AND cancel_effective_at <= ? AND state = 'cancellation-requested' \
+             ORDER BY cancel_effective_at LIMIT ?",
+        )
+        .bind(time::format(now))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            out.push(self.load_registration(row).await?);
+        }
+        Ok(out)
+    }
+
+    async fn check_writable(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        let result = async {
+            let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+            sqlx::query(
+                "INSERT INTO heartbeat (name, at) VALUES ('readiness', ?) \
+                 ON CONFLICT (name) DO UPDATE SET at = excluded.at",
+            )
+            .bind(time::format(now))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<(), StoreError>(())
+        }
+        .await;
+        if result.is_err() {
+            conn.close_on_drop();
+        }
+        result
     }
 }
 
@@ -933,6 +1126,7 @@ impl OutboxStore for SqliteStore {
         now: DateTime<Utc>,
         lease: TimeDelta,
         limit: u32,
+        claimant: &str,
     ) -> Result<Vec<ClaimedMail>, StoreError> {
         let now_s = time::format(now);
         let until = time::format(now.checked_add_signed(lease).unwrap_or(now));
@@ -951,8 +1145,9 @@ impl OutboxStore for SqliteStore {
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let id: String = row.try_get("id")?;
-            sqlx::query("UPDATE outbox SET claimed_until = ? WHERE id = ?")
+            sqlx::query("UPDATE outbox SET claimed_until = ?, claimant = ? WHERE id = ?")
                 .bind(&until)
+                .bind(claimant)
                 .bind(&id)
                 .execute(&mut *tx)
                 .await?;
@@ -972,19 +1167,45 @@ impl OutboxStore for SqliteStore {
                     "outbox.created_at",
                 )?,
                 attempts: u32_of(row.try_get("attempts")?, "outbox.attempts")?,
+                claim: claimant.to_owned(),
             });
         }
         tx.commit().await?;
         Ok(out)
     }
 
-    async fn mark_sent(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn renew_claim(
+        &self,
+        id: &str,
+        claimant: &str,
+        until: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimant = ? \
+             AND status = 'pending'",
+        )
+        .bind(time::format(until))
+        .bind(id)
+        .bind(claimant)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn mark_sent(
+        &self,
+        id: &str,
+        claimant: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET status = 'sent', payload = NULL, sent_at = ?, \
-             attempts = attempts + 1, claimed_until = NULL, last_error = NULL WHERE id = ?",
+             attempts = attempts + 1, claimed_until = NULL, last_error = NULL \
+             WHERE id = ? AND claimant = ?",
         )
         .bind(time::format(at))
         .bind(id)
+        .bind(claimant)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -993,18 +1214,20 @@ impl OutboxStore for SqliteStore {
     async fn mark_retry(
         &self,
         id: &str,
+        claimant: &str,
         attempts: u32,
         next_attempt_at: DateTime<Utc>,
         error: &str,
     ) -> Result<(), StoreError> {
         sqlx::query(
             "UPDATE outbox SET attempts = ?, next_attempt_at = ?, last_error = ?, \
-             claimed_until = NULL WHERE id = ? AND status = 'pending'",
+             claimed_until = NULL WHERE id = ? AND claimant = ? AND status = 'pending'",
         )
         .bind(i64::from(attempts))
         .bind(time::format(next_attempt_at))
         .bind(error)
         .bind(id)
+        .bind(claimant)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -1013,23 +1236,56 @@ impl OutboxStore for SqliteStore {
     async fn mark_failed(
         &self,
         id: &str,
+        claimant: &str,
         attempts: u32,
         error: &str,
         audit: AuditEvent,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE outbox SET status = 'failed', payload = NULL, attempts = ?, last_error = ?, \
-             claimed_until = NULL WHERE id = ?",
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'failed', attempts = ?, last_error = ?, \
+             claimed_until = NULL WHERE id = ? AND claimant = ? AND status = 'pending'",
         )
         .bind(i64::from(attempts))
         .bind(error)
         .bind(id)
+        .bind(claimant)
         .execute(&mut *tx)
         .await?;
-        insert_audit(&mut tx, &audit).await?;
+        if done.rows_affected() == 1 {
+            insert_audit(&mut tx, &audit).await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn list_mail(
+        &self,
+        status: Option<MailStatus>,
+        limit: u32,
+    ) -> Result<Vec<MailSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, kind, status, attempts, created_at, sent_at, last_error FROM outbox \
+             WHERE ?1 IS NULL OR status = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2",
+        )
+        .bind(status.map(MailStatus::as_str))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(mail_summary).collect()
+    }
+
+    async fn requeue(&self, id: Option<String>, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ?1, \
+             claimed_until = NULL, claimant = NULL, last_error = NULL \
+             WHERE status = 'failed' AND payload IS NOT NULL AND (?2 IS NULL OR id = ?2)",
+        )
+        .bind(time::format(now))
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     async fn next_due(&self) -> Result<Option<DateTime<Utc>>, StoreError> {

@@ -12,8 +12,9 @@ use twnhi_account::throttle::ThrottlePolicy;
 use twnhi_account::{Email, MobilePhone};
 use twnhi_store::registry::{CSV_HEADER, parse_csv};
 use twnhi_store::{
-    AuditEvent, Change, ChangeSet, Contacts, NewMail, OutboxStore, Registration, RegistrationId,
-    Registry, SqliteStore, Store, StoreError, StoredSecret,
+    AuditEvent, Change, ChangeSet, Contacts, MailCap, MailStatus, NewMail, OutboxStore,
+    Registration, RegistrationId, Registry, SessionKind, SessionRecord, SqliteStore, Store,
+    StoreError, StoredSecret,
 };
 
 /// Deterministic bytes without a random crate.
@@ -81,6 +82,7 @@ fn registration(seed: u8, id_number: &str) -> Registration {
         updated_at: now(),
         verified_at: None,
         cancelled_at: None,
+        cancel_effective_at: None,
         version: 0,
     }
 }
@@ -265,7 +267,9 @@ async fn a_secret_is_spent_once() {
     assert!(s.secret_by_digest(&digest).await.unwrap().is_none());
     // Spent and expired secrets are purged.
     assert_eq!(
-        s.purge_expired(now() + TimeDelta::hours(1)).await.unwrap(),
+        s.purge_expired(now() + TimeDelta::hours(1), now())
+            .await
+            .unwrap(),
         1
     );
 }
@@ -294,31 +298,49 @@ async fn throttle_failures_accumulate_in_the_store() {
     assert_eq!(s.throttle("reg:x").await.unwrap().failures(), 0);
 }
 
-#[tokio::test]
-async fn outbox_claims_hold_for_their_lease() {
-    let (_d, s) = store().await;
-    let mail = NewMail {
-        id: "0123456789abcdef0123456789abcdef".into(),
-        registration_id: None,
+fn letter(id: &str, to: &str, reg: Option<&str>) -> NewMail {
+    NewMail {
+        id: id.into(),
+        registration_id: reg.map(|r| RegistrationId::parse(r).unwrap()),
         kind: "confirmation".into(),
         payload: vec![1, 2, 3],
         created_at: now(),
-    };
+        recipient_key: Some(to.into()),
+        cap: Some(MailCap {
+            since: now() - TimeDelta::hours(1),
+            per_recipient: 3,
+            per_registration: 4,
+        }),
+    }
+}
+
+#[tokio::test]
+async fn outbox_claims_hold_for_their_lease() {
+    let (_d, s) = store().await;
+    let mail = letter("0123456789abcdef0123456789abcdef", "box-1", None);
     s.apply(ChangeSet::new().with(Change::EnqueueMail(mail)))
         .await
         .unwrap();
     let lease = TimeDelta::minutes(2);
-    let first = s.claim_due(now(), lease, 10).await.unwrap();
+    let first = s.claim_due(now(), lease, 10, "worker-a").await.unwrap();
     assert_eq!(first.len(), 1);
+    assert_eq!(first[0].claim, "worker-a");
     assert!(
-        s.claim_due(now(), lease, 10).await.unwrap().is_empty(),
+        s.claim_due(now(), lease, 10, "worker-b")
+            .await
+            .unwrap()
+            .is_empty(),
         "claimed"
     );
     assert_eq!(s.next_due().await.unwrap(), Some(now() + lease));
-    let again = s.claim_due(now() + lease, lease, 10).await.unwrap();
+    let again = s
+        .claim_due(now() + lease, lease, 10, "worker-b")
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1, "the lease ran out: claimed again");
     s.mark_retry(
         &again[0].id,
+        "worker-b",
         1,
         now() + TimeDelta::minutes(5),
         "transient 451",
@@ -326,23 +348,241 @@ async fn outbox_claims_hold_for_their_lease() {
     .await
     .unwrap();
     assert!(
-        s.claim_due(now() + TimeDelta::minutes(4), lease, 10)
+        s.claim_due(now() + TimeDelta::minutes(4), lease, 10, "worker-c")
             .await
             .unwrap()
             .is_empty()
     );
     let c = s
-        .claim_due(now() + TimeDelta::minutes(5), lease, 10)
+        .claim_due(now() + TimeDelta::minutes(5), lease, 10, "worker-c")
         .await
         .unwrap();
     assert_eq!(c[0].attempts, 1);
-    s.mark_sent(&c[0].id, now()).await.unwrap();
+    s.mark_sent(&c[0].id, "worker-c", now()).await.unwrap();
     assert_eq!(s.counts().await.unwrap(), (0, 1, 0));
     let payload: Option<Vec<u8>> = sqlx::query_scalar("SELECT payload FROM outbox")
         .fetch_one(s.pool())
         .await
         .unwrap();
     assert!(payload.is_none(), "wiped once sent");
+}
+
+/// Regression (a letter delivered twice under a slow SMTP server): a worker whose lease ran
+/// out while it was busy loses its claim to the next worker; renewing tells it so before it
+/// sends, and whatever it records afterwards changes nothing.
+#[tokio::test]
+async fn a_lost_claim_cannot_send_or_record() {
+    let (_d, s) = store().await;
+    let id = "00000000000000000000000000000001";
+    s.apply(ChangeSet::new().with(Change::EnqueueMail(letter(id, "box-1", None))))
+        .await
+        .unwrap();
+    let lease = TimeDelta::minutes(2);
+    let slow = s.claim_due(now(), lease, 10, "slow").await.unwrap();
+    assert_eq!(slow.len(), 1);
+    assert!(s.renew_claim(id, "slow", now() + lease).await.unwrap());
+    // The slow worker's lease ends; another worker claims the letter.
+    let later = now() + TimeDelta::minutes(5);
+    let fast = s.claim_due(later, lease, 10, "fast").await.unwrap();
+    assert_eq!(fast.len(), 1);
+    assert!(
+        !s.renew_claim(id, "slow", later + lease).await.unwrap(),
+        "claim lost"
+    );
+    assert!(s.renew_claim(id, "fast", later + lease).await.unwrap());
+    s.mark_sent(id, "slow", later).await.unwrap();
+    assert_eq!(
+        s.counts().await.unwrap(),
+        (1, 0, 0),
+        "the lost claim recorded nothing"
+    );
+    s.mark_sent(id, "fast", later).await.unwrap();
+    assert_eq!(s.counts().await.unwrap(), (0, 1, 0));
+}
+
+/// Regression (208 letters to one address in two minutes): letters beyond the caps per
+/// recipient and per registration are dropped in the transaction that queues them.
+#[tokio::test]
+async fn letters_beyond_the_caps_are_dropped() {
+    let (_d, s) = store().await;
+    let reg = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    for i in 0..10 {
+        let id = format!("{i:032x}");
+        s.apply(ChangeSet::new().with(Change::EnqueueMail(letter(&id, "box-1", None))))
+            .await
+            .unwrap();
+    }
+    assert_eq!(s.counts().await.unwrap().0, 3, "3 per recipient");
+    for i in 10..20 {
+        let id = format!("{i:032x}");
+        let to = format!("box-{i}");
+        s.apply(ChangeSet::new().with(Change::EnqueueMail(letter(&id, &to, Some(reg)))))
+            .await
+            .unwrap();
+    }
+    assert_eq!(s.counts().await.unwrap().0, 3 + 4, "4 per registration");
+    // An hour later the window has moved on.
+    let mut late = letter(&format!("{:032x}", 99), "box-1", None);
+    late.created_at = now() + TimeDelta::hours(2);
+    late.cap = Some(MailCap {
+        since: now() + TimeDelta::hours(1),
+        per_recipient: 3,
+        per_registration: 4,
+    });
+    s.apply(ChangeSet::new().with(Change::EnqueueMail(late)))
+        .await
+        .unwrap();
+    assert_eq!(s.counts().await.unwrap().0, 8);
+}
+
+/// Regression (no way to requeue a letter given up): a failed letter keeps its sealed
+/// payload and can be put back in the queue; its contents are wiped a week later.
+#[tokio::test]
+async fn failed_letters_can_be_requeued_until_purged() {
+    let (_d, s) = store().await;
+    let id = "00000000000000000000000000000002";
+    s.apply(ChangeSet::new().with(Change::EnqueueMail(letter(id, "box-1", None))))
+        .await
+        .unwrap();
+    let c = s
+        .claim_due(now(), TimeDelta::minutes(2), 10, "w")
+        .await
+        .unwrap();
+    let audit = AuditEvent {
+        at: now(),
+        registration_id: None,
+        action: "letter-failed".into(),
+        outcome: "confirmation".into(),
+        client: None,
+        detail: "rejected 550".into(),
+    };
+    s.mark_failed(&c[0].id, "w", 10, "rejected 550", audit)
+        .await
+        .unwrap();
+    assert_eq!(s.counts().await.unwrap(), (0, 0, 1));
+    let failed = s.list_mail(Some(MailStatus::Failed), 10).await.unwrap();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].last_error.as_deref(), Some("rejected 550"));
+    assert_eq!(s.requeue(Some(id.into()), now()).await.unwrap(), 1);
+    assert_eq!(s.counts().await.unwrap(), (1, 0, 0));
+    let again = s
+        .claim_due(now(), TimeDelta::minutes(2), 10, "w2")
+        .await
+        .unwrap();
+    assert_eq!(
+        (again[0].attempts, &again[0].payload[..]),
+        (0, &[1u8, 2, 3][..])
+    );
+    let audit = AuditEvent {
+        at: now(),
+        registration_id: None,
+        action: "letter-failed".into(),
+        outcome: "confirmation".into(),
+        client: None,
+        detail: "rejected 550".into(),
+    };
+    s.mark_failed(id, "w2", 10, "rejected 550", audit)
+        .await
+        .unwrap();
+    s.purge_expired(now() + TimeDelta::days(8), now())
+        .await
+        .unwrap();
+    assert_eq!(s.requeue(None, now()).await.unwrap(), 0, "contents wiped");
+}
+
+#[tokio::test]
+async fn purge_drops_idle_sessions_and_quiet_counters_but_keeps_caps() {
+    let (_d, s) = store().await;
+    let session = |digest: &str, last_seen| SessionRecord {
+        digest: digest.into(),
+        kind: SessionKind::Web,
+        registration_id: None,
+        device_id: None,
+        created_at: now(),
+        last_seen_at: last_seen,
+        expires_at: now() + TimeDelta::hours(8),
+        card: None,
+    };
+    let policy = ThrottlePolicy::per_registration();
+    let cs = ChangeSet::new()
+        .with(Change::PutSession(session("idle", now())))
+        .with(Change::PutSession(session(
+            "busy",
+            now() + TimeDelta::minutes(30),
+        )))
+        .with(Change::ThrottleFailure {
+            key: "app:p:c".into(),
+            policy,
+            at: now(),
+        })
+        .with(Change::ThrottleFailure {
+            key: "pwcap:p".into(),
+            policy,
+            at: now(),
+        });
+    s.apply(cs).await.unwrap();
+    let t = now() + TimeDelta::days(3);
+    s.purge_expired(
+        now() + TimeDelta::minutes(31),
+        now() + TimeDelta::minutes(10),
+    )
+    .await
+    .unwrap();
+    assert!(s.session("idle").await.unwrap().is_none());
+    assert!(s.session("busy").await.unwrap().is_some());
+    s.purge_expired(t, t).await.unwrap();
+    assert_eq!(s.throttle("app:p:c").await.unwrap().failures(), 0);
+    assert_eq!(
+        s.throttle("pwcap:p").await.unwrap().failures(),
+        1,
+        "caps stay"
+    );
+}
+
+#[tokio::test]
+async fn throttle_prefix_reset() {
+    let (_d, s) = store().await;
+    let policy = ThrottlePolicy::per_registration();
+    for key in ["code:x:p1:a", "code:x:p1:b", "code:x:p2:a"] {
+        s.apply(ChangeSet::new().with(Change::ThrottleFailure {
+            key: key.into(),
+            policy,
+            at: now(),
+        }))
+        .await
+        .unwrap();
+    }
+    s.apply(ChangeSet::new().with(Change::ThrottleResetPrefix {
+        prefix: "code:x:p1:".into(),
+    }))
+    .await
+    .unwrap();
+    assert_eq!(s.throttle("code:x:p1:a").await.unwrap().failures(), 0);
+    assert_eq!(s.throttle("code:x:p1:b").await.unwrap().failures(), 0);
+    assert_eq!(s.throttle("code:x:p2:a").await.unwrap().failures(), 1);
+}
+
+/// Regression (database files created 0644): the file and its WAL are its owner's only,
+/// and an existing file is narrowed when the store opens it.
+#[cfg(unix)]
+#[tokio::test]
+async fn database_files_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.sqlite3");
+    let s = SqliteStore::open(&path).await.unwrap();
+    s.check_writable(now()).await.unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        let f = format!("{}{suffix}", path.display());
+        let mode = std::fs::metadata(&f).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{f}");
+    }
+    s.close().await;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let s = SqliteStore::open(&path).await.unwrap();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    s.close().await;
 }
 
 #[tokio::test]
