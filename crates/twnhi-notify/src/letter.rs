@@ -9,6 +9,7 @@
 //! | [`Deleted`] | `deleted` | …-刪除通知 |
 //! | [`EmailChanged`] | `email-changed` | …-電子郵件信箱變更通知 |
 //! | [`PasswordChanged`] | `password-changed` | …-註冊密碼變更通知 |
+//! | [`CancellationNotice`] | `cancellation-notice` | …-刪除註冊申請通知 |
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -84,6 +85,25 @@ pub struct CancellationConfirm {
     pub expires_at: RocDateTime,
 }
 
+/// The notice to the registered address that a cancellation was asked for at another
+/// address (*design*): when, to which address (masked), and a link that stops it; once the
+/// code was confirmed, also when it takes effect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CancellationNotice {
+    /// The registrant's name.
+    pub name: String,
+    /// The address the cancellation letter went to (shown masked).
+    pub new_email: Email,
+    /// When the cancellation was asked for (or confirmed).
+    pub requested_at: RocDateTime,
+    /// The secret of the stop link.
+    pub stop: LinkToken,
+    /// When the stop link stops working.
+    pub stop_expires_at: RocDateTime,
+    /// When the cancellation takes effect (`None`: not confirmed yet).
+    pub effective_at: Option<RocDateTime>,
+}
+
 /// The deletion notice (刪除通知), dated 「民國…年…月…日」.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Deleted {
@@ -131,6 +151,8 @@ pub enum Letter {
     EmailChanged(EmailChanged),
     /// 註冊密碼變更通知.
     PasswordChanged(PasswordChanged),
+    /// 刪除註冊申請通知 (to the registered address).
+    CancellationNotice(CancellationNotice),
 }
 
 impl Letter {
@@ -145,6 +167,7 @@ impl Letter {
             Letter::Deleted(_) => LetterKind::Deleted,
             Letter::EmailChanged(_) => LetterKind::EmailChanged,
             Letter::PasswordChanged(_) => LetterKind::PasswordChanged,
+            Letter::CancellationNotice(_) => LetterKind::CancellationNotice,
         }
     }
 
@@ -157,6 +180,7 @@ impl Letter {
             Letter::Deleted(l) => &l.name,
             Letter::EmailChanged(l) => &l.name,
             Letter::PasswordChanged(l) => &l.name,
+            Letter::CancellationNotice(l) => &l.name,
         }
     }
 }
@@ -179,22 +203,25 @@ pub enum LetterKind {
     EmailChanged,
     /// 註冊密碼變更通知 (`password-changed`).
     PasswordChanged,
+    /// 刪除註冊申請通知 (`cancellation-notice`).
+    CancellationNotice,
 }
 
 impl LetterKind {
     /// Every kind, in the order of the registration's life.
-    pub const ALL: [LetterKind; 7] = [
+    pub const ALL: [LetterKind; 8] = [
         LetterKind::Confirmation,
         LetterKind::Completion,
         LetterKind::PasswordReset,
         LetterKind::CancellationConfirm,
+        LetterKind::CancellationNotice,
         LetterKind::Deleted,
         LetterKind::EmailChanged,
         LetterKind::PasswordChanged,
     ];
 
-    /// The slug: `confirmation`, `completion`, `password-reset`, `cancellation`, `deleted`,
-    /// `email-changed`, `password-changed`.
+    /// The slug: `confirmation`, `completion`, `password-reset`, `cancellation`,
+    /// `cancellation-notice`, `deleted`, `email-changed`, `password-changed`.
     #[must_use]
     pub const fn slug(self) -> &'static str {
         match self {
@@ -205,6 +232,7 @@ impl LetterKind {
             LetterKind::Deleted => "deleted",
             LetterKind::EmailChanged => "email-changed",
             LetterKind::PasswordChanged => "password-changed",
+            LetterKind::CancellationNotice => "cancellation-notice",
         }
     }
 
@@ -217,6 +245,7 @@ impl LetterKind {
             LetterKind::PasswordReset => Msg::LetterSubjectReset.text(lang),
             LetterKind::CancellationConfirm => Msg::LetterSubjectCancellation.text(lang),
             LetterKind::Deleted => Msg::LetterSubjectDeleted.text(lang),
+            LetterKind::CancellationNotice => Msg::LetterSubjectCancellationNotice.text(lang),
             // Not in the catalog of twnhi-account (the manual has no such letters).
             LetterKind::EmailChanged => match lang {
                 Lang::ZhTw => "衛生福利部中央健康保險署-健保卡網路服務註冊-電子郵件信箱變更通知",
@@ -243,7 +272,7 @@ impl fmt::Display for LetterKind {
 /// The error of [`LetterKind::from_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "沒有這種信件(confirmation, completion, password-reset, cancellation, deleted, email-changed, password-changed) / no such letter (confirmation, completion, password-reset, cancellation, deleted, email-changed, password-changed)"
+    "沒有這種信件(confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-changed, password-changed) / no such letter (confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-changed, password-changed)"
 )]
 #[non_exhaustive]
 pub struct UnknownLetter;
@@ -574,6 +603,51 @@ impl LetterRenderer {
                     forgot: forgot.as_str(),
                 })?;
                 (text, html, vec![forgot])
+            }
+            Letter::CancellationNotice(l) => {
+                let link = self.base.cancel_stop(&l.stop);
+                let masked = mask_email(l.new_email.as_str());
+                let (az, ae) = (
+                    l.requested_at.format_long(),
+                    l.requested_at.format_english(),
+                );
+                let (sz, se) = (
+                    l.stop_expires_at.format_long(),
+                    l.stop_expires_at.format_english(),
+                );
+                let effective_zh = l.effective_at.map(|t| t.format_long());
+                let effective_en = l.effective_at.map(|t| t.format_english());
+                let (lz, le) = (
+                    Msg::LetterLinkCancellationStop.zh(),
+                    Msg::LetterLinkCancellationStop.en(),
+                );
+                let text = tpl(&t::CancelNoticeText {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    new_email: &masked,
+                    at_zh: &az,
+                    at_en: &ae,
+                    stop_zh: &sz,
+                    stop_en: &se,
+                    effective_zh: effective_zh.as_deref(),
+                    effective_en: effective_en.as_deref(),
+                })?;
+                let html = tpl(&t::CancelNoticeHtml {
+                    c: &c,
+                    link: link.as_str(),
+                    link_zh: lz,
+                    link_en: le,
+                    new_email: &masked,
+                    at_zh: &az,
+                    at_en: &ae,
+                    stop_zh: &sz,
+                    stop_en: &se,
+                    effective_zh: effective_zh.as_deref(),
+                    effective_en: effective_en.as_deref(),
+                })?;
+                (text, html, vec![link])
             }
             Letter::PasswordChanged(l) => {
                 let forgot = self.base.forgot_password();

@@ -35,6 +35,9 @@ pub mod paths {
     pub const FORGOT_PASSWORD: &str = "forgot-password";
     /// The cancellation confirmation page (確認刪除註冊作業): ID number, e-mail code, captcha.
     pub const CANCEL_CONFIRM: &str = "cancel/confirm";
+    /// The page that stops a cancellation asked for at a new address (the registered
+    /// address's notice); takes `?token=`.
+    pub const CANCEL_STOP: &str = "cancel/stop";
 }
 
 /// Why a base URL, token or code was refused.
@@ -158,6 +161,12 @@ impl PublicBaseUrl {
     #[must_use]
     pub fn cancel_confirm(&self) -> Url {
         self.page(paths::CANCEL_CONFIRM, &[])
+    }
+
+    /// The stop link of a cancellation notice.
+    #[must_use]
+    pub fn cancel_stop(&self, token: &LinkToken) -> Url {
+        self.page(paths::CANCEL_STOP, &[("token", token.expose())])
     }
 }
 

@@ -7,7 +7,7 @@
 //!
 //! let dir = tempfile::tempdir()?;
 //! let files = preview::write_previews(dir.path(), &LetterKind::ALL, LetterLangs::Both)?;
-//! assert_eq!(files.len(), 7);
+//! assert_eq!(files.len(), LetterKind::ALL.len());
 //! assert!(files[0].ends_with("confirmation.eml"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -21,8 +21,9 @@ use twnhi_account::roc::{RocDate, RocDateTime};
 
 use crate::compose::{ComposeError, MessageId, OutgoingMail, Sender, compose};
 use crate::letter::{
-    CancellationConfirm, Completion, Confirmation, Deleted, EmailChanged, Letter, LetterError,
-    LetterKind, LetterLangs, LetterRenderer, PasswordChanged, PasswordReset, RenderedLetter,
+    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChanged,
+    Letter, LetterError, LetterKind, LetterLangs, LetterRenderer, PasswordChanged, PasswordReset,
+    RenderedLetter,
 };
 use crate::links::{EmailCode, LinkToken, PublicBaseUrl};
 
@@ -113,6 +114,15 @@ pub fn sample_letter(kind: LetterKind) -> Result<Letter, PreviewError> {
         LetterKind::PasswordChanged => Letter::PasswordChanged(PasswordChanged {
             name,
             changed_at: roc(now)?,
+        }),
+        LetterKind::CancellationNotice => Letter::CancellationNotice(CancellationNotice {
+            name,
+            new_email: Email::parse("test.one.new@example.com")
+                .map_err(|_| PreviewError::Sample)?,
+            requested_at: roc(now)?,
+            stop: token()?,
+            stop_expires_at: roc(now + chrono::TimeDelta::hours(96))?,
+            effective_at: Some(roc(now + chrono::TimeDelta::hours(72))?),
         }),
     })
 }

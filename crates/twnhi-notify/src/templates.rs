@@ -107,3 +107,16 @@ letter_templates!(PasswordChangedText = "password_changed.txt", PasswordChangedH
     app_zh: &'static str,
     app_en: &'static str,
 });
+
+letter_templates!(CancelNoticeText = "cancellation_notice.txt", CancelNoticeHtml = "cancellation_notice.html" {
+    link: &'a str,
+    link_zh: &'static str,
+    link_en: &'static str,
+    new_email: &'a str,
+    at_zh: &'a str,
+    at_en: &'a str,
+    stop_zh: &'a str,
+    stop_en: &'a str,
+    effective_zh: Option<&'a str>,
+    effective_en: Option<&'a str>,
+});

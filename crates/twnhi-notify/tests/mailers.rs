@@ -179,7 +179,10 @@ fn previews_are_written_for_every_letter_and_language() {
             assert!(raw.contains("multipart/alternative"));
         }
     }
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 21);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        LetterKind::ALL.len() * 3
+    );
     assert_eq!(
         preview::file_name(LetterKind::PasswordReset, LetterLangs::Only(Lang::ZhTw)),
         "password-reset.zh-TW.eml"

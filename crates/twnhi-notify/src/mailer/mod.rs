@@ -132,6 +132,15 @@ pub trait Mailer: Send + Sync {
     /// # Errors
     /// [`MailError`].
     async fn send(&self, mail: &OutgoingMail) -> Result<Delivery, MailError>;
+
+    /// Whether letters can be handed over now (the readiness check): the SMTP server
+    /// answers; a directory is writable. The default is `Ok` (nothing to check).
+    ///
+    /// # Errors
+    /// [`MailError`]: the server is unreachable or refuses.
+    async fn check(&self) -> Result<(), MailError> {
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -139,12 +148,20 @@ impl<M: Mailer + ?Sized> Mailer for Arc<M> {
     async fn send(&self, mail: &OutgoingMail) -> Result<Delivery, MailError> {
         (**self).send(mail).await
     }
+
+    async fn check(&self) -> Result<(), MailError> {
+        (**self).check().await
+    }
 }
 
 #[async_trait]
 impl<M: Mailer + ?Sized> Mailer for Box<M> {
     async fn send(&self, mail: &OutgoingMail) -> Result<Delivery, MailError> {
         (**self).send(mail).await
+    }
+
+    async fn check(&self) -> Result<(), MailError> {
+        (**self).check().await
     }
 }
 
@@ -293,5 +310,18 @@ impl Mailer for DirectoryMailer {
             message_id: mail.message_id().clone(),
             detail: path.display().to_string(),
         })
+    }
+
+    async fn check(&self) -> Result<(), MailError> {
+        std::fs::create_dir_all(&self.dir).map_err(|e| MailError::Io {
+            path: self.dir.clone(),
+            source: e,
+        })?;
+        let probe = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| MailError::Io {
+            path: self.dir.clone(),
+            source: e,
+        })?;
+        drop(probe);
+        Ok(())
     }
 }

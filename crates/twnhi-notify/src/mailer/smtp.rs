@@ -445,6 +445,20 @@ impl Mailer for SmtpMailer {
             }),
         }
     }
+
+    /// Connects, greets (and starts TLS and logs in as configured), then quits.
+    async fn check(&self) -> Result<(), MailError> {
+        match tokio::time::timeout(self.timeout, self.transport.test_connection()).await {
+            Err(_elapsed) => Err(MailError::Timeout {
+                after: self.timeout,
+            }),
+            Ok(Err(e)) => Err(classify(e, self.timeout)),
+            Ok(Ok(true)) => Ok(()),
+            Ok(Ok(false)) => Err(MailError::Protocol {
+                source: "the SMTP server did not accept NOOP".into(),
+            }),
+        }
+    }
 }
 
 #[cfg(test)]
