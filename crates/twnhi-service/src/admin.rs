@@ -175,12 +175,18 @@ impl Service {
         Ok(out)
     }
 
-    /// Deletes expired sessions and spent secrets (run it now and then).
+    /// Deletes what has ended: sessions past their end or idle, spent or expired secrets,
+    /// quiet throttling counters, payloads of letters given up a week ago (the maintenance
+    /// worker runs it every minute).
     ///
     /// # Errors
     /// Store errors.
     pub async fn purge_expired(&self) -> Result<u64> {
-        Ok(self.inner.store.purge_expired(self.now()).await?)
+        let now = self.now();
+        let idle_before = now
+            .checked_sub_signed(self.session_idle_end_after())
+            .unwrap_or(now);
+        Ok(self.inner.store.purge_expired(now, idle_before).await?)
     }
 }
 

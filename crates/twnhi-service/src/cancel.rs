@@ -1,28 +1,44 @@
 //! Cancellation (4.7): the image captcha, the request (ID number + card number, letter with a
 //! code to the registered or a new address) and the confirmation with the e-mail code.
+//!
+//! The manual lets a person ask for the cancellation letter at a new address, proven with
+//! household data only — no card. So that a stranger who knows those cannot quietly delete
+//! someone's registration (SPEC §5): the household ID is asked as well; the registered
+//! address is told at once, with a link that stops it; the letter to the new, unverified
+//! address does not carry the person's name; and a cancellation confirmed from the new
+//! address takes effect only after a waiting period (72 h by default), during which the
+//! registered address can still stop it. Cancellations asked for at the registered address
+//! take effect when confirmed, as the manual describes.
 
 use core::fmt;
 
+use chrono::{DateTime, Utc};
 use twnhi_account::messages::Msg;
 use twnhi_account::registration::{Flow, RegistrationEvent};
 use twnhi_account::secret::{SecretError, SecretKind};
-use twnhi_account::{CardNumber, Email, HouseholdAddress, IdNumber};
-use twnhi_store::{Change, ChangeSet, SessionRecord, StoredSecret};
+use twnhi_account::{CardNumber, Email, HouseholdAddress, HouseholdId, IdNumber};
+use twnhi_store::{Change, ChangeSet, Registration, SessionRecord, StoredSecret};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, ServiceError};
 use crate::letters::LetterData;
 use crate::ports::PortRng;
-use crate::service::{Caller, Service, keys};
+use crate::service::{Caller, CodeAccepted, Service};
+use crate::throttle::Form;
+
+/// What the cancellation code's record holds when it was sent to a new address.
+const NEW_ADDRESS: &str = "new-address";
 
 /// Where the cancellation letter goes (4.7 step 2).
 pub enum CancelDelivery {
     /// 寄送刪除認證信: to the registered address.
     RegisteredEmail,
-    /// 修改電子郵件信箱寄送刪除認證信: to a new address, proven with the household address.
+    /// 修改電子郵件信箱寄送刪除認證信: to a new address, proven with the household data.
     NewEmail {
         /// The address.
         email: Email,
+        /// 戶號 (must match the registry).
+        household_id: HouseholdId,
         /// 戶籍鄉鎮里鄰 (must match the registry).
         address: HouseholdAddress,
     },
@@ -144,10 +160,12 @@ impl Service {
     }
 
     /// 4.7 steps 1–2 (【檢核】 and 【送出刪除註冊】): when the ID number and card number
-    /// match a registration in use (and, for a new address, the household address matches
-    /// the registry), a letter with the e-mail code goes out and the registration waits for
-    /// the confirmation (it keeps working meanwhile). Answers the same whether or not they
-    /// match (SPEC §5).
+    /// match a registration in use (and, for a new address, the household ID and address
+    /// match the registry), a letter with the e-mail code goes out and the registration waits
+    /// for the confirmation (it keeps working meanwhile). For a new address, the letter there
+    /// carries no name, and the registered address is told at once with a link that stops
+    /// the cancellation. Answers the same whether or not anything matched (SPEC §5); every
+    /// request counts on the per-person-and-client and per-address counters alike.
     ///
     /// # Errors
     /// [`ServiceError::Secret`] (captcha), [`ServiceError::Throttled`],
@@ -162,8 +180,8 @@ impl Service {
         let s = self.web_session(&caller.session, now).await?;
         self.check_captcha(&s, &input.captcha).await?;
         let client = caller.client.as_deref();
-        let tkeys = self.person_keys(input.id_number.as_str(), client);
-        self.check_throttle(&tkeys, now).await?;
+        let counters = self.cancel_request_counters(&input.id_number, client);
+        self.check_throttle(&counters, now).await?;
         let person = self
             .inner
             .registry
@@ -173,16 +191,25 @@ impl Service {
         let person = person.filter(|p| {
             p.id_number == input.id_number && p.card_status == twnhi_store::CardStatus::Valid
         });
-        let address_ok = match (&input.delivery, &person) {
+        let household_ok = match (&input.delivery, &person) {
             (CancelDelivery::RegisteredEmail, _) => true,
-            (CancelDelivery::NewEmail { address, .. }, Some(p)) => address.matches(&p.address),
+            (
+                CancelDelivery::NewEmail {
+                    household_id,
+                    address,
+                    ..
+                },
+                Some(p),
+            ) => *household_id == p.household_id && address.matches(&p.address),
             (CancelDelivery::NewEmail { .. }, None) => false,
         };
         let mut cs = ChangeSet::new();
+        self.fail(&mut cs, &counters, now);
         match (person, reg) {
             (Some(person), Some(mut reg))
-                if address_ok && reg.state.allows(Flow::RequestCancellation) =>
+                if household_ok && reg.state.allows(Flow::RequestCancellation) =>
             {
+                let new_address = matches!(input.delivery, CancelDelivery::NewEmail { .. });
                 let (code, record) = self
                     .config()
                     .secret_policies
@@ -194,47 +221,56 @@ impl Service {
                         &mut PortRng(self.random()),
                     )
                     .into_parts();
-                let to = match &input.delivery {
-                    CancelDelivery::RegisteredEmail => reg.contacts.email.clone(),
-                    CancelDelivery::NewEmail { email, .. } => email.clone(),
+                let (to, name) = match &input.delivery {
+                    CancelDelivery::RegisteredEmail => {
+                        (reg.contacts.email.clone(), person.name.clone())
+                    }
+                    // Not verified: no name in a letter there.
+                    CancelDelivery::NewEmail { email, .. } => (email.clone(), String::new()),
                 };
                 let letter = LetterData::CancellationConfirm {
                     to: to.as_str().to_owned(),
-                    name: person.name.clone(),
+                    name,
                     code: code.to_string(),
                     expires_at: record.expires_at(),
                 };
                 let id = reg.id.clone();
+                cs.push(Change::PutSecret(StoredSecret {
+                    record,
+                    payload: new_address.then(|| NEW_ADDRESS.to_owned()),
+                }))
+                .push(Change::ThrottleResetPrefix {
+                    prefix: self.code_prefix(SecretKind::CancellationCode, &reg.id_number),
+                })
+                .push(self.mail(now, Some(&id), &letter)?);
+                if new_address {
+                    self.stop_link_notice(&mut cs, &reg, &person.name, &to, None, now)?;
+                }
                 let expected = reg.version;
                 reg.state = reg
                     .state
                     .apply(RegistrationEvent::RequestCancellation)
                     .map_err(twnhi_account::Error::from)?;
                 reg.updated_at = now;
-                cs.push(Change::PutSecret(StoredSecret {
-                    record,
-                    payload: None,
-                }))
-                .push(Change::UpdateRegistration {
+                cs.push(Change::UpdateRegistration {
                     expected_version: expected,
                     registration: reg,
                 })
-                .push(self.mail(now, Some(&id), &letter)?)
                 .push(self.audit(
                     now,
                     Some(&id),
                     "cancel-requested",
                     "ok",
                     client,
-                    match input.delivery {
-                        CancelDelivery::RegisteredEmail => "registered-address",
-                        CancelDelivery::NewEmail { .. } => "new-address",
+                    if new_address {
+                        "new-address"
+                    } else {
+                        "registered-address"
                     },
                 ));
             }
             (_, reg) => {
                 self.decoy(&mut cs, SecretKind::CancellationCode, now)?;
-                self.failures(&mut cs, &tkeys, now);
                 cs.push(self.audit(
                     now,
                     reg.as_ref().map(|r| &r.id),
@@ -249,9 +285,54 @@ impl Service {
         Ok(Msg::CancelRequested)
     }
 
-    /// 4.7 step 4 (【確認】): the ID number and the e-mail code (5 tries) cancel the
-    /// registration: every session and app token ends, secrets are dropped, the deletion
-    /// letter goes out.
+    /// A new link that stops the registration's cancellation, in a notice to the registered
+    /// address: the request to `new_email` (or, with `effective_at`, its confirmation and the
+    /// time it takes effect).
+    fn stop_link_notice(
+        &self,
+        cs: &mut ChangeSet,
+        reg: &Registration,
+        name: &str,
+        new_email: &Email,
+        effective_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (stop, record) = self
+            .config()
+            .secret_policies
+            .issue(
+                self.keys().secrets(),
+                SecretKind::CancellationStopLink,
+                reg.id.as_str(),
+                now,
+                &mut PortRng(self.random()),
+            )
+            .into_parts();
+        let notice = LetterData::CancellationNotice {
+            to: reg.contacts.email.as_str().to_owned(),
+            name: name.to_owned(),
+            new_email: new_email.as_str().to_owned(),
+            at: now,
+            token: stop.to_string(),
+            expires_at: record.expires_at(),
+            effective_at,
+        };
+        cs.push(Change::PutSecret(StoredSecret {
+            record,
+            payload: Some(new_email.as_str().to_owned()),
+        }))
+        .push(self.mail(now, Some(&reg.id), &notice)?);
+        Ok(())
+    }
+
+    /// 4.7 step 4 (【確認】): the ID number and the e-mail code. A code sent to the registered
+    /// address cancels the registration now: every session and app token ends, secrets are
+    /// dropped, the deletion letter goes out ([`Msg::CancelConfirmed`]). A code sent to a new
+    /// address schedules the cancellation after the waiting period and tells the registered
+    /// address again, with a new stop link ([`Msg::CancelScheduled`]).
+    ///
+    /// Code entry is limited per client address (5 tries void the code for that client
+    /// only), the same whether or not a code exists.
     ///
     /// # Errors
     /// [`ServiceError::Secret`] (captcha or code), [`ServiceError::Flow`],
@@ -267,17 +348,78 @@ impl Service {
         self.check_captcha(&s, &input.captcha).await?;
         let client = caller.client.as_deref();
         let kind = SecretKind::CancellationCode;
-        let (mut reg, spend) = self
+        let CodeAccepted {
+            registration: mut reg,
+            spend,
+            tries,
+            payload,
+        } = self
             .check_code(
                 kind,
+                Form::CancelConfirm,
                 &input.id_number,
                 &input.code,
-                "cancel-confirmed",
-                client,
+                ("cancel-confirmed", client),
                 now,
             )
             .await?;
         reg.state.check(Flow::ConfirmCancellation)?;
+        let id = reg.id.clone();
+        if payload.as_deref() == Some(NEW_ADDRESS) {
+            let effective = now
+                .checked_add_signed(self.config().cancellation_waiting_period)
+                .unwrap_or(now);
+            let name = self.name_of_id(&reg.id_number).await?;
+            let new_email = self
+                .inner
+                .store
+                .secret_for(SecretKind::CancellationStopLink, id.as_str())
+                .await?
+                .and_then(|s| s.payload)
+                .and_then(|p| Email::parse(&p).ok())
+                .unwrap_or_else(|| reg.contacts.email.clone());
+            let mut cs = ChangeSet::new()
+                .with(spend)
+                .with(Change::ThrottleReset { key: tries.key });
+            self.stop_link_notice(&mut cs, &reg, &name, &new_email, Some(effective), now)?;
+            let expected = reg.version;
+            reg.cancel_effective_at = Some(effective);
+            reg.updated_at = now;
+            cs.push(Change::UpdateRegistration {
+                expected_version: expected,
+                registration: reg,
+            })
+            .push(self.audit(
+                now,
+                Some(&id),
+                "cancel-scheduled",
+                "ok",
+                client,
+                format!("effective={}", twnhi_store::time::format(effective)),
+            ));
+            self.commit_spend(cs, kind).await?;
+            return Ok(Msg::CancelScheduled);
+        }
+        let cs = ChangeSet::new()
+            .with(spend)
+            .with(Change::ThrottleReset { key: tries.key });
+        let cs = self
+            .cancellation_changes(cs, reg, now, ("cancel-confirmed", client))
+            .await?;
+        self.commit_spend(cs, kind).await?;
+        tracing::info!(registration = %id, "registration cancelled");
+        Ok(Msg::CancelConfirmed)
+    }
+
+    /// What a cancellation taking effect writes, after `cs`: the final state, every session
+    /// and app token ended, every secret dropped, the deletion letter, the audit event.
+    async fn cancellation_changes(
+        &self,
+        cs: ChangeSet,
+        mut reg: Registration,
+        now: DateTime<Utc>,
+        (action, client): (&str, Option<&str>),
+    ) -> Result<ChangeSet> {
         let id = reg.id.clone();
         let expected = reg.version;
         let name = self.name_of_id(&reg.id_number).await?;
@@ -291,9 +433,9 @@ impl Service {
             .apply(RegistrationEvent::ConfirmCancellation)
             .map_err(twnhi_account::Error::from)?;
         reg.cancelled_at = Some(now);
+        reg.cancel_effective_at = None;
         reg.updated_at = now;
-        let cs = ChangeSet::new()
-            .with(spend)
+        Ok(cs
             .with(Change::UpdateRegistration {
                 expected_version: expected,
                 registration: reg,
@@ -304,14 +446,107 @@ impl Service {
             .with(Change::DeleteSecretsOf {
                 subject: id.as_str().to_owned(),
             })
-            .with(Change::ThrottleReset {
-                key: keys::person(input.id_number.as_str()),
-            })
             .with(self.mail(now, Some(&id), &letter)?)
-            .with(self.audit(now, Some(&id), "cancel-confirmed", "ok", client, ""));
+            .with(self.audit(now, Some(&id), action, "ok", client, "")))
+    }
+
+    /// Cancellations whose waiting period has ended take effect (the maintenance worker calls
+    /// this every minute). Returns how many did.
+    ///
+    /// # Errors
+    /// Store errors (a registration changed meanwhile is left for the next round).
+    pub async fn finish_due_cancellations(&self) -> Result<u32> {
+        let now = self.now();
+        let mut done = 0;
+        for reg in self.inner.store.due_cancellations(now, 100).await? {
+            let id = reg.id.clone();
+            let cs = self
+                .cancellation_changes(ChangeSet::new(), reg, now, ("cancel-confirmed", None))
+                .await?;
+            match self.commit(cs).await {
+                Ok(()) => {
+                    done += 1;
+                    tracing::info!(registration = %id, "registration cancelled after the waiting period");
+                }
+                Err(ServiceError::Busy) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(done)
+    }
+
+    /// Whether a stop link is live (the page shows the 【停止刪除註冊】 button only then).
+    ///
+    /// # Errors
+    /// [`ServiceError::Secret`] (unknown, used or expired link), store errors.
+    pub async fn check_stop_link(&self, token: &str) -> Result<()> {
+        self.stop_link(token).await.map(|_| ())
+    }
+
+    async fn stop_link(&self, token: &str) -> Result<(StoredSecret, Registration)> {
+        let now = self.now();
+        let kind = SecretKind::CancellationStopLink;
+        let invalid = || ServiceError::secret(kind, SecretError::Mismatch { attempts_left: 0 });
+        let digest = self.keys().secrets().digest_hex(kind, token);
+        let Some(secret) = self.inner.store.secret_by_digest(&digest).await? else {
+            return Err(invalid());
+        };
+        if secret.record.kind() != kind || secret.record.is_spent(now) {
+            return Err(invalid());
+        }
+        let reg_id =
+            twnhi_store::RegistrationId::parse(secret.record.subject()).map_err(|_| invalid())?;
+        let Some(reg) = self.inner.store.registration(&reg_id).await? else {
+            return Err(invalid());
+        };
+        if reg.state != twnhi_account::registration::RegistrationState::CancellationRequested {
+            return Err(invalid());
+        }
+        Ok((secret, reg))
+    }
+
+    /// The stop link of the registered address's notice: the pending cancellation is
+    /// withdrawn (the registration stays in use), its code and any schedule dropped
+    /// ([`Msg::CancelStopped`]). No card and no login: the link proves the registered
+    /// mailbox.
+    ///
+    /// # Errors
+    /// [`ServiceError::Secret`] (unknown, used or expired link, or nothing left to stop),
+    /// store errors.
+    pub async fn stop_cancellation(&self, client: Option<&str>, token: &str) -> Result<Msg> {
+        let now = self.now();
+        let kind = SecretKind::CancellationStopLink;
+        let (secret, mut reg) = self.stop_link(token).await?;
+        let id = reg.id.clone();
+        let mut cs = ChangeSet::new().with(Change::SpendSecret {
+            digest: secret.record.digest_hex().to_owned(),
+            expected_attempts_left: secret.record.attempts_left(),
+        });
+        if let Some(code) = self
+            .inner
+            .store
+            .secret_for(SecretKind::CancellationCode, id.as_str())
+            .await?
+        {
+            cs.push(Change::DeleteSecret {
+                digest: code.record.digest_hex().to_owned(),
+            });
+        }
+        let expected = reg.version;
+        reg.state = reg
+            .state
+            .apply(RegistrationEvent::WithdrawCancellation)
+            .map_err(twnhi_account::Error::from)?;
+        reg.cancel_effective_at = None;
+        reg.updated_at = now;
+        cs.push(Change::UpdateRegistration {
+            expected_version: expected,
+            registration: reg,
+        })
+        .push(self.audit(now, Some(&id), "cancel-stopped", "ok", client, ""));
         self.commit_spend(cs, kind).await?;
-        tracing::info!(registration = %id, "registration cancelled");
-        Ok(Msg::CancelConfirmed)
+        tracing::info!(registration = %id, "cancellation stopped from the registered address");
+        Ok(Msg::CancelStopped)
     }
 
     pub(crate) async fn name_of_id(&self, id: &IdNumber) -> Result<String> {

@@ -8,7 +8,7 @@ use twnhi_account::messages::Msg;
 use twnhi_account::roc::RocDate;
 use twnhi_account::secret::{SecretError, SecretKind};
 use twnhi_account::{CardNumber, Sex};
-use twnhi_store::{CardInSession, Change, ChangeSet, InsuredPerson, SessionKind, StoredSecret};
+use twnhi_store::{CardInSession, Change, ChangeSet, InsuredPerson, StoredSecret};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, ServiceError};
@@ -98,23 +98,21 @@ fn parse_rc(rc: &[u8]) -> Result<[u8; 8]> {
 }
 
 impl Service {
-    /// Opens an anonymous browser session (a new visitor, or after logout).
+    /// A token for a new anonymous browser session (a new visitor, or after logout). Nothing
+    /// is stored until the session holds something: a visitor who only reads pages costs no
+    /// database row (SPEC §5, bounded resources).
     ///
     /// # Errors
-    /// A store error.
+    /// None today; kept fallible for stores that must register a session.
     pub async fn open_session(&self) -> Result<SessionToken> {
-        let now = self.now();
-        let token = SessionToken::generate(self.random());
-        let record = self.new_session_record(&token, SessionKind::Web, now);
-        self.commit(ChangeSet::new().with(Change::PutSession(record)))
-            .await?;
-        Ok(token)
+        Ok(SessionToken::generate(self.random()))
     }
 
-    /// What the session holds: the registration logged in and the card authenticated.
+    /// What the session holds: the registration logged in and the card authenticated (a
+    /// token without a stored session holds nothing).
     ///
     /// # Errors
-    /// [`ServiceError::SessionExpired`] for an unknown or ended session.
+    /// [`ServiceError::SessionExpired`] for a session that ended (idle, too old).
     pub async fn session_info(&self, session: &SessionToken) -> Result<SessionView> {
         let now = self.now();
         let s = self.web_session(session, now).await?;

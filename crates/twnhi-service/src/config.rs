@@ -12,6 +12,8 @@ use twnhi_account::throttle::ThrottlePolicy;
 use twnhi_account::totp::TotpPolicy;
 use twnhi_notify::{PublicBaseUrl, Sender};
 
+pub use crate::hashing::HashingConfig;
+
 /// Everything the use cases can be told. [`ServiceConfig::new`] gives SPEC §4–5 defaults.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -23,13 +25,29 @@ pub struct ServiceConfig {
     pub hash_policy: HashPolicy,
     /// Lifetimes and tries of codes, links and nonces (SPEC §5).
     pub secret_policies: SecretPolicies,
-    /// Failed passwords per registration (login, app login, re-authentication).
+    /// Back-off of wrong passwords on the site (login with the card, re-authentication), per
+    /// person: only the card holder can feed it.
     pub per_registration: ThrottlePolicy,
-    /// Failures per client address (every flow that checks something guessable).
+    /// Consecutive wrong passwords after which a path stops checking the password until it
+    /// is reset (NIST SP 800-63B §5.2.2: at most 100). Fed only by the card holder (site) or
+    /// the holder of a bound device's key (app).
+    pub password_cap: u32,
+    /// The ceiling per client address and form, against spraying: hundreds of people can
+    /// share one address, so it is high and leaks.
     pub per_client_address: ThrottlePolicy,
-    /// Failures per card or ID number in the flows without a password (household data of
-    /// apply, cancellation requests, device codes).
+    /// Back-off of attempts anyone can make (the app's login, cancellation requests), per
+    /// person and client address: it slows whoever makes them, not the person they name.
+    pub per_person_and_client: ThrottlePolicy,
+    /// Failures of the household check per card (apply, resend, forgot: the card holder
+    /// only).
     pub per_person: ThrottlePolicy,
+    /// Password hashing threads and queue.
+    pub hashing: HashingConfig,
+    /// Caps on letters per recipient and per registration.
+    pub letter_caps: LetterCaps,
+    /// A cancellation confirmed with a code sent to a new e-mail address takes effect after
+    /// this long (the registered address can stop it meanwhile).
+    pub cancellation_waiting_period: TimeDelta,
     /// Device TOTP parameters.
     pub totp: TotpPolicy,
     /// How long a card authentication stays usable in its session.
@@ -61,11 +79,19 @@ impl ServiceConfig {
             hash_policy: HashPolicy::default(),
             secret_policies: SecretPolicies::default(),
             per_registration: ThrottlePolicy::per_registration(),
+            password_cap: 100,
             per_client_address: ThrottlePolicy::per_client_address(),
+            per_person_and_client: ThrottlePolicy {
+                free_failures: 5,
+                ..ThrottlePolicy::per_registration()
+            },
             per_person: ThrottlePolicy {
                 free_failures: 5,
                 ..ThrottlePolicy::per_registration()
             },
+            hashing: HashingConfig::default(),
+            letter_caps: LetterCaps::default(),
+            cancellation_waiting_period: TimeDelta::hours(72),
             totp: TotpPolicy::default(),
             card_auth_validity: TimeDelta::minutes(10),
             session_idle_timeout: TimeDelta::minutes(20),
@@ -75,6 +101,43 @@ impl ServiceConfig {
             sender: Sender::new(sender),
             message_id_domain: domain,
             outbox: OutboxConfig::default(),
+        }
+    }
+}
+
+/// Caps on letters (SPEC §5: a stranger cannot flood a mailbox). Letters beyond them are
+/// dropped silently: the request answers as usual.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LetterCaps {
+    /// The window.
+    pub window: TimeDelta,
+    /// Letters to one address within the window (all kinds together).
+    pub per_recipient: u32,
+    /// Letters about one registration within the window.
+    pub per_registration: u32,
+}
+
+impl Default for LetterCaps {
+    /// 10 letters to an address and 20 about a registration per hour: a whole day's honest
+    /// use (apply, confirm, reset, change notices) stays far below.
+    fn default() -> Self {
+        LetterCaps {
+            window: TimeDelta::hours(1),
+            per_recipient: 10,
+            per_registration: 20,
+        }
+    }
+}
+
+impl LetterCaps {
+    /// Caps of `per_recipient` and `per_registration` letters per `window`.
+    #[must_use]
+    pub fn new(window: TimeDelta, per_recipient: u32, per_registration: u32) -> Self {
+        LetterCaps {
+            window,
+            per_recipient,
+            per_registration,
         }
     }
 }

@@ -16,7 +16,8 @@ use zeroize::Zeroizing;
 
 use crate::error::{Result, ServiceError};
 use crate::ports::{PortRng, random_array};
-use crate::service::{Caller, Service, SessionToken, keys};
+use crate::service::{Caller, Service, SessionToken};
+use crate::throttle::Form;
 
 /// A device verification code (4.3): show it as text and as a QR code, with its expiry.
 pub struct DeviceCode {
@@ -169,6 +170,11 @@ pub struct AppDeviceView {
     pub this_device: bool,
 }
 
+/// A registration identifier no registration has (the reads of an unknown person).
+fn decoy_id() -> RegistrationId {
+    RegistrationId::from_random([0; 16])
+}
+
 impl Service {
     /// 4.3 產生裝置認證碼: a new code for the logged-in registration (replacing an unused one).
     ///
@@ -196,6 +202,10 @@ impl Service {
                 record,
                 payload: None,
             }))
+            // A new code: the tries of every client at the old one start again.
+            .with(Change::ThrottleResetPrefix {
+                prefix: self.code_prefix(SecretKind::DeviceCode, &reg.id_number),
+            })
             .with(self.audit(
                 now,
                 Some(&reg.id),
@@ -209,7 +219,9 @@ impl Service {
     }
 
     /// Binds a device from the app with the code shown on the site. Re-binding the same
-    /// device (a reinstalled app) replaces its record. The code is single use, 5 tries.
+    /// device (a reinstalled app) replaces its record. The code is single use; 5 wrong tries
+    /// from one client address void it for that client (a stranger cannot void the owner's
+    /// code), and the answers are the same whether or not the person has a code.
     ///
     /// # Errors
     /// [`ServiceError::Secret`] (wrong, expired, used, void code), [`ServiceError::Flow`],
@@ -222,13 +234,18 @@ impl Service {
         let now = self.now();
         self.guard_hours(now)?;
         let kind = SecretKind::DeviceCode;
-        let (reg, spend) = self
+        let crate::service::CodeAccepted {
+            registration: reg,
+            spend,
+            tries,
+            ..
+        } = self
             .check_code(
                 kind,
+                Form::DeviceBind,
                 &input.id_number,
                 &input.code,
-                "device-bind",
-                client,
+                ("device-bind", client),
                 now,
             )
             .await?;
@@ -249,9 +266,7 @@ impl Service {
                     totp_seed: seed,
                 },
             })
-            .with(Change::ThrottleReset {
-                key: keys::person(input.id_number.as_str()),
-            })
+            .with(Change::ThrottleReset { key: tries.key })
             .with(self.audit(
                 now,
                 Some(&reg.id),
@@ -270,14 +285,22 @@ impl Service {
         })
     }
 
-    /// The app's login: ID number and registration password (one answer for unknown person
-    /// and wrong password, same hashing time), from an active device with its TOTP (no code
-    /// accepted twice). Returns an app token.
+    /// The app's login: ID number, registration password, an active device and its TOTP (no
+    /// code accepted twice). Returns an app token.
+    ///
+    /// The device and its one-time password are checked **before** the password: someone
+    /// without a bound device's key never reaches the password (and never costs a hash), and
+    /// every such failure gets the one answer [`ServiceError::LoginFailed`], counted per
+    /// person and client address and on the app's ceiling per address — the same whether or
+    /// not the person is registered. Only after a right TOTP is the password checked; its
+    /// failures also feed the app's NIST cap (100 consecutive), which a login on the site with
+    /// the card or a password reset clears. The device's state (disabled, deleted) and the
+    /// registration's are told only after both are right.
     ///
     /// # Errors
-    /// [`ServiceError::LoginFailed`], [`ServiceError::Device`] (unknown, disabled, deleted
-    /// device), [`ServiceError::Totp`], [`ServiceError::Flow`], [`ServiceError::Throttled`],
-    /// and the usual.
+    /// [`ServiceError::LoginFailed`], [`ServiceError::Device`], [`ServiceError::Totp`] (a
+    /// code already used), [`ServiceError::Flow`], [`ServiceError::Throttled`],
+    /// [`ServiceError::Locked`], [`ServiceError::Overloaded`], and the usual.
     pub async fn app_login(
         &self,
         client: Option<&str>,
@@ -285,65 +308,81 @@ impl Service {
     ) -> Result<AppSession> {
         let now = self.now();
         self.guard_hours(now)?;
+        let counters = self.app_counters(&input.id_number, client);
+        self.check_throttle(&counters, now).await?;
         let reg = self.current_registration(&input.id_number).await?;
-        let tkeys = self.registration_keys(client, reg.as_ref());
-        self.check_throttle(&tkeys, now).await?;
-        let Some(reg) = reg else {
-            self.equalize(&input.password).await;
-            let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
-            cs.push(self.audit(
-                now,
-                None,
-                "app-login",
-                "no-registration",
-                client,
-                format!("id={}", input.id_number.masked()),
-            ));
-            self.commit(cs).await?;
+        // The same reads whether or not there is a registration.
+        let subject = reg.as_ref().map_or_else(decoy_id, |r| r.id.clone());
+        let devices = self.inner.store.devices(&subject).await?;
+        let device = devices
+            .into_iter()
+            .find(|d| d.record.id() == &input.device_id);
+        let checked = match (&reg, &device) {
+            (Some(r), Some(d)) => {
+                let totp = self.keys().totp_secret(
+                    r.id.as_str(),
+                    input.device_id.as_str(),
+                    &d.totp_seed,
+                )?;
+                Some(self.config().totp.verify(
+                    &totp,
+                    &input.totp_code,
+                    now,
+                    d.record.last_totp_step(),
+                ))
+            }
+            _ => None,
+        };
+        let step = match checked {
+            Some(Ok(step)) => step,
+            Some(Err(e @ twnhi_account::TotpError::Replayed)) => return Err(e.into()),
+            _ => {
+                let mut cs = ChangeSet::new();
+                self.fail(&mut cs, &counters, now);
+                cs.push(self.audit(
+                    now,
+                    reg.as_ref().map(|r| &r.id),
+                    "app-login",
+                    if reg.is_none() {
+                        "no-registration"
+                    } else if device.is_none() {
+                        "unknown-device"
+                    } else {
+                        "bad-totp"
+                    },
+                    client,
+                    format!("id={}", input.id_number.masked()),
+                ));
+                self.commit(cs).await?;
+                return Err(ServiceError::LoginFailed);
+            }
+        };
+        let (Some(reg), Some(device)) = (reg, device) else {
             return Err(ServiceError::LoginFailed);
         };
+        // The device's key is proven: the password may be checked, under the NIST cap.
+        let cap = self.app_cap(&input.id_number);
+        self.check_throttle(core::slice::from_ref(&cap), now)
+            .await
+            .map_err(|e| match e {
+                ServiceError::Locked { .. } => ServiceError::Locked { app: true },
+                e => e,
+            })?;
         if !self
             .verify_password(&input.password, &reg.password_hash)
             .await?
             .is_match()
         {
             let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
+            self.fail(&mut cs, &counters, now);
+            self.fail(&mut cs, core::slice::from_ref(&cap), now);
             cs.push(self.audit(now, Some(&reg.id), "app-login", "bad-password", client, ""));
             self.commit(cs).await?;
             return Err(ServiceError::LoginFailed);
         }
         reg.state.check(Flow::AppLogin)?;
-        let stored = self.inner.store.devices(&reg.id).await?;
-        let Some(device) = stored
-            .into_iter()
-            .find(|d| d.record.id() == &input.device_id)
-        else {
-            return Err(twnhi_account::DeviceError::NotFound.into());
-        };
         let list = DeviceList::from_records(vec![device.record.clone()]);
         list.check_app_login(&input.device_id)?;
-        let totp = self.keys().totp_secret(
-            reg.id.as_str(),
-            input.device_id.as_str(),
-            &device.totp_seed,
-        )?;
-        let step = match self.config().totp.verify(
-            &totp,
-            &input.totp_code,
-            now,
-            device.record.last_totp_step(),
-        ) {
-            Ok(step) => step,
-            Err(e) => {
-                let mut cs = ChangeSet::new();
-                self.failures(&mut cs, &tkeys, now);
-                cs.push(self.audit(now, Some(&reg.id), "app-login", "bad-totp", client, ""));
-                self.commit(cs).await?;
-                return Err(e.into());
-            }
-        };
         let mut record = device.record;
         record.record_totp_step(step);
         let token = SessionToken::generate(self.random());
@@ -351,7 +390,7 @@ impl Service {
         session.registration_id = Some(reg.id.clone());
         session.device_id = Some(input.device_id.as_str().to_owned());
         let expires_at = session.expires_at;
-        let cs = ChangeSet::new()
+        let mut cs = ChangeSet::new()
             .with(Change::PutDevice {
                 registration_id: reg.id.clone(),
                 device: StoredDevice {
@@ -359,18 +398,16 @@ impl Service {
                     totp_seed: device.totp_seed,
                 },
             })
-            .with(Change::PutSession(session))
-            .with(Change::ThrottleReset {
-                key: keys::registration(reg.id.as_str()),
-            })
-            .with(self.audit(
-                now,
-                Some(&reg.id),
-                "app-login",
-                "ok",
-                client,
-                format!("device={}", input.device_id.masked()),
-            ));
+            .with(Change::PutSession(session));
+        Service::reset(&mut cs, &[&counters[0], &cap]);
+        cs.push(self.audit(
+            now,
+            Some(&reg.id),
+            "app-login",
+            "ok",
+            client,
+            format!("device={}", input.device_id.masked()),
+        ));
         self.commit(cs).await?;
         Ok(AppSession {
             token,

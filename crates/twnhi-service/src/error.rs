@@ -60,6 +60,22 @@ pub enum ServiceError {
         /// The earliest time of the next attempt.
         retry_at: DateTime<Utc>,
     },
+    /// NIST SP 800-63B §5.2.2: after 100 consecutive wrong passwords on this path the
+    /// password is not checked any more until it is reset (site) or the card holder logs in
+    /// on the site (app). Only someone who holds the card (site) or a bound device's key
+    /// (app) can cause it.
+    #[error("{}", if *.app { Msg::AppLoginLocked } else { Msg::AttemptsLocked })]
+    Locked {
+        /// The app's path (cleared by a login on the site with the card).
+        app: bool,
+    },
+    /// Too many requests are waiting for password hashing; try again after
+    /// `retry_after_secs` (the site answers `503` with `Retry-After`).
+    #[error("{}", Msg::ServerBusy)]
+    Overloaded {
+        /// Seconds until a place is likely free (≥ 1).
+        retry_after_secs: u32,
+    },
     /// The registration's state does not allow the flow.
     #[error(transparent)]
     Flow(#[from] FlowRefused),
@@ -135,6 +151,7 @@ impl ServiceError {
                 | ServiceError::Sam { .. }
                 | ServiceError::Internal { .. }
                 | ServiceError::Busy
+                | ServiceError::Overloaded { .. }
         )
     }
 
@@ -159,6 +176,9 @@ impl Localized for ServiceError {
             ServiceError::ReauthenticationRequired => Msg::ReauthenticationRequired,
             ServiceError::SessionExpired => Msg::SessionExpired,
             ServiceError::Throttled { .. } => Msg::TooManyAttempts,
+            ServiceError::Locked { app: false } => Msg::AttemptsLocked,
+            ServiceError::Locked { app: true } => Msg::AppLoginLocked,
+            ServiceError::Overloaded { .. } => Msg::ServerBusy,
             ServiceError::Flow(e) => e.msg(),
             ServiceError::Secret { kind, error } => error.msg_for(*kind),
             ServiceError::Device(e) => e.msg(),
@@ -173,9 +193,15 @@ impl Localized for ServiceError {
 }
 
 impl From<twnhi_account::Throttled> for ServiceError {
+    /// A locked key is [`ServiceError::Locked`] for the site's path; the app's path maps it
+    /// itself.
     fn from(t: twnhi_account::Throttled) -> Self {
-        ServiceError::Throttled {
-            retry_at: t.retry_at,
+        if t.locked {
+            ServiceError::Locked { app: false }
+        } else {
+            ServiceError::Throttled {
+                retry_at: t.retry_at,
+            }
         }
     }
 }

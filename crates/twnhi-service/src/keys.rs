@@ -34,6 +34,7 @@ pub struct ServiceKeys {
     secrets: ServerKey,
     seal: LessSafeKey,
     totp_root: Zeroizing<[u8; 32]>,
+    pseudonyms: Zeroizing<[u8; 32]>,
 }
 
 impl fmt::Debug for ServiceKeys {
@@ -52,11 +53,25 @@ impl ServiceKeys {
         let seal = UnboundKey::new(&CHACHA20_POLY1305, &seal_bytes[..])
             .map_err(|_| ServiceError::Internal { what: "seal key" })?;
         let totp_root = hmac(server.expose(), &[b"twnhi-device-totp-v1"]);
+        let pseudonyms = hmac(server.expose(), &[b"twnhi-pseudonym-v1"]);
         Ok(ServiceKeys {
             secrets: server,
             seal: LessSafeKey::new(seal),
             totp_root,
+            pseudonyms,
         })
+    }
+
+    /// A stable pseudonym of a personal value (an ID or card number, an e-mail address) for
+    /// throttling keys and letter caps: 32 hex digits of `HMAC(key, domain 0 value)`. Unlike
+    /// a plain hash, it cannot be reversed by trying the 10⁹ possible ID numbers without the
+    /// server key; every replica of a deployment derives the same one.
+    pub(crate) fn pseudonym(&self, domain: &str, value: &str) -> String {
+        let full = hmac(
+            &self.pseudonyms[..],
+            &[domain.as_bytes(), b"\0", value.as_bytes()],
+        );
+        hex::encode(&full[..16])
     }
 
     /// The key of one-time secrets.

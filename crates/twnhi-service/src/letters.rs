@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use twnhi_account::Email;
 use twnhi_account::roc::{RocDate, RocDateTime};
 use twnhi_notify::{
-    CancellationConfirm, Completion, Confirmation, Deleted, EmailChanged, EmailCode, Letter,
-    LinkToken, PasswordChanged, PasswordReset,
+    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChanged,
+    EmailCode, Letter, LinkToken, PasswordChanged, PasswordReset,
 };
 use zeroize::Zeroize;
 
@@ -56,12 +56,23 @@ pub(crate) enum LetterData {
         name: String,
         changed_at: DateTime<Utc>,
     },
+    CancellationNotice {
+        to: String,
+        name: String,
+        new_email: String,
+        at: DateTime<Utc>,
+        token: String,
+        expires_at: DateTime<Utc>,
+        effective_at: Option<DateTime<Utc>>,
+    },
 }
 
 impl Drop for LetterData {
     fn drop(&mut self) {
         match self {
-            LetterData::Confirmation { token, .. } | LetterData::PasswordReset { token, .. } => {
+            LetterData::Confirmation { token, .. }
+            | LetterData::PasswordReset { token, .. }
+            | LetterData::CancellationNotice { token, .. } => {
                 token.zeroize();
             }
             LetterData::CancellationConfirm { code, .. } => code.zeroize(),
@@ -93,6 +104,21 @@ impl LetterData {
             LetterData::Deleted { .. } => "deleted",
             LetterData::EmailChanged { .. } => "email-changed",
             LetterData::PasswordChanged { .. } => "password-changed",
+            LetterData::CancellationNotice { .. } => "cancellation-notice",
+        }
+    }
+
+    /// The recipient's address as written (for the letter caps' pseudonym).
+    pub(crate) fn recipient(&self) -> &str {
+        match self {
+            LetterData::Confirmation { to, .. }
+            | LetterData::Completion { to, .. }
+            | LetterData::PasswordReset { to, .. }
+            | LetterData::CancellationConfirm { to, .. }
+            | LetterData::Deleted { to, .. }
+            | LetterData::EmailChanged { to, .. }
+            | LetterData::PasswordChanged { to, .. }
+            | LetterData::CancellationNotice { to, .. } => to,
         }
     }
 
@@ -183,6 +209,27 @@ impl LetterData {
                 Letter::PasswordChanged(PasswordChanged {
                     name: name.clone(),
                     changed_at: roc(*changed_at)?,
+                }),
+            ),
+            LetterData::CancellationNotice {
+                to,
+                name,
+                new_email,
+                at,
+                token,
+                expires_at,
+                effective_at,
+            } => (
+                to,
+                Letter::CancellationNotice(CancellationNotice {
+                    name: name.clone(),
+                    new_email: Email::parse(new_email).map_err(|_| ServiceError::Internal {
+                        what: "letter address",
+                    })?,
+                    requested_at: roc(*at)?,
+                    stop: LinkToken::parse(token).map_err(bad_link)?,
+                    stop_expires_at: roc(*expires_at)?,
+                    effective_at: effective_at.map(roc).transpose()?,
                 }),
             ),
         };

@@ -18,9 +18,11 @@ mod config;
 pub mod demo;
 mod devices;
 mod error;
+mod hashing;
 pub mod keyfile;
 mod keys;
 mod letters;
+mod maintenance;
 #[cfg(test)]
 mod mock_tests;
 mod outbox;
@@ -28,19 +30,21 @@ pub mod ports;
 mod registration;
 pub mod sam;
 mod service;
+mod throttle;
 
 pub use account::AccountView;
 pub use admin::{RegistrationReport, mask_email, mask_mobile};
 pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput};
 pub use card_auth::{CardHolder, CardNonce, SamAnswer, SessionView};
-pub use config::{OutboxConfig, ServiceConfig};
+pub use config::{HashingConfig, LetterCaps, OutboxConfig, ServiceConfig};
 pub use devices::{
     AppDeviceView, AppLoginInput, AppSession, AppSessionView, BindDeviceInput, BoundDevice,
     DeviceCode, DeviceView,
 };
 pub use error::{Result, ServiceError};
 pub use keys::{ServiceKeys, token_digest};
-pub use outbox::{DeliveryReport, OutboxHandle, OutboxWorker};
+pub use maintenance::{Liveness, MaintenanceHandle, MaintenanceWorker};
+pub use outbox::{DeliveryReport, OutboxHandle, OutboxMonitor, OutboxStatus, OutboxWorker};
 pub use ports::{ManualClock, PortRng, Randomness, SeededRandom, SystemClock, SystemRandom};
 pub use registration::{
     ApplyInput, ApplyOutcome, ChangeDataInput, ChangeDataOutcome, ChangePasswordInput,

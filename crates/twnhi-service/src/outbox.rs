@@ -8,6 +8,11 @@
 //! and writes an audit event. A worker that dies mid-delivery leaves its claimed letters to be
 //! claimed again when the lease ends: nothing is lost, and a letter sent twice carries the
 //! same Message-ID, so the receiving side recognises the retry.
+//!
+//! Claims are held, not assumed: each round claims under a fresh random token, renews the
+//! claim on each letter just before handing it over (a letter whose claim another worker took
+//! after the lease ran out is skipped), and gives the mailer at most half a lease per letter,
+//! so a slow mail server cannot make two workers send the same letter.
 
 use std::sync::Arc;
 
@@ -21,6 +26,7 @@ use twnhi_store::{AuditEvent, ClaimedMail, OutboxStore};
 use crate::config::OutboxConfig;
 use crate::error::{Result, ServiceError};
 use crate::letters::LetterData;
+use crate::maintenance::Liveness;
 use crate::service::Service;
 
 /// What one round did.
@@ -45,6 +51,7 @@ pub struct OutboxWorker {
     clock: Arc<dyn Clock + Send + Sync>,
     renderer: LetterRenderer,
     config: OutboxConfig,
+    liveness: Liveness,
 }
 
 impl core::fmt::Debug for OutboxWorker {
@@ -56,13 +63,41 @@ impl core::fmt::Debug for OutboxWorker {
 }
 
 /// A running worker; [`OutboxHandle::shutdown`] stops it after the letter in hand.
-#[derive(Debug)]
 pub struct OutboxHandle {
     stop: watch::Sender<bool>,
     join: JoinHandle<()>,
+    liveness: Liveness,
+    store: Arc<dyn OutboxStore>,
+    mailer: Arc<dyn Mailer>,
+    config: OutboxConfig,
+}
+
+impl core::fmt::Debug for OutboxHandle {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OutboxHandle").finish_non_exhaustive()
+    }
 }
 
 impl OutboxHandle {
+    /// A monitor of this worker for the readiness check.
+    #[must_use]
+    pub fn monitor(&self) -> OutboxMonitor {
+        OutboxMonitor {
+            liveness: self.liveness.clone(),
+            store: Arc::clone(&self.store),
+            mailer: Arc::clone(&self.mailer),
+            // A round may hand over a whole batch to a slow server (each at most half a
+            // lease): alive means a beat within a lease, or three polls if longer.
+            within: self
+                .config
+                .lease
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(120))
+                .max(self.config.poll_interval * 3),
+            finished: self.join.is_finished(),
+        }
+    }
+
     /// Stops the worker and waits for it.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
@@ -93,6 +128,54 @@ enum Outcome {
     GiveUp(String),
 }
 
+/// What the readiness check needs to know of the outbox: whether the worker goes round,
+/// whether the mailer answers, how many letters wait.
+#[derive(Clone)]
+pub struct OutboxMonitor {
+    liveness: Liveness,
+    store: Arc<dyn OutboxStore>,
+    mailer: Arc<dyn Mailer>,
+    within: std::time::Duration,
+    finished: bool,
+}
+
+impl core::fmt::Debug for OutboxMonitor {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("OutboxMonitor")
+            .field("within", &self.within)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The outbox as the readiness check reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OutboxStatus {
+    /// The worker went round its loop recently.
+    pub worker_alive: bool,
+    /// The mailer answered (`None`: not asked).
+    pub mailer_reachable: bool,
+    /// Letters waiting (they are kept and sent when the mailer answers again).
+    pub pending: u64,
+}
+
+impl OutboxMonitor {
+    /// Asks the worker's heartbeat, the mailer (at most `timeout`) and the queue.
+    pub async fn status(&self, timeout: std::time::Duration) -> OutboxStatus {
+        let worker_alive = !self.finished && self.liveness.alive_within(self.within);
+        let mailer_reachable = matches!(
+            tokio::time::timeout(timeout, self.mailer.check()).await,
+            Ok(Ok(()))
+        );
+        let pending = self.store.counts().await.map(|c| c.0).unwrap_or(0);
+        OutboxStatus {
+            worker_alive,
+            mailer_reachable,
+            pending,
+        }
+    }
+}
+
 impl OutboxWorker {
     /// A worker over the outbox `store`, sending through `mailer`, with the service's clock,
     /// keys and configuration.
@@ -106,6 +189,7 @@ impl OutboxWorker {
             store,
             mailer,
             config,
+            liveness: Liveness::new(),
         }
     }
 
@@ -156,26 +240,42 @@ impl OutboxWorker {
     /// Store errors (a mail error is recorded on its letter, not returned).
     pub async fn run_once(&self) -> Result<DeliveryReport> {
         let now = self.clock.now();
+        let claimant = hex::encode(crate::ports::random_array::<16>(self.service.random()));
         let claimed = self
             .store
-            .claim_due(now, self.config.lease, self.config.batch)
+            .claim_due(now, self.config.lease, self.config.batch, &claimant)
             .await?;
         let mut report = DeliveryReport {
             claimed: u32::try_from(claimed.len()).unwrap_or(u32::MAX),
             ..DeliveryReport::default()
         };
         for mail in &claimed {
+            self.liveness.beat();
             let attempts = mail.attempts.saturating_add(1);
-            match self.deliver(mail).await {
+            let until = self.clock.now() + self.config.lease;
+            if !self.store.renew_claim(&mail.id, &mail.claim, until).await? {
+                tracing::warn!(letter = %mail.id, "claim lost to another worker; not sending");
+                continue;
+            }
+            let budget = (self.config.lease / 2)
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(30));
+            let outcome = match tokio::time::timeout(budget, self.deliver(mail)).await {
+                Ok(o) => o,
+                Err(_) => Outcome::Retry("timeout".to_owned()),
+            };
+            match outcome {
                 Outcome::Sent => {
-                    self.store.mark_sent(&mail.id, self.clock.now()).await?;
+                    self.store
+                        .mark_sent(&mail.id, &mail.claim, self.clock.now())
+                        .await?;
                     report.sent += 1;
                     tracing::info!(letter = %mail.id, kind = %mail.kind, "letter sent");
                 }
                 Outcome::Retry(why) if attempts < self.config.max_attempts => {
                     let next = self.clock.now() + self.config.backoff(attempts);
                     self.store
-                        .mark_retry(&mail.id, attempts, next, &why)
+                        .mark_retry(&mail.id, &mail.claim, attempts, next, &why)
                         .await?;
                     report.retried += 1;
                     tracing::warn!(letter = %mail.id, attempts, reason = %why, "letter delivery will be retried");
@@ -190,7 +290,7 @@ impl OutboxWorker {
                         detail: why.clone(),
                     };
                     self.store
-                        .mark_failed(&mail.id, attempts, &why, audit)
+                        .mark_failed(&mail.id, &mail.claim, attempts, &why, audit)
                         .await?;
                     report.failed += 1;
                     tracing::error!(letter = %mail.id, attempts, reason = %why, "letter given up");
@@ -235,11 +335,16 @@ impl OutboxWorker {
     pub fn spawn(self) -> OutboxHandle {
         let (stop, mut stopped) = watch::channel(false);
         let signal: Arc<Notify> = self.service.outbox_signal();
+        let liveness = self.liveness.clone();
+        let store = Arc::clone(&self.store);
+        let mailer = Arc::clone(&self.mailer);
+        let config = self.config;
         let join = tokio::spawn(async move {
             loop {
                 if *stopped.borrow() {
                     break;
                 }
+                self.liveness.beat();
                 let full = match self.run_once().await {
                     Ok(r) => r.claimed >= self.config.batch,
                     Err(e) => {
@@ -259,6 +364,13 @@ impl OutboxWorker {
                 }
             }
         });
-        OutboxHandle { stop, join }
+        OutboxHandle {
+            stop,
+            join,
+            liveness,
+            store,
+            mailer,
+            config,
+        }
     }
 }

@@ -9,7 +9,6 @@ use twnhi_account::messages::Msg;
 use twnhi_account::password::{PersonalData, Strength, VerifyOutcome, check_password};
 use twnhi_account::registration::{Flow, RegistrationEvent, RegistrationState};
 use twnhi_account::secret::{SecretError, SecretKind};
-use twnhi_account::throttle::ThrottlePolicy;
 use twnhi_account::{Email, HouseholdAddress, HouseholdId, MobilePhone, Password};
 use twnhi_store::{
     Change, ChangeSet, Contacts, InsuredPerson, Registration, RegistrationId, SessionKind,
@@ -20,7 +19,8 @@ use crate::card_auth::CardHolder;
 use crate::error::{Result, ServiceError};
 use crate::letters::LetterData;
 use crate::ports::PortRng;
-use crate::service::{Caller, Service, SessionToken, keys};
+use crate::service::{Caller, Service, SessionToken};
+use crate::throttle::Counter;
 
 /// The apply form (4.1 steps 2–3), after the card was authenticated in the session.
 pub struct ApplyInput {
@@ -251,10 +251,11 @@ impl Service {
     }
 
     /// The household check of 4.1 step 2 ([`Service::apply_check`], [`Service::apply`]) and
-    /// of a new address (4.8, 4.9): throttled per card and per client address; when the data
-    /// typed do not match the registry (`matches` false) it records a failure for each key and
-    /// the audit event `action` / `registry-mismatch`, and is the one generic refusal. Reads
-    /// nothing about registrations. Returns the throttling keys.
+    /// of a new address (4.8, 4.9): throttled per card (only its holder gets here) and on the
+    /// form's ceiling per client address; when the data typed do not match the registry
+    /// (`matches` false) it records a failure on each and the audit event `action` /
+    /// `registry-mismatch`, and is the one generic refusal. Reads nothing about
+    /// registrations. Returns the counters.
     async fn check_household(
         &self,
         client: Option<&str>,
@@ -262,14 +263,14 @@ impl Service {
         matches: bool,
         action: &str,
         now: DateTime<Utc>,
-    ) -> Result<Vec<(String, ThrottlePolicy)>> {
-        let tkeys = self.person_keys(person.card_number.as_str(), client);
-        self.check_throttle(&tkeys, now).await?;
+    ) -> Result<Vec<Counter>> {
+        let counters = self.household_counters(&person.card_number, client);
+        self.check_throttle(&counters, now).await?;
         if matches {
-            return Ok(tkeys);
+            return Ok(counters);
         }
         let mut cs = ChangeSet::new();
-        self.failures(&mut cs, &tkeys, now);
+        self.fail(&mut cs, &counters, now);
         cs.push(self.audit(
             now,
             None,
@@ -307,26 +308,25 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
         let matches = *household_id == person.household_id && address.matches(&person.address);
-        self.check_household(
-            caller.client.as_deref(),
-            &person,
-            matches,
-            "apply-check",
-            now,
-        )
-        .await?;
-        let cs = ChangeSet::new()
-            .with(Change::ThrottleReset {
-                key: keys::person(person.card_number.as_str()),
-            })
-            .with(self.audit(
-                now,
-                None,
-                "apply-check",
-                "ok",
+        let counters = self
+            .check_household(
                 caller.client.as_deref(),
-                format!("id={}", person.id_number.masked()),
-            ));
+                &person,
+                matches,
+                "apply-check",
+                now,
+            )
+            .await?;
+        let mut cs = ChangeSet::new();
+        Service::reset(&mut cs, &[&counters[0]]);
+        let cs = cs.with(self.audit(
+            now,
+            None,
+            "apply-check",
+            "ok",
+            caller.client.as_deref(),
+            format!("id={}", person.id_number.masked()),
+        ));
         self.commit(cs).await?;
         Ok(CardHolder::of(&person))
     }
@@ -347,7 +347,8 @@ impl Service {
         let client = caller.client.as_deref();
         let matches =
             input.household_id == person.household_id && input.address.matches(&person.address);
-        self.check_household(client, &person, matches, "apply", now)
+        let counters = self
+            .check_household(client, &person, matches, "apply", now)
             .await?;
         let strength = check_password(
             input.password.expose(),
@@ -357,9 +358,8 @@ impl Service {
         .into_result()?;
         let warnings = microsoft_warnings(&input.contacts);
         let existing = self.current_registration(&person.id_number).await?;
-        let mut cs = ChangeSet::new().with(Change::ThrottleReset {
-            key: keys::person(person.card_number.as_str()),
-        });
+        let mut cs = ChangeSet::new();
+        Service::reset(&mut cs, &[&counters[0]]);
         match existing {
             None => {
                 let hash = self.hash_password(&input.password).await?;
@@ -374,6 +374,7 @@ impl Service {
                     updated_at: now,
                     verified_at: None,
                     cancelled_at: None,
+                    cancel_effective_at: None,
                     version: 0,
                 };
                 let (token, secret) = self.issue(SecretKind::EmailConfirmLink, &reg.id, now);
@@ -424,7 +425,7 @@ impl Service {
             Some(reg) => {
                 // Registered already: same answer, same hashing time; the registered address
                 // gets a reminder (the completion letter) when the registration is in use.
-                self.equalize(&input.password).await;
+                self.equalize(&input.password).await?;
                 if reg.state.is_in_use() {
                     let letter = LetterData::Completion {
                         to: reg.contacts.email.as_str().to_owned(),
@@ -557,7 +558,7 @@ impl Service {
             .new_address
             .as_ref()
             .is_none_or(|new| new.address.matches(&person.address));
-        let tkeys = self
+        let counters = self
             .check_household(client, &person, matches, action, now)
             .await?;
         let reg = self.current_registration(&person.id_number).await?;
@@ -579,7 +580,7 @@ impl Service {
             Some(new) if new.mobile_phone == reg.contacts.mobile_phone => new.email.clone(),
             Some(_) => {
                 self.decoy(cs, kind, now)?;
-                self.failures(cs, &tkeys, now);
+                self.fail(cs, &counters, now);
                 cs.push(self.audit(now, Some(&reg.id), action, "mobile-mismatch", client, ""));
                 return Ok(None);
             }
@@ -710,19 +711,23 @@ impl Service {
 
     /// 4.2 Log in with the card authenticated in the session and the registration password.
     /// Wrong card or password: one answer ([`ServiceError::LoginFailed`]), the same hashing
-    /// time. Throttled per registration and per client address. The session is renewed.
+    /// time. Throttled per person (back-off, and NIST's cap of 100 consecutive failures) —
+    /// counters only the card holder can feed, since this path needs the card — and on the
+    /// login form's ceiling per client address. Success renews the session and also clears
+    /// the app's counters of the person (the card proves the owner).
     ///
     /// # Errors
-    /// [`ServiceError::LoginFailed`], [`ServiceError::Throttled`], [`ServiceError::Flow`]
-    /// (not verified yet, suspended — told only after the right password), and the usual.
+    /// [`ServiceError::LoginFailed`], [`ServiceError::Throttled`], [`ServiceError::Locked`],
+    /// [`ServiceError::Overloaded`], [`ServiceError::Flow`] (not verified yet, suspended —
+    /// told only after the right password), and the usual.
     pub async fn login(&self, caller: &Caller, password: &Password) -> Result<LoginOutcome> {
         let now = self.now();
         self.guard_hours(now)?;
         let (session, person) = self.session_card(caller, now).await?;
         let client = caller.client.as_deref();
         let reg = self.current_registration(&person.id_number).await?;
-        let tkeys = self.registration_keys(client, reg.as_ref());
-        if let Err(e) = self.check_throttle(&tkeys, now).await {
+        let counters = self.password_counters(&person.id_number, client);
+        if let Err(e) = self.check_throttle(&counters, now).await {
             let cs = ChangeSet::new().with(self.audit(
                 now,
                 reg.as_ref().map(|r| &r.id),
@@ -735,9 +740,9 @@ impl Service {
             return Err(e);
         }
         let Some(mut reg) = reg else {
-            self.equalize(password).await;
+            self.equalize(password).await?;
             let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
+            self.fail(&mut cs, &counters, now);
             cs.push(self.audit(
                 now,
                 None,
@@ -752,7 +757,7 @@ impl Service {
         let outcome = self.verify_password(password, &reg.password_hash).await?;
         let VerifyOutcome::Match { needs_rehash } = outcome else {
             let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
+            self.fail(&mut cs, &counters, now);
             cs.push(self.audit(now, Some(&reg.id), "login", "bad-password", client, ""));
             self.commit(cs).await?;
             return Err(ServiceError::LoginFailed);
@@ -778,11 +783,10 @@ impl Service {
             .with(Change::DeleteSession {
                 digest: session.digest.clone(),
             })
-            .with(Change::PutSession(fresh))
-            .with(Change::ThrottleReset {
-                key: keys::registration(id.as_str()),
-            })
-            .with(self.audit(now, Some(&id), "login", "ok", client, ""));
+            .with(Change::PutSession(fresh));
+        let app_cap = self.app_cap(&person.id_number);
+        Service::reset(&mut cs, &[&counters[0], &counters[1], &app_cap]);
+        cs.push(self.audit(now, Some(&id), "login", "ok", client, ""));
         if needs_rehash {
             let expected = reg.version;
             reg.password_hash = self.hash_password(password).await?;
@@ -801,7 +805,8 @@ impl Service {
         })
     }
 
-    /// Re-authentication with the current password (throttled like a login).
+    /// Re-authentication with the current password (throttled like a login: the session was
+    /// opened with the card).
     async fn reauthenticate(
         &self,
         caller: &Caller,
@@ -811,8 +816,8 @@ impl Service {
     ) -> Result<()> {
         let now = self.now();
         let client = caller.client.as_deref();
-        let tkeys = self.registration_keys(client, Some(reg));
-        self.check_throttle(&tkeys, now).await?;
+        let counters = self.password_counters(&reg.id_number, client);
+        self.check_throttle(&counters, now).await?;
         if self
             .verify_password(password, &reg.password_hash)
             .await?
@@ -821,7 +826,7 @@ impl Service {
             return Ok(());
         }
         let mut cs = ChangeSet::new();
-        self.failures(&mut cs, &tkeys, now);
+        self.fail(&mut cs, &counters, now);
         cs.push(self.audit(
             now,
             Some(&reg.id),
@@ -949,8 +954,9 @@ impl Service {
 
 impl Service {
     /// What every new password brings (4.5 change, 4.9 reset), appended to `cs`: the new hash,
-    /// every session and app token of the registration ended, its login throttle reset, a
-    /// notice to the registered address, and an audit event `(action, client)`.
+    /// every session and app token of the registration ended, the password counters of the
+    /// site and the app reset (the NIST caps included), a notice to the registered address,
+    /// and an audit event `(action, client)`.
     fn new_password_changes(
         &self,
         mut cs: ChangeSet,
@@ -962,6 +968,7 @@ impl Service {
     ) -> Result<ChangeSet> {
         let expected = reg.version;
         let id = reg.id.clone();
+        let reg_id_number = reg.id_number.clone();
         let letter = LetterData::PasswordChanged {
             to: reg.contacts.email.as_str().to_owned(),
             name,
@@ -975,12 +982,12 @@ impl Service {
         })
         .push(Change::DeleteSessionsOf {
             registration_id: id.clone(),
-        })
-        .push(Change::ThrottleReset {
-            key: keys::registration(id.as_str()),
-        })
-        .push(self.mail(now, Some(&id), &letter)?)
-        .push(self.audit(now, Some(&id), action, "ok", client, ""));
+        });
+        let password = self.password_counters(&reg_id_number, None);
+        let app_cap = self.app_cap(&reg_id_number);
+        Service::reset(&mut cs, &[&password[0], &password[1], &app_cap]);
+        cs.push(self.mail(now, Some(&id), &letter)?)
+            .push(self.audit(now, Some(&id), action, "ok", client, ""));
         Ok(cs)
     }
 }

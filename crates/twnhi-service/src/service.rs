@@ -11,20 +11,21 @@ use rand::rngs::StdRng;
 use tokio::sync::Notify;
 use twnhi_account::password::{HashPolicy, PasswordHash, VerifyOutcome};
 use twnhi_account::secret::{SecretError, SecretKind, ServerKey};
-use twnhi_account::throttle::{ThrottlePolicy, ThrottleState, check_all};
 use twnhi_account::{CardNumber, Clock, IdNumber, Password};
 use twnhi_store::{
-    AuditEvent, Change, ChangeSet, InsuredPerson, NewMail, Registration, RegistrationId, Registry,
-    SessionKind, SessionRecord, Store, StoreError,
+    AuditEvent, Change, ChangeSet, InsuredPerson, MailCap, NewMail, Registration, RegistrationId,
+    Registry, SessionKind, SessionRecord, Store, StoreError,
 };
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::config::ServiceConfig;
 use crate::error::{Result, ServiceError};
+use crate::hashing::HashingPool;
 use crate::keys::{ServiceKeys, token_digest};
 use crate::letters::LetterData;
 use crate::ports::{Randomness, random_array};
 use crate::sam::Sam;
+use crate::throttle::Form;
 
 /// The ports a [`Service`] runs on.
 #[derive(Clone)]
@@ -138,6 +139,7 @@ pub(crate) struct Inner {
     pub(crate) keys: ServiceKeys,
     pub(crate) config: ServiceConfig,
     pub(crate) outbox_signal: Arc<Notify>,
+    pub(crate) hashing: HashingPool,
 }
 
 /// The registration use cases of SPEC §4. Cheap to clone; share one per process.
@@ -157,25 +159,24 @@ impl fmt::Debug for Service {
     }
 }
 
+/// How often a session's `last_seen` is written at most.
+pub(crate) const LAST_SEEN_STEP: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+/// A code typed right ([`Service::check_code`]).
+pub(crate) struct CodeAccepted {
+    /// The registration it belongs to.
+    pub registration: Registration,
+    /// The change that spends it.
+    pub spend: Change,
+    /// The tries counter of this client, to reset on success.
+    pub tries: crate::throttle::Counter,
+    /// The context stored with the code.
+    pub payload: Option<String>,
+}
+
 /// The subject of decoy secrets: not a registration identifier nor a session digest, so no
 /// lookup accepts them.
 pub(crate) const DECOY_SUBJECT: &str = "decoy";
-
-/// Throttling keys.
-pub(crate) mod keys {
-    use super::token_digest;
-
-    pub fn registration(id: &str) -> String {
-        format!("reg:{id}")
-    }
-    pub fn client(addr: &str) -> String {
-        format!("addr:{addr}")
-    }
-    /// Keyed by a digest so the table holds no ID or card numbers.
-    pub fn person(what: &str) -> String {
-        format!("person:{}", token_digest(what))
-    }
-}
 
 impl Service {
     /// A service over `ports`, with secrets under `server_key`.
@@ -197,6 +198,7 @@ impl Service {
                 clock: ports.clock,
                 random: ports.random,
                 keys: ServiceKeys::new(server_key)?,
+                hashing: HashingPool::new(config.hashing)?,
                 config,
                 outbox_signal: Arc::new(Notify::new()),
             }),
@@ -301,7 +303,8 @@ impl Service {
         })
     }
 
-    /// A letter for the outbox, sealed.
+    /// A letter for the outbox, sealed, under the caps per recipient and per registration
+    /// ([`crate::LetterCaps`]: the store drops it silently beyond them).
     pub(crate) fn mail(
         &self,
         now: DateTime<Utc>,
@@ -316,12 +319,22 @@ impl Service {
                 })?,
             );
         let payload = self.keys().seal(&id, &json, self.random())?;
+        let caps = self.inner.config.letter_caps;
         Ok(Change::EnqueueMail(NewMail {
             id,
             registration_id: registration.cloned(),
             kind: data.slug().to_owned(),
             payload,
             created_at: now,
+            recipient_key: Some(
+                self.keys()
+                    .pseudonym("mailbox", &data.recipient().to_ascii_lowercase()),
+            ),
+            cap: Some(MailCap {
+                since: now.checked_sub_signed(caps.window).unwrap_or(now),
+                per_recipient: caps.per_recipient,
+                per_registration: caps.per_registration,
+            }),
         }))
     }
 
@@ -379,144 +392,93 @@ impl Service {
         Ok(())
     }
 
-    // ----- throttling -------------------------------------------------------------------------
-
-    pub(crate) async fn check_throttle(
-        &self,
-        keys: &[(String, ThrottlePolicy)],
-        now: DateTime<Utc>,
-    ) -> Result<()> {
-        let mut states: Vec<(ThrottlePolicy, ThrottleState)> = Vec::with_capacity(keys.len());
-        for (key, policy) in keys {
-            states.push((*policy, self.inner.store.throttle(key).await?));
-        }
-        let refs: Vec<(&ThrottlePolicy, &ThrottleState)> =
-            states.iter().map(|(p, s)| (p, s)).collect();
-        check_all(&refs, now).map_err(ServiceError::from)
-    }
-
-    pub(crate) fn client_key(&self, client: Option<&str>) -> Option<(String, ThrottlePolicy)> {
-        client.map(|c| (keys::client(c), self.inner.config.per_client_address))
-    }
-
-    /// The keys of an attempt about one person (`what`: their ID or card number): per person,
-    /// then per client address when it is known.
-    pub(crate) fn person_keys(
-        &self,
-        what: &str,
-        client: Option<&str>,
-    ) -> Vec<(String, ThrottlePolicy)> {
-        let mut tkeys = vec![(keys::person(what), self.inner.config.per_person)];
-        tkeys.extend(self.client_key(client));
-        tkeys
-    }
-
-    /// The keys of a password attempt: per client address when it is known, then per
-    /// registration when there is one.
-    pub(crate) fn registration_keys(
-        &self,
-        client: Option<&str>,
-        registration: Option<&Registration>,
-    ) -> Vec<(String, ThrottlePolicy)> {
-        let mut tkeys: Vec<_> = self.client_key(client).into_iter().collect();
-        if let Some(r) = registration {
-            tkeys.push((
-                keys::registration(r.id.as_str()),
-                self.inner.config.per_registration,
-            ));
-        }
-        tkeys
-    }
-
-    pub(crate) fn failures(
-        &self,
-        cs: &mut ChangeSet,
-        keys: &[(String, ThrottlePolicy)],
-        now: DateTime<Utc>,
-    ) {
-        for (key, policy) in keys {
-            cs.push(Change::ThrottleFailure {
-                key: key.clone(),
-                policy: *policy,
-                at: now,
-            });
-        }
-    }
-
     // ----- codes sent to the registrant -------------------------------------------------------
 
     /// Checks a code of `kind` issued to the current registration of `id_number` (the e-mail
-    /// cancellation code, the device verification code), throttled per person and per client
-    /// address. No registration or no code: a throttle failure for each key, the audit event
-    /// `action` / `no-code`, and [`SecretError::Mismatch`] with no tries left. A wrong code:
-    /// the try spent, a throttle failure for each key, the audit event `action` / `bad-code`,
-    /// and [`SecretError::Mismatch`] with the tries left. Other refusals of the code (expired,
-    /// used, void) are answered as they are, with nothing recorded.
+    /// cancellation code, the device verification code) without telling a stranger anything:
     ///
-    /// A right code is not spent here: returns the registration and the change that spends
-    /// the code, for the caller's change set (commit it with [`Service::commit_spend`]).
+    /// - tries are counted per person *and client address* (`code:…`), so a stranger who
+    ///   guesses wrongly voids the code for themselves only, never for its owner; the form's
+    ///   address ceiling applies as well;
+    /// - a wrong code answers [`SecretError::Mismatch`] with the tries left on that counter
+    ///   (the last one [`SecretError::Exhausted`]) — the same whether or not the person is
+    ///   registered or has a code, with the same reads;
+    /// - only someone who typed the code learns its state (expired, used).
+    ///
+    /// A right code is not spent here: returns the registration, the change that spends the
+    /// code (for the caller's change set: commit it with [`Service::commit_spend`]), the
+    /// counter the caller should reset, and the context stored with the code.
     pub(crate) async fn check_code(
         &self,
         kind: SecretKind,
+        form: Form,
         id_number: &IdNumber,
         code: &str,
-        action: &str,
-        client: Option<&str>,
+        (action, client): (&str, Option<&str>),
         now: DateTime<Utc>,
-    ) -> Result<(Registration, Change)> {
-        let tkeys = self.person_keys(id_number.as_str(), client);
-        self.check_throttle(&tkeys, now).await?;
+    ) -> Result<CodeAccepted> {
+        let tries = self.code_tries(kind, id_number, client);
+        let ceiling: Vec<_> = self.address_counter(form, client).into_iter().collect();
+        self.check_throttle(&ceiling, now).await?;
+        let max = self.config().secret_policies.get(kind).max_attempts;
+        let used = self.failures_on(&tries, now).await?;
+        if used >= max {
+            return Err(ServiceError::secret(kind, SecretError::Exhausted));
+        }
         let reg = self.current_registration(id_number).await?;
-        let secret = match &reg {
-            Some(r) => self.inner.store.secret_for(kind, r.id.as_str()).await?,
-            None => None,
+        // The same reads whether or not there is a registration.
+        let subject = reg
+            .as_ref()
+            .map_or(DECOY_SUBJECT, |r| r.id.as_str())
+            .to_owned();
+        let secret = self.inner.store.secret_for(kind, &subject).await?;
+        let matched = match (&reg, &secret) {
+            (Some(r), Some(s)) => s.record.matches(self.keys().secrets(), code, r.id.as_str()),
+            _ => false,
         };
-        let (Some(reg), Some(mut secret)) = (reg, secret) else {
+        let (true, Some(reg), Some(secret)) = (matched, reg, secret) else {
             let mut cs = ChangeSet::new();
-            self.failures(&mut cs, &tkeys, now);
+            let mut counters = vec![tries];
+            counters.extend(ceiling);
+            self.fail(&mut cs, &counters, now);
             cs.push(self.audit(
                 now,
                 None,
                 action,
-                "no-code",
+                "bad-code",
                 client,
                 format!("id={}", id_number.masked()),
             ));
             self.commit(cs).await?;
+            let left = max.saturating_sub(used.saturating_add(1));
             return Err(ServiceError::secret(
                 kind,
-                SecretError::Mismatch { attempts_left: 0 },
+                if left == 0 {
+                    SecretError::Exhausted
+                } else {
+                    SecretError::Mismatch {
+                        attempts_left: left,
+                    }
+                },
             ));
         };
-        let before = secret.record.attempts_left();
-        let digest = secret.record.digest_hex().to_owned();
-        match secret
-            .record
-            .check(self.keys().secrets(), code, reg.id.as_str(), now)
-        {
-            Ok(()) => Ok((
-                reg,
-                Change::SpendSecret {
-                    digest,
-                    expected_attempts_left: before,
-                },
-            )),
-            Err(SecretError::Mismatch { attempts_left }) => {
-                let mut cs = ChangeSet::new().with(Change::SecretAttempt {
-                    digest,
-                    expected_attempts_left: before,
-                    attempts_left,
-                });
-                self.failures(&mut cs, &tkeys, now);
-                cs.push(self.audit(now, Some(&reg.id), action, "bad-code", client, ""));
-                self.commit(cs).await?;
-                Err(ServiceError::secret(
-                    kind,
-                    SecretError::Mismatch { attempts_left },
-                ))
-            }
-            Err(e) => Err(ServiceError::secret(kind, e)),
+        let record = &secret.record;
+        if record.is_used() {
+            return Err(ServiceError::secret(kind, SecretError::Used));
         }
+        if now >= record.expires_at() {
+            return Err(ServiceError::secret(kind, SecretError::Expired));
+        }
+        let spend = Change::SpendSecret {
+            digest: record.digest_hex().to_owned(),
+            expected_attempts_left: record.attempts_left(),
+        };
+        Ok(CodeAccepted {
+            registration: reg,
+            spend,
+            tries: self.code_tries(kind, id_number, client),
+            payload: secret.payload,
+        })
     }
 
     // ----- passwords (Argon2 off the async threads) ---------------------------------------------
@@ -525,20 +487,30 @@ impl Service {
         self.inner.config.hash_policy
     }
 
+    /// Hashes a new password on the hashing pool.
+    ///
+    /// # Errors
+    /// [`ServiceError::Overloaded`] when too many requests wait already.
     pub(crate) async fn hash_password(&self, password: &Password) -> Result<PasswordHash> {
         let policy = self.policy();
         let password = password.clone();
         let mut seed: [u8; 32] = random_array(self.random());
-        let result = tokio::task::spawn_blocking(move || {
-            let mut rng = StdRng::from_seed(seed);
-            seed.zeroize();
-            policy.hash(password.expose(), &mut rng)
-        })
-        .await
-        .map_err(|_| ServiceError::Internal { what: "hashing" })?;
+        let result = self
+            .inner
+            .hashing
+            .run(move |memory| {
+                let mut rng = StdRng::from_seed(seed);
+                seed.zeroize();
+                policy.hash_in(password.expose(), &mut rng, memory)
+            })
+            .await?;
         result.map_err(|_| ServiceError::Internal { what: "hashing" })
     }
 
+    /// Verifies a password on the hashing pool.
+    ///
+    /// # Errors
+    /// [`ServiceError::Overloaded`] when too many requests wait already.
     pub(crate) async fn verify_password(
         &self,
         password: &Password,
@@ -547,24 +519,43 @@ impl Service {
         let policy = self.policy();
         let password = password.clone();
         let stored = stored.clone();
-        let result = tokio::task::spawn_blocking(move || policy.verify(password.expose(), &stored))
-            .await
-            .map_err(|_| ServiceError::Internal { what: "verifying" })?;
+        let result = self
+            .inner
+            .hashing
+            .run(move |memory| policy.verify_in(password.expose(), &stored, memory))
+            .await?;
         result.map_err(|_| ServiceError::Internal { what: "verifying" })
     }
 
     /// Spends one hashing time for a person without a stored hash (SPEC §5: same speed).
-    pub(crate) async fn equalize(&self, password: &Password) {
+    ///
+    /// # Errors
+    /// [`ServiceError::Overloaded`] when too many requests wait already (as for a person
+    /// with a hash).
+    pub(crate) async fn equalize(&self, password: &Password) -> Result<()> {
         let policy = self.policy();
         let password = password.clone();
-        let _ =
-            tokio::task::spawn_blocking(move || policy.equalize_timing(password.expose())).await;
+        self.inner
+            .hashing
+            .run(move |memory| policy.equalize_timing_in(password.expose(), memory))
+            .await
     }
 
     // ----- sessions ---------------------------------------------------------------------------
 
-    /// Loads a live browser session (idle and absolute timeouts checked; `last_seen` moved
-    /// forward at most once a minute).
+    /// How long after its recorded `last_seen` a browser session ends: the idle timeout plus
+    /// [`LAST_SEEN_STEP`]. `last_seen` is written at most once per step (no write on every
+    /// page view), so the true last request may be up to one step later than recorded: adding
+    /// the step means a session never ends before the idle timeout has passed since its last
+    /// request (at most one step after).
+    pub(crate) fn session_idle_end_after(&self) -> chrono::TimeDelta {
+        self.inner.config.session_idle_timeout + LAST_SEEN_STEP
+    }
+
+    /// Loads the browser session of a token (idle and absolute timeouts checked;
+    /// `last_seen` moved forward at most once per [`LAST_SEEN_STEP`]). A token with no stored
+    /// session is a new anonymous session, not stored until it holds something (a card
+    /// authentication, a login): looking at pages writes nothing.
     pub(crate) async fn web_session(
         &self,
         token: &SessionToken,
@@ -572,11 +563,11 @@ impl Service {
     ) -> Result<SessionRecord> {
         let digest = token.digest();
         let Some(mut s) = self.inner.store.session(&digest).await? else {
-            return Err(ServiceError::SessionExpired);
+            return Ok(self.new_session_record(token, SessionKind::Web, now));
         };
         let idle_end = s
             .last_seen_at
-            .checked_add_signed(self.inner.config.session_idle_timeout)
+            .checked_add_signed(self.session_idle_end_after())
             .unwrap_or(s.last_seen_at);
         if s.kind != SessionKind::Web || now >= s.expires_at || now >= idle_end {
             let _ = self
@@ -586,7 +577,7 @@ impl Service {
                 .await;
             return Err(ServiceError::SessionExpired);
         }
-        if now.signed_duration_since(s.last_seen_at) >= chrono::TimeDelta::minutes(1) {
+        if now.signed_duration_since(s.last_seen_at) >= LAST_SEEN_STEP {
             s.last_seen_at = now;
             self.inner
                 .store

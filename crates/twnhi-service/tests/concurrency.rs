@@ -76,8 +76,22 @@ impl Store for RacingStore {
     async fn mails_of(&self, id: &RegistrationId) -> Result<Vec<MailSummary>, StoreError> {
         self.inner.mails_of(id).await
     }
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.inner.purge_expired(now).await
+    async fn purge_expired(
+        &self,
+        now: DateTime<Utc>,
+        idle_before: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        self.inner.purge_expired(now, idle_before).await
+    }
+    async fn due_cancellations(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<twnhi_store::Registration>, StoreError> {
+        self.inner.due_cancellations(now, limit).await
+    }
+    async fn check_writable(&self, now: DateTime<Utc>) -> Result<(), StoreError> {
+        self.inner.check_writable(now).await
     }
 }
 

@@ -143,7 +143,10 @@ async fn apply_verify_login_logout() {
     // Log in: the session is renewed, the old token is void.
     let out = app.service.login(&caller, &pw(PASSWORD)).await.unwrap();
     assert_eq!(out.holder.name, app.person(0).person.name);
-    assert!(app.service.session_info(&caller.session).await.is_err());
+    assert!(
+        session_gone(&app, &caller.session).await,
+        "the old token is void"
+    );
     let logged = new_session_caller(out.session);
     let info = app.service.session_info(&logged.session).await.unwrap();
     assert_eq!(info.registration_id, Some(out.registration_id.clone()));
@@ -988,10 +991,7 @@ async fn change_password_ends_every_session() {
         Msg::PasswordChanged
     );
     for s in [&web, &other_web] {
-        assert!(matches!(
-            app.service.session_info(&s.session).await,
-            Err(ServiceError::SessionExpired)
-        ));
+        assert!(session_gone(&app, &s.session).await);
     }
     assert!(app.service.app_session(&app_session.token).await.is_err());
     let letters = app.deliver().await;
@@ -1189,10 +1189,7 @@ async fn forgot_and_reset_password() {
             .await
             .is_err()
     );
-    assert!(
-        app.service.session_info(&web.session).await.is_err(),
-        "sessions ended"
-    );
+    assert!(session_gone(&app, &web.session).await, "sessions ended");
     let letters = app.deliver().await;
     assert_eq!(letters[0].kind(), LetterKind::PasswordChanged);
     login(&app, 5, NEW_PASSWORD).await;
@@ -1297,10 +1294,7 @@ async fn cancellation_end_to_end() {
             .unwrap(),
         Msg::CancelConfirmed
     );
-    assert!(
-        app.service.session_info(&web.session).await.is_err(),
-        "sessions ended"
-    );
+    assert!(session_gone(&app, &web.session).await, "sessions ended");
     let letters = app.deliver().await;
     assert_eq!(letters[0].kind(), LetterKind::Deleted);
     assert!(letters[0].letter().text().contains("民國113年5月1日"));
@@ -1322,13 +1316,15 @@ async fn cancellation_end_to_end() {
         1
     );
 
-    // To a new address: the household address must match the registry; same answer otherwise.
+    // To a new address: the household ID and address must match the registry; same answer
+    // otherwise.
     register(&app, 7).await;
     app.deliver().await;
     let q = app.person(7).person.clone();
     let answer = app.service.new_captcha(&caller).await.unwrap();
     let new_address = CancelDelivery::NewEmail {
         email: Email::parse("lost.box@example.net").unwrap(),
+        household_id: q.household_id.clone(),
         address: HouseholdAddress::new("臺北市", "中正區", "錯誤里", 9).unwrap(),
     };
     let req = CancelRequestInput {
@@ -1352,6 +1348,7 @@ async fn cancellation_end_to_end() {
         captcha: answer.to_string(),
         delivery: CancelDelivery::NewEmail {
             email: Email::parse("lost.box@example.net").unwrap(),
+            household_id: q.household_id.clone(),
             address: q.address.clone(),
         },
     };
@@ -1360,7 +1357,20 @@ async fn cancellation_end_to_end() {
         .await
         .unwrap();
     let letters = app.deliver().await;
-    assert_eq!(letters[0].to().as_str(), "lost.box@example.net");
+    let to_new = letters
+        .iter()
+        .find(|l| l.to().as_str() == "lost.box@example.net")
+        .unwrap();
+    assert_eq!(to_new.kind(), LetterKind::CancellationConfirm);
+    assert!(
+        !to_new.letter().text().contains(&q.name),
+        "no name to an unverified address"
+    );
+    let notice = letters
+        .iter()
+        .find(|l| l.to().as_str() == "test.7@example.com")
+        .unwrap();
+    assert_eq!(notice.kind(), LetterKind::CancellationNotice);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1373,10 +1383,7 @@ async fn counter_suspend_reinstate_and_show() {
         app.service.suspend(&id, "counter-7").await.unwrap(),
         Msg::CounterSuspended
     );
-    assert!(
-        app.service.session_info(&web.session).await.is_err(),
-        "sessions ended"
-    );
+    assert!(session_gone(&app, &web.session).await, "sessions ended");
     let caller = app.caller().await;
     authenticate(&app.service, &caller, &app.person(0).identity)
         .await

@@ -86,6 +86,8 @@ fn timing_config() -> twnhi_service::ServiceConfig {
     c.per_registration = lenient;
     c.per_client_address = lenient;
     c.per_person = lenient;
+    c.per_person_and_client = lenient;
+    c.letter_caps = twnhi_service::LetterCaps::new(chrono::TimeDelta::hours(1), 100_000, 100_000);
     c
 }
 

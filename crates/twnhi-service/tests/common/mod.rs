@@ -17,10 +17,10 @@ use twnhi_notify::{MemoryMailer, OutgoingMail, PublicBaseUrl};
 use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{
     Caller, CardHolder, ManualClock, OutboxConfig, OutboxWorker, Ports, SeededRandom, Service,
-    ServiceConfig, SessionToken, SoftwareSam,
+    ServiceConfig, ServiceError, SessionToken, SoftwareSam,
 };
 use twnhi_sim::{Faults, Identity, SimCard};
-use twnhi_store::{Contacts, SqliteStore};
+use twnhi_store::{Contacts, SqliteStore, Store as _};
 
 /// 2024-05-01 10:00 in Taipei.
 pub fn t0() -> DateTime<Utc> {
@@ -177,6 +177,19 @@ pub fn code_of(mail: &OutgoingMail) -> String {
     line.trim_start_matches("Email Verification Code: ")
         .trim()
         .to_owned()
+}
+
+/// Whether a session has ended: no stored session, and the token holds nothing (a token
+/// without a stored session is a new, empty anonymous session).
+pub async fn session_gone(app: &App, token: &SessionToken) -> bool {
+    let stored = app.store.session(&token.digest()).await.unwrap();
+    let view = app.service.session_info(token).await;
+    stored.is_none()
+        && match view {
+            Ok(v) => v.registration_id.is_none() && v.card.is_none(),
+            Err(ServiceError::SessionExpired) => true,
+            Err(_) => false,
+        }
 }
 
 pub fn new_session_caller(token: SessionToken) -> Caller {
