@@ -31,8 +31,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use twnhi_account::IdNumber;
 use twnhi_account::roc::RocDateTime;
 use twnhi_service::{Service, ServiceError, SystemRandom};
-use twnhi_store::SqliteStore;
 use twnhi_store::registry::parse_csv;
+use twnhi_store::{MailStatus, OutboxStore as _, SqliteStore};
 
 const OK: u8 = 0;
 const FAILURE: u8 = 1;
@@ -52,6 +52,54 @@ pub enum AdminCommand {
     /// 查詢 Show a person's registrations: state, masked contacts, devices, letters and the
     /// audit trail (no secrets).
     Show(ShowArgs),
+    /// 郵件佇列 The mail outbox: list letters, send given-up letters again.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+}
+
+/// `twnhi admin outbox …`.
+#[derive(clap::Subcommand, Debug)]
+pub enum OutboxCommand {
+    /// 列出 List the newest letters (no contents: kind, state, attempts, last error).
+    ///
+    /// Example: `twnhi admin outbox list --status failed`
+    List(OutboxListArgs),
+    /// 重送 Put given-up letters back in the queue, attempts counted from zero (a running
+    /// `twnhi serve` sends them within seconds). Letters given up more than a week ago have
+    /// had their contents wiped and cannot be sent again.
+    ///
+    /// Examples: `twnhi admin outbox retry --all`, `twnhi admin outbox retry 3f9c…`
+    Retry(OutboxRetryArgs),
+}
+
+/// Arguments of `twnhi admin outbox list`.
+#[derive(clap::Args, Debug)]
+pub struct OutboxListArgs {
+    /// 狀態 Only letters in this state: pending, sent or failed.
+    #[arg(long, value_name = "STATE", value_parser = ["pending", "sent", "failed"])]
+    pub status: Option<String>,
+    /// 筆數 How many, newest first.
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub limit: u32,
+    #[command(flatten)]
+    pub db: DbArgs,
+}
+
+/// Arguments of `twnhi admin outbox retry`.
+#[derive(clap::Args, Debug)]
+pub struct OutboxRetryArgs {
+    /// The letter (its identifier from `list`).
+    #[arg(
+        value_name = "ID",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    pub id: Option<String>,
+    /// Every given-up letter.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// `twnhi admin registry …`.
@@ -219,6 +267,8 @@ pub fn run(cmd: &AdminCommand) -> ExitCode {
             AdminCommand::Suspend(a) => counter(a, true).await,
             AdminCommand::Reinstate(a) => counter(a, false).await,
             AdminCommand::Show(a) => show(a).await,
+            AdminCommand::Outbox(OutboxCommand::List(a)) => outbox_list(a).await,
+            AdminCommand::Outbox(OutboxCommand::Retry(a)) => outbox_retry(a).await,
         };
         result.unwrap_or_else(|code| code)
     })
@@ -362,5 +412,56 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
             ));
         }
     }
+    Ok(ExitCode::from(OK))
+}
+
+async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
+    let status = args.status.as_deref().and_then(MailStatus::parse);
+    let store = open(&args.db).await?;
+    let letters = store
+        .list_mail(status, args.limit)
+        .await
+        .map_err(|e| fail(FAILURE, e))?;
+    let (pending, sent, failed) = store.counts().await.map_err(|e| fail(FAILURE, e))?;
+    out(format!(
+        "郵件佇列 outbox: {pending} pending, {sent} sent, {failed} failed"
+    ));
+    for l in letters {
+        out(format!(
+            "{}  {:<19}  {:<7}  {} attempt(s)  {}{}",
+            l.id,
+            l.kind,
+            l.status.as_str(),
+            l.attempts,
+            taipei(l.created_at),
+            l.last_error
+                .map(|e| format!("  last error: {e}"))
+                .unwrap_or_default()
+        ));
+    }
+    Ok(ExitCode::from(OK))
+}
+
+async fn outbox_retry(args: &OutboxRetryArgs) -> Result<ExitCode, ExitCode> {
+    let id = match &args.id {
+        Some(id) => Some(
+            twnhi_store::RegistrationId::parse(id)
+                .map_err(|_| fail(USAGE, "信件識別碼格式錯誤 / malformed letter identifier"))?
+                .to_string(),
+        ),
+        None => None,
+    };
+    let store = open(&args.db).await?;
+    let n = store
+        .requeue(id.clone(), Utc::now())
+        .await
+        .map_err(|e| fail(FAILURE, e))?;
+    if n == 0 && id.is_some() {
+        return Err(fail(
+            FAILURE,
+            "沒有可重送的信件（不存在、未放棄或內容已清除） / no such letter to send again (unknown, not given up, or its contents were wiped)",
+        ));
+    }
+    out(format!("重送 requeued: {n} letter(s)"));
     Ok(ExitCode::from(OK))
 }

@@ -32,10 +32,15 @@ use twnhi_account::Email;
 use twnhi_account::roc::ServiceHours;
 use twnhi_notify::{DirectoryMailer, Mailer, PublicBaseUrl, SmtpConfig, SmtpMailer};
 use twnhi_service::{
-    OutboxWorker, Ports, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
+    MaintenanceWorker, OutboxWorker, Ports, Service, ServiceConfig, SoftwareSam, SystemClock,
+    SystemRandom,
 };
 use twnhi_store::SqliteStore;
+use twnhi_web::health::Health;
 use twnhi_web::{CookieSecurity, Site, SiteDeps, WebConfig};
+
+/// How often the maintenance worker runs (purges, due cancellations).
+const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 
 const OTHER: u8 = 1;
 const USAGE: u8 = 2;
@@ -430,6 +435,18 @@ async fn serve(s: Settings) -> ExitCode {
             );
         }
     };
+    // A database that cannot be written (read-only file or directory, full disk) would
+    // answer 503 to everyone: refuse to start instead.
+    if let Err(e) = twnhi_store::Store::check_writable(&*store, chrono::Utc::now()).await {
+        store.close().await;
+        return fail(
+            ENVIRONMENT,
+            format!(
+                "資料庫無法寫入（唯讀、權限不足或磁碟已滿） / the database cannot be written (read-only, no permission or disk full) {}: {e}",
+                s.database_url
+            ),
+        );
+    }
     let mailer = match mailer(&s) {
         Ok(m) => m,
         Err(e) => return fail(ENVIRONMENT, e),
@@ -450,6 +467,11 @@ async fn serve(s: Settings) -> ExitCode {
         Err(e) => return fail(USAGE, e),
     };
     let outbox = OutboxWorker::new(&service, store.clone(), mailer).spawn();
+    let maintenance = MaintenanceWorker::new(&service, MAINTENANCE_EVERY).spawn();
+    let health = Health::new(
+        Some(outbox.monitor()),
+        Some((maintenance.liveness(), MAINTENANCE_EVERY * 3)),
+    );
 
     let mut web = WebConfig::new(s.public_url.clone());
     web.listen = s.listen;
@@ -460,11 +482,12 @@ async fn serve(s: Settings) -> ExitCode {
     if s.insecure_http {
         web.cookies = CookieSecurity::PlainHttpLoopback;
     }
-    let deps = SiteDeps { service };
+    let deps = SiteDeps::new(service).with_health(health);
     let site = match Site::new(web, deps, &server_key, None) {
         Ok(site) => site,
         Err(e) => {
             outbox.shutdown().await;
+            maintenance.shutdown().await;
             return fail(USAGE, e);
         }
     };
@@ -472,6 +495,7 @@ async fn serve(s: Settings) -> ExitCode {
         Ok(b) => b,
         Err(e) => {
             outbox.shutdown().await;
+            maintenance.shutdown().await;
             return fail(ENVIRONMENT, e);
         }
     };
@@ -482,6 +506,7 @@ async fn serve(s: Settings) -> ExitCode {
     );
     let result = bound.serve(twnhi_web::shutdown_signal()).await;
     outbox.shutdown().await;
+    maintenance.shutdown().await;
     store.close().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,

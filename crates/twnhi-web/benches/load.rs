@@ -100,6 +100,7 @@ async fn env(db: &Path, n: usize) -> R<Env> {
                     updated_at: now,
                     verified_at: Some(now),
                     cancelled_at: None,
+                    cancel_effective_at: None,
                     version: 0,
                 };
                 cs.push(Change::InsertRegistration(reg));
@@ -135,7 +136,7 @@ async fn env(db: &Path, n: usize) -> R<Env> {
     web.listen = addr;
     web.cookies = CookieSecurity::PlainHttpLoopback;
     web.rate_limits = RateLimits::unlimited();
-    let site = Site::new(web, SiteDeps { service }, &server_key, None)?;
+    let site = Site::new(web, SiteDeps::new(service), &server_key, None)?;
     let site = twnhi_web::BoundSite::new(site, listener)?.spawn();
     Ok(Env {
         site,

@@ -178,7 +178,9 @@ pub(crate) fn error_body(status: StatusCode, code: &str, text: &Text) -> Respons
 /// The HTTP status of a use-case error.
 pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
     match e {
-        ServiceError::Closed { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::Closed { .. } | ServiceError::Overloaded { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         ServiceError::LoginFailed
         | ServiceError::SessionExpired
         | ServiceError::CurrentPasswordIncorrect
@@ -187,7 +189,8 @@ pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::Flow(_)
         | ServiceError::Device(_)
         | ServiceError::CardNotRegistrant
-        | ServiceError::ReauthenticationRequired => StatusCode::FORBIDDEN,
+        | ServiceError::ReauthenticationRequired
+        | ServiceError::Locked { .. } => StatusCode::FORBIDDEN,
         ServiceError::Busy => StatusCode::CONFLICT,
         ServiceError::Store { .. } | ServiceError::Sam { .. } | ServiceError::Internal { .. } => {
             StatusCode::INTERNAL_SERVER_ERROR
@@ -196,21 +199,31 @@ pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
     }
 }
 
-/// A use-case error as JSON (with `Retry-After` when throttled).
+/// `Retry-After` in seconds for a throttled or overloaded answer.
+pub(crate) fn retry_after(e: &ServiceError) -> Option<i64> {
+    match e {
+        ServiceError::Throttled { retry_at } => Some(
+            retry_at
+                .signed_duration_since(Utc::now())
+                .num_seconds()
+                .max(1),
+        ),
+        ServiceError::Overloaded { retry_after_secs } => Some(i64::from(*retry_after_secs)),
+        _ => None,
+    }
+}
+
+/// A use-case error as JSON (with `Retry-After` when throttled or overloaded).
 pub(crate) fn service_error(e: &ServiceError) -> Response {
-    if !e.is_refusal() {
+    if !e.is_refusal() && !matches!(e, ServiceError::Overloaded { .. }) {
         tracing::error!(error = %e, "app API request failed");
     }
     let status = status_of(e);
     let mut resp = error_body(status, e.msg().key(), &Text::of_service(e));
-    if let ServiceError::Throttled { retry_at } = e {
-        let secs = retry_at
-            .signed_duration_since(Utc::now())
-            .num_seconds()
-            .max(1);
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            resp.headers_mut().insert(RETRY_AFTER, v);
-        }
+    if let Some(secs) = retry_after(e)
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        resp.headers_mut().insert(RETRY_AFTER, v);
     }
     if status == StatusCode::UNAUTHORIZED {
         resp.headers_mut()

@@ -32,9 +32,30 @@ use crate::{api, assets, pages, security, session};
 /// What the site runs on. Every page and every call of the app API goes through the use
 /// cases of [`SiteDeps::service`]; the site makes no calls to the store or the registry.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct SiteDeps {
     /// The use cases.
     pub service: Service,
+    /// What `/readyz` asks besides the database (the background workers).
+    pub health: crate::health::Health,
+}
+
+impl SiteDeps {
+    /// The use cases, with no background workers to report on.
+    #[must_use]
+    pub fn new(service: Service) -> Self {
+        SiteDeps {
+            service,
+            health: crate::health::Health::default(),
+        }
+    }
+
+    /// Reports these workers in `/readyz`.
+    #[must_use]
+    pub fn with_health(mut self, health: crate::health::Health) -> Self {
+        self.health = health;
+        self
+    }
 }
 
 impl core::fmt::Debug for SiteDeps {
@@ -53,6 +74,7 @@ pub(crate) struct Inner {
     news: NewsFile,
     captchas: crate::captcha::CaptchaCache,
     dev: Option<DevTools>,
+    connections: Arc<crate::conn::Tracker>,
 }
 
 /// The registration site. Cheap to clone.
@@ -113,6 +135,7 @@ impl Site {
             limiter: RateLimiter::new(config.rate_limits),
             news: NewsFile::new(config.announcements.clone()),
             captchas: crate::captcha::CaptchaCache::default(),
+            connections: Arc::new(crate::conn::Tracker::default()),
             csp,
             public_origin,
             dev,
@@ -161,6 +184,15 @@ impl Site {
 
     pub(crate) fn dev(&self) -> Option<&DevTools> {
         self.0.dev.as_ref()
+    }
+
+    pub(crate) fn health(&self) -> &crate::health::Health {
+        &self.0.deps.health
+    }
+
+    /// Open connections now.
+    pub(crate) fn open_connections(&self) -> usize {
+        self.0.connections.open()
     }
 
     /// The layout of a page for the session `sess` (`None`: no session, e.g. a 404).
@@ -244,6 +276,11 @@ impl Site {
                 &cancel_confirm,
                 get(pages::cancel::confirm_page).post(pages::cancel::confirm_submit),
             )
+            .route(
+                &format!("/{}", paths::CANCEL_STOP),
+                get(pages::cancel::stop_page).post(pages::cancel::stop_submit),
+            )
+            .route("/cancel/captcha.wav", get(crate::captcha::audio_clip))
             .route("/services", get(pages::account::services))
             .route(
                 "/device/verify",
@@ -276,7 +313,9 @@ impl Site {
                 .route("/dev/cards/insert", post(crate::dev::insert))
                 .route("/dev/cards/remove", post(crate::dev::remove));
         }
-        let pages_router = pages_router.layer(from_fn_with_state(self.clone(), session::layer));
+        let pages_router = pages_router
+            .layer(from_fn_with_state(self.clone(), session::layer))
+            .layer(axum::middleware::from_fn(pages::overload_status));
         let api_router = Router::new()
             .route("/api/v1/devices/bind", post(api::bind))
             .route("/api/v1/login", post(api::login))
@@ -284,7 +323,8 @@ impl Site {
             .route("/api/v1/logout", post(api::logout));
         let static_router = Router::new()
             .route("/static/{file}", get(assets::serve))
-            .route("/healthz", get(assets::health));
+            .route("/healthz", get(assets::health))
+            .route("/readyz", get(crate::health::ready));
         Router::new()
             .merge(pages_router)
             .merge(api_router)
@@ -366,36 +406,25 @@ impl BoundSite {
     ///
     /// # Errors
     /// [`WebError::Serve`].
+    ///
+    /// Connections are capped in all and per client address, and must send each request head
+    /// within the header-read timeout (idle kept-alive connections are closed after it); see
+    /// [`crate::config::ConnectionLimits`].
     pub async fn serve(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), WebError> {
-        let grace = self.site.config().shutdown_grace;
-        let (tx, mut rx) = watch::channel(false);
-        let app = self
-            .site
-            .router()
-            .into_make_service_with_connect_info::<SocketAddr>();
-        let mut rx2 = rx.clone();
-        let server = axum::serve(self.listener, app).with_graceful_shutdown(async move {
-            let _ = rx2.wait_for(|stop| *stop).await;
-        });
-        let mut task = tokio::spawn(async move { server.await });
-        tokio::select! {
-            r = &mut task => return flatten(r),
-            () = shutdown => {}
-        }
-        tracing::info!("shutting down: no new connections, waiting for requests in flight");
-        let _ = tx.send(true);
-        let _ = rx.borrow_and_update();
-        match tokio::time::timeout(grace, &mut task).await {
-            Ok(r) => flatten(r),
-            Err(_) => {
-                tracing::warn!("requests still in flight after the grace period; closing them");
-                task.abort();
-                Ok(())
-            }
-        }
+        let config = self.site.config();
+        let grace = config.shutdown_grace;
+        let limits = config.connections;
+        let router = self.site.router();
+        let tracker = Arc::clone(&self.site.0.connections);
+        crate::conn::serve(self.listener, router, limits, grace, tracker, async move {
+            shutdown.await;
+            tracing::info!("shutting down: no new connections, waiting for requests in flight");
+        })
+        .await;
+        Ok(())
     }
 
     /// Serves in a background task until [`SiteHandle::shutdown`].
@@ -411,14 +440,6 @@ impl BoundSite {
             stop: tx,
             join,
         }
-    }
-}
-
-fn flatten(r: Result<std::io::Result<()>, tokio::task::JoinError>) -> Result<(), WebError> {
-    match r {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(WebError::Serve(e)),
-        Err(e) => Err(WebError::Serve(std::io::Error::other(e.to_string()))),
     }
 }
 

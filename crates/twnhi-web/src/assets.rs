@@ -31,7 +31,7 @@ pub(crate) async fn serve(Path(file): Path<String>) -> Response {
     resp
 }
 
-/// `GET /healthz`: `ok` while the process serves.
+/// `GET /healthz`: liveness — `ok` while the process serves (readiness is `/readyz`).
 pub(crate) async fn health() -> &'static str {
     "ok"
 }

@@ -48,12 +48,48 @@ pub struct RateLimits {
 }
 
 impl Default for RateLimits {
+    /// A ceiling, not a quota: one address may be a clinic, a school or a carrier's NAT with
+    /// hundreds of people behind it. 50 requests/s (burst 200) and 600 `POST`s a minute
+    /// (burst 300) per address; expensive work (password hashing) is bounded on its own, and
+    /// failures are throttled per person by the use cases.
     fn default() -> Self {
         RateLimits {
-            requests_per_sec: 20.0,
-            requests_burst: 100.0,
-            posts_per_min: 60.0,
-            posts_burst: 30.0,
+            requests_per_sec: 50.0,
+            requests_burst: 200.0,
+            posts_per_min: 600.0,
+            posts_burst: 300.0,
+        }
+    }
+}
+
+/// Connections: how many, from where, and how long they may idle (SPEC §5: idle and slow
+/// connections time out; a flood of idle sockets must not stop the site).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConnectionLimits {
+    /// Open connections at most (more are closed at once). Keep it below the process's
+    /// open-file limit.
+    pub max_connections: usize,
+    /// Open connections per client address at most (an IPv6 client's /64 counts as one).
+    pub per_address: usize,
+    /// A connection must send a whole request head within this long — the first request
+    /// and every next one on a kept-alive connection (an idle connection is closed after
+    /// it).
+    pub header_read_timeout: Duration,
+    /// A request (body included) must be answered within this long; a slow body is cut off
+    /// with `408`.
+    pub request_timeout: Duration,
+}
+
+impl Default for ConnectionLimits {
+    /// 8,192 connections, 256 per address, 10 s for a request head (and of idle keep-alive),
+    /// 30 s per request.
+    fn default() -> Self {
+        ConnectionLimits {
+            max_connections: 8192,
+            per_address: 256,
+            header_read_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -116,6 +152,8 @@ pub struct WebConfig {
     pub service_hours: ServiceHours,
     /// Request rate limits per client address.
     pub rate_limits: RateLimits,
+    /// Connection caps and timeouts.
+    pub connections: ConnectionLimits,
     /// Largest request body, in bytes.
     pub max_body_bytes: usize,
     /// The announcements file (最新公告) the operator edits; re-read when it changes.
@@ -140,6 +178,7 @@ impl WebConfig {
             bridge_origin: default_bridge_origin(),
             service_hours: ServiceHours::default(),
             rate_limits: RateLimits::default(),
+            connections: ConnectionLimits::default(),
             max_body_bytes: DEFAULT_MAX_BODY,
             announcements: None,
             trust_forwarded_for: false,
@@ -185,6 +224,14 @@ impl WebConfig {
             && r.posts_burst >= 1.0)
         {
             return Err(ConfigError::Limit("rate_limits"));
+        }
+        let c = &self.connections;
+        if c.max_connections == 0
+            || c.per_address == 0
+            || c.header_read_timeout.is_zero()
+            || c.request_timeout.is_zero()
+        {
+            return Err(ConfigError::Limit("connections"));
         }
         Ok(())
     }

@@ -26,8 +26,8 @@ use twnhi_bridge::{Bridge, BridgeConfig, BridgeHandle, SimBackend};
 use twnhi_notify::PublicBaseUrl;
 use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{
-    OutboxConfig, OutboxHandle, OutboxWorker, Ports, SeededRandom, Service, ServiceConfig,
-    SoftwareSam, SystemClock, SystemRandom,
+    MaintenanceHandle, MaintenanceWorker, OutboxConfig, OutboxHandle, OutboxWorker, Ports,
+    SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
 };
 use twnhi_sim::{Faults, SimCard, SimReader};
 use twnhi_store::SqliteStore;
@@ -97,6 +97,7 @@ pub struct Demo {
     site: SiteHandle,
     bridge: BridgeHandle,
     outbox: OutboxHandle,
+    maintenance: MaintenanceHandle,
     store: SqliteStore,
     site_url: String,
     data_dir: PathBuf,
@@ -211,6 +212,12 @@ impl Demo {
         let mailbox = DevMailbox::new(dir.join("mail"));
         let outbox =
             OutboxWorker::new(&service, store_arc.clone(), Arc::new(mailbox.clone())).spawn();
+        let maintenance_every = std::time::Duration::from_secs(60);
+        let maintenance = MaintenanceWorker::new(&service, maintenance_every).spawn();
+        let health = crate::health::Health::new(
+            Some(outbox.monitor()),
+            Some((maintenance.liveness(), maintenance_every * 3)),
+        );
 
         // The announcements file the operator would edit.
         let news = dir.join("announcements.txt");
@@ -227,9 +234,7 @@ impl Demo {
         config.announcements = Some(news);
         config.dev_pages = true;
         config.shutdown_grace = std::time::Duration::from_secs(3);
-        let deps = SiteDeps {
-            service: service.clone(),
-        };
+        let deps = SiteDeps::new(service.clone()).with_health(health);
         let dev = DevTools {
             mailbox,
             cards: Some(DemoCards {
@@ -244,6 +249,7 @@ impl Demo {
             site,
             bridge,
             outbox,
+            maintenance,
             store,
             site_url,
             data_dir: dir,
@@ -323,6 +329,7 @@ impl Demo {
             tracing::warn!(error = %e, "bridge shutdown");
         }
         self.outbox.shutdown().await;
+        self.maintenance.shutdown().await;
         self.store.close().await;
         site
     }

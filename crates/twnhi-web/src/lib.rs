@@ -16,10 +16,12 @@ pub mod assets;
 mod captcha;
 pub mod client;
 pub mod config;
+mod conn;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod dev;
 mod error;
+pub mod health;
 pub mod news;
 mod pages;
 pub mod security;
@@ -28,5 +30,5 @@ mod templates;
 mod ua;
 
 pub use app::{BoundSite, Site, SiteDeps, SiteHandle, shutdown_signal};
-pub use config::{CookieSecurity, RateLimits, WebConfig};
+pub use config::{ConnectionLimits, CookieSecurity, RateLimits, WebConfig};
 pub use error::{ConfigError, WebError};

@@ -179,8 +179,11 @@ pub(crate) struct NewsView {
 pub(crate) struct CaptchaView {
     pub data_uri: String,
     pub alt: String,
-    pub text_zh: String,
-    pub text_en: String,
+    /// The audio clip of the same digits (`/cancel/captcha.wav?r=…`: a new URL per captcha,
+    /// so a browser never plays an older clip).
+    pub audio_url: String,
+    pub audio_zh: &'static str,
+    pub audio_en: &'static str,
 }
 
 // ----- form values (what the person typed; never passwords) ---------------------------------
@@ -234,6 +237,7 @@ pub(crate) struct CancelForm {
     pub captcha: String,
     pub method: String,
     pub email: String,
+    pub household_id: String,
     pub county: String,
     pub township: String,
     pub village: String,
@@ -342,6 +346,16 @@ pub(crate) struct CancelPage {
     pub f: CancelForm,
     pub captcha: CaptchaView,
     pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "cancel_stop.html")]
+pub(crate) struct CancelStopPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub token: String,
+    pub button_zh: &'static str,
+    pub button_en: &'static str,
 }
 
 #[derive(Template)]

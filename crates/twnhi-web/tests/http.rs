@@ -97,15 +97,7 @@ async fn app_with(limits: RateLimits) -> App {
     .unwrap();
     let mut web = WebConfig::new(base);
     web.rate_limits = limits;
-    let site = Site::new(
-        web,
-        SiteDeps {
-            service: service.clone(),
-        },
-        &server_key,
-        None,
-    )
-    .unwrap();
+    let site = Site::new(web, SiteDeps::new(service.clone()), &server_key, None).unwrap();
     App {
         router: site.router(),
         people,
@@ -1077,7 +1069,7 @@ async fn graceful_shutdown_of_a_bound_site() {
     config.cookies = twnhi_web::CookieSecurity::PlainHttpLoopback;
     let site = Site::new(
         config,
-        SiteDeps { service },
+        SiteDeps::new(service),
         &ServerKey::new(vec![1; 32]).unwrap(),
         None,
     )

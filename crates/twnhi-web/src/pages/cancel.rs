@@ -2,7 +2,7 @@
 //! delivery choice; 【送出刪除註冊】) and the confirmation page of the letter's link (ID
 //! number, e-mail code, captcha; 【確認】).
 
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
@@ -12,17 +12,20 @@ use twnhi_service::{CancelConfirmInput, CancelDelivery, CancelRequestInput, Serv
 
 use crate::app::{Site, render};
 use crate::captcha;
-use crate::pages::{F, address, email, refusal};
+use crate::pages::letters::{TokenQuery, link_invalid, token};
+use crate::pages::{F, address, email, household_id, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
-    CancelConfirmForm, CancelConfirmPage, CancelForm, CancelPage, CaptchaView, FieldErrors,
-    MessagePage, SysMsg, Text,
+    CancelConfirmForm, CancelConfirmPage, CancelForm, CancelPage, CancelStopPage, CaptchaView,
+    FieldErrors, MessagePage, SysMsg, Text,
 };
 
 const REQUEST_ZH: &str = "健保卡網路服務註冊-刪除註冊";
 const REQUEST_EN: &str = "NHI Card Online Services Registration-Cancellation";
 const CONFIRM_ZH: &str = "健保卡網路服務註冊-確認刪除註冊作業";
 const CONFIRM_EN: &str = "NHI Card Online Services Registration-Confirming the Cancellation";
+const STOP_ZH: &str = "健保卡網路服務註冊-停止刪除註冊";
+const STOP_EN: &str = "NHI Card Online Services Registration-Stop the Cancellation";
 
 fn unavailable(site: &Site, e: &ServiceError) -> Response {
     tracing::error!(error = %e, "captcha unavailable");
@@ -157,6 +160,7 @@ pub(crate) async fn request_submit(
     captcha_typed(&f.captcha, &mut errors);
     let delivery = if f.method == "new" {
         let e = email(&f.email, "email", true, &mut errors);
+        let h = household_id(&f.household_id, &mut errors);
         let a = address(
             &f.county,
             &f.township,
@@ -164,8 +168,14 @@ pub(crate) async fn request_submit(
             &f.neighborhood,
             &mut errors,
         );
-        match (e, a) {
-            (Some(Some(email)), Some(address)) => Some(CancelDelivery::NewEmail { email, address }),
+        match (e, h, a) {
+            (Some(Some(email)), Some(household_id), Some(address)) => {
+                Some(CancelDelivery::NewEmail {
+                    email,
+                    household_id,
+                    address,
+                })
+            }
             _ => None,
         }
     } else {
@@ -323,5 +333,55 @@ pub(crate) async fn confirm_submit(
             let message = refusal(&e, &mut errors);
             fresh(message, errors, f).await
         }
+    }
+}
+
+/// `GET /cancel/stop?token=`: the stop link of the registered address's notice. Shows what it
+/// does and a button (a link scanner that opens the letter's links must not stop anything);
+/// an unknown, used or expired link, or a cancellation no longer pending, says so at once.
+pub(crate) async fn stop_page(
+    State(site): State<Site>,
+    S(sess): S,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, STOP_ZH, STOP_EN);
+    };
+    match site.service().check_stop_link(&t).await {
+        Ok(()) => render(&CancelStopPage {
+            l: site.layout(Some(&sess), STOP_ZH, STOP_EN, "cancel-stop"),
+            message: SysMsg::info(vec![Text::msg(Msg::CancelStopPrompt)]),
+            token: t,
+            button_zh: Msg::CancelStopButton.zh(),
+            button_en: Msg::CancelStopButton.en(),
+        }),
+        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP_ZH, STOP_EN),
+        Err(e) => unavailable(&site, &e),
+    }
+}
+
+/// `POST /cancel/stop`: 【停止刪除註冊】.
+pub(crate) async fn stop_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(q): F<TokenQuery>,
+) -> Response {
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, STOP_ZH, STOP_EN);
+    };
+    match site
+        .service()
+        .stop_cancellation(Some(&sess.client), &t)
+        .await
+    {
+        Ok(msg) => render(&MessagePage {
+            l: site.layout(Some(&sess), STOP_ZH, STOP_EN, "cancel-stopped"),
+            ok: true,
+            lines: vec![Text::msg(msg)],
+            warnings: Vec::new(),
+            links: vec![("/login", "回登入頁 Back to Home")],
+        }),
+        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP_ZH, STOP_EN),
+        Err(e) => unavailable(&site, &e),
     }
 }

@@ -20,11 +20,11 @@ use crate::templates::{
 #[derive(Debug, Default, Deserialize)]
 pub(crate) struct TokenQuery {
     #[serde(default)]
-    token: String,
+    pub(crate) token: String,
 }
 
 /// The token of a link, if well formed.
-fn token(input: &str) -> Option<String> {
+pub(crate) fn token(input: &str) -> Option<String> {
     LinkToken::parse(input.trim())
         .ok()
         .map(|t| t.expose().to_owned())
@@ -38,7 +38,7 @@ fn holder_name(sess: &Sess) -> String {
         .unwrap_or_default()
 }
 
-fn link_invalid(
+pub(crate) fn link_invalid(
     site: &Site,
     sess: &Sess,
     title_zh: &'static str,

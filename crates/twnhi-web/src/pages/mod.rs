@@ -10,8 +10,12 @@ pub(crate) mod info;
 pub(crate) mod letters;
 pub(crate) mod login;
 
+use std::cell::Cell;
+
 use axum::extract::{FromRequest, Request, State};
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
+use axum::middleware::Next;
 use axum::response::{Redirect, Response};
 use twnhi_account::password::{PasswordViolation, PersonalData, check_password};
 use twnhi_account::{
@@ -237,8 +241,37 @@ fn add_password_violations(violations: &[PasswordViolation], errors: &mut FieldE
     }
 }
 
+tokio::task_local! {
+    /// Set by [`refusal`] when a use case refused because too many requests wait for password
+    /// hashing; [`overload_status`] then answers the re-displayed form with `503` and
+    /// `Retry-After`.
+    static OVERLOADED: Cell<Option<i64>>;
+}
+
+/// Every page: a form re-displayed because the server is overloaded
+/// ([`ServiceError::Overloaded`]) is answered `503 Service Unavailable` with `Retry-After`
+/// (the page still shows the bilingual message and keeps what was typed).
+pub(crate) async fn overload_status(req: Request, next: Next) -> Response {
+    let (mut resp, overloaded) = OVERLOADED
+        .scope(Cell::new(None), async move {
+            let resp = next.run(req).await;
+            (resp, OVERLOADED.with(Cell::get))
+        })
+        .await;
+    if let Some(secs) = overloaded {
+        *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            resp.headers_mut().insert(RETRY_AFTER, v);
+        }
+    }
+    resp
+}
+
 /// A use-case refusal as the 系統訊息, with the field it concerns marked.
 pub(crate) fn refusal(e: &ServiceError, errors: &mut FieldErrors) -> SysMsg {
+    if let ServiceError::Overloaded { retry_after_secs } = e {
+        let _ = OVERLOADED.try_with(|c| c.set(Some(i64::from(*retry_after_secs))));
+    }
     match e {
         ServiceError::Password(p) => {
             add_password_violations(&p.violations, errors);
@@ -249,7 +282,7 @@ pub(crate) fn refusal(e: &ServiceError, errors: &mut FieldErrors) -> SysMsg {
             SysMsg::error(vec![Text::of_service(e)])
         }
         other => {
-            if !other.is_refusal() {
+            if !other.is_refusal() && !matches!(other, ServiceError::Overloaded { .. }) {
                 tracing::error!(error = %other, "use case failed");
             }
             SysMsg::error(vec![Text::of_service(other)])
