@@ -16,67 +16,11 @@ use twnhi_account::totp::TotpSecret;
 use twnhi_account::{Email, HouseholdAddress};
 use twnhi_notify::LetterKind;
 use twnhi_service::{
-    AppLoginInput, ApplyInput, BindDeviceInput, Caller, CancelConfirmInput, CancelDelivery,
+    AppLoginInput, ApplyInput, BindDeviceInput, CancelConfirmInput, CancelDelivery,
     CancelRequestInput, ChangeDataInput, ChangePasswordInput, LetterRequest, NewAddress,
     NewPassword, ServiceError,
 };
 use twnhi_store::{OutboxStore, Store};
-
-async fn apply(app: &App, i: usize) -> Caller {
-    let caller = app.caller().await;
-    let p = app.person(i);
-    let holder = authenticate(&app.service, &caller, &p.identity)
-        .await
-        .unwrap();
-    assert_eq!(
-        holder.name, p.person.name,
-        "the name comes from the registry"
-    );
-    let out = app
-        .service
-        .apply(
-            &caller,
-            ApplyInput {
-                household_id: p.person.household_id.clone(),
-                address: p.person.address.clone(),
-                password: pw(PASSWORD),
-                confirmation: pw(PASSWORD),
-                contacts: app.contacts(i),
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(out.message, Msg::ApplySuccess);
-    caller
-}
-
-/// Applies, verifies the e-mail address; returns a caller with the card authenticated.
-async fn register(app: &App, i: usize) -> Caller {
-    let caller = apply(app, i).await;
-    let letters = app.deliver().await;
-    let address = format!("test.{i}@example.com");
-    let confirmation = letters
-        .iter()
-        .find(|m| m.kind() == LetterKind::Confirmation && m.to().as_str() == address)
-        .unwrap();
-    assert_eq!(
-        app.service
-            .verify_email(&caller, &token_of(confirmation))
-            .await
-            .unwrap(),
-        Msg::EmailVerified
-    );
-    caller
-}
-
-async fn login(app: &App, i: usize, password: &str) -> Caller {
-    let caller = app.caller().await;
-    authenticate(&app.service, &caller, &app.person(i).identity)
-        .await
-        .unwrap();
-    let out = app.service.login(&caller, &pw(password)).await.unwrap();
-    new_session_caller(out.session)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_verify_login_logout() {

@@ -8,16 +8,18 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
+use twnhi_account::messages::Msg;
 use twnhi_account::password::HashPolicy;
 use twnhi_account::secret::ServerKey;
 use twnhi_account::{Email, Password};
 use twnhi_card::NhiSession;
 use twnhi_card::auth::MasterKey;
+use twnhi_notify::LetterKind;
 use twnhi_notify::{MemoryMailer, OutgoingMail, PublicBaseUrl};
 use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{
-    Caller, CardHolder, ManualClock, OutboxConfig, OutboxWorker, Ports, SeededRandom, Service,
-    ServiceConfig, ServiceError, SessionToken, SoftwareSam,
+    ApplyInput, Caller, CardHolder, ManualClock, OutboxConfig, OutboxWorker, Ports, SeededRandom,
+    Service, ServiceConfig, ServiceError, SessionToken, SoftwareSam,
 };
 use twnhi_sim::{Faults, Identity, SimCard};
 use twnhi_store::{Contacts, SqliteStore, Store as _};
@@ -77,10 +79,15 @@ impl App {
     }
 
     pub async fn with_config(config: ServiceConfig) -> App {
+        Self::with_people(config, 8).await
+    }
+
+    /// An application with `n` synthetic people in the registry.
+    pub async fn with_people(config: ServiceConfig, n: usize) -> App {
         let dir = tempfile::tempdir().unwrap();
         let store = open_store(&dir.path().join("twnhi.sqlite3")).await;
         let clock = Arc::new(ManualClock::new(t0()));
-        let people = generate(8, &MasterKey::from_bytes(MASTER), &SeededRandom::new(7));
+        let people = generate(n, &MasterKey::from_bytes(MASTER), &SeededRandom::new(7));
         let persons: Vec<_> = people.iter().map(|p| p.person.clone()).collect();
         store.import_registry(&persons, t0()).await.unwrap();
         let service = service_over(store.clone(), clock.clone(), 1, config);
@@ -102,7 +109,12 @@ impl App {
     }
 
     pub async fn caller(&self) -> Caller {
-        Caller::new(self.service.open_session().await.unwrap()).with_client("192.0.2.10")
+        self.caller_at("192.0.2.10").await
+    }
+
+    /// A new browser session from client address `client`.
+    pub async fn caller_at(&self, client: &str) -> Caller {
+        Caller::new(self.service.open_session().await.unwrap()).with_client(client)
     }
 
     pub fn person(&self, i: usize) -> &DemoPerson {
@@ -194,4 +206,62 @@ pub async fn session_gone(app: &App, token: &SessionToken) -> bool {
 
 pub fn new_session_caller(token: SessionToken) -> Caller {
     Caller::new(token).with_client("192.0.2.10")
+}
+
+// ----- the flows every test file needs -------------------------------------------------------
+
+pub async fn apply(app: &App, i: usize) -> Caller {
+    let caller = app.caller().await;
+    let p = app.person(i);
+    let holder = authenticate(&app.service, &caller, &p.identity)
+        .await
+        .unwrap();
+    assert_eq!(
+        holder.name, p.person.name,
+        "the name comes from the registry"
+    );
+    let out = app
+        .service
+        .apply(
+            &caller,
+            ApplyInput {
+                household_id: p.person.household_id.clone(),
+                address: p.person.address.clone(),
+                password: pw(PASSWORD),
+                confirmation: pw(PASSWORD),
+                contacts: app.contacts(i),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(out.message, Msg::ApplySuccess);
+    caller
+}
+
+/// Applies, verifies the e-mail address; returns a caller with the card authenticated.
+pub async fn register(app: &App, i: usize) -> Caller {
+    let caller = apply(app, i).await;
+    let letters = app.deliver().await;
+    let address = format!("test.{i}@example.com");
+    let confirmation = letters
+        .iter()
+        .find(|m| m.kind() == LetterKind::Confirmation && m.to().as_str() == address)
+        .unwrap();
+    assert_eq!(
+        app.service
+            .verify_email(&caller, &token_of(confirmation))
+            .await
+            .unwrap(),
+        Msg::EmailVerified
+    );
+    caller
+}
+
+pub async fn login(app: &App, i: usize, password: &str) -> Caller {
+    let caller = app.caller().await;
+    authenticate(&app.service, &caller, &app.person(i).identity)
+        .await
+        .unwrap();
+    let out = app.service.login(&caller, &pw(password)).await.unwrap();
+    new_session_caller(out.session)
 }
