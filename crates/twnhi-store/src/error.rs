@@ -41,6 +41,16 @@ pub enum StoreError {
         /// Which table and column.
         what: &'static str,
     },
+    /// The database's file system has less free space than the readiness check asks for.
+    #[error(
+        "資料庫磁碟空間不足 / the database's disk is nearly full: {available} bytes free, {wanted} wanted"
+    )]
+    DiskFull {
+        /// Bytes available.
+        available: u64,
+        /// Bytes the check asks for.
+        wanted: u64,
+    },
     /// A registry import was refused (nothing was written).
     #[error("健保資料匯入失敗 / registry import refused: {reason}")]
     Import {

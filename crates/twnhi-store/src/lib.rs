@@ -26,4 +26,4 @@ pub use model::{
 #[cfg(feature = "mocks")]
 pub use port::{MockOutboxStore, MockRegistry, MockStore};
 pub use port::{OutboxStore, Registry, Store};
-pub use sqlite::{BUSY_TIMEOUT, ImportReport, RegistryCounts, SqliteStore};
+pub use sqlite::{BUSY_TIMEOUT, DEFAULT_MIN_FREE_BYTES, ImportReport, RegistryCounts, SqliteStore};

@@ -122,8 +122,9 @@ pub trait Store: Send + Sync {
         limit: u32,
     ) -> Result<Vec<Registration>, StoreError>;
 
-    /// Readiness: writes (and commits) one small row, so that a full disk, a read-only file
-    /// or a lost database server shows here before it shows to a citizen.
+    /// Readiness: writes (and commits) one small row, and (for a database in a file) checks
+    /// that its file system has room to work, so that a full disk, a read-only file or a
+    /// lost database server shows here before it shows to a citizen.
     ///
     /// # Errors
     /// [`StoreError`] when the database cannot be written.

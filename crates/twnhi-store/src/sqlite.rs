@@ -45,10 +45,18 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// How long a writer waits for another writer's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
+/// Free space the readiness check asks for on the database's file system by default: a
+/// full disk can still take small writes into the reused WAL file, so a committed write
+/// alone does not prove there is room to work.
+pub const DEFAULT_MIN_FREE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The store over one SQLite database file. Cheap to clone (a connection pool).
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The database file (none in memory).
+    file: Option<std::path::PathBuf>,
+    min_free_bytes: u64,
 }
 
 /// What a registry import did.
@@ -143,6 +151,9 @@ impl SqliteStore {
 
     async fn open_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
         Self::private_file(options.get_filename())?;
+        let name = options.get_filename();
+        let file = (!name.as_os_str().is_empty() && name.as_os_str() != ":memory:")
+            .then(|| name.to_path_buf());
         let options = options
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
@@ -167,7 +178,38 @@ impl SqliteStore {
             .await
             .map_err(|source| StoreError::Migrate { source })?;
         tracing::debug!("store opened and migrated");
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            file,
+            min_free_bytes: DEFAULT_MIN_FREE_BYTES,
+        })
+    }
+
+    /// The free space [`Store::check_writable`] asks for on the database's file system
+    /// (default [`DEFAULT_MIN_FREE_BYTES`]).
+    #[must_use]
+    pub fn with_min_free_bytes(mut self, bytes: u64) -> Self {
+        self.min_free_bytes = bytes;
+        self
+    }
+
+    /// Free bytes on the database's file system, where it can be told.
+    fn free_bytes(&self) -> Option<u64> {
+        #[cfg(unix)]
+        {
+            let file = self.file.as_ref()?;
+            let dir = file
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let st = rustix::fs::statvfs(dir).ok()?;
+            Some(st.f_bavail.saturating_mul(st.f_frsize))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &self.file;
+            None
+        }
     }
 
     /// The connection pool (for tests and tools).
@@ -1094,7 +1136,16 @@ impl Store for SqliteStore {
         if result.is_err() {
             conn.close_on_drop();
         }
-        result
+        result?;
+        if let Some(available) = self.free_bytes()
+            && available < self.min_free_bytes
+        {
+            return Err(StoreError::DiskFull {
+                available,
+                wanted: self.min_free_bytes,
+            });
+        }
+        Ok(())
     }
 }
 
