@@ -43,7 +43,7 @@ pub use devices::{
 };
 pub use error::{Result, ServiceError};
 pub use keys::{ServiceKeys, token_digest};
-pub use maintenance::{Liveness, MaintenanceHandle, MaintenanceWorker};
+pub use maintenance::{Liveness, LivenessGuard, MaintenanceHandle, MaintenanceWorker};
 pub use outbox::{DeliveryReport, OutboxHandle, OutboxMonitor, OutboxStatus, OutboxWorker};
 pub use ports::{ManualClock, PortRng, Randomness, SeededRandom, SystemClock, SystemRandom};
 pub use registration::{

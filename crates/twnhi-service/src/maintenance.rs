@@ -8,7 +8,7 @@
 
 use core::time::Duration;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -16,10 +16,23 @@ use tokio::task::JoinHandle;
 use crate::error::Result;
 use crate::service::Service;
 
-/// The heartbeat of a background worker: when it last went round its loop.
+/// The heartbeat of a background worker: when it last went round its loop, and whether its
+/// task has ended (stopped, or died of a panic).
 #[derive(Clone, Debug, Default)]
 pub struct Liveness {
     last_beat_ms: Arc<AtomicI64>,
+    ended: Arc<AtomicBool>,
+}
+
+/// Marks a [`Liveness`] ended when dropped: held by a worker's task, so that a task that
+/// returns or panics is reported at once.
+#[derive(Debug)]
+pub struct LivenessGuard(Liveness);
+
+impl Drop for LivenessGuard {
+    fn drop(&mut self) {
+        self.0.ended.store(true, Ordering::Relaxed);
+    }
 }
 
 impl Liveness {
@@ -35,9 +48,18 @@ impl Liveness {
             .store(chrono::Utc::now().timestamp_millis(), Ordering::Relaxed);
     }
 
-    /// Whether it beat within `within` (never beaten: not alive).
+    /// A guard for the worker's task: the liveness ends when it is dropped.
+    #[must_use]
+    pub fn guard(&self) -> LivenessGuard {
+        LivenessGuard(self.clone())
+    }
+
+    /// Whether the task still runs and beat within `within` (never beaten: not alive).
     #[must_use]
     pub fn alive_within(&self, within: Duration) -> bool {
+        if self.ended.load(Ordering::Relaxed) {
+            return false;
+        }
         let last = self.last_beat_ms.load(Ordering::Relaxed);
         if last == 0 {
             return false;
@@ -107,6 +129,7 @@ impl MaintenanceWorker {
         let (stop, mut stopped) = watch::channel(false);
         let liveness = self.liveness.clone();
         let join = tokio::spawn(async move {
+            let _alive = self.liveness.guard();
             loop {
                 match self.run_once().await {
                     Ok((purged, cancelled)) => {

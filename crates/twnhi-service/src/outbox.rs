@@ -94,7 +94,6 @@ impl OutboxHandle {
                 .to_std()
                 .unwrap_or(std::time::Duration::from_secs(120))
                 .max(self.config.poll_interval * 3),
-            finished: self.join.is_finished(),
         }
     }
 
@@ -136,7 +135,6 @@ pub struct OutboxMonitor {
     store: Arc<dyn OutboxStore>,
     mailer: Arc<dyn Mailer>,
     within: std::time::Duration,
-    finished: bool,
 }
 
 impl core::fmt::Debug for OutboxMonitor {
@@ -162,7 +160,7 @@ pub struct OutboxStatus {
 impl OutboxMonitor {
     /// Asks the worker's heartbeat, the mailer (at most `timeout`) and the queue.
     pub async fn status(&self, timeout: std::time::Duration) -> OutboxStatus {
-        let worker_alive = !self.finished && self.liveness.alive_within(self.within);
+        let worker_alive = self.liveness.alive_within(self.within);
         let mailer_reachable = matches!(
             tokio::time::timeout(timeout, self.mailer.check()).await,
             Ok(Ok(()))
@@ -340,6 +338,7 @@ impl OutboxWorker {
         let mailer = Arc::clone(&self.mailer);
         let config = self.config;
         let join = tokio::spawn(async move {
+            let _alive = self.liveness.guard();
             loop {
                 if *stopped.borrow() {
                     break;
