@@ -192,7 +192,9 @@ pub(crate) fn status_of(e: &ServiceError) -> StatusCode {
         | ServiceError::ReauthenticationRequired
         | ServiceError::Locked { .. } => StatusCode::FORBIDDEN,
         ServiceError::Busy => StatusCode::CONFLICT,
-        ServiceError::Store { .. } | ServiceError::Sam { .. } | ServiceError::Internal { .. } => {
+        // The database failing (a full disk, a lost server) is temporary: try again later.
+        ServiceError::Store { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::Sam { .. } | ServiceError::Internal { .. } => {
             StatusCode::INTERNAL_SERVER_ERROR
         }
         _ => StatusCode::BAD_REQUEST,

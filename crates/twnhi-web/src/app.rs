@@ -311,7 +311,8 @@ impl Site {
                 .route("/dev/mailbox/{id}", get(crate::dev::letter))
                 .route("/dev/cards", get(crate::dev::cards))
                 .route("/dev/cards/insert", post(crate::dev::insert))
-                .route("/dev/cards/remove", post(crate::dev::remove));
+                .route("/dev/cards/remove", post(crate::dev::remove))
+                .route("/dev/captcha", get(crate::captcha::dev_answer));
         }
         let pages_router = pages_router
             .layer(from_fn_with_state(self.clone(), session::layer))

@@ -131,6 +131,21 @@ pub(crate) async fn current(site: &Site, sess: &Sess) -> Result<CaptchaView, Ser
     }
 }
 
+/// `GET /dev/captcha` (the demo's dev pages only): the answer of the session's captcha, as
+/// plain text — how the demo's browser tests get past the captcha. A site serving citizens
+/// never routes it ([`crate::WebConfig::dev_pages`] is off in `twnhi serve`).
+pub(crate) async fn dev_answer(State(site): State<Site>, S(sess): S) -> Response {
+    match site.captchas().get(&sess.token.digest()) {
+        Some(kept) => {
+            let mut resp = kept.answer.as_str().to_owned().into_response();
+            resp.headers_mut()
+                .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
 /// `GET /cancel/captcha.wav`: the session's captcha as an audio clip (the same clip every
 /// time for one captcha). `404` when the session has no captcha on screen.
 pub(crate) async fn audio_clip(State(site): State<Site>, S(sess): S) -> Response {

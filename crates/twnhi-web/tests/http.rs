@@ -2,6 +2,8 @@
 //! (`tower::ServiceExt::oneshot`), a real SQLite store in a temporary directory, the real use
 //! cases, and the simulated card doing its side of card authentication in process.
 
+mod common;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -12,20 +14,14 @@ use axum::http::header::{
     X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderMap, Method, Request, StatusCode};
-use chrono::Utc;
 use http_body_util::BodyExt as _;
 use tower::ServiceExt as _;
-use twnhi_account::password::HashPolicy;
-use twnhi_account::roc::ServiceHours;
+use twnhi_account::Msg;
 use twnhi_account::secret::ServerKey;
-use twnhi_account::{Email, Msg};
 use twnhi_card::NhiSession;
-use twnhi_card::auth::MasterKey;
 use twnhi_notify::{MemoryMailer, PublicBaseUrl};
-use twnhi_service::demo::{DemoPerson, generate};
-use twnhi_service::{
-    OutboxWorker, Ports, SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock,
-};
+use twnhi_service::demo::DemoPerson;
+use twnhi_service::{OutboxWorker, Service};
 use twnhi_sim::{Faults, SimCard};
 use twnhi_store::SqliteStore;
 use twnhi_web::{RateLimits, Site, SiteDeps, WebConfig};
@@ -69,44 +65,19 @@ struct App {
 }
 
 async fn app_with(limits: RateLimits) -> App {
-    let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("t.sqlite3"))
-        .await
-        .unwrap();
-    let master = MasterKey::from_bytes([9; 16]);
-    let people = generate(4, &master, &SeededRandom::new(11));
-    let persons: Vec<_> = people.iter().map(|p| p.person.clone()).collect();
-    store.import_registry(&persons, Utc::now()).await.unwrap();
-    let base = PublicBaseUrl::parse(BASE).unwrap();
-    let mut config = ServiceConfig::new(base.clone(), Email::parse("noreply@twnhi.test").unwrap());
-    config.service_hours = ServiceHours::ALWAYS;
-    config.hash_policy = HashPolicy::new(64, 1, 1).unwrap();
-    let store_arc = Arc::new(store.clone());
-    let server_key = ServerKey::new(vec![7; 32]).unwrap();
-    let service = Service::new(
-        Ports {
-            store: store_arc.clone(),
-            registry: store_arc.clone(),
-            sam: Arc::new(SoftwareSam::new(master)),
-            clock: Arc::new(SystemClock),
-            random: Arc::new(SeededRandom::new(3)),
-        },
-        server_key.clone(),
-        config,
-    )
-    .unwrap();
-    let mut web = WebConfig::new(base);
+    let b = common::backend(BASE, 4, |_| {}).await;
+    let mut web = WebConfig::new(PublicBaseUrl::parse(BASE).unwrap());
     web.rate_limits = limits;
-    let site = Site::new(web, SiteDeps::new(service.clone()), &server_key, None).unwrap();
+    let site = Site::new(web, SiteDeps::new(b.service.clone()), &b.server_key, None).unwrap();
     App {
         router: site.router(),
-        people,
-        service,
-        store,
+        people: b.people,
+        service: b.service,
+        store: b.store,
         mailer: MemoryMailer::new(),
         cookie: None,
         csrf: String::new(),
-        _dir: dir,
+        _dir: b.dir,
     }
 }
 
@@ -1176,4 +1147,173 @@ async fn resend_sends_a_new_confirmation_letter() {
     app.deliver().await;
     let second = app.last_link("test.six@example.com", "/verify-email");
     assert_ne!(first, second);
+}
+
+async fn session_rows(app: &App) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+}
+
+/// Regression: 5,000 cookie-less GETs left 5,000 session rows (and slowed everyone down).
+/// Reading pages stores nothing; a card authentication stores the session.
+#[tokio::test]
+async fn reading_pages_stores_no_session() {
+    let mut app = app().await;
+    for path in ["/login", "/apply", "/cancel", "/resend", "/setup", "/news"] {
+        for _ in 0..10 {
+            app.cookie = None;
+            assert_eq!(app.get(path).await.status, StatusCode::OK, "{path}");
+        }
+    }
+    assert_eq!(session_rows(&app).await, 0);
+    // With its cookie, a visitor keeps one token (no new cookie on every page).
+    app.get("/login").await;
+    let cookie = app.cookie.clone();
+    let r = app.get("/apply").await;
+    assert!(r.headers.get(SET_COOKIE).is_none());
+    assert_eq!(app.cookie, cookie);
+    assert_eq!(app.read_card(0).await.status, StatusCode::OK);
+    assert_eq!(session_rows(&app).await, 1);
+}
+
+/// Whether `text` holds five digit words (zh or en) in a row: how the old text alternative
+/// gave the captcha's answer away.
+fn five_digit_words_in_a_row(text: &str) -> bool {
+    const EN: [&str; 10] = [
+        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    const ZH: &str = "零〇一二三四五六七八九";
+    let mut run = 0;
+    for w in text.split(|c: char| c.is_whitespace() || c == ',' || c == '、') {
+        let lower = w.to_lowercase();
+        let is_digit_word = EN.contains(&lower.as_str())
+            || (w.chars().count() == 1 && w.chars().all(|c| ZH.contains(c)))
+            || (w.len() == 1 && w.chars().all(|c| c.is_ascii_digit()));
+        run = if is_digit_word { run + 1 } else { 0 };
+        if run >= 5 {
+            return true;
+        }
+    }
+    false
+}
+
+/// Regression: the captcha's text alternative printed the digits in words, so every script
+/// passed. Nothing in the page says the answer; the same digits are offered as an audio
+/// clip, the same clip on every replay, a new one with 【變更圖片】.
+#[tokio::test]
+async fn the_captcha_page_does_not_say_the_answer_and_offers_audio() {
+    let mut app = app().await;
+    assert_eq!(
+        app.get("/cancel/captcha.wav").await.status,
+        StatusCode::NOT_FOUND,
+        "no captcha on screen yet"
+    );
+    let page = app.get("/cancel").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!five_digit_words_in_a_row(&page.body));
+    assert!(!page.has("Type these digits"));
+    assert!(page.has("/cancel/captcha.wav?r="));
+    assert!(
+        page.has("0800-030-598"),
+        "the hotline for who can neither see nor hear"
+    );
+    let fetch = |app: &mut App| {
+        let req = Request::get("/cancel/captcha.wav")
+            .body(Body::empty())
+            .unwrap();
+        let cookie = app.cookie.clone();
+        let router = app.router.clone();
+        async move {
+            let mut req = req;
+            req.headers_mut().insert(
+                COOKIE,
+                format!("__Host-twnhi={}", cookie.unwrap()).parse().unwrap(),
+            );
+            let resp = router.oneshot(req).await.unwrap();
+            let ct = resp.headers()[CONTENT_TYPE].to_str().unwrap().to_owned();
+            let cc = resp.headers()[CACHE_CONTROL].to_str().unwrap().to_owned();
+            let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+            (ct, cc, bytes)
+        }
+    };
+    let (ct, cc, first) = fetch(&mut app).await;
+    assert_eq!(ct, "audio/wav");
+    assert_eq!(cc, "no-store");
+    assert!(first.starts_with(b"RIFF"));
+    assert_eq!(first.len(), twnhi_notify::captcha::audio::WAV_BYTES);
+    let (_, _, again) = fetch(&mut app).await;
+    assert_eq!(first, again, "a replay plays the same clip");
+    let r = app
+        .post_form("/cancel", &[("action", "refresh-captcha")])
+        .await;
+    assert!(!five_digit_words_in_a_row(&r.body));
+    let (_, _, fresh) = fetch(&mut app).await;
+    assert_ne!(first, fresh, "a new captcha, a new clip");
+}
+
+/// Regression: bidirectional control characters were accepted in device labels.
+#[tokio::test]
+async fn device_labels_with_bidi_controls_are_refused() {
+    let mut app = app().await;
+    let (status, body) = app
+        .api(
+            Method::POST,
+            "/api/v1/devices/bind",
+            Some(serde_json::json!({
+                "id_number": app.people[0].person.id_number.as_str(),
+                "code": "Abcd1234",
+                "platform": "Android",
+                "model": "Pixel \u{202E}8",
+                "device_id": "dev-1",
+            })),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["error"]["code"], "DeviceInfoInvalid");
+}
+
+/// The registered address's stop link: the page says what it does and shows a button; the
+/// button stops the cancellation; an unknown or used link says so before anything else.
+#[tokio::test]
+async fn the_stop_link_stops_a_cancellation_to_a_new_address() {
+    let mut app = app().await;
+    app.register_and_login(0, "owner@example.com").await;
+    let p = app.people[0].person.clone();
+    let caller = twnhi_service::Caller::new(
+        twnhi_service::SessionToken::parse(app.cookie.as_deref().unwrap()).unwrap(),
+    )
+    .with_client("198.51.100.7");
+    let captcha = app.service.new_captcha(&caller).await.unwrap();
+    app.service
+        .request_cancellation(
+            &caller,
+            twnhi_service::CancelRequestInput {
+                id_number: p.id_number.clone(),
+                card_number: p.card_number.clone(),
+                captcha: captcha.to_string(),
+                delivery: twnhi_service::CancelDelivery::NewEmail {
+                    email: twnhi_account::Email::parse("elsewhere@example.net").unwrap(),
+                    household_id: p.household_id.clone(),
+                    address: p.address.clone(),
+                },
+            },
+        )
+        .await
+        .unwrap();
+    app.deliver().await;
+    let link = app.last_link("owner@example.com", "/cancel/stop");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let bad = app
+        .get("/cancel/stop?token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+        .await;
+    assert!(bad.has_msg(Msg::LinkInvalid));
+    let page = app.get(&link).await;
+    assert!(page.has_msg(Msg::CancelStopPrompt), "{}", page.body);
+    let r = app.post_form("/cancel/stop", &[("token", &token)]).await;
+    assert!(r.has_msg(Msg::CancelStopped), "{}", r.body);
+    let again = app.get(&link).await;
+    assert!(again.has_msg(Msg::LinkInvalid), "used");
 }

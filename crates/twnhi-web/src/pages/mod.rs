@@ -289,3 +289,45 @@ pub(crate) fn refusal(e: &ServiceError, errors: &mut FieldErrors) -> SysMsg {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt as _;
+
+    async fn refused(retry_after_secs: Option<u32>) -> &'static str {
+        let mut errors = FieldErrors::default();
+        let e = match retry_after_secs {
+            Some(retry_after_secs) => ServiceError::Overloaded { retry_after_secs },
+            None => ServiceError::LoginFailed,
+        };
+        let _ = refusal(&e, &mut errors);
+        "the form again"
+    }
+
+    /// A form re-displayed because hashing is overloaded answers 503 with Retry-After; any
+    /// other refusal keeps its status.
+    #[tokio::test]
+    async fn overload_refusals_answer_503_with_retry_after() {
+        let app = Router::new()
+            .route("/busy", get(|| refused(Some(7))))
+            .route("/wrong", get(|| refused(None)))
+            .layer(axum::middleware::from_fn(overload_status));
+        let resp = app
+            .clone()
+            .oneshot(Request::get("/busy").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(resp.headers()[RETRY_AFTER], "7");
+        let resp = app
+            .oneshot(Request::get("/wrong").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(resp.headers().get(RETRY_AFTER).is_none());
+    }
+}
