@@ -10,7 +10,7 @@ use crate::protocol::{
     ReadersResult, StatusResult,
 };
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use twnhi_card::commands::AU_LEN;
@@ -25,93 +25,140 @@ const EVICTION_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// One mutex per reader name in use; entries are removed when no operation holds or waits
 /// for them, so names sent by clients cannot grow the map.
-type ReaderLocks = Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>;
+#[derive(Default)]
+struct ReaderLocks(Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl ReaderLocks {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<tokio::sync::Mutex<()>>>> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn lock_for(&self, reader: &str) -> Arc<tokio::sync::Mutex<()>> {
+        Arc::clone(self.map().entry(reader.to_owned()).or_default())
+    }
+
+    fn release(&self, reader: &str, lock: Arc<tokio::sync::Mutex<()>>) {
+        let mut map = self.map();
+        // The map's reference and ours: nobody else holds or waits for it.
+        if Arc::strong_count(&lock) <= 2 {
+            map.remove(reader);
+        }
+    }
+}
 
 /// What a shared read gives every request it answers.
 pub(crate) type SharedRead = Result<CardRead, Arc<CardError>>;
 
-/// The reads of one reader: whether one is under way, and the requests that arrived since it
-/// began (the next read answers them all).
-#[derive(Default)]
-struct ReadGroup {
-    running: bool,
-    waiting: VecDeque<oneshot::Sender<Turn>>,
-}
+/// The requests waiting for the next read of one reader. An entry exists while a read of that
+/// reader is under way; the requests that arrive meanwhile wait in it.
+type ReadGroups = Mutex<HashMap<String, VecDeque<oneshot::Sender<SharedRead>>>>;
 
-/// The read groups by reader name; entries are removed when no read runs or waits.
-type ReadGroups = Arc<Mutex<HashMap<String, ReadGroup>>>;
+/// How long the thread serving waiting requests waits for another request before it ends:
+/// under steady load the next request comes within one read, and is then served without
+/// waking another thread for it.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(2);
 
-/// What a waiting request is told.
-enum Turn {
-    /// The read that began after it arrived is done: here is its result.
-    Done(SharedRead),
-    /// No read is under way any more: it is to read, for itself and whoever waits by then.
-    Lead(Leadership),
-}
-
-/// The duty of running a reader's next read. Dropped without [`finish`](Self::finish) (its
-/// request was cancelled), it passes to the next waiting request, so no request waits for a
-/// read that never comes.
-struct Leadership {
+/// What reads need, shared with the thread that serves waiting requests.
+struct Reads {
+    backend: Arc<dyn CardBackend>,
+    locks: ReaderLocks,
     groups: ReadGroups,
-    reader: String,
-    armed: bool,
+    /// Signalled when a request starts waiting.
+    arrived: Condvar,
 }
 
-impl Leadership {
-    /// The requests waiting now: they all arrived before the read that is about to begin.
-    fn take_waiting(&self) -> Vec<oneshot::Sender<Turn>> {
-        let mut groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
-        groups
-            .get_mut(&self.reader)
-            .map(|g| g.waiting.drain(..).collect())
-            .unwrap_or_default()
+impl Reads {
+    fn groups(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<oneshot::Sender<SharedRead>>>> {
+        self.groups.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Hands the next read to the first request that arrived during this one (and still
-    /// waits), or marks the reader idle.
-    fn finish(mut self) {
-        self.hand_over();
-    }
-
-    fn hand_over(&mut self) {
-        if !std::mem::replace(&mut self.armed, false) {
-            return;
-        }
+    /// The requests waiting now (they all arrived before the read about to begin), waiting
+    /// up to [`LINGER`] for one; an empty list ends the reader's group (no read under way any
+    /// more, the next request reads itself).
+    fn take_waiting(&self, reader: &str) -> Vec<oneshot::Sender<SharedRead>> {
+        let deadline = Instant::now() + LINGER;
+        let mut groups = self.groups();
         loop {
-            // The lock is not held while sending: a duty dropped with its channel hands over
-            // again, which takes the lock.
-            let next = {
-                let mut groups = self.groups.lock().unwrap_or_else(PoisonError::into_inner);
-                let Some(group) = groups.get_mut(&self.reader) else {
-                    return;
-                };
-                match group.waiting.pop_front() {
-                    Some(next) => next,
-                    None => {
-                        groups.remove(&self.reader);
-                        return;
-                    }
+            let batch: Vec<_> = groups
+                .get_mut(reader)
+                .map(|w| w.drain(..).collect())
+                .unwrap_or_default();
+            let left = deadline.saturating_duration_since(Instant::now());
+            if !batch.is_empty() || left.is_zero() {
+                if batch.is_empty() {
+                    groups.remove(reader);
                 }
-            };
-            let duty = Leadership {
-                groups: Arc::clone(&self.groups),
-                reader: self.reader.clone(),
-                armed: true,
-            };
-            match next.send(Turn::Lead(duty)) {
-                Ok(()) => return,
-                // That request is gone: try the next one (without handing over twice).
-                Err(Turn::Lead(mut duty)) => duty.armed = false,
-                Err(Turn::Done(_)) => {}
+                return batch;
+            }
+            groups = self
+                .arrived
+                .wait_timeout(groups, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// Serves the requests that wait for `reader`, one read per batch, back to back in this
+    /// (blocking) thread until none waits.
+    fn drain(&self, reader: &str) {
+        loop {
+            let batch = self.take_waiting(reader);
+            if batch.is_empty() {
+                return;
+            }
+            let lock = self.locks.lock_for(reader);
+            let guard = Arc::clone(&lock).blocking_lock_owned();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.backend.read(reader)
+            }))
+            .unwrap_or_else(|_| Err(task_failed()))
+            .map_err(Arc::new);
+            drop(guard);
+            self.locks.release(reader, lock);
+            tracing::trace!(reader = %reader, answers = batch.len(), "shared read");
+            for tx in batch {
+                let _ = tx.send(result.clone());
             }
         }
     }
 }
 
-impl Drop for Leadership {
+/// Held by the request that runs a reader's read itself. When it ends (done or cancelled),
+/// the requests that arrived meanwhile are served by a blocking task that reads for them
+/// back to back; without any, the reader's group ends.
+struct FirstRead {
+    reads: Arc<Reads>,
+    reader: String,
+}
+
+impl Drop for FirstRead {
     fn drop(&mut self) {
-        self.hand_over();
+        let waiting = {
+            let mut groups = self.reads.groups();
+            match groups.get(&self.reader) {
+                Some(w) if !w.is_empty() => true,
+                _ => {
+                    groups.remove(&self.reader);
+                    false
+                }
+            }
+        };
+        if !waiting {
+            return;
+        }
+        let reads = Arc::clone(&self.reads);
+        let reader = std::mem::take(&mut self.reader);
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn_blocking(move || reads.drain(&reader));
+            }
+            // No runtime any more (shutting down): nobody is left to answer.
+            Err(_) => {
+                reads.groups().remove(&reader);
+            }
+        }
     }
 }
 
@@ -120,8 +167,7 @@ pub(crate) struct Shared {
     pub config: BridgeConfig,
     pub backend: Arc<dyn CardBackend>,
     pub sink: EventSink,
-    locks: ReaderLocks,
-    reads: ReadGroups,
+    reads: Arc<Reads>,
     /// One permit per client (WebSocket connection or HTTP data request in flight).
     pub permits: Arc<Semaphore>,
     /// The open WebSocket sessions, to close the longest-idle one when the permits run out.
@@ -150,10 +196,14 @@ impl Shared {
             sessions: Arc::default(),
             conns: Arc::default(),
             config,
-            backend,
+            backend: Arc::clone(&backend),
             sink: EventSink::new(),
-            locks: Mutex::new(HashMap::new()),
-            reads: Arc::default(),
+            reads: Arc::new(Reads {
+                backend,
+                locks: ReaderLocks::default(),
+                groups: Mutex::default(),
+                arrived: Condvar::new(),
+            }),
             shutdown: watch::Sender::new(false),
             tls,
         }
@@ -243,16 +293,11 @@ impl Shared {
     }
 
     fn lock_for(&self, reader: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let mut map = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
-        Arc::clone(map.entry(reader.to_owned()).or_default())
+        self.reads.locks.lock_for(reader)
     }
 
     fn release(&self, reader: &str, lock: Arc<tokio::sync::Mutex<()>>) {
-        let mut map = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
-        // The map's reference and ours: nobody else holds or waits for it.
-        if Arc::strong_count(&lock) <= 2 {
-            map.remove(reader);
-        }
+        self.reads.locks.release(reader, lock);
     }
 
     /// Runs `op` on a reader, alone on that reader, in a blocking thread. A reader taken
@@ -334,42 +379,35 @@ impl Shared {
         }
     }
 
-    /// One read of `reader`, shared (see [`read`](Self::read)).
+    /// One read of `reader`, shared (see [`read`](Self::read)): the first request reads
+    /// itself, in place; those arriving during its read wait, and are then answered by reads
+    /// run back to back in a blocking task, one read per batch of waiting requests.
     async fn shared_read(&self, reader: &str) -> SharedRead {
-        let duty = loop {
-            let waiting = {
-                let mut groups = self.reads.lock().unwrap_or_else(PoisonError::into_inner);
-                let group = groups.entry(reader.to_owned()).or_default();
-                if group.running {
+        let waiting = {
+            let mut groups = self.reads.groups();
+            match groups.get_mut(reader) {
+                Some(w) => {
                     let (tx, rx) = oneshot::channel();
-                    group.waiting.push_back(tx);
+                    w.push_back(tx);
                     Some(rx)
-                } else {
-                    group.running = true;
+                }
+                None => {
+                    groups.insert(reader.to_owned(), VecDeque::new());
                     None
                 }
-            };
-            match waiting {
-                None => {
-                    break Leadership {
-                        groups: Arc::clone(&self.reads),
-                        reader: reader.to_owned(),
-                        armed: true,
-                    };
-                }
-                Some(rx) => match rx.await {
-                    Ok(Turn::Done(result)) => return result,
-                    Ok(Turn::Lead(duty)) => break duty,
-                    // The reader's group was dropped under us (cannot happen: leaderships
-                    // hand over when dropped); ask again.
-                    Err(_) => continue,
-                },
             }
+        };
+        if let Some(rx) = waiting {
+            self.reads.arrived.notify_all();
+            // A dropped sender means the task serving the reader failed: report it as such.
+            return rx.await.unwrap_or_else(|_| Err(Arc::new(task_failed())));
+        }
+        let first = FirstRead {
+            reads: Arc::clone(&self.reads),
+            reader: reader.to_owned(),
         };
         let lock = self.lock_for(reader);
         let guard = Arc::clone(&lock).lock_owned().await;
-        // Everyone waiting now arrived before this read begins.
-        let followers = duty.take_waiting();
         let name = reader.to_owned();
         let result = self
             .blocking(move |b| {
@@ -379,13 +417,7 @@ impl Shared {
             .await
             .map_err(Arc::new);
         self.release(reader, lock);
-        if !followers.is_empty() {
-            tracing::trace!(reader = %reader, shared_with = followers.len(), "read shared");
-        }
-        for f in followers {
-            let _ = f.send(Turn::Done(result.clone()));
-        }
-        duty.finish();
+        drop(first);
         result
     }
 
@@ -479,8 +511,8 @@ mod tests {
             assert_eq!(e.legacy_code(), 7003);
         }
         s.read(None).await.unwrap();
-        assert!(s.locks.lock().unwrap().is_empty());
-        assert!(s.reads.lock().unwrap().is_empty());
+        assert!(s.reads.locks.map().is_empty());
+        assert!(s.reads.groups().is_empty());
     }
 
     fn slow_shared(ms: u64) -> (Arc<Shared>, twnhi_sim::SimReader) {
@@ -494,6 +526,18 @@ mod tests {
             Arc::new(Shared::new(BridgeConfig::default(), Arc::new(backend))),
             reader,
         )
+    }
+
+    /// Waits until no read group is left (the serving thread lingers a moment for new
+    /// requests before it ends).
+    async fn groups_end(s: &Shared) {
+        for _ in 0..100 {
+            if s.reads.groups().is_empty() {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("read groups left behind");
     }
 
     fn card_reads(reader: &twnhi_sim::SimReader) -> usize {
@@ -521,8 +565,8 @@ mod tests {
             (1..=3).contains(&reads),
             "{reads} card reads for 50 requests"
         );
-        assert!(s.reads.lock().unwrap().is_empty());
-        assert!(s.locks.lock().unwrap().is_empty());
+        groups_end(&s).await;
+        assert!(s.reads.locks.map().is_empty());
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -543,7 +587,7 @@ mod tests {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_cancelled_request_passes_its_turn_on() {
+    async fn a_cancelled_waiting_request_does_not_hold_up_the_others() {
         let (s, reader) = slow_shared(30);
         let first = {
             let s = Arc::clone(&s);
@@ -569,7 +613,40 @@ mod tests {
             .unwrap();
         assert!(done);
         assert_eq!(card_reads(&reader), 2);
-        assert!(s.reads.lock().unwrap().is_empty());
+        groups_end(&s).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_first_request_cancelled_before_its_read_leaves_no_one_waiting() {
+        let (s, reader) = slow_shared(30);
+        // A challenge holds the reader for about 90 ms.
+        let challenge = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.challenge_result(None).await.is_ok() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        // The first read waits for the reader; a second waits for that read.
+        let first = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.read(None).await.is_ok() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        let second = {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move { s.read(None).await.is_ok() })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        first.abort();
+        assert!(challenge.await.unwrap());
+        let done = tokio::time::timeout(std::time::Duration::from_secs(5), second)
+            .await
+            .expect("the waiting request was served")
+            .unwrap();
+        assert!(done);
+        // The challenge's three APDUs, then one read.
+        let log = reader.with_card(|c| c.log().to_vec()).unwrap();
+        assert_eq!(log.len(), 6, "{log:?}");
+        groups_end(&s).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
