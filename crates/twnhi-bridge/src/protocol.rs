@@ -337,9 +337,29 @@ pub struct Hello {
     pub backend: String,
 }
 
-/// Parses one `/v1/ws` text frame into `(id, request)`. On failure returns the reply to send
-/// (with whatever `id` and `type` could be read).
-pub(crate) fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Reply>> {
+/// The request types of version 1, as their `type` strings.
+pub const REQUEST_TYPES: [&str; 5] = ["status", "readers", "read", "challenge", "authenticate"];
+
+/// Parses one `/v1/ws` text frame into `(id, request)` — the pure part of handling a frame
+/// (no card, no I/O): the bridge calls it for every text frame of `/v1/ws`, and tests and the
+/// fuzz target call it directly. Never panics.
+///
+/// On failure it returns the reply to send: error 9999 with the `id` when it could be read
+/// (a number, or a string of at most 128 characters; otherwise `null`) and the `type` when it
+/// is one of [`REQUEST_TYPES`] (otherwise `"error"`), so a reply never echoes arbitrary text
+/// as its type.
+///
+/// ```
+/// use twnhi_bridge::protocol::{Request, parse_request};
+/// let (id, request) = parse_request(r#"{"id": 1, "type": "read"}"#).unwrap();
+/// assert_eq!((id, request), (serde_json::json!(1), Request::Read { reader: None }));
+/// let reply = parse_request(r#"{"id": 2, "type": "fly"}"#).unwrap_err();
+/// assert_eq!((reply.kind.as_str(), reply.error.unwrap().code), ("error", 9999));
+/// ```
+///
+/// # Errors
+/// The error reply, as described.
+pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Reply>> {
     use serde_json::Value;
     let fail = |id: Value, kind: &str, body: ErrorBody| {
         Box::new(Reply {
@@ -363,15 +383,19 @@ pub(crate) fn parse_request(text: &str) -> Result<(serde_json::Value, Request), 
             ErrorBody::bad_request("要求必須是 JSON 物件", "the request must be a JSON object"),
         ));
     };
+    // The type to answer with: a known request type, or "error".
+    let known: &'static str = map
+        .get("type")
+        .and_then(Value::as_str)
+        .and_then(|t| REQUEST_TYPES.into_iter().find(|k| *k == t))
+        .unwrap_or("error");
     let id = match map.get("id") {
         Some(v @ Value::Number(_)) => v.clone(),
         Some(Value::String(s)) if s.chars().count() <= 128 => Value::String(s.clone()),
         _ => {
             return Err(fail(
                 Value::Null,
-                map.get("type")
-                    .and_then(Value::as_str)
-                    .map_or("error", |t| if t.len() <= 32 { t } else { "error" }),
+                known,
                 ErrorBody::bad_request(
                     "缺少 id，或 id 不是數字或 128 字以內的字串",
                     "missing id, or id is not a number or a string of at most 128 characters",
@@ -397,7 +421,7 @@ pub(crate) fn parse_request(text: &str) -> Result<(serde_json::Value, Request), 
         Some(_) => {
             return Err(fail(
                 id,
-                &kind,
+                known,
                 ErrorBody::bad_request(
                     "reader 必須是讀卡機名稱字串",
                     "reader must be a reader name (a string)",
@@ -420,7 +444,7 @@ pub(crate) fn parse_request(text: &str) -> Result<(serde_json::Value, Request), 
             _ => {
                 return Err(fail(
                     id,
-                    &kind,
+                    known,
                     ErrorBody::bad_request(
                         "缺少 au（64 個十六進位字元）",
                         "missing au (64 hex digits)",
@@ -443,8 +467,12 @@ pub(crate) fn parse_request(text: &str) -> Result<(serde_json::Value, Request), 
     Ok((id, request))
 }
 
-/// Decodes the 32-byte `au` from hex (spaces allowed, either case).
-pub(crate) fn parse_au(au: &str) -> Result<[u8; twnhi_card::commands::AU_LEN], ErrorBody> {
+/// Decodes the 32-byte `au` of an `authenticate` request from hex (whitespace allowed,
+/// either case). Pure, never panics.
+///
+/// # Errors
+/// Error 9999 when it is not 64 hex digits.
+pub fn parse_au(au: &str) -> Result<[u8; twnhi_card::commands::AU_LEN], ErrorBody> {
     let compact: String = au.chars().filter(|c| !c.is_ascii_whitespace()).collect();
     hex::decode(compact)
         .ok()
@@ -498,6 +526,14 @@ mod tests {
         assert_eq!(e.kind, "authenticate");
         let e = parse_request(r#"{"id":7,"type":"read","reader":5}"#).unwrap_err();
         assert_eq!(e.error.unwrap().code, 9999);
+        assert_eq!(e.kind, "read");
+        // Unknown types are never echoed as the reply's type.
+        let e = parse_request(r#"{"id":7,"type":"<script>","reader":5}"#).unwrap_err();
+        assert_eq!(e.kind, "error");
+        let e = parse_request(r#"{"type":"<script>"}"#).unwrap_err();
+        assert_eq!(e.kind, "error");
+        let long = format!(r#"{{"id":7,"type":"{}","au":1}}"#, "x".repeat(5000));
+        assert_eq!(parse_request(&long).unwrap_err().kind, "error");
     }
 
     #[test]
