@@ -626,6 +626,47 @@ async fn a_silent_tcp_connection_is_closed_after_the_header_read_timeout() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_tls_a_silent_connection_is_closed_and_makes_room_at_the_cap() {
+    use tokio::io::AsyncReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let files = twnhi_bridge::tls::write_cert_dir(dir.path(), &[], false).unwrap();
+    let settings =
+        twnhi_bridge::TlsSettings::from_pem_files(&files.server_cert, &files.server_key).unwrap();
+    let (backend, _reader) = SimBackend::demo();
+    let timeout = Duration::from_millis(500);
+    let bridge = start(Arc::new(backend), move |c| {
+        c.tls = Some(settings);
+        c.header_read_timeout = timeout;
+        c.max_connections = 2;
+    })
+    .await;
+    let addr = bridge.local_addr();
+    // Connections that never start their TLS handshake.
+    let started = std::time::Instant::now();
+    let mut a = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let mut b = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    // A third at the cap of two: the oldest (a) is closed at once to admit it.
+    let _c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut buf = Vec::new();
+    tokio::time::timeout(STEP, a.read_to_end(&mut buf))
+        .await
+        .expect("the oldest handshake-less connection was closed")
+        .ok();
+    assert!(started.elapsed() < timeout, "{:?}", started.elapsed());
+    // b is closed by the handshake timeout.
+    tokio::time::timeout(STEP, b.read_to_end(&mut buf))
+        .await
+        .expect("the silent connection was closed")
+        .ok();
+    let took = started.elapsed();
+    assert!(took >= timeout - Duration::from_millis(50), "{took:?}");
+    assert!(took < timeout * 6, "{took:?}");
+    bridge.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_connection_cap_the_longest_waiting_connection_makes_room() {
     use tokio::io::AsyncReadExt;
     let (backend, _reader) = SimBackend::demo();
