@@ -5,16 +5,17 @@
 //! unauthenticated logins made hundreds of hashes run at once, each with its own 19 MiB, and
 //! the C allocator kept the freed memory in its per-thread arenas: the server grew to
 //! gigabytes and stayed there. Here a fixed set of worker threads (by default one per core)
-//! each keep one [`HashMemory`], so hashing never holds more than workers × m, and requests
+//! each keep one [`HashMemory`] while busy (dropped after a few idle seconds), so hashing
+//! never holds more than workers × m, and requests
 //! beyond a bounded queue are refused at once with [`ServiceError::Overloaded`] (the site
 //! answers `503` with `Retry-After`) instead of piling up.
 
 use core::fmt;
+use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 use twnhi_account::password::HashMemory;
@@ -31,6 +32,9 @@ pub struct HashingConfig {
     /// Requests that may wait for a worker; more are refused with
     /// [`ServiceError::Overloaded`] (default: 32 per worker).
     pub queue: usize,
+    /// A worker lets go of its working memory after this long without a job, so a quiet
+    /// server holds none of it (default: 5 s).
+    pub release_after: Duration,
 }
 
 impl Default for HashingConfig {
@@ -41,6 +45,7 @@ impl Default for HashingConfig {
         HashingConfig {
             workers,
             queue: workers * 32,
+            release_after: Duration::from_secs(5),
         }
     }
 }
@@ -52,15 +57,39 @@ impl HashingConfig {
         HashingConfig {
             workers: workers.max(1),
             queue,
+            release_after: Duration::from_secs(5),
         }
     }
 }
 
 type Job = Box<dyn FnOnce(&mut HashMemory) + Send>;
 
+/// The jobs waiting for a worker; `closed` once the pool is dropped.
+#[derive(Default)]
+struct Queue {
+    jobs: VecDeque<Job>,
+    closed: bool,
+}
+
+/// The queue and the condition workers wait on (each waits on its own, with a timeout, so
+/// every idle worker lets go of its memory).
+#[derive(Default)]
+struct Shared {
+    queue: Mutex<Queue>,
+    ready: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Queue> {
+        self.queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 /// The pool. Dropping the last clone of the service ends its threads once they are idle.
 pub(crate) struct HashingPool {
-    jobs: SyncSender<Job>,
+    shared: Arc<Shared>,
     slots: Arc<Semaphore>,
     capacity: usize,
     workers: usize,
@@ -77,19 +106,47 @@ impl fmt::Debug for HashingPool {
     }
 }
 
-fn worker(jobs: &Mutex<Receiver<Job>>) {
+impl Drop for HashingPool {
+    fn drop(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.ready.notify_all();
+    }
+}
+
+fn worker(shared: &Shared, release_after: Duration) {
     let mut memory = HashMemory::new();
     loop {
         let job = {
-            let rx = jobs
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            rx.recv()
+            let mut q = shared.lock();
+            loop {
+                if let Some(job) = q.jobs.pop_front() {
+                    break Some(job);
+                }
+                if q.closed {
+                    return;
+                }
+                let (guard, waited) = shared
+                    .ready
+                    .wait_timeout(q, release_after)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                q = guard;
+                if waited.timed_out() && q.jobs.is_empty() {
+                    break None;
+                }
+            }
         };
-        let Ok(job) = job else { return };
-        // A panic inside Argon2 (not expected) must not cost the pool a worker; the waiting
-        // request sees its answer channel closed and reports an internal error.
-        let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut memory)));
+        match job {
+            // A panic inside Argon2 (not expected) must not cost the pool a worker; the
+            // waiting request sees its answer channel closed and reports an internal error.
+            Some(job) => {
+                let _ = std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut memory)));
+            }
+            None => {
+                if memory.kib() > 0 {
+                    memory = HashMemory::new();
+                }
+            }
+        }
     }
 }
 
@@ -101,19 +158,18 @@ impl HashingPool {
     pub(crate) fn new(config: HashingConfig) -> Result<Self> {
         let workers = config.workers.max(1);
         let capacity = workers.saturating_add(config.queue);
-        let (tx, rx) = sync_channel::<Job>(capacity);
-        let rx = Arc::new(Mutex::new(rx));
+        let shared = Arc::new(Shared::default());
         for i in 0..workers {
-            let rx = Arc::clone(&rx);
+            let shared = Arc::clone(&shared);
             std::thread::Builder::new()
                 .name(format!("twnhi-hash-{i}"))
-                .spawn(move || worker(&rx))
+                .spawn(move || worker(&shared, config.release_after))
                 .map_err(|_| ServiceError::Internal {
                     what: "hashing threads",
                 })?;
         }
         Ok(HashingPool {
-            jobs: tx,
+            shared,
             slots: Arc::new(Semaphore::new(capacity)),
             capacity,
             workers,
@@ -164,17 +220,15 @@ impl HashingPool {
             drop(permit);
             let _ = tx.send(out);
         });
-        match self.jobs.try_send(job) {
-            Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
-                return Err(ServiceError::Overloaded {
-                    retry_after_secs: self.retry_after_secs(),
-                });
-            }
-            Err(TrySendError::Disconnected(_)) => {
+        {
+            // The permit bounds the queue: there is always room.
+            let mut q = self.shared.lock();
+            if q.closed {
                 return Err(ServiceError::Internal { what: "hashing" });
             }
+            q.jobs.push_back(job);
         }
+        self.shared.ready.notify_one();
         rx.await
             .map_err(|_| ServiceError::Internal { what: "hashing" })
     }
@@ -184,7 +238,6 @@ impl HashingPool {
 mod tests {
     use super::*;
     use std::sync::atomic::AtomicUsize;
-    use std::time::Duration;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn at_most_workers_run_at_once_and_the_queue_is_bounded() {
@@ -224,6 +277,30 @@ mod tests {
         assert!(refused >= 1, "12 requests cannot all fit into 2 + 3");
         // Afterwards the pool works again.
         assert_eq!(pool.run(|_| 7).await.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn an_idle_worker_lets_go_of_its_memory() {
+        let mut config = HashingConfig::new(1, 1);
+        config.release_after = Duration::from_millis(100);
+        let pool = HashingPool::new(config).unwrap();
+        let policy = twnhi_account::password::HashPolicy::new(256, 1, 1).unwrap();
+        let held = pool
+            .run(move |m| {
+                policy.equalize_timing_in("x", m);
+                m.kib()
+            })
+            .await
+            .unwrap();
+        assert_eq!(held, 256);
+        // Busy again at once: the memory is still there.
+        assert_eq!(pool.run(|m| m.kib()).await.unwrap(), 256);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(
+            pool.run(|m| m.kib()).await.unwrap(),
+            0,
+            "released when idle"
+        );
     }
 
     #[tokio::test]
