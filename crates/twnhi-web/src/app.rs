@@ -341,11 +341,24 @@ impl Site {
     ///
     /// # Errors
     /// [`WebError::Bind`].
+    ///
+    /// The listen backlog is 4,096 connections (the kernel's `somaxconn` may lower it): a
+    /// burst of connections waits in the kernel for the accept loop instead of overflowing
+    /// the queue.
     pub async fn bind(&self) -> Result<BoundSite, WebError> {
         let addr = self.0.config.listen;
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|source| WebError::Bind { addr, source })?;
+        let bind = || -> std::io::Result<TcpListener> {
+            let socket = if addr.is_ipv4() {
+                tokio::net::TcpSocket::new_v4()?
+            } else {
+                tokio::net::TcpSocket::new_v6()?
+            };
+            #[cfg(unix)]
+            socket.set_reuseaddr(true)?;
+            socket.bind(addr)?;
+            socket.listen(4096)
+        };
+        let listener = bind().map_err(|source| WebError::Bind { addr, source })?;
         BoundSite::new(self.clone(), listener)
     }
 }
