@@ -4,6 +4,13 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// jemalloc gives memory back to the system after a burst (its background thread purges
+/// unused pages after ~10 s); glibc's malloc kept what a burst of 1,000 logins had used in its
+/// per-thread arenas (`docs/performance.md`).
+#[cfg(all(unix, not(target_env = "musl")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod cmd_account;
 mod cmd_admin;
 mod cmd_bridge;
