@@ -631,6 +631,8 @@ async fn burst(binary: &Path, attempts: usize) {
 struct Counters {
     ops: AtomicU64,
     errors: AtomicU64,
+    /// Unexpected answers by step and status.
+    unexpected: std::sync::Mutex<BTreeMap<String, u64>>,
 }
 
 /// One virtual user's round: log in with the card, produce a device code, bind a device with
@@ -645,25 +647,35 @@ async fn user_round(
     tally: &tokio::sync::Mutex<Tally>,
     counters: &Counters,
 ) {
-    let step = |ok: bool, took: Duration, status: u16| {
+    let step = |what: &str, ok: bool, took: Duration, status: u16| {
         counters.ops.fetch_add(1, Ordering::Relaxed);
         if !ok {
             counters.errors.fetch_add(1, Ordering::Relaxed);
+            *counters
+                .unexpected
+                .lock()
+                .unwrap()
+                .entry(format!("{what} {status}"))
+                .or_default() += 1;
         }
         (status, took)
     };
     let mut results = Vec::new();
     let t = Instant::now();
     let Some(mut b) = Browser::open(addr, from).await else {
-        results.push(step(false, t.elapsed(), 0));
+        results.push(step("open", false, t.elapsed(), 0));
         record(tally, results).await;
         return;
     };
     let ok = b.read_card(p).await;
-    results.push(step(ok, t.elapsed(), if ok { 200 } else { 0 }));
+    results.push(step("card", ok, t.elapsed(), if ok { 200 } else { 0 }));
     let t = Instant::now();
     let r = b.form("/login", &[("password", PASSWORD)]).await;
-    results.push(step(r.status == 303, t.elapsed(), r.status));
+    results.push(step("login", r.status == 303, t.elapsed(), r.status));
+    // Where the login sends the browser: the renewed session's page (and CSRF token).
+    let t = Instant::now();
+    let r = b.page("/services").await;
+    results.push(step("services", r.status == 200, t.elapsed(), r.status));
     let t = Instant::now();
     let r = b.form("/device/verify", &[]).await;
     let code = r
@@ -672,7 +684,7 @@ async fn user_round(
         .nth(1)
         .and_then(|s| s.split('<').next())
         .map(str::to_owned);
-    results.push(step(code.is_some(), t.elapsed(), r.status));
+    results.push(step("device-code", code.is_some(), t.elapsed(), r.status));
     if let Some(code) = code {
         let device = format!("soak-{}-{round}", p.person.card_number.as_str());
         let t = Instant::now();
@@ -683,7 +695,12 @@ async fn user_round(
                     "platform": "Android", "model": "Soak", "device_id": device}),
             )
             .await;
-        results.push(step(r.status == 200, t.elapsed(), r.status));
+        results.push(step(
+            "bind",
+            matches!(r.status, 200 | 201),
+            t.elapsed(),
+            r.status,
+        ));
         let secret = serde_json::from_str::<serde_json::Value>(&r.body)
             .ok()
             .and_then(|v| v["totp"]["secret"].as_str().map(str::to_owned));
@@ -702,7 +719,7 @@ async fn user_round(
                         "device_id": device, "totp": totp}),
                 )
                 .await;
-            results.push(step(r.status == 200, t.elapsed(), r.status));
+            results.push(step("app-login", r.status == 200, t.elapsed(), r.status));
             let token = serde_json::from_str::<serde_json::Value>(&r.body)
                 .ok()
                 .and_then(|v| v["access_token"].as_str().map(str::to_owned));
@@ -713,14 +730,14 @@ async fn user_round(
                     );
                     let t = Instant::now();
                     let r = send(addr, from, head, b"").await;
-                    results.push(step(r.status == 200, t.elapsed(), r.status));
+                    results.push(step("app", r.status == 200, t.elapsed(), r.status));
                 }
             }
         }
     }
     let t = Instant::now();
     let r = b.form("/logout", &[]).await;
-    results.push(step(r.status == 303, t.elapsed(), r.status));
+    results.push(step("logout", r.status == 303, t.elapsed(), r.status));
     // A reset letter, with the card read again.
     if let Some(mut b) = Browser::open(addr, from).await
         && b.read_card(p).await
@@ -729,7 +746,7 @@ async fn user_round(
         let r = b
             .form("/forgot-password", &[("method", "registered")])
             .await;
-        results.push(step(r.status == 200, t.elapsed(), r.status));
+        results.push(step("forgot", r.status == 200, t.elapsed(), r.status));
     }
     // A stranger's failed app login.
     let t = Instant::now();
@@ -743,6 +760,7 @@ async fn user_round(
     );
     let r = send(addr, local(240), head, body.as_bytes()).await;
     results.push(step(
+        "stranger",
         r.status == 401 || r.status == 429,
         t.elapsed(),
         r.status,
@@ -773,7 +791,7 @@ async fn user_round(
             let f: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (*a, b.as_str())).collect();
             let started = Instant::now();
             let r = b.form("/apply/details", &f).await;
-            results.push(step(r.status == 200, started.elapsed(), r.status));
+            results.push(step("apply", r.status == 200, started.elapsed(), r.status));
         }
     }
     record(tally, results).await;
@@ -822,16 +840,10 @@ async fn soak(binary: &Path, minutes: u64, users: usize) {
                     .then(|| spare_next.fetch_add(1, Ordering::Relaxed) as usize)
                     .filter(|i| *i < spares)
                     .map(|i| &people[registered + i]);
-                user_round(
-                    server.addr,
-                    local(1 + u as u32),
-                    p,
-                    spare,
-                    round,
-                    &window,
-                    &counters,
-                )
-                .await;
+                // Each round from another address: a virtual user stands for many people,
+                // so the per-address ceilings do not decide the rate.
+                let from = local(1 + ((u * 37 + round as usize) % 230) as u32);
+                user_round(server.addr, from, p, spare, round, &window, &counters).await;
                 round += 1;
             }
         }));
@@ -881,9 +893,10 @@ async fn soak(binary: &Path, minutes: u64, users: usize) {
         let _ = t.await;
     }
     println!(
-        "total {} requests, {} errors; RSS at the end {:.1} MiB, peak {:.1} MiB",
+        "total {} requests, {} errors {:?}; RSS at the end {:.1} MiB, peak {:.1} MiB",
         counters.ops.load(Ordering::Relaxed),
         counters.errors.load(Ordering::Relaxed),
+        counters.unexpected.lock().unwrap(),
         server.rss_mib(),
         server.peak_mib()
     );
@@ -912,6 +925,10 @@ fn main() {
             .and_then(|m| m.parse().ok())
             .unwrap_or(1000);
         rt.block_on(burst(&binary, attempts));
+        // `--compare OTHER`: the same burst against another build, in the same run.
+        if let Some(other) = flag("--compare") {
+            rt.block_on(burst(Path::new(&other), attempts));
+        }
     } else {
         // `cargo bench` without arguments (or with libtest's): say how to run it.
         eprintln!("usage: cargo bench -p twnhi-cli --bench server -- burst|soak [options]");
