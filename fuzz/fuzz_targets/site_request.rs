@@ -162,8 +162,7 @@ fuzz_target!(|data: &[u8]| {
             .chars()
             .filter(|c| c.is_ascii_graphic() && *c != '#')
             .collect();
-        req.uri(format!("{path}?{query}"))
-            .body(Body::empty())
+        req.uri(format!("{path}?{query}")).body(Body::empty())
     } else {
         let mut payload = body.to_vec();
         if !json && mode & 2 == 0 {
@@ -203,6 +202,9 @@ fuzz_target!(|data: &[u8]| {
         "{method} {path}: {status}"
     );
     if path.starts_with("/api/") && status != StatusCode::OK {
-        assert!(content_type.starts_with("application/json"), "{path}: {content_type}");
+        assert!(
+            content_type.starts_with("application/json"),
+            "{path}: {content_type}"
+        );
     }
 });
