@@ -8,6 +8,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 use twnhi_bridge::{BridgeConfig, BridgeError, CardBackend, Origin, PcscBackend, SimBackend};
 
 const LONG_ABOUT: &str = "\
@@ -124,6 +125,22 @@ struct RunArgs {
     /// Largest WebSocket message accepted, in bytes [default: 16384].
     #[arg(long, value_name = "BYTES", env = "TWNHI_BRIDGE_MAX_FRAME")]
     max_frame: Option<usize>,
+    /// Most open HTTP connections besides WebSockets; at the cap the one waiting longest for
+    /// a request is closed [default: 256].
+    #[arg(long, value_name = "N", env = "TWNHI_BRIDGE_MAX_CONNECTIONS")]
+    max_connections: Option<usize>,
+    /// Seconds a connection has to send a request head (and finish a TLS handshake)
+    /// [default: 10].
+    #[arg(long, value_name = "SECS", env = "TWNHI_BRIDGE_HEADER_TIMEOUT")]
+    header_timeout: Option<f64>,
+    /// Seconds after which a WebSocket that sent nothing, not even a pong, is closed
+    /// [default: 60]. Must be longer than --ping-interval.
+    #[arg(long, value_name = "SECS", env = "TWNHI_BRIDGE_IDLE_TIMEOUT")]
+    idle_timeout: Option<f64>,
+    /// Seconds between the pings sent on every WebSocket; browsers answer them by themselves,
+    /// so an open page keeps its connection [default: 20].
+    #[arg(long, value_name = "SECS", env = "TWNHI_BRIDGE_PING_INTERVAL")]
+    ping_interval: Option<f64>,
     /// Serve https:// and wss:// with this certificate chain (PEM; see `twnhi bridge cert`).
     #[arg(
         long,
@@ -188,6 +205,14 @@ struct FileConfig {
     max_clients: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     max_frame: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_connections: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header_timeout_secs: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idle_timeout_secs: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ping_interval_secs: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tls_cert: Option<PathBuf>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -282,6 +307,26 @@ fn merge(args: &RunArgs, file: FileConfig) -> Result<FileConfig, String> {
                 .or(file.max_frame)
                 .unwrap_or(twnhi_bridge::config::DEFAULT_MAX_FRAME),
         ),
+        max_connections: Some(
+            args.max_connections
+                .or(file.max_connections)
+                .unwrap_or(twnhi_bridge::config::DEFAULT_MAX_CONNECTIONS),
+        ),
+        header_timeout_secs: Some(
+            args.header_timeout
+                .or(file.header_timeout_secs)
+                .unwrap_or(twnhi_bridge::config::DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64()),
+        ),
+        idle_timeout_secs: Some(
+            args.idle_timeout
+                .or(file.idle_timeout_secs)
+                .unwrap_or(twnhi_bridge::config::DEFAULT_WS_IDLE_TIMEOUT.as_secs_f64()),
+        ),
+        ping_interval_secs: Some(
+            args.ping_interval
+                .or(file.ping_interval_secs)
+                .unwrap_or(twnhi_bridge::config::DEFAULT_WS_PING_INTERVAL.as_secs_f64()),
+        ),
         tls_cert,
         tls_key,
         sim: Some(args.sim || sim_identity.is_some() || file.sim.unwrap_or(false)),
@@ -308,6 +353,30 @@ fn build(eff: &FileConfig) -> Result<BridgeConfig, (u8, String)> {
     config.reader = eff.reader.clone();
     config.max_clients = eff.max_clients.unwrap_or(config.max_clients);
     config.max_frame_bytes = eff.max_frame.unwrap_or(config.max_frame_bytes);
+    config.max_connections = eff.max_connections.unwrap_or(config.max_connections);
+    let secs = |name: &str, v: Option<f64>, default: Duration| match v {
+        None => Ok(default),
+        Some(v) => Duration::try_from_secs_f64(v).map_err(|_| {
+            usage(format!(
+                "{name} 須為不小於 0 的秒數 / {name} must be a number of seconds ≥ 0 (got {v})"
+            ))
+        }),
+    };
+    config.header_read_timeout = secs(
+        "header_timeout",
+        eff.header_timeout_secs,
+        config.header_read_timeout,
+    )?;
+    config.ws_idle_timeout = secs(
+        "idle_timeout",
+        eff.idle_timeout_secs,
+        config.ws_idle_timeout,
+    )?;
+    config.ws_ping_interval = secs(
+        "ping_interval",
+        eff.ping_interval_secs,
+        config.ws_ping_interval,
+    )?;
     if let (Some(c), Some(k)) = (&eff.tls_cert, &eff.tls_key) {
         config.tls =
             Some(twnhi_bridge::TlsSettings::from_pem_files(c, k).map_err(|e| (1, e.to_string()))?);
@@ -516,6 +585,39 @@ mod tests {
         assert_eq!(c.listen.to_string(), "127.0.0.1:7777");
         assert!(c.origins.allow_loopback && !c.origins.allow_null);
         assert_eq!(eff.sim, Some(false));
+    }
+
+    #[test]
+    fn connection_limits_and_timeouts_reach_the_library() {
+        let file: FileConfig = serde_json::from_str(
+            r#"{"max_connections":32,"idle_timeout_secs":90,"ping_interval_secs":15}"#,
+        )
+        .unwrap();
+        let eff = merge(
+            &parse(&["--header-timeout", "2.5", "--idle-timeout", "120"]),
+            file,
+        )
+        .unwrap();
+        let c = build(&eff).unwrap();
+        assert_eq!(c.max_connections, 32);
+        assert_eq!(c.header_read_timeout, Duration::from_millis(2500));
+        assert_eq!(c.ws_idle_timeout, Duration::from_secs(120));
+        assert_eq!(c.ws_ping_interval, Duration::from_secs(15));
+        // Defaults are the library's.
+        let c = build(&merge(&parse(&[]), FileConfig::default()).unwrap()).unwrap();
+        let d = BridgeConfig::default();
+        assert_eq!(c.max_connections, d.max_connections);
+        assert_eq!(c.ws_idle_timeout, d.ws_idle_timeout);
+        // A ping interval not shorter than the idle timeout, a negative or too short timeout.
+        for argv in [
+            &["--ping-interval", "60", "--idle-timeout", "60"][..],
+            &["--header-timeout=-1"][..],
+            &["--idle-timeout", "0.01"][..],
+            &["--max-connections", "0"][..],
+        ] {
+            let eff = merge(&parse(argv), FileConfig::default()).unwrap();
+            assert_eq!(build(&eff).unwrap_err().0, exit::USAGE, "{argv:?}");
+        }
     }
 
     #[test]

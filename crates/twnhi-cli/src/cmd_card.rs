@@ -42,7 +42,9 @@ pub enum CardCommand {
     ///
     /// Modes (combine with commas): normal, t0 (61xx + GET RESPONSE), new-gen (SELECT
     /// answers 6D 00), wrong-le (6Cxx), other-card (not an NHI card), remove-after=N
-    /// (pulled out after answering N commands), slow=MS (each answer takes MS ms).
+    /// (pulled out after answering N commands), slow=MS (each answer takes MS ms), pad-nul
+    /// (the name padded with NUL bytes, as issued cards have it) or pad-space (padded with
+    /// spaces, the default).
     ///
     /// Examples:
     ///   twnhi card sim
