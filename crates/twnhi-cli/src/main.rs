@@ -54,7 +54,7 @@ enum Command {
     #[command(subcommand)]
     Card(cmd_card::CardCommand),
     // The bridge's help is defined on BridgeArgs (a doc comment here would replace it).
-    Bridge(cmd_bridge::BridgeArgs),
+    Bridge(Box<cmd_bridge::BridgeArgs>),
     /// 身分證號 ID numbers: check format, check digit, kind and sex.
     #[command(subcommand)]
     Id(IdCommand),
