@@ -276,9 +276,10 @@ impl<'a> Command<'a> {
     }
 
     /// Encodes the command into a new vector (a convenience over
-    /// [`encode_into`](Self::encode_into)).
-    pub fn to_vec(&self) -> Vec<u8> {
-        let mut v = vec![0u8; self.encoded_len()];
+    /// [`encode_into`](Self::encode_into)). Needs the `alloc` feature.
+    #[cfg(feature = "alloc")]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+        let mut v = alloc::vec![0u8; self.encoded_len()];
         // The buffer has exactly the encoded length, so this cannot fail.
         let n = self.encode_into(&mut v).unwrap_or(0);
         v.truncate(n);
@@ -379,9 +380,20 @@ impl Writer<'_> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::{vec, vec::Vec};
 
     fn hex(s: &str) -> Vec<u8> {
         hex::decode(s.replace(' ', "")).unwrap()
+    }
+
+    /// The encoding through `encode_into`, which `to_vec` (with `alloc`) must agree with.
+    fn encoded(cmd: &Command<'_>) -> Vec<u8> {
+        let mut v = vec![0u8; cmd.encoded_len()];
+        let n = cmd.encode_into(&mut v).unwrap();
+        assert_eq!(n, v.len());
+        #[cfg(feature = "alloc")]
+        assert_eq!(cmd.to_vec(), v);
+        v
     }
 
     #[test]
@@ -393,7 +405,7 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(
-            select.to_vec(),
+            encoded(&select),
             hex("00 A4 04 00 10 D1 58 00 00 01 00 00 00 00 00 00 00 00 00 11 00")
         );
         assert_eq!(select.case(), Case::Case3Short);
@@ -402,18 +414,18 @@ mod tests {
             .data(&[0, 0])
             .build()
             .unwrap();
-        assert_eq!(get_data.to_vec(), hex("00 CA 11 00 02 00 00"));
+        assert_eq!(encoded(&get_data), hex("00 CA 11 00 02 00 00"));
         assert_eq!(get_data.case(), Case::Case3Short);
 
         let challenge = Command::builder(0x00, 0x84, 0x00, 0x00)
             .le(8)
             .build()
             .unwrap();
-        assert_eq!(challenge.to_vec(), hex("00 84 00 00 08"));
+        assert_eq!(encoded(&challenge), hex("00 84 00 00 08"));
         assert_eq!(challenge.case(), Case::Case2Short);
 
         let case1 = Command::builder(0x00, 0x70, 0x00, 0x00).build().unwrap();
-        assert_eq!(case1.to_vec(), hex("00 70 00 00"));
+        assert_eq!(encoded(&case1), hex("00 70 00 00"));
         assert_eq!(case1.case(), Case::Case1);
     }
 
@@ -424,13 +436,13 @@ mod tests {
             .data(&data)
             .build()
             .unwrap();
-        let v = c.to_vec();
+        let v = encoded(&c);
         assert_eq!(&v[..7], &[0x80, 0x10, 1, 2, 0x00, 0x01, 0x2C]);
         assert_eq!(v.len(), 7 + 300);
         assert_eq!(c.case(), Case::Case3Extended);
 
         let c = Command::builder(0, 0xB0, 0, 0).le(65_536).build().unwrap();
-        assert_eq!(c.to_vec(), hex("00 B0 00 00 00 00 00"));
+        assert_eq!(encoded(&c), hex("00 B0 00 00 00 00 00"));
         assert_eq!(c.case(), Case::Case2Extended);
 
         let c = Command::builder(0, 0xB0, 0, 0)
@@ -438,7 +450,7 @@ mod tests {
             .le(1000)
             .build()
             .unwrap();
-        assert_eq!(c.to_vec(), hex("00 B0 00 00 00 00 01 01 03 E8"));
+        assert_eq!(encoded(&c), hex("00 B0 00 00 00 00 01 01 03 E8"));
         assert_eq!(c.case(), Case::Case4Extended);
 
         // Forcing extended on a case 1 command has no effect: there is no length field.
@@ -541,13 +553,13 @@ mod tests {
             prop_assert_eq!(n, buf.len());
             let parsed = Command::parse(&buf).unwrap();
             prop_assert_eq!(parsed, cmd);
-            prop_assert_eq!(parsed.to_vec(), buf);
+            prop_assert_eq!(encoded(&parsed), buf);
         }
 
         #[test]
         fn parse_encode_round_trip(bytes in proptest::collection::vec(any::<u8>(), 4..300)) {
             if let Ok(cmd) = Command::parse(&bytes) {
-                prop_assert_eq!(cmd.to_vec(), bytes);
+                prop_assert_eq!(encoded(&cmd), bytes);
             }
         }
     }

@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
+#![no_std]
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     not(test),
     warn(
@@ -11,9 +13,15 @@
     )
 )]
 
+#[cfg(feature = "alloc")]
+extern crate alloc;
+#[cfg(test)]
+extern crate std;
+
 mod command;
 mod response;
 mod status;
+#[cfg(feature = "alloc")]
 pub mod tlv;
 
 pub use command::{

@@ -65,9 +65,10 @@ impl<'a> Response<'a> {
         Some(n + 2)
     }
 
-    /// Data then status word in a new vector.
-    pub fn to_vec(&self) -> Vec<u8> {
-        let mut v = Vec::with_capacity(self.encoded_len());
+    /// Data then status word in a new vector. Needs the `alloc` feature.
+    #[cfg(feature = "alloc")]
+    pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+        let mut v = alloc::vec::Vec::with_capacity(self.encoded_len());
         v.extend_from_slice(self.data);
         v.extend_from_slice(&self.status.to_bytes());
         v
@@ -85,6 +86,7 @@ impl<'a> TryFrom<&'a [u8]> for Response<'a> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::vec;
 
     #[test]
     fn splits_data_and_status() {
@@ -103,6 +105,7 @@ mod tests {
         fn parse_encode_round_trip(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
             match Response::parse(&bytes) {
                 Ok(r) => {
+                    #[cfg(feature = "alloc")]
                     prop_assert_eq!(r.to_vec(), bytes.clone());
                     let mut buf = vec![0u8; bytes.len()];
                     prop_assert_eq!(r.encode_into(&mut buf), Some(bytes.len()));

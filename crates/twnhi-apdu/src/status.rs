@@ -155,6 +155,7 @@ impl core::fmt::Display for Status {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::string::ToString;
 
     #[test]
     fn every_u16_round_trips() {

@@ -5,6 +5,8 @@
 //! for its nesting depth so that hostile input (thousands of nested constructed objects) is
 //! refused with [`TlvError::TooDeep`] instead of exhausting the stack.
 //!
+//! Needs the `alloc` feature: the parsed objects own their values.
+//!
 //! ```
 //! use twnhi_apdu::tlv::{self, ber};
 //!
@@ -15,6 +17,7 @@
 //! # Ok::<(), twnhi_apdu::tlv::TlvError>(())
 //! ```
 
+use alloc::vec::Vec;
 pub use iso7816_tlv::{ber, simple};
 use thiserror::Error;
 
@@ -135,6 +138,7 @@ fn check_depth(mut input: &[u8], depth: usize) -> Result<(), TlvError> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::vec;
 
     #[test]
     fn parses_nested_ber() {
