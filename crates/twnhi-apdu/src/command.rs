@@ -90,10 +90,6 @@ pub struct Command<'a> {
     extended: bool,
 }
 
-/// The zero-copy view of a received command: the same type as [`Command`], borrowing the
-/// received bytes.
-pub type CommandView<'a> = Command<'a>;
-
 /// Builder for [`Command`]; see [`Command::builder`].
 #[derive(Clone, Copy, Debug)]
 #[must_use]

@@ -25,8 +25,8 @@ mod status;
 pub mod tlv;
 
 pub use command::{
-    Case, Command, CommandBuilder, CommandView, EncodeError, MAX_NC_EXTENDED, MAX_NC_SHORT,
-    MAX_NE_EXTENDED, MAX_NE_SHORT, ParseError,
+    Case, Command, CommandBuilder, EncodeError, MAX_NC_EXTENDED, MAX_NC_SHORT, MAX_NE_EXTENDED,
+    MAX_NE_SHORT, ParseError,
 };
 pub use response::{Response, ResponseError};
 pub use status::Status;
