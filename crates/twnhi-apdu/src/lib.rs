@@ -29,4 +29,4 @@ pub use command::{
     MAX_NE_SHORT, ParseError,
 };
 pub use response::{Response, ResponseError};
-pub use status::Status;
+pub use status::{OtherStatus, RetryCount, Status};

@@ -255,7 +255,7 @@ impl<T: CardTransport> NhiSession<T> {
             }
             status @ (Status::SecurityStatusNotSatisfied
             | Status::ConditionsNotSatisfied
-            | Status::Other(0x6988)) => Err(CardError::AuthenticationRefused { status }),
+            | Status::IncorrectSmDataObjects) => Err(CardError::AuthenticationRefused { status }),
             status => Err(CardError::Status {
                 operation: Operation::Authenticate,
                 status,
