@@ -16,7 +16,7 @@
 //! | `pcsc` (feature `pcsc`) | `twnhi-pcsc` | reading real readers through PC/SC |
 //! | `notify` (feature `notify`) | `twnhi-notify` | letters, mailers, QR codes, captcha |
 //! | `bridge` (feature `bridge`) | `twnhi-bridge` | the local card component browsers talk to |
-//! | `store`, `service`, `web` (feature `server`) | `twnhi-store`, `twnhi-service`, `twnhi-web` | the registration system |
+//! | `store`, `store_sqlite`, `service`, `web` (feature `server`) | `twnhi-store`, `twnhi-store-sqlite`, `twnhi-service`, `twnhi-web` | the registration system |
 //!
 //! ```
 //! use twnhi::card::NhiSession;
@@ -44,5 +44,7 @@ pub use twnhi_service as service;
 pub use twnhi_sim as sim;
 #[cfg(feature = "server")]
 pub use twnhi_store as store;
+#[cfg(feature = "server")]
+pub use twnhi_store_sqlite as store_sqlite;
 #[cfg(feature = "server")]
 pub use twnhi_web as web;

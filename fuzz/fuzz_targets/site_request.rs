@@ -25,7 +25,8 @@ use twnhi_account::secret::ServerKey;
 use twnhi_card::auth::MasterKey;
 use twnhi_notify::PublicBaseUrl;
 use twnhi_service::{Ports, SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock};
-use twnhi_store::SqliteStore;
+use twnhi_store::RegistryImport as _;
+use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::{RateLimits, Site, SiteDeps, WebConfig};
 
 const BASE: &str = "https://twnhi.fuzz/";

@@ -32,7 +32,8 @@ use twnhi_account::IdNumber;
 use twnhi_account::roc::RocDateTime;
 use twnhi_service::{Service, ServiceError, SystemRandom};
 use twnhi_store::registry::parse_csv;
-use twnhi_store::{MailStatus, OutboxStore as _, SqliteStore};
+use twnhi_store::{MailStatus, OutboxStore as _, RegistryImport as _};
+use twnhi_store_sqlite::SqliteStore;
 
 const OK: u8 = 0;
 const FAILURE: u8 = 1;

@@ -35,7 +35,7 @@ use twnhi_service::{
     MaintenanceWorker, OutboxWorker, Ports, Service, ServiceConfig, SoftwareSam, SystemClock,
     SystemRandom,
 };
-use twnhi_store::SqliteStore;
+use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::health::Health;
 use twnhi_web::{CookieSecurity, Site, SiteDeps, WebConfig};
 

@@ -24,9 +24,10 @@ use twnhi_account::throttle::ThrottleState;
 use twnhi_notify::LetterKind;
 use twnhi_service::{ApplyInput, BindDeviceInput, ServiceError};
 use twnhi_store::{
-    AuditEvent, Change, ChangeSet, MailSummary, Registration, RegistrationId, SessionRecord,
-    SqliteStore, Store, StoreError, StoredDevice, StoredSecret,
+    AuditEvent, Change, ChangeSet, MailSummary, Registration, RegistrationId, SessionRecord, Store,
+    StoreError, StoredDevice, StoredSecret,
 };
+use twnhi_store_sqlite::SqliteStore;
 
 /// A store whose `apply` holds change sets matching `gate` at a barrier of two.
 struct RacingStore {

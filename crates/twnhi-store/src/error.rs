@@ -1,4 +1,8 @@
-//! The store's error type.
+//! The store's error type, the same for every backend: a backend's own errors (a driver's,
+//! a migration tool's) travel as boxed sources.
+
+/// A backend's underlying error.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Why a store operation failed. `Display` is bilingual ("zh-TW / English"); none of these is
 /// the user's fault except [`StoreError::Conflict`], which the use cases turn into their own
@@ -19,21 +23,21 @@ pub enum StoreError {
     Open {
         /// The underlying error.
         #[source]
-        source: sqlx::Error,
+        source: BoxError,
     },
     /// Applying the embedded migrations failed.
     #[error("資料庫結構更新失敗 / database migration failed: {source}")]
     Migrate {
         /// The underlying error.
         #[source]
-        source: sqlx::migrate::MigrateError,
+        source: BoxError,
     },
     /// A query failed.
     #[error("資料庫錯誤 / database error: {source}")]
     Database {
         /// The underlying error.
         #[source]
-        source: sqlx::Error,
+        source: BoxError,
     },
     /// A stored value could not be read back (a corrupted or hand-edited row).
     #[error("資料庫內容錯誤 / corrupt stored value in {what}")]
@@ -64,18 +68,5 @@ impl StoreError {
     #[must_use]
     pub fn is_conflict(&self) -> bool {
         matches!(self, StoreError::Conflict { .. })
-    }
-}
-
-impl From<sqlx::Error> for StoreError {
-    fn from(source: sqlx::Error) -> Self {
-        if let sqlx::Error::Database(db) = &source
-            && (db.is_unique_violation() || db.is_foreign_key_violation())
-        {
-            return StoreError::Conflict {
-                what: "unique or foreign key constraint",
-            };
-        }
-        StoreError::Database { source }
     }
 }

@@ -10,20 +10,20 @@
 #![forbid(unsafe_code)]
 #![doc = include_str!("../README.md")]
 
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod error;
 pub mod model;
 pub mod port;
 pub mod registry;
-mod sqlite;
 pub mod time;
 
-pub use error::StoreError;
+pub use error::{BoxError, StoreError};
 pub use model::{
-    AuditEvent, CardInSession, CardStatus, Change, ChangeSet, ClaimedMail, Contacts, InsuredPerson,
-    InvalidId, MailCap, MailStatus, MailSummary, NewMail, Registration, RegistrationId,
-    SessionKind, SessionRecord, StoredDevice, StoredSecret,
+    AuditEvent, CardInSession, CardStatus, Change, ChangeSet, ClaimedMail, Contacts, ImportReport,
+    InsuredPerson, InvalidId, MailCap, MailStatus, MailSummary, NewMail, Registration,
+    RegistrationId, RegistryCounts, SessionKind, SessionRecord, StoredDevice, StoredSecret,
 };
 #[cfg(feature = "mocks")]
 pub use port::{MockOutboxStore, MockRegistry, MockStore};
-pub use port::{OutboxStore, Registry, Store};
-pub use sqlite::{BUSY_TIMEOUT, DEFAULT_MIN_FREE_BYTES, ImportReport, RegistryCounts, SqliteStore};
+pub use port::{OutboxStore, Registry, RegistryImport, Store};

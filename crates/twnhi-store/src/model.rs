@@ -473,8 +473,10 @@ pub struct AuditEvent {
 // change sets
 
 /// One write of a [`ChangeSet`].
+///
+/// Deliberately not `#[non_exhaustive]`: every backend matches every kind of change, so a new
+/// one does not compile until each backend writes it (and the conformance suite checks it).
 #[derive(Clone, Debug)]
-#[non_exhaustive]
 pub enum Change {
     /// Inserts a new registration and its contacts. Fails with
     /// [`StoreError::Conflict`](crate::StoreError::Conflict) when the person already has a
@@ -640,4 +642,22 @@ impl ChangeSet {
             _ => None,
         })
     }
+}
+
+/// What a registry import did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Cards not in the registry before.
+    pub inserted: u64,
+    /// Cards whose row was replaced.
+    pub updated: u64,
+}
+
+/// Counts of one registry: persons (distinct ID numbers) and cards.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RegistryCounts {
+    /// Distinct ID numbers.
+    pub persons: u64,
+    /// Cards (rows).
+    pub cards: u64,
 }

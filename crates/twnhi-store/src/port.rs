@@ -1,7 +1,8 @@
-//! The ports the use cases see: [`Store`], [`Registry`] and [`OutboxStore`]. The SQLite
-//! implementation is [`SqliteStore`](crate::SqliteStore); a PostgreSQL one can be added beside it
-//! without touching the use cases. With the `mocks` feature, `mockall` mocks are generated:
-//! `MockStore`, `MockRegistry`, `MockOutboxStore`.
+//! The ports the use cases see: [`Store`], [`Registry`] and [`OutboxStore`], and the operators'
+//! [`RegistryImport`]. Backends implement them in crates of their own (SQLite:
+//! `twnhi-store-sqlite`) and prove it with the [conformance suite](crate::conformance) (feature
+//! `conformance`). With the `mocks` feature, `mockall` mocks are generated: `MockStore`,
+//! `MockRegistry`, `MockOutboxStore`.
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -11,8 +12,8 @@ use twnhi_account::{CardNumber, IdNumber};
 
 use crate::error::StoreError;
 use crate::model::{
-    AuditEvent, ChangeSet, ClaimedMail, InsuredPerson, MailStatus, MailSummary, Registration,
-    RegistrationId, SessionRecord, StoredDevice, StoredSecret,
+    AuditEvent, ChangeSet, ClaimedMail, ImportReport, InsuredPerson, MailStatus, MailSummary,
+    Registration, RegistrationId, RegistryCounts, SessionRecord, StoredDevice, StoredSecret,
 };
 
 /// Registrations, devices, secrets, sessions, throttling counters and the audit trail.
@@ -146,6 +147,28 @@ pub trait Registry: Send + Sync {
     /// # Errors
     /// [`StoreError`].
     async fn person_by_id(&self, id: &IdNumber) -> Result<Option<InsuredPerson>, StoreError>;
+}
+
+/// Loading the registry of insured persons (operators' tools, the demo): not a port of the
+/// use cases, which only read it through [`Registry`].
+#[async_trait]
+pub trait RegistryImport: Send + Sync {
+    /// Imports registry rows in one transaction: every card is inserted or replaced; a
+    /// person left with two valid cards refuses the whole import.
+    ///
+    /// # Errors
+    /// [`StoreError::Import`] (nothing written) or another [`StoreError`].
+    async fn import_registry(
+        &self,
+        persons: &[InsuredPerson],
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport, StoreError>;
+
+    /// How many persons and cards the registry holds.
+    ///
+    /// # Errors
+    /// [`StoreError`].
+    async fn registry_counts(&self) -> Result<RegistryCounts, StoreError>;
 }
 
 /// The durable mail outbox, as the delivery worker sees it.

@@ -37,7 +37,10 @@ use twnhi_service::{
     Ports, SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
 };
 use twnhi_sim::{Faults, SimCard};
-use twnhi_store::{Change, ChangeSet, Contacts, Registration, RegistrationId, SqliteStore, Store};
+use twnhi_store::{
+    Change, ChangeSet, Contacts, Registration, RegistrationId, RegistryImport as _, Store,
+};
+use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::{CookieSecurity, RateLimits, Site, SiteDeps, SiteHandle, WebConfig};
 
 const PASSWORD: &str = "Bench#2024ab";

@@ -30,7 +30,8 @@ use twnhi_service::{
     SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
 };
 use twnhi_sim::{Faults, SimCard, SimReader};
-use twnhi_store::SqliteStore;
+use twnhi_store::RegistryImport as _;
+use twnhi_store_sqlite::SqliteStore;
 use url::Url;
 
 use crate::app::{BoundSite, Site, SiteDeps, SiteHandle};

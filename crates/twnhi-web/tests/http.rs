@@ -23,7 +23,7 @@ use twnhi_notify::{MemoryMailer, PublicBaseUrl};
 use twnhi_service::demo::DemoPerson;
 use twnhi_service::{OutboxWorker, Service};
 use twnhi_sim::{Faults, SimCard};
-use twnhi_store::SqliteStore;
+use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::{RateLimits, Site, SiteDeps, WebConfig};
 
 const BASE: &str = "https://twnhi.test/";

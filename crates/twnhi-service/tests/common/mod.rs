@@ -22,7 +22,8 @@ use twnhi_service::{
     Service, ServiceConfig, ServiceError, SessionToken, SoftwareSam,
 };
 use twnhi_sim::{Faults, Identity, SimCard};
-use twnhi_store::{Contacts, SqliteStore, Store as _};
+use twnhi_store::{Contacts, RegistryImport as _, Store as _};
+use twnhi_store_sqlite::SqliteStore;
 
 /// 2024-05-01 10:00 in Taipei.
 pub fn t0() -> DateTime<Utc> {

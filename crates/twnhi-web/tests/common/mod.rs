@@ -14,7 +14,8 @@ use twnhi_card::auth::MasterKey;
 use twnhi_notify::PublicBaseUrl;
 use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{Ports, SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock};
-use twnhi_store::SqliteStore;
+use twnhi_store::RegistryImport as _;
+use twnhi_store_sqlite::SqliteStore;
 
 /// The use cases and what they run on.
 pub struct Backend {

@@ -13,7 +13,8 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use twnhi_store::{AuditEvent, Change, ChangeSet, SqliteStore, Store};
+use twnhi_store::{AuditEvent, Change, ChangeSet, Store};
+use twnhi_store_sqlite::SqliteStore;
 
 /// A tmpfs of `size` mounted on a temporary directory, unmounted on drop.
 struct Tmpfs {
