@@ -316,7 +316,18 @@ mod tests {
             out: dir.path().to_path_buf(),
         };
         assert_eq!(mail_render(&args), ExitCode::from(OK));
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 7);
+        // One file per kind of letter, named after it.
+        let mut names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut expected: Vec<String> = twnhi_notify::LetterKind::ALL
+            .iter()
+            .map(|k| format!("{}.eml", k.slug()))
+            .collect();
+        expected.sort();
+        assert_eq!(names, expected);
         let args = MailRenderArgs {
             letter: "deleted".into(),
             lang: Some("en".into()),
