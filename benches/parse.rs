@@ -1,13 +1,13 @@
-//! Parsing benchmarks: command and response APDUs, and the 57 bytes of basic data.
+//! Parsing benchmark: the 57 bytes of basic data.
 //!
 //! ```sh
-//! cargo bench --bench parse
+//! cargo bench -p twnhi --bench parse
 //! ```
+//! The APDU parsing benchmarks are beside their crate: `crates/twnhi-apdu/benches/parse.rs`.
 //! Results and the machine they were measured on: docs/performance.md.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
-use twnhi::apdu::{Command, Response};
 use twnhi::card::BasicData;
 
 fn basic_data_bytes() -> Vec<u8> {
@@ -20,23 +20,8 @@ fn basic_data_bytes() -> Vec<u8> {
 }
 
 fn parsing(c: &mut Criterion) {
-    let select: Vec<u8> =
-        hex::decode("00A4040010D1580000010000000000000000001100").unwrap_or_default();
-    let mut response = basic_data_bytes();
-    response.extend_from_slice(&[0x90, 0x00]);
     let raw = basic_data_bytes();
 
-    c.bench_function("command parse (SELECT)", |b| {
-        b.iter(|| Command::parse(black_box(&select)))
-    });
-    c.bench_function("command encode_into (SELECT)", |b| {
-        let cmd = Command::parse(&select).ok();
-        let mut buf = [0u8; 64];
-        b.iter(|| cmd.map(|c| c.encode_into(black_box(&mut buf))))
-    });
-    c.bench_function("response parse (59 bytes)", |b| {
-        b.iter(|| Response::parse(black_box(&response)))
-    });
     c.bench_function("basic data parse (57 bytes)", |b| {
         b.iter(|| BasicData::parse(black_box(&raw)))
     });
