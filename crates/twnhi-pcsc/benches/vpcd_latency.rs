@@ -2,8 +2,9 @@
 //!
 //! Measured in one run, on one card (issue 2, "Performance"):
 //!
-//! - `raw_apdu`: one `SCardTransmit` of GET DATA P1 `11` on a connected `pcsc::Card` whose
-//!   application is selected — the unit everything else is compared with;
+//! - `raw_apdu`: one `SCardTransmit` of GET DATA P1 `11` on a connected
+//!   [`pcsc::Card`](twnhi_pcsc::pcsc::Card) whose application is selected — the unit
+//!   everything else is compared with;
 //! - `full_read`: [`PcscCard::read_basic`](twnhi_pcsc::PcscCard::read_basic) on a connected
 //!   card — begin transaction, SELECT, GET DATA, end transaction;
 //! - `pcsc_read_basic_any_reader`: [`Pcsc::read_basic(None)`](twnhi_pcsc::Pcsc::read_basic),
@@ -121,13 +122,8 @@ fn criterion_benches(c: &mut Criterion, bench: &mut Bench) {
         });
     });
     g.bench_function("status", |b| {
-        let mut names = [0u8; 256];
-        let mut atr = [0u8; pcsc::MAX_ATR_SIZE];
         b.iter(|| {
-            let s = bench
-                .raw
-                .status2(&mut names, &mut atr)
-                .expect("SCardStatus");
+            let s = bench.raw.status().expect("SCardStatus");
             black_box(s.atr().len())
         });
     });
@@ -146,8 +142,6 @@ fn median(times: &mut [Duration]) -> Duration {
 /// from two threads, costs a thread wake-up of its own).
 fn interleaved(bench: &mut Bench) {
     let mut buf = [0u8; pcsc::MAX_BUFFER_SIZE];
-    let mut names = [0u8; 256];
-    let mut atr = [0u8; pcsc::MAX_ATR_SIZE];
     let n = INTERLEAVED_ROUNDS * BLOCK;
     let mut times: [Vec<Duration>; 5] = std::array::from_fn(|_| Vec::with_capacity(n));
     for _ in 0..INTERLEAVED_ROUNDS {
@@ -173,12 +167,7 @@ fn interleaved(bench: &mut Bench) {
         }
         for _ in 0..BLOCK {
             let t = Instant::now();
-            black_box(
-                bench
-                    .raw
-                    .status2(&mut names, &mut atr)
-                    .expect("SCardStatus"),
-            );
+            black_box(bench.raw.status().expect("SCardStatus"));
             times[4].push(t.elapsed());
         }
     }

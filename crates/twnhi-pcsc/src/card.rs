@@ -2,7 +2,7 @@
 
 use crate::context::{Shared, connect_shared};
 use crate::error::{SHARING_RETRIES, backoff, card_error, map_pcsc_error, may_mean_removal};
-use pcsc::Disposition;
+use crate::pcsc::{self, Disposition};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use twnhi_apdu::Status;
@@ -40,18 +40,9 @@ impl std::fmt::Debug for PcscCard {
     }
 }
 
-/// The card's state and ATR, with one `SCardStatus` call in the common case.
+/// The card's state and ATR (one `SCardStatus` call).
 fn card_status(card: &pcsc::Card) -> Result<(pcsc::Status, Vec<u8>), pcsc::Error> {
-    let mut names = [0u8; 1024];
-    let mut atr = [0u8; pcsc::MAX_ATR_SIZE];
-    match card.status2(&mut names, &mut atr) {
-        Ok(s) => Ok((s.status(), s.atr().to_vec())),
-        Err(pcsc::Error::InsufficientBuffer) => {
-            let s = card.status2_owned()?;
-            Ok((s.status(), s.atr().to_vec()))
-        }
-        Err(e) => Err(e),
-    }
+    card.status().map(|s| (s.status(), s.atr().to_vec()))
 }
 
 impl PcscCard {

@@ -3,9 +3,10 @@
 
 use crate::card::PcscCard;
 use crate::error::{SHARING_RETRIES, backoff, cancelled, card_error, is_stale_context};
+use crate::ffi::{self, Loader};
+use crate::pcsc::{self, Protocols, ReaderState, Scope, ShareMode, State};
 use crate::reader::{ReaderInfo, choose_for_read, choose_for_wait};
 use crate::watch::{Event, Watcher};
-use pcsc::{Protocols, ReaderState, Scope, ShareMode, State};
 use std::ffi::CString;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
@@ -19,14 +20,18 @@ pub(crate) struct Shared {
     slot: RwLock<(pcsc::Context, u64)>,
     /// Set by [`CancelHandle::cancel`], consumed by the wait it stops.
     cancel_requested: AtomicBool,
+    /// The PC/SC library the contexts come from.
+    loader: &'static Loader,
 }
 
 impl Shared {
-    pub(crate) fn establish() -> Result<Arc<Shared>, CardError> {
-        let context = pcsc::Context::establish(Scope::User).map_err(card_error)?;
+    /// A context from the PC/SC library of `loader` (the system's, except in tests).
+    pub(crate) fn establish(loader: &'static Loader) -> Result<Arc<Shared>, CardError> {
+        let context = pcsc::Context::establish_with(loader, Scope::User).map_err(card_error)?;
         Ok(Arc::new(Shared {
             slot: RwLock::new((context, 0)),
             cancel_requested: AtomicBool::new(false),
+            loader,
         }))
     }
 
@@ -41,7 +46,7 @@ impl Shared {
         if guard.1 != seen {
             return Ok(guard.0.clone());
         }
-        let fresh = pcsc::Context::establish(Scope::User)?;
+        let fresh = pcsc::Context::establish_with(self.loader, Scope::User)?;
         *guard = (fresh.clone(), seen.wrapping_add(1));
         tracing::info!("PC/SC context re-established");
         Ok(fresh)
@@ -90,7 +95,7 @@ impl Shared {
     pub(crate) fn reader_names(&self) -> Result<Vec<CString>, CardError> {
         match self.run(|c| c.list_readers_owned()) {
             Ok(mut names) => {
-                names.retain(|n| n.as_c_str() != pcsc::PNP_NOTIFICATION());
+                names.retain(|n| n.as_c_str() != pcsc::PNP_NOTIFICATION);
                 Ok(names)
             }
             Err(pcsc::Error::NoReadersAvailable) => Ok(Vec::new()),
@@ -163,14 +168,22 @@ impl CancelHandle {
 }
 
 impl Pcsc {
-    /// Connects to the PC/SC service (`SCardEstablishContext`, user scope).
+    /// Connects to the PC/SC service (`SCardEstablishContext`, user scope), loading the
+    /// system's PC/SC library at the first call.
     ///
     /// # Errors
-    /// [`TransportError::ServiceUnavailable`] when the service is not running.
+    /// [`TransportError::ServiceUnavailable`] when the service is not running, or when the
+    /// PC/SC library cannot be loaded (not installed; a `tracing` warning names the libraries
+    /// tried and why each failed).
     pub fn establish() -> Result<Pcsc, CardError> {
+        Pcsc::establish_with(&ffi::SYSTEM)
+    }
+
+    /// [`establish`](Self::establish) with the PC/SC library of `loader`.
+    pub(crate) fn establish_with(loader: &'static Loader) -> Result<Pcsc, CardError> {
         Ok(Pcsc {
-            ops: Shared::establish()?,
-            waits: Shared::establish()?,
+            ops: Shared::establish(loader)?,
+            waits: Shared::establish(loader)?,
         })
     }
 
@@ -328,7 +341,7 @@ impl Pcsc {
     /// # Errors
     /// [`TransportError::ServiceUnavailable`] when the service is not running.
     pub fn watcher(&self) -> Result<Watcher, CardError> {
-        Ok(Watcher::new(Shared::establish()?))
+        Ok(Watcher::new(Shared::establish(self.ops.loader)?))
     }
 
     /// A handle another thread can use to cancel a [`wait_for_card`](Self::wait_for_card)
@@ -389,6 +402,30 @@ mod tests {
         assert!(!card_in(State::UNKNOWN | State::UNAVAILABLE));
         assert!(!card_in(State::PRESENT | State::UNAVAILABLE));
         assert!(!card_in(State::UNAWARE));
+    }
+
+    /// A PC/SC library that is not installed.
+    static MISSING: Loader = Loader::new(&["libtwnhi-test-missing-pcsclite.so.1"]);
+
+    #[test]
+    fn a_missing_pcsc_library_is_the_service_unavailable_environment_error() {
+        let e = Pcsc::establish_with(&MISSING).unwrap_err();
+        assert!(
+            matches!(e, CardError::Transport(TransportError::ServiceUnavailable)),
+            "{e:?}"
+        );
+        assert_eq!(e.legacy_code(), 7001);
+        assert!(e.is_environment());
+        // Both languages, as the CLI prints it before exiting with code 3.
+        let shown = e.to_string();
+        assert!(shown.contains("PC/SC 服務未啟動"), "{shown}");
+        assert!(shown.contains("not running"), "{shown}");
+        // Again (the failed load is remembered, not retried), and through the raw API.
+        assert!(Pcsc::establish_with(&MISSING).is_err());
+        assert_eq!(
+            pcsc::Context::establish_with(&MISSING, Scope::User).err(),
+            Some(pcsc::Error::LibraryUnavailable)
+        );
     }
 
     #[test]

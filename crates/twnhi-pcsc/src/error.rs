@@ -1,5 +1,6 @@
 //! PC/SC errors mapped to [`TransportError`] kinds, and the small policies built on them.
 
+use crate::pcsc;
 use std::time::Duration;
 use twnhi_card::{CardError, TransportError};
 
@@ -7,7 +8,7 @@ use twnhi_card::{CardError, TransportError};
 ///
 /// | PC/SC error (`SCARD_…`) | [`TransportError`] |
 /// |---|---|
-/// | `E_NO_SERVICE`, `E_SERVICE_STOPPED`, `P_SHUTDOWN`, `F_COMM_ERROR`, `E_INVALID_HANDLE` | [`ServiceUnavailable`](TransportError::ServiceUnavailable) |
+/// | `E_NO_SERVICE`, `E_SERVICE_STOPPED`, `P_SHUTDOWN`, `F_COMM_ERROR`, `E_INVALID_HANDLE`; the PC/SC library not loadable ([`LibraryUnavailable`](pcsc::Error::LibraryUnavailable)) | [`ServiceUnavailable`](TransportError::ServiceUnavailable) |
 /// | `E_NO_READERS_AVAILABLE` | [`NoReader`](TransportError::NoReader) |
 /// | `E_UNKNOWN_READER`, `E_READER_UNAVAILABLE`, `E_READER_UNSUPPORTED`, `E_DUPLICATE_READER` | [`ReaderUnavailable`](TransportError::ReaderUnavailable) |
 /// | `E_NO_SMARTCARD` | [`NoCard`](TransportError::NoCard) |
@@ -31,9 +32,12 @@ use twnhi_card::{CardError, TransportError};
 pub fn map_pcsc_error(e: pcsc::Error) -> TransportError {
     use pcsc::Error as E;
     match e {
-        E::NoService | E::ServiceStopped | E::Shutdown | E::CommError | E::InvalidHandle => {
-            TransportError::ServiceUnavailable
-        }
+        E::NoService
+        | E::ServiceStopped
+        | E::Shutdown
+        | E::CommError
+        | E::InvalidHandle
+        | E::LibraryUnavailable => TransportError::ServiceUnavailable,
         E::NoReadersAvailable => TransportError::NoReader,
         E::UnknownReader | E::ReaderUnavailable | E::ReaderUnsupported | E::DuplicateReader => {
             TransportError::ReaderUnavailable

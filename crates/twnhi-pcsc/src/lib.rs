@@ -1,5 +1,7 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
+// `unsafe` is allowed in one module only, `ffi`: calling the system's PC/SC library, loaded
+// at run time so that building needs no PC/SC headers or pkg-config.
+#![deny(unsafe_code)]
 #![cfg_attr(
     not(test),
     warn(
@@ -14,6 +16,11 @@ mod card;
 mod context;
 mod error;
 mod hexser;
+// Calling the system's PC/SC library, loaded at run time so that building needs no PC/SC
+// headers or pkg-config: the only module where `unsafe` is allowed (see its docs).
+#[allow(unsafe_code)]
+mod ffi;
+pub mod pcsc;
 mod reader;
 mod watch;
 
@@ -22,6 +29,3 @@ pub use context::{CancelHandle, Pcsc};
 pub use error::{is_cancelled, map_pcsc_error};
 pub use reader::{ReaderInfo, card_kind_label};
 pub use watch::{Event, Watcher};
-
-/// The `pcsc` crate this backend is built on, for callers that need its types.
-pub use pcsc;

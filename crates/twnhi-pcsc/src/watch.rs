@@ -2,7 +2,7 @@
 
 use crate::context::{CancelHandle, Shared, card_in, check_cancel, display_name};
 use crate::error::{cancelled, card_error};
-use pcsc::{ReaderState, State};
+use crate::pcsc::{self, ReaderState, State};
 use serde::Serialize;
 use std::ffi::CString;
 use std::sync::Arc;
@@ -142,7 +142,7 @@ impl Watcher {
     pub(crate) fn new(shared: Arc<Shared>) -> Watcher {
         Watcher {
             shared,
-            states: vec![ReaderState::new(pcsc::PNP_NOTIFICATION(), State::UNAWARE)],
+            states: vec![ReaderState::new(pcsc::PNP_NOTIFICATION, State::UNAWARE)],
             slots: Vec::new(),
             started: false,
             fresh: false,
