@@ -143,6 +143,7 @@ mod tests {
             (E::Shutdown, "service"),
             (E::CommError, "service"),
             (E::InvalidHandle, "service"),
+            (E::LibraryUnavailable, "service"),
             (E::NoReadersAvailable, "no-reader"),
             (E::UnknownReader, "reader"),
             (E::ReaderUnavailable, "reader"),
@@ -166,6 +167,7 @@ mod tests {
             (E::InsufficientBuffer, "other"),
             (E::InternalError, "other"),
             (E::InvalidParameter, "other"),
+            (E::Unrecognized(0x8010_0FFF), "other"),
         ];
         for (e, k) in table {
             assert_eq!(kind(e), k, "{e:?}");
@@ -176,6 +178,7 @@ mod tests {
     fn the_required_outcomes_are_distinct_and_keep_their_legacy_codes() {
         let code = |e| CardError::from(map_pcsc_error(e)).legacy_code();
         assert_eq!(code(pcsc::Error::NoService), 7001);
+        assert_eq!(code(pcsc::Error::LibraryUnavailable), 7001);
         assert_eq!(code(pcsc::Error::NoReadersAvailable), 7002);
         assert_eq!(code(pcsc::Error::UnknownReader), 7003);
         assert_eq!(code(pcsc::Error::NoSmartcard), 7004);

@@ -334,7 +334,20 @@ unsafe fn function<F: Copy>(library: &Library, name: &CStr) -> Result<F, String>
     // `Symbol` and its lifetime is the caller's business (see above).
     unsafe { library.get::<F>(name) }
         .map(|symbol| *symbol)
-        .map_err(|e| format!("{}: {e}", name.to_string_lossy()))
+        .map_err(|e| format!("{}: {}", name.to_string_lossy(), chain(&e)))
+}
+
+/// An error and its sources, on one line (libloading keeps `dlerror()`'s text, which says
+/// what went wrong, in the source).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
 }
 
 impl Api {
@@ -342,7 +355,7 @@ impl Api {
     fn load(names: &[&str]) -> Result<Api, LoadError> {
         let mut tried = Vec::new();
         for name in names {
-            match open(name).map_err(|e| e.to_string()).and_then(Api::resolve) {
+            match open(name).map_err(|e| chain(&e)).and_then(Api::resolve) {
                 Ok(api) => return Ok(api),
                 Err(e) => tried.push(format!("{name}: {e}")),
             }
@@ -710,6 +723,13 @@ mod tests {
         assert!(text.contains("libtwnhi-test-a.so: "), "{text}");
         assert!(text.contains("libtwnhi-test-b.so: "), "{text}");
         assert_eq!(e.tried.len(), 2);
+        // The loader's own words are kept (glibc: "…: cannot open shared object file: No such
+        // file or directory"), not just "dlopen failed".
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        assert!(
+            e.tried[0].contains("cannot open shared object file"),
+            "{text}"
+        );
     }
 
     #[cfg(all(target_os = "linux", target_env = "gnu"))]

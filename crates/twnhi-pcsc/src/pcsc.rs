@@ -737,3 +737,77 @@ impl Drop for Transaction<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_round_trip() {
+        for code in (0x8010_0001..=0x8010_0031).chain(0x8010_0065..=0x8010_006F) {
+            let e = Error::from_code(code);
+            assert!(!matches!(e, Error::Unrecognized(_)), "{code:08X}");
+            assert_eq!(e.code(), Some(code));
+        }
+        assert_eq!(Error::from_code(0x8010_001D), Error::NoService);
+        assert_eq!(Error::from_code(0x1234), Error::Unrecognized(0x1234));
+        assert_eq!(Error::LibraryUnavailable.code(), None);
+    }
+
+    #[test]
+    fn errors_show_their_meaning_and_symbol() {
+        assert_eq!(
+            Error::NoSmartcard.to_string(),
+            "the operation requires a smart card, but no smart card is currently in the device \
+             (SCARD_E_NO_SMARTCARD)"
+        );
+        assert_eq!(
+            Error::Unrecognized(0x8010_0FFF).to_string(),
+            "unknown PC/SC error 0x80100FFF"
+        );
+        let missing = Error::LibraryUnavailable.to_string();
+        assert!(missing.contains("無法載入") && missing.contains("libpcsclite1"));
+    }
+
+    #[test]
+    fn flags() {
+        let s = State::from_bits_truncate(0x0003_0122);
+        assert!(s.contains(State::PRESENT | State::INUSE | State::CHANGED));
+        assert!(!s.intersects(State::EMPTY | State::MUTE));
+        assert_eq!(s.bits(), 0x0122, "the event counter is no flag");
+        assert!(s.contains(State::UNAWARE));
+        assert_eq!(
+            format!("{:?}", State::PRESENT | State::INUSE),
+            "State(PRESENT | INUSE)"
+        );
+        assert_eq!(format!("{:?}", State::UNAWARE), "State(empty)");
+        assert_eq!(Protocols::T0 | Protocols::T1, Protocols::ANY);
+    }
+
+    #[test]
+    fn reader_states_keep_the_event_counter() {
+        let mut r = ReaderState::new(c"Virtual PCD 00 00", State::UNAWARE);
+        assert_eq!(r.name(), c"Virtual PCD 00 00");
+        assert!(r.atr().is_empty());
+        // As SCardGetStatusChange leaves it: counter 3, card present, changed.
+        r.event = 0x0003_0022;
+        r.atr[..2].copy_from_slice(&[0x3B, 0x00]);
+        r.atr_len = 2;
+        assert_eq!(r.event_count(), 3);
+        assert_eq!(r.event_state(), State::PRESENT | State::CHANGED);
+        assert_eq!(r.atr(), [0x3B, 0x00]);
+        r.sync_current_state();
+        // The counter goes back to the library with the state.
+        assert_eq!(r.current, 0x0003_0022);
+        // A length beyond the buffer never panics.
+        r.atr_len = usize::MAX;
+        assert!(r.atr().is_empty());
+    }
+
+    #[test]
+    fn timeouts_stay_below_infinite() {
+        assert_eq!(timeout_ms(Duration::from_millis(1500)), 1500);
+        assert_eq!(timeout_ms(Duration::ZERO), 0);
+        assert_eq!(timeout_ms(Duration::MAX), u32::MAX - 1);
+    }
+}
