@@ -84,7 +84,7 @@ fn harness() -> &'static Harness {
                 .await
                 .unwrap();
             let master = MasterKey::from_bytes([1; 16]);
-            let people = twnhi_service::demo::generate(2, &master, &SeededRandom::new(1));
+            let people = twnhi_demo::people::generate(2, &master, &SeededRandom::new(1));
             let persons: Vec<_> = people.iter().map(|p| p.person.clone()).collect();
             store
                 .import_registry(&persons, chrono::Utc::now())

@@ -38,8 +38,8 @@ use tokio::net::TcpSocket;
 use twnhi_account::password::HashPolicy;
 use twnhi_card::NhiSession;
 use twnhi_card::auth::MasterKey;
+use twnhi_demo::people::{DemoPerson, generate};
 use twnhi_service::SeededRandom;
-use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_sim::{Faults, SimCard};
 
 const MASTER: [u8; 16] = *b"twnhi-bench-mstr";
@@ -90,7 +90,7 @@ impl Server {
         let db = dir.path().join("twnhi.sqlite3");
         let mail = dir.path().join("mail");
         // The registry, through the command every version has.
-        let files = twnhi_service::demo::write(&dir.path().join("registry"), people).unwrap();
+        let files = twnhi_demo::people::write(&dir.path().join("registry"), people).unwrap();
         let out = Command::new(binary)
             .args(["admin", "registry", "import"])
             .arg(&files.registry)

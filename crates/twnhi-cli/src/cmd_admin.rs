@@ -315,8 +315,8 @@ fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
     let master = twnhi_service::sam::load_master_key(&key_path, &random)
         .map_err(|e| fail(ENVIRONMENT, e))?;
     let count = usize::try_from(args.count).unwrap_or(0);
-    let people = twnhi_service::demo::generate(count, &master, &random);
-    let files = twnhi_service::demo::write(&args.out, &people).map_err(|e| {
+    let people = twnhi_demo::people::generate(count, &master, &random);
+    let files = twnhi_demo::people::write(&args.out, &people).map_err(|e| {
         fail(
             ENVIRONMENT,
             format!(

@@ -9,17 +9,17 @@
 //!   …
 //! ```
 //!
-//! Exit codes: 0 stopped with Ctrl-C, 3 an address in use or a data directory that cannot be
-//! written, 1 anything else. Errors are one bilingual line on stderr.
+//! Exit codes: 0 stopped with Ctrl-C, 2 a site address that is not loopback, 3 an address in
+//! use or a data directory that cannot be written, 1 anything else. Errors are one bilingual line on stderr.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use twnhi_web::WebError;
-use twnhi_web::demo::{Demo, DemoOptions};
+use twnhi_demo::{Demo, DemoError, DemoOptions};
 
 const OTHER: u8 = 1;
+const USAGE: u8 = 2;
 const ENVIRONMENT: u8 = 3;
 
 /// Prints `錯誤 error: …` on stderr and returns `code`.
@@ -87,9 +87,8 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     runtime.block_on(async move {
         let demo = match Demo::start(options).await {
             Ok(d) => d,
-            Err(e @ (WebError::Bind { .. } | WebError::File { .. })) => {
-                return fail(ENVIRONMENT, e);
-            }
+            Err(e) if e.is_environment() => return fail(ENVIRONMENT, e),
+            Err(e @ DemoError::NotLoopback { .. }) => return fail(USAGE, e),
             Err(e) => return fail(OTHER, e),
         };
         print_banner(&demo);

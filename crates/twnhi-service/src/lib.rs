@@ -15,7 +15,6 @@ mod admin;
 mod cancel;
 mod card_auth;
 mod config;
-pub mod demo;
 mod devices;
 mod error;
 mod hashing;

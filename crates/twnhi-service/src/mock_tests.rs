@@ -13,7 +13,6 @@ use twnhi_account::registration::RegistrationState;
 use twnhi_account::secret::{SecretKind, SecretPolicies, ServerKey};
 use twnhi_account::throttle::ThrottleState;
 use twnhi_account::{Clock, Email, FixedClock, MobilePhone, Password};
-use twnhi_card::auth::MasterKey;
 use twnhi_notify::{Delivery, MailError, Mailer, OutgoingMail, PublicBaseUrl};
 use twnhi_store::{
     CardInSession, Change, ChangeSet, ClaimedMail, Contacts, InsuredPerson, MockOutboxStore,
@@ -48,10 +47,13 @@ fn config() -> ServiceConfig {
     c
 }
 
+/// A synthetic insured person (the registry file's own example row).
 fn person() -> InsuredPerson {
-    crate::demo::generate(1, &MasterKey::from_bytes([1; 16]), &SeededRandom::new(3))
-        .remove(0)
-        .person
+    let csv = format!(
+        "{}\n000011112222,A123456789,測試一,1990-01-01,M,valid,F1234567,臺北市,中正區,測試里,5\n",
+        twnhi_store::registry::CSV_HEADER
+    );
+    twnhi_store::registry::parse_csv(&csv).unwrap().remove(0)
 }
 
 fn contacts() -> Contacts {

@@ -23,8 +23,8 @@ use common::*;
 use twnhi_account::messages::Msg;
 use twnhi_account::registration::RegistrationState;
 use twnhi_card::auth::MasterKey;
+use twnhi_demo::people::generate;
 use twnhi_notify::{Delivery, LetterKind, MailError, Mailer, MemoryMailer, OutgoingMail};
-use twnhi_service::demo::generate;
 use twnhi_service::{ApplyInput, ManualClock, OutboxWorker, SeededRandom};
 use twnhi_store::{OutboxStore, Store};
 

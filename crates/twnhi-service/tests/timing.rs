@@ -32,8 +32,8 @@ use twnhi_account::password::HashPolicy;
 use twnhi_account::throttle::ThrottlePolicy;
 use twnhi_account::{CardNumber, IdNumber};
 use twnhi_card::auth::MasterKey;
+use twnhi_demo::people::generate;
 use twnhi_notify::LetterKind;
-use twnhi_service::demo::generate;
 use twnhi_service::{
     ApplyInput, Caller, CancelDelivery, CancelRequestInput, LetterRequest, SeededRandom,
     ServiceError,

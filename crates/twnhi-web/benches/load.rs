@@ -31,8 +31,8 @@ use twnhi_account::secret::ServerKey;
 use twnhi_account::{Email, MobilePhone};
 use twnhi_card::NhiSession;
 use twnhi_card::auth::MasterKey;
+use twnhi_demo::people::{DemoPerson, generate};
 use twnhi_notify::PublicBaseUrl;
-use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{
     Ports, SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
 };

@@ -17,8 +17,6 @@ mod captcha;
 pub mod client;
 pub mod config;
 mod conn;
-#[cfg(feature = "demo")]
-pub mod demo;
 pub mod dev;
 mod error;
 pub mod health;

@@ -14,9 +14,9 @@ use twnhi_account::secret::ServerKey;
 use twnhi_account::{Email, Password};
 use twnhi_card::NhiSession;
 use twnhi_card::auth::MasterKey;
+use twnhi_demo::people::{DemoPerson, generate};
 use twnhi_notify::LetterKind;
 use twnhi_notify::{MemoryMailer, OutgoingMail, PublicBaseUrl};
-use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{
     ApplyInput, Caller, CardHolder, ManualClock, OutboxConfig, OutboxWorker, Ports, SeededRandom,
     Service, ServiceConfig, ServiceError, SessionToken, SoftwareSam,

@@ -9,7 +9,7 @@
 //!
 //! ```
 //! use twnhi_card::auth::MasterKey;
-//! use twnhi_service::demo::generate;
+//! use twnhi_demo::people::generate;
 //! use twnhi_service::ports::SeededRandom;
 //!
 //! let master = MasterKey::from_bytes([7; 16]);
@@ -34,7 +34,7 @@ use twnhi_sim::Identity;
 use twnhi_store::registry::to_csv;
 use twnhi_store::{CardStatus, InsuredPerson};
 
-use crate::ports::Randomness;
+use twnhi_service::ports::Randomness;
 
 /// A synthetic person and their simulated card.
 #[derive(Clone, Debug)]
@@ -221,7 +221,7 @@ pub fn write(dir: &Path, people: &[DemoPerson]) -> io::Result<DemoFiles> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ports::SeededRandom;
+    use twnhi_service::ports::SeededRandom;
     use twnhi_store::registry::parse_csv;
 
     #[test]

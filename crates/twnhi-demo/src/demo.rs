@@ -1,17 +1,4 @@
-//! The one-command demo (`twnhi demo`): the site, a SQLite data directory, a synthetic
-//! registry, an in-process card bridge whose simulated reader holds a demo person's card, and
-//! a mailbox directory shown on a dev-only page — in one process, offline, with no
-//! configuration. Plain http on 127.0.0.1 only.
-//!
-//! ```no_run
-//! # async fn example() -> Result<(), twnhi_web::WebError> {
-//! use twnhi_web::demo::{Demo, DemoOptions};
-//!
-//! let demo = Demo::start(DemoOptions::new(std::env::temp_dir().join("twnhi-demo"))).await?;
-//! println!("open {}", demo.site_url());
-//! demo.wait(twnhi_web::shutdown_signal()).await?;
-//! # Ok(()) }
-//! ```
+//! The running demo: the composition of store, service, site, bridge and mailbox.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -24,7 +11,6 @@ use twnhi_account::password::HashPolicy;
 use twnhi_account::roc::ServiceHours;
 use twnhi_bridge::{Bridge, BridgeConfig, BridgeHandle, SimBackend};
 use twnhi_notify::PublicBaseUrl;
-use twnhi_service::demo::{DemoPerson, generate};
 use twnhi_service::{
     MaintenanceHandle, MaintenanceWorker, OutboxConfig, OutboxHandle, OutboxWorker, Ports,
     SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
@@ -32,12 +18,14 @@ use twnhi_service::{
 use twnhi_sim::{Faults, SimCard, SimReader};
 use twnhi_store::RegistryImport as _;
 use twnhi_store_sqlite::SqliteStore;
+use twnhi_web::dev::DevTools;
+use twnhi_web::{BoundSite, CookieSecurity, RateLimits, Site, SiteDeps, SiteHandle, WebConfig};
 use url::Url;
 
-use crate::app::{BoundSite, Site, SiteDeps, SiteHandle};
-use crate::config::{CookieSecurity, RateLimits, WebConfig};
-use crate::dev::{DemoCards, DevMailbox, DevTools};
-use crate::error::WebError;
+use crate::DemoError;
+use crate::cards::DemoCards;
+use crate::mailbox::DevMailbox;
+use crate::people::{DemoPerson, generate};
 
 /// The announcements file the demo writes when its data directory has none.
 const SAMPLE_NEWS: &str = "\
@@ -107,15 +95,15 @@ pub struct Demo {
     service: Service,
 }
 
-fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> WebError + '_ {
-    move |source| WebError::File {
+fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> DemoError + '_ {
+    move |source| DemoError::File {
         path: path.to_path_buf(),
         source,
     }
 }
 
-fn other(path: &Path, e: impl std::fmt::Display) -> WebError {
-    WebError::File {
+fn other(path: &Path, e: impl std::fmt::Display) -> DemoError {
+    DemoError::File {
         path: path.to_path_buf(),
         source: std::io::Error::other(e.to_string()),
     }
@@ -127,11 +115,11 @@ impl Demo {
     /// outbox worker writing into the mailbox, and the site.
     ///
     /// # Errors
-    /// [`WebError`]: a file that cannot be written, an address in use, a store error.
-    pub async fn start(options: DemoOptions) -> Result<Demo, WebError> {
+    /// [`DemoError`]: a file that cannot be written, an address in use, a store error.
+    pub async fn start(options: DemoOptions) -> Result<Demo, DemoError> {
         let dir = options.data_dir.clone();
         std::fs::create_dir_all(&dir).map_err(file_error(&dir))?;
-        let random = Arc::new(SystemRandom::new().map_err(|_| WebError::Random)?);
+        let random = Arc::new(SystemRandom::new().map_err(|_| DemoError::Random)?);
 
         // Keys (created with mode 0600 on first start).
         let sam_path = dir.join("sam-master.key");
@@ -169,7 +157,7 @@ impl Demo {
             .map_err(|e| other(&dir, e))?
             .bind()
             .await
-            .map_err(|e| WebError::Bind {
+            .map_err(|e| DemoError::Bind {
                 addr: options.bridge_listen,
                 source: std::io::Error::other(e.to_string()),
             })?;
@@ -178,16 +166,18 @@ impl Demo {
 
         // The site's socket first: its URL goes into the letters.
         if !options.listen.ip().is_loopback() {
-            return Err(crate::error::ConfigError::PlainHttp.into());
+            return Err(DemoError::NotLoopback {
+                addr: options.listen,
+            });
         }
         let listener =
             TcpListener::bind(options.listen)
                 .await
-                .map_err(|source| WebError::Bind {
+                .map_err(|source| DemoError::Bind {
                     addr: options.listen,
                     source,
                 })?;
-        let site_addr = listener.local_addr().map_err(|source| WebError::Bind {
+        let site_addr = listener.local_addr().map_err(|source| DemoError::Bind {
             addr: options.listen,
             source,
         })?;
@@ -215,7 +205,7 @@ impl Demo {
             OutboxWorker::new(&service, store_arc.clone(), Arc::new(mailbox.clone())).spawn();
         let maintenance_every = std::time::Duration::from_secs(60);
         let maintenance = MaintenanceWorker::new(&service, maintenance_every).spawn();
-        let health = crate::health::Health::new(
+        let health = twnhi_web::health::Health::new(
             Some(outbox.monitor()),
             Some((maintenance.liveness(), maintenance_every * 3)),
         );
@@ -237,11 +227,11 @@ impl Demo {
         config.shutdown_grace = std::time::Duration::from_secs(3);
         let deps = SiteDeps::new(service.clone()).with_health(health);
         let dev = DevTools {
-            mailbox,
-            cards: Some(DemoCards {
+            mailbox: Arc::new(mailbox),
+            cards: Some(Arc::new(DemoCards {
                 reader: reader.clone(),
                 people: Arc::clone(&people),
-            }),
+            })),
         };
         let site = Site::new(config, deps, &server_key, Some(dev))?;
         let site = BoundSite::new(site, listener)?.spawn();
@@ -315,7 +305,7 @@ impl Demo {
     pub async fn wait(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send,
-    ) -> Result<(), WebError> {
+    ) -> Result<(), DemoError> {
         shutdown.await;
         self.shutdown().await
     }
@@ -323,8 +313,8 @@ impl Demo {
     /// Stops the site (gracefully), the bridge and the outbox worker, and closes the store.
     ///
     /// # Errors
-    /// [`WebError::Serve`] from the site.
-    pub async fn shutdown(self) -> Result<(), WebError> {
+    /// [`DemoError::Web`] from the site.
+    pub async fn shutdown(self) -> Result<(), DemoError> {
         let site = self.site.shutdown().await;
         if let Err(e) = self.bridge.shutdown().await {
             tracing::warn!(error = %e, "bridge shutdown");
@@ -332,6 +322,6 @@ impl Demo {
         self.outbox.shutdown().await;
         self.maintenance.shutdown().await;
         self.store.close().await;
-        site
+        Ok(site?)
     }
 }

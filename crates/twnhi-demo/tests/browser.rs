@@ -13,7 +13,7 @@
 //! readable screenshots. Set `TWNHI_SCREENSHOT_DIR` to save screenshots of the main pages
 //! (the repository keeps them in `docs/screenshots/`).
 //!
-//! Run: `cargo test -p twnhi-web --features browser-tests --test browser`.
+//! Run: `cargo test -p twnhi-demo --features browser-tests --test browser`.
 
 use std::error::Error;
 use std::path::{Path, PathBuf};
@@ -23,10 +23,10 @@ use std::time::{Duration, Instant};
 use fantoccini::{Client, ClientBuilder, Locator};
 use twnhi_account::Msg;
 use twnhi_account::password::{HashPolicy, Strength};
+use twnhi_demo::{Demo, DemoOptions};
 use twnhi_web::RateLimits;
 use twnhi_web::api::{BindRequest, LoginRequest};
 use twnhi_web::client::{AppClient, ClientError, totp_now};
-use twnhi_web::demo::{Demo, DemoOptions};
 
 type R<T = ()> = Result<T, Box<dyn Error>>;
 

@@ -1,0 +1,23 @@
+#![cfg_attr(
+    not(test),
+    warn(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::print_stdout,
+        clippy::print_stderr
+    )
+)]
+#![forbid(unsafe_code)]
+#![doc = include_str!("../README.md")]
+
+mod cards;
+mod demo;
+mod error;
+mod mailbox;
+pub mod people;
+
+pub use cards::DemoCards;
+pub use demo::{Demo, DemoOptions};
+pub use error::DemoError;
+pub use mailbox::DevMailbox;
+pub use people::{DemoFiles, DemoPerson, generate, write};
