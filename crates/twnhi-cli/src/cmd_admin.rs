@@ -23,6 +23,7 @@
 //! errors, a malformed ID number, a transition the state does not allow) · 3 environment
 //! (database or key file unusable).
 
+use crate::exit;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -34,11 +35,6 @@ use twnhi_service::{Service, ServiceError, SystemRandom};
 use twnhi_store::registry::parse_csv;
 use twnhi_store::{MailStatus, OutboxStore as _, RegistryImport as _};
 use twnhi_store_sqlite::SqliteStore;
-
-const OK: u8 = 0;
-const FAILURE: u8 = 1;
-const USAGE: u8 = 2;
-const ENVIRONMENT: u8 = 3;
 
 /// `twnhi admin …`.
 #[derive(clap::Subcommand, Debug)]
@@ -172,13 +168,6 @@ pub struct ShowArgs {
     pub db: DbArgs,
 }
 
-/// Prints `錯誤 error: …` on stderr and returns `code`.
-#[allow(clippy::print_stderr)]
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("錯誤 error: {message}");
-    ExitCode::from(code)
-}
-
 #[allow(clippy::print_stdout)]
 fn out(line: impl std::fmt::Display) {
     println!("{line}");
@@ -212,8 +201,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         .enable_all()
         .build()
         .map_err(|e| {
-            fail(
-                ENVIRONMENT,
+            exit::report(
+                exit::ENVIRONMENT,
                 format!("無法啟動執行環境 / cannot start the runtime: {e}"),
             )
         })
@@ -227,8 +216,8 @@ async fn open(db: &DbArgs) -> Result<Arc<SqliteStore>, ExitCode> {
             .filter(|p| !p.as_os_str().is_empty())
         && let Err(e) = std::fs::create_dir_all(parent)
     {
-        return Err(fail(
-            ENVIRONMENT,
+        return Err(exit::report(
+            exit::ENVIRONMENT,
             format!(
                 "無法建立目錄 {} / cannot create {}: {e}",
                 parent.display(),
@@ -239,20 +228,20 @@ async fn open(db: &DbArgs) -> Result<Arc<SqliteStore>, ExitCode> {
     SqliteStore::connect(&url)
         .await
         .map(Arc::new)
-        .map_err(|e| fail(ENVIRONMENT, e))
+        .map_err(|e| exit::report(exit::ENVIRONMENT, e))
 }
 
 fn parse_id(s: &str) -> Result<IdNumber, ExitCode> {
-    IdNumber::parse(s).map_err(|e| fail(USAGE, e))
+    IdNumber::parse(s).map_err(|e| exit::report(exit::USAGE, e))
 }
 
 fn service_error(e: &ServiceError) -> ExitCode {
     let code = match e {
-        ServiceError::NotRegistered | ServiceError::Store { .. } => FAILURE,
-        ServiceError::Invalid(_) => USAGE,
-        _ => FAILURE,
+        ServiceError::NotRegistered | ServiceError::Store { .. } => exit::FAILURE,
+        ServiceError::Invalid(_) => exit::USAGE,
+        _ => exit::FAILURE,
     };
-    fail(code, e)
+    exit::report(code, e)
 }
 
 /// Runs an admin command.
@@ -277,8 +266,8 @@ pub fn run(cmd: &AdminCommand) -> ExitCode {
 
 async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
     let text = std::fs::read_to_string(&args.file).map_err(|e| {
-        fail(
-            USAGE,
+        exit::report(
+            exit::USAGE,
             format!(
                 "無法讀取 {} / cannot read {}: {e}",
                 args.file.display(),
@@ -286,39 +275,39 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
             ),
         )
     })?;
-    let persons = parse_csv(&text).map_err(|e| fail(USAGE, e))?;
+    let persons = parse_csv(&text).map_err(|e| exit::report(exit::USAGE, e))?;
     let store = open(&args.db).await?;
     let report = store
         .import_registry(&persons, Utc::now())
         .await
         .map_err(|e| match e {
-            twnhi_store::StoreError::Import { .. } => fail(USAGE, e),
-            e => fail(FAILURE, e),
+            twnhi_store::StoreError::Import { .. } => exit::report(exit::USAGE, e),
+            e => exit::report(exit::FAILURE, e),
         })?;
     let counts = store
         .registry_counts()
         .await
-        .map_err(|e| fail(FAILURE, e))?;
+        .map_err(|e| exit::report(exit::FAILURE, e))?;
     out(format!(
         "匯入 imported: {} new, {} updated ({} persons, {} cards in the registry)",
         report.inserted, report.updated, counts.persons, counts.cards
     ));
-    Ok(ExitCode::from(OK))
+    Ok(ExitCode::from(exit::OK))
 }
 
 fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
-    let random = SystemRandom::new().map_err(|e| fail(ENVIRONMENT, e))?;
+    let random = SystemRandom::new().map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let key_path = args
         .sam_key
         .clone()
         .unwrap_or_else(|| data_dir().join("sam-master.key"));
     let master = twnhi_service::sam::load_master_key(&key_path, &random)
-        .map_err(|e| fail(ENVIRONMENT, e))?;
+        .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let count = usize::try_from(args.count).unwrap_or(0);
     let people = twnhi_demo::people::generate(count, &master, &random);
     let files = twnhi_demo::people::write(&args.out, &people).map_err(|e| {
-        fail(
-            ENVIRONMENT,
+        exit::report(
+            exit::ENVIRONMENT,
             format!(
                 "無法寫入 {} / cannot write {}: {e}",
                 args.out.display(),
@@ -330,13 +319,14 @@ fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
     for f in &files.identities {
         out(f.display());
     }
-    Ok(ExitCode::from(OK))
+    Ok(ExitCode::from(exit::OK))
 }
 
 async fn counter(args: &CounterArgs, suspend: bool) -> Result<ExitCode, ExitCode> {
     let id = parse_id(&args.id)?;
     let store = open(&args.db).await?;
-    let service = Service::counter(store.clone(), store).map_err(|e| fail(ENVIRONMENT, e))?;
+    let service =
+        Service::counter(store.clone(), store).map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let msg = if suspend {
         service.suspend(&id, &args.operator).await
     } else {
@@ -344,7 +334,7 @@ async fn counter(args: &CounterArgs, suspend: bool) -> Result<ExitCode, ExitCode
     }
     .map_err(|e| service_error(&e))?;
     out(msg);
-    Ok(ExitCode::from(OK))
+    Ok(ExitCode::from(exit::OK))
 }
 
 fn taipei(t: DateTime<Utc>) -> String {
@@ -357,7 +347,8 @@ fn taipei(t: DateTime<Utc>) -> String {
 async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
     let id = parse_id(&args.id)?;
     let store = open(&args.db).await?;
-    let service = Service::counter(store.clone(), store).map_err(|e| fail(ENVIRONMENT, e))?;
+    let service =
+        Service::counter(store.clone(), store).map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let reports = service.show(&id).await.map_err(|e| service_error(&e))?;
     for r in reports {
         out(format!(
@@ -413,7 +404,7 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
             ));
         }
     }
-    Ok(ExitCode::from(OK))
+    Ok(ExitCode::from(exit::OK))
 }
 
 async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
@@ -422,8 +413,11 @@ async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
     let letters = store
         .list_mail(status, args.limit)
         .await
-        .map_err(|e| fail(FAILURE, e))?;
-    let (pending, sent, failed) = store.counts().await.map_err(|e| fail(FAILURE, e))?;
+        .map_err(|e| exit::report(exit::FAILURE, e))?;
+    let (pending, sent, failed) = store
+        .counts()
+        .await
+        .map_err(|e| exit::report(exit::FAILURE, e))?;
     out(format!(
         "郵件佇列 outbox: {pending} pending, {sent} sent, {failed} failed"
     ));
@@ -440,14 +434,19 @@ async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
                 .unwrap_or_default()
         ));
     }
-    Ok(ExitCode::from(OK))
+    Ok(ExitCode::from(exit::OK))
 }
 
 async fn outbox_retry(args: &OutboxRetryArgs) -> Result<ExitCode, ExitCode> {
     let id = match &args.id {
         Some(id) => Some(
             twnhi_store::RegistrationId::parse(id)
-                .map_err(|_| fail(USAGE, "信件識別碼格式錯誤 / malformed letter identifier"))?
+                .map_err(|_| {
+                    exit::report(
+                        exit::USAGE,
+                        "信件識別碼格式錯誤 / malformed letter identifier",
+                    )
+                })?
                 .to_string(),
         ),
         None => None,
@@ -456,13 +455,13 @@ async fn outbox_retry(args: &OutboxRetryArgs) -> Result<ExitCode, ExitCode> {
     let n = store
         .requeue(id.clone(), Utc::now())
         .await
-        .map_err(|e| fail(FAILURE, e))?;
+        .map_err(|e| exit::report(exit::FAILURE, e))?;
     if n == 0 && id.is_some() {
-        return Err(fail(
-            FAILURE,
+        return Err(exit::report(
+            exit::FAILURE,
             "沒有可重送的信件（不存在、未放棄或內容已清除） / no such letter to send again (unknown, not given up, or its contents were wiped)",
         ));
     }
     out(format!("重送 requeued: {n} letter(s)"));
-    Ok(ExitCode::from(OK))
+    Ok(ExitCode::from(exit::OK))
 }

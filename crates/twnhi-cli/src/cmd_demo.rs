@@ -12,22 +12,12 @@
 //! Exit codes: 0 stopped with Ctrl-C, 2 a site address that is not loopback, 3 an address in
 //! use or a data directory that cannot be written, 1 anything else. Errors are one bilingual line on stderr.
 
+use crate::exit;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use twnhi_demo::{Demo, DemoError, DemoOptions};
-
-const OTHER: u8 = 1;
-const USAGE: u8 = 2;
-const ENVIRONMENT: u8 = 3;
-
-/// Prints `錯誤 error: …` on stderr and returns `code`.
-#[allow(clippy::print_stderr)]
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("錯誤 error: {message}");
-    ExitCode::from(code)
-}
 
 /// Arguments of `twnhi demo`.
 #[derive(clap::Args, Debug)]
@@ -65,8 +55,8 @@ pub fn run(args: &DemoArgs) -> ExitCode {
         && dir.exists()
         && let Err(e) = std::fs::remove_dir_all(&dir)
     {
-        return fail(
-            ENVIRONMENT,
+        return exit::report(
+            exit::ENVIRONMENT,
             format!(
                 "無法刪除資料目錄 {0} / cannot delete {0}: {e}",
                 dir.display()
@@ -78,7 +68,12 @@ pub fn run(args: &DemoArgs) -> ExitCode {
         .build()
     {
         Ok(r) => r,
-        Err(e) => return fail(OTHER, format!("無法啟動 / cannot start the runtime: {e}")),
+        Err(e) => {
+            return exit::report(
+                exit::FAILURE,
+                format!("無法啟動 / cannot start the runtime: {e}"),
+            );
+        }
     };
     let mut options = DemoOptions::new(dir);
     options.listen = args.listen;
@@ -87,14 +82,14 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     runtime.block_on(async move {
         let demo = match Demo::start(options).await {
             Ok(d) => d,
-            Err(e) if e.is_environment() => return fail(ENVIRONMENT, e),
-            Err(e @ DemoError::NotLoopback { .. }) => return fail(USAGE, e),
-            Err(e) => return fail(OTHER, e),
+            Err(e) if e.is_environment() => return exit::report(exit::ENVIRONMENT, e),
+            Err(e @ DemoError::NotLoopback { .. }) => return exit::report(exit::USAGE, e),
+            Err(e) => return exit::report(exit::FAILURE, e),
         };
         print_banner(&demo);
         match demo.wait(twnhi_web::shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
-            Err(e) => fail(OTHER, e),
+            Err(e) => exit::report(exit::FAILURE, e),
         }
     })
 }

@@ -17,6 +17,7 @@
 //! or timing out; a file that cannot be written), 1 anything else. Errors are one bilingual
 //! line on stderr.
 
+use crate::exit;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -28,18 +29,6 @@ use twnhi_notify::{
     LetterKind, LetterLangs, MailError, Mailer as _, MessageId, QrCode, Sender, SmtpConfig,
     SmtpMailer, TerminalColors,
 };
-
-const OK: u8 = 0;
-const OTHER: u8 = 1;
-const USAGE: u8 = 2;
-const ENVIRONMENT: u8 = 3;
-
-/// Prints `錯誤 error: …` on stderr and returns `code`.
-#[allow(clippy::print_stderr)]
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("錯誤 error: {message}");
-    ExitCode::from(code)
-}
 
 /// Arguments of `twnhi mail render`.
 #[derive(clap::Args, Debug)]
@@ -123,7 +112,7 @@ fn parse_kinds(s: &str) -> Result<Vec<LetterKind>, ExitCode> {
     }
     s.parse::<LetterKind>()
         .map(|k| vec![k])
-        .map_err(|e| fail(USAGE, e))
+        .map_err(|e| exit::report(exit::USAGE, e))
 }
 
 fn parse_langs(s: Option<&str>) -> Result<LetterLangs, ExitCode> {
@@ -133,7 +122,7 @@ fn parse_langs(s: Option<&str>) -> Result<LetterLangs, ExitCode> {
         Some(v) => v
             .parse::<Lang>()
             .map(LetterLangs::Only)
-            .map_err(|e| fail(USAGE, format!("{e} (zh-TW, en)"))),
+            .map_err(|e| exit::report(exit::USAGE, format!("{e} (zh-TW, en)"))),
     }
 }
 
@@ -154,24 +143,24 @@ pub fn mail_render(args: &MailRenderArgs) -> ExitCode {
             for f in files {
                 println!("{}", f.display());
             }
-            ExitCode::from(OK)
+            ExitCode::from(exit::OK)
         }
-        Err(e @ PreviewError::Io { .. }) => fail(ENVIRONMENT, e),
-        Err(e) => fail(OTHER, e),
+        Err(e @ PreviewError::Io { .. }) => exit::report(exit::ENVIRONMENT, e),
+        Err(e) => exit::report(exit::FAILURE, e),
     }
 }
 
 fn mail_error_code(e: &MailError) -> u8 {
     match e {
-        MailError::InvalidAddress { .. } => USAGE,
+        MailError::InvalidAddress { .. } => exit::USAGE,
         MailError::Rejected { .. }
         | MailError::Transient { .. }
         | MailError::Timeout { .. }
         | MailError::Connect { .. }
         | MailError::Tls { .. }
         | MailError::Auth { .. }
-        | MailError::Io { .. } => ENVIRONMENT,
-        _ => OTHER,
+        | MailError::Io { .. } => exit::ENVIRONMENT,
+        _ => exit::FAILURE,
     }
 }
 
@@ -181,26 +170,26 @@ fn mail_error_code(e: &MailError) -> u8 {
 pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
     let kind = match args.letter.parse::<LetterKind>() {
         Ok(k) => k,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     let to = match Email::parse(&args.to) {
         Ok(a) => a,
-        Err(e) => return fail(USAGE, format!("--to: {e}")),
+        Err(e) => return exit::report(exit::USAGE, format!("--to: {e}")),
     };
     let from = match Email::parse(&args.from) {
         Ok(a) => a,
-        Err(e) => return fail(USAGE, format!("--from: {e}")),
+        Err(e) => return exit::report(exit::USAGE, format!("--from: {e}")),
     };
     let mut config = match SmtpConfig::from_url(&args.smtp) {
         Ok(c) => c,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     if let Some(path) = &args.ca_cert {
         match std::fs::read(path) {
             Ok(pem) => config = config.with_root_certificate_pem(&pem),
             Err(e) => {
-                return fail(
-                    ENVIRONMENT,
+                return exit::report(
+                    exit::ENVIRONMENT,
                     format!("無法讀取 {0} / cannot read {0}: {e}", path.display()),
                 );
             }
@@ -208,12 +197,12 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
     }
     let mailer = match SmtpMailer::new(&config) {
         Ok(m) => m,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     let sender = Sender::new(from);
     let letter = match preview::render_sample(kind, LetterLangs::Both) {
         Ok(l) => l,
-        Err(e) => return fail(OTHER, e),
+        Err(e) => return exit::report(exit::FAILURE, e),
     };
     let now = chrono::Utc::now();
     let key = format!(
@@ -225,7 +214,7 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
         .and_then(|id| twnhi_notify::compose(&letter, &sender, &to, id, now))
     {
         Ok(m) => m,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -233,8 +222,8 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            return fail(
-                ENVIRONMENT,
+            return exit::report(
+                exit::ENVIRONMENT,
                 format!("無法啟動非同步執行環境 / cannot start the async runtime: {e}"),
             );
         }
@@ -242,22 +231,22 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
     match runtime.block_on(mailer.send(&mail)) {
         Ok(d) => {
             println!("已寄出 sent: {} {}", d.message_id, d.detail);
-            ExitCode::from(OK)
+            ExitCode::from(exit::OK)
         }
         Err(e) => {
             // The cause (e.g. "Connection refused") helps whoever set the server up.
             let cause = std::error::Error::source(&e)
                 .map(|c| format!(" ({c})"))
                 .unwrap_or_default();
-            fail(mail_error_code(&e), format!("{e}{cause}"))
+            exit::report(mail_error_code(&e), format!("{e}{cause}"))
         }
     }
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
     std::fs::write(path, bytes).map_err(|e| {
-        fail(
-            ENVIRONMENT,
+        exit::report(
+            exit::ENVIRONMENT,
             format!("無法寫入 {0} / cannot write {0}: {e}", path.display()),
         )
     })
@@ -268,7 +257,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
 pub fn qr(args: &QrArgs) -> ExitCode {
     let code = match QrCode::new(&args.text) {
         Ok(c) => c,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     if args.png.is_none() && args.svg.is_none() {
         let colors = if args.light {
@@ -281,15 +270,18 @@ pub fn qr(args: &QrArgs) -> ExitCode {
             .write_all(code.to_terminal(colors).as_bytes())
             .and_then(|()| out.flush())
         {
-            Ok(()) => ExitCode::from(OK),
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(OK),
-            Err(e) => fail(OTHER, format!("無法輸出 / cannot write to stdout: {e}")),
+            Ok(()) => ExitCode::from(exit::OK),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
+            Err(e) => exit::report(
+                exit::FAILURE,
+                format!("無法輸出 / cannot write to stdout: {e}"),
+            ),
         };
     }
     if let Some(path) = &args.png {
         let png = match code.to_png(args.scale) {
             Ok(p) => p,
-            Err(e) => return fail(OTHER, e),
+            Err(e) => return exit::report(exit::FAILURE, e),
         };
         if let Err(code) = write_file(path, &png) {
             return code;
@@ -300,7 +292,7 @@ pub fn qr(args: &QrArgs) -> ExitCode {
     {
         return code;
     }
-    ExitCode::from(OK)
+    ExitCode::from(exit::OK)
 }
 
 #[cfg(test)]
@@ -315,7 +307,7 @@ mod tests {
             lang: None,
             out: dir.path().to_path_buf(),
         };
-        assert_eq!(mail_render(&args), ExitCode::from(OK));
+        assert_eq!(mail_render(&args), ExitCode::from(exit::OK));
         // One file per kind of letter, named after it.
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -333,7 +325,7 @@ mod tests {
             lang: Some("en".into()),
             out: dir.path().to_path_buf(),
         };
-        assert_eq!(mail_render(&args), ExitCode::from(OK));
+        assert_eq!(mail_render(&args), ExitCode::from(exit::OK));
         assert!(dir.path().join("deleted.en.eml").exists());
     }
 
@@ -346,7 +338,7 @@ mod tests {
                 lang: lang.map(Into::into),
                 out: dir.path().to_path_buf(),
             };
-            assert_eq!(mail_render(&args), ExitCode::from(USAGE));
+            assert_eq!(mail_render(&args), ExitCode::from(exit::USAGE));
         }
         let send = |smtp: &str, to: &str| MailSendTestArgs {
             smtp: smtp.into(),
@@ -360,11 +352,11 @@ mod tests {
                 "smtp://mail.example?tls=none",
                 "test.one@example.com"
             )),
-            ExitCode::from(USAGE)
+            ExitCode::from(exit::USAGE)
         );
         assert_eq!(
             mail_send_test(&send("smtp://127.0.0.1:25?tls=none", "not an address")),
-            ExitCode::from(USAGE)
+            ExitCode::from(exit::USAGE)
         );
         let qr_args = QrArgs {
             text: String::new(),
@@ -373,7 +365,7 @@ mod tests {
             light: false,
             scale: 8,
         };
-        assert_eq!(qr(&qr_args), ExitCode::from(USAGE));
+        assert_eq!(qr(&qr_args), ExitCode::from(exit::USAGE));
     }
 
     #[test]
@@ -389,7 +381,7 @@ mod tests {
             from: preview::SAMPLE_SENDER.into(),
             ca_cert: None,
         };
-        assert_eq!(mail_send_test(&args), ExitCode::from(ENVIRONMENT));
+        assert_eq!(mail_send_test(&args), ExitCode::from(exit::ENVIRONMENT));
     }
 
     #[test]
@@ -402,7 +394,7 @@ mod tests {
             light: false,
             scale: 4,
         };
-        assert_eq!(qr(&args), ExitCode::from(OK));
+        assert_eq!(qr(&args), ExitCode::from(exit::OK));
         assert!(
             std::fs::read(dir.path().join("c.png"))
                 .unwrap()
@@ -418,6 +410,6 @@ mod tests {
             svg: None,
             ..args
         };
-        assert_eq!(qr(&bad), ExitCode::from(ENVIRONMENT));
+        assert_eq!(qr(&bad), ExitCode::from(exit::ENVIRONMENT));
     }
 }

@@ -20,6 +20,7 @@
 //! Exit codes: 0 stopped with Ctrl-C or SIGTERM, 2 bad settings, 3 the environment (address in
 //! use, database or key file unusable, SMTP settings), 1 anything else.
 
+use crate::exit;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -41,17 +42,6 @@ use twnhi_web::{CookieSecurity, Site, SiteDeps, WebConfig};
 
 /// How often the maintenance worker runs (purges, due cancellations).
 const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
-
-const OTHER: u8 = 1;
-const USAGE: u8 = 2;
-const ENVIRONMENT: u8 = 3;
-
-/// Prints `錯誤 error: …` on stderr and returns `code`.
-#[allow(clippy::print_stderr)]
-fn fail(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("錯誤 error: {message}");
-    ExitCode::from(code)
-}
 
 /// Arguments of `twnhi serve`.
 #[derive(clap::Args, Debug, Default)]
@@ -390,14 +380,19 @@ fn environment(what: &str, path: &Path, e: impl std::fmt::Display) -> String {
 pub fn run(args: &ServeArgs) -> ExitCode {
     let s = match settings(args) {
         Ok(s) => s,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
     {
         Ok(r) => r,
-        Err(e) => return fail(OTHER, format!("無法啟動 / cannot start the runtime: {e}")),
+        Err(e) => {
+            return exit::report(
+                exit::FAILURE,
+                format!("無法啟動 / cannot start the runtime: {e}"),
+            );
+        }
     };
     runtime.block_on(serve(s))
 }
@@ -406,13 +401,13 @@ pub fn run(args: &ServeArgs) -> ExitCode {
 async fn serve(s: Settings) -> ExitCode {
     let random = match SystemRandom::new() {
         Ok(r) => Arc::new(r),
-        Err(e) => return fail(ENVIRONMENT, e),
+        Err(e) => return exit::report(exit::ENVIRONMENT, e),
     };
     let sam = match SoftwareSam::open(&s.sam_key_file, &*random) {
         Ok(sam) => sam,
         Err(e) => {
-            return fail(
-                ENVIRONMENT,
+            return exit::report(
+                exit::ENVIRONMENT,
                 environment("SAM 金鑰檔 SAM key file", &s.sam_key_file, e),
             );
         }
@@ -420,8 +415,8 @@ async fn serve(s: Settings) -> ExitCode {
     let server_key = match twnhi_service::load_server_key(&s.server_key_file, &*random) {
         Ok(k) => k,
         Err(e) => {
-            return fail(
-                ENVIRONMENT,
+            return exit::report(
+                exit::ENVIRONMENT,
                 environment("伺服器金鑰檔 server key file", &s.server_key_file, e),
             );
         }
@@ -429,8 +424,8 @@ async fn serve(s: Settings) -> ExitCode {
     let store = match SqliteStore::connect(&s.database_url).await {
         Ok(st) => Arc::new(st),
         Err(e) => {
-            return fail(
-                ENVIRONMENT,
+            return exit::report(
+                exit::ENVIRONMENT,
                 format!("資料庫 database {}: {e}", s.database_url),
             );
         }
@@ -439,8 +434,8 @@ async fn serve(s: Settings) -> ExitCode {
     // answer 503 to everyone: refuse to start instead.
     if let Err(e) = twnhi_store::Store::check_writable(&*store, chrono::Utc::now()).await {
         store.close().await;
-        return fail(
-            ENVIRONMENT,
+        return exit::report(
+            exit::ENVIRONMENT,
             format!(
                 "資料庫無法寫入（唯讀、權限不足或磁碟已滿） / the database cannot be written (read-only, no permission or disk full) {}: {e}",
                 s.database_url
@@ -449,7 +444,7 @@ async fn serve(s: Settings) -> ExitCode {
     }
     let mailer = match mailer(&s) {
         Ok(m) => m,
-        Err(e) => return fail(ENVIRONMENT, e),
+        Err(e) => return exit::report(exit::ENVIRONMENT, e),
     };
     let mut config = ServiceConfig::new(s.public_url.clone(), s.mail_from.clone());
     config.service_hours = s.service_hours;
@@ -464,7 +459,7 @@ async fn serve(s: Settings) -> ExitCode {
     };
     let service = match Service::new(ports, server_key.clone(), config) {
         Ok(svc) => svc,
-        Err(e) => return fail(USAGE, e),
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     let outbox = OutboxWorker::new(&service, store.clone(), mailer).spawn();
     let maintenance = MaintenanceWorker::new(&service, MAINTENANCE_EVERY).spawn();
@@ -488,7 +483,7 @@ async fn serve(s: Settings) -> ExitCode {
         Err(e) => {
             outbox.shutdown().await;
             maintenance.shutdown().await;
-            return fail(USAGE, e);
+            return exit::report(exit::USAGE, e);
         }
     };
     let bound = match site.bind().await {
@@ -496,7 +491,7 @@ async fn serve(s: Settings) -> ExitCode {
         Err(e) => {
             outbox.shutdown().await;
             maintenance.shutdown().await;
-            return fail(ENVIRONMENT, e);
+            return exit::report(exit::ENVIRONMENT, e);
         }
     };
     println!(
@@ -510,7 +505,7 @@ async fn serve(s: Settings) -> ExitCode {
     store.close().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => fail(OTHER, e),
+        Err(e) => exit::report(exit::FAILURE, e),
     }
 }
 

@@ -3,6 +3,10 @@
 use std::process::ExitCode;
 use twnhi_card::CardError;
 
+/// 0: done.
+pub const OK: u8 = 0;
+/// 1: anything else (a bug, a failure the other codes do not name).
+pub const FAILURE: u8 = 1;
 /// 2: bad usage or bad input (also what clap uses for argument errors).
 pub const USAGE: u8 = 2;
 /// 3: the environment: PC/SC service not running, no reader, no card, vpcd unreachable.
