@@ -23,11 +23,13 @@ mod server;
 mod service;
 pub mod tls;
 
-pub use backend::{CardBackend, CardRead, EventSink, PcscBackend, SimBackend, WatchHandle};
+#[cfg(feature = "pcsc")]
+pub use backend::PcscBackend;
+#[cfg(feature = "sim")]
+pub use backend::SimBackend;
+pub use backend::{CardBackend, CardRead, EventSink, ReaderInfo, WatchHandle};
 pub use config::{BridgeConfig, Origin, OriginPolicy};
 pub use error::{BridgeError, ConfigError};
 pub use protocol::BridgeEvent;
 pub use run::{BoundBridge, Bridge, BridgeHandle, run_blocking, shutdown_signal};
 pub use tls::TlsSettings;
-/// A reader as backends report it (re-exported from `twnhi-pcsc` for [`CardBackend`] implementations).
-pub use twnhi_pcsc::ReaderInfo;

@@ -5,10 +5,10 @@
 //! so a Rust client (a test, the site's own checks) can use them directly.
 
 use crate::backend::CardRead;
+use crate::backend::ReaderInfo;
 use serde::{Deserialize, Serialize};
 use twnhi_card::atr::CardKind;
 use twnhi_card::{BasicData, CardError, Challenge};
-use twnhi_pcsc::ReaderInfo;
 
 /// The JSON protocol's version: the `1` of `/v1/...` and of the `hello` message.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -105,11 +105,7 @@ impl From<&ReaderInfo> for ReaderJson {
 
 /// The label of a card kind (`unknown` when there is no card).
 pub(crate) fn kind_label(present: bool, kind: CardKind) -> &'static str {
-    if present {
-        twnhi_pcsc::card_kind_label(kind)
-    } else {
-        "unknown"
-    }
+    if present { kind.label() } else { "unknown" }
 }
 
 /// The answer to `readers` and `GET /v1/readers`.

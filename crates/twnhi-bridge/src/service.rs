@@ -2,6 +2,7 @@
 //! per reader, reads shared by the requests waiting for them, blocking calls moved off the
 //! async workers.
 
+use crate::backend::ReaderInfo;
 use crate::backend::{CardBackend, CardRead, EventSink};
 use crate::clients::Registry;
 use crate::config::BridgeConfig;
@@ -15,7 +16,6 @@ use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use twnhi_card::commands::AU_LEN;
 use twnhi_card::{CardError, TransportError};
-use twnhi_pcsc::ReaderInfo;
 
 /// Longest reader name a request may give (PC/SC names are far shorter).
 pub(crate) const MAX_READER_NAME: usize = 256;
@@ -490,7 +490,7 @@ impl Shared {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sim"))]
 mod tests {
     use super::*;
     use crate::SimBackend;

@@ -871,7 +871,7 @@ impl twnhi_bridge::CardBackend for ScriptedBackend {
     fn kind(&self) -> &'static str {
         "scripted"
     }
-    fn readers(&self) -> Result<Vec<twnhi_pcsc::ReaderInfo>, twnhi_card::CardError> {
+    fn readers(&self) -> Result<Vec<twnhi_bridge::ReaderInfo>, twnhi_card::CardError> {
         Ok(Vec::new())
     }
     fn read(&self, _: &str) -> Result<twnhi_bridge::CardRead, twnhi_card::CardError> {
@@ -900,14 +900,9 @@ async fn reader_events_from_a_custom_backend() {
     let r = call(&mut w, json!({"id": 1, "type": "status"})).await;
     assert_eq!(r["result"]["backend"], "scripted");
     let sink = backend.sink.lock().unwrap().clone().expect("watch started");
-    let reader = |name: &str, atr: Option<&[u8]>| twnhi_pcsc::ReaderInfo {
-        name: name.into(),
-        card_present: atr.is_some(),
-        atr: atr.map(<[u8]>::to_vec),
-        card_kind: atr.map_or(
-            twnhi_card::atr::CardKind::Unknown,
-            twnhi_card::atr::recognize,
-        ),
+    let reader = |name: &str, atr: Option<&[u8]>| match atr {
+        Some(atr) => twnhi_bridge::ReaderInfo::with_card(name, atr),
+        None => twnhi_bridge::ReaderInfo::empty(name),
     };
     sink.sync(&[reader("USB Reader", None)]);
     let e = expect_event(&mut w, "reader-added").await;

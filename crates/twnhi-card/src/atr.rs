@@ -26,6 +26,18 @@ pub enum CardKind {
     Unknown,
 }
 
+impl CardKind {
+    /// A short, stable label: `nhi`, `health-professional` or `unknown` (the `kind` of its
+    /// JSON form).
+    pub fn label(self) -> &'static str {
+        match self {
+            CardKind::Nhi { .. } => "nhi",
+            CardKind::HealthProfessional => "health-professional",
+            CardKind::Unknown => "unknown",
+        }
+    }
+}
+
 /// One entry of the ATR table.
 #[derive(Clone, Copy, Debug)]
 pub struct KnownAtr {
@@ -153,6 +165,18 @@ mod tests {
         ));
         assert_eq!(recognize(KNOWN_ATRS[6].atr), CardKind::HealthProfessional);
         assert!(!is_nhi(KNOWN_ATRS[6].atr));
+    }
+
+    #[test]
+    fn labels_are_the_json_kind() {
+        for kind in [
+            recognize(DEFAULT_NHI_ATR),
+            CardKind::HealthProfessional,
+            CardKind::Unknown,
+        ] {
+            let json = serde_json::to_value(kind).unwrap();
+            assert_eq!(json["kind"], kind.label());
+        }
     }
 
     #[test]

@@ -37,13 +37,10 @@ impl ReaderInfo {
     }
 }
 
-/// A short, stable label for a [`CardKind`]: `nhi`, `health-professional` or `unknown`.
+/// A short, stable label for a [`CardKind`]: `nhi`, `health-professional` or `unknown`
+/// (the same as [`CardKind::label`]).
 pub fn card_kind_label(kind: CardKind) -> &'static str {
-    match kind {
-        CardKind::Nhi { .. } => "nhi",
-        CardKind::HealthProfessional => "health-professional",
-        _ => "unknown",
-    }
+    kind.label()
 }
 
 /// How much a card is wanted when choosing among readers: NHI cards first, then cards the

@@ -2,6 +2,7 @@
 
 use std::ffi::CString;
 use std::time::{Duration, Instant};
+use twnhi_pcsc::pcsc;
 use twnhi_sim::{Faults, Identity, SimCard};
 use twnhi_testkit::{READER, VpcdHarness, wait_for_state};
 
@@ -34,7 +35,7 @@ fn card_answers_through_pcscd_and_keeps_its_log() {
     let attached = h.insert(SimCard::new(Identity::sample(), Faults::default()));
     let (_ctx, card) = connect();
     let (_, atr) = {
-        let s = card.status2_owned().unwrap();
+        let s = card.status().unwrap();
         (s.status(), s.atr().to_vec())
     };
     assert!(twnhi_card::atr::is_nhi(&atr), "ATR {atr:02X?}");

@@ -27,6 +27,7 @@ use std::fs::File;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+use twnhi_pcsc::pcsc;
 use twnhi_sim::SimCard;
 use twnhi_sim::vpcd::{self, Reconnect, VpcdCard};
 

@@ -4,24 +4,78 @@
 //! makes sure that only one operation runs at a time on each reader, so a backend needs no
 //! locking of its own for that. Two backends come with the crate:
 //!
-//! - [`PcscBackend`]: real readers through the platform's PC/SC service (`twnhi-pcsc`).
-//! - [`SimBackend`]: simulated readers in process ([`twnhi_sim::SimReader`]), for demos and
-//!   tests.
+//! - `PcscBackend` (feature `pcsc`, on by default): real readers through the platform's
+//!   PC/SC service (`twnhi-pcsc`).
+//! - `SimBackend` (feature `sim`, on by default): simulated readers in process
+//!   (`twnhi_sim::SimReader`), for demos and tests.
 //!
-//! Another program can bring its own by implementing [`CardBackend`].
+//! Another program can bring its own by implementing [`CardBackend`]; with
+//! `default-features = false` the crate links neither PC/SC nor the simulator.
 
+#[cfg(feature = "pcsc")]
 mod pcsc;
+#[cfg(feature = "sim")]
 mod sim;
 mod sink;
 
+#[cfg(feature = "pcsc")]
 pub use pcsc::PcscBackend;
+#[cfg(feature = "sim")]
 pub use sim::SimBackend;
 pub use sink::EventSink;
 pub(crate) use sink::rank as sink_rank;
 
+use twnhi_card::atr::{self, CardKind};
 use twnhi_card::commands::{AU_LEN, CR_LEN};
 use twnhi_card::{BasicData, CardError, Challenge};
-use twnhi_pcsc::ReaderInfo;
+
+/// A reader as a backend reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReaderInfo {
+    /// The reader's name, as the backend's operations take it.
+    pub name: String,
+    /// Whether a card is in the reader (including a mute card that gave no ATR).
+    pub card_present: bool,
+    /// The card's answer-to-reset, when a card is present and answered.
+    pub atr: Option<Vec<u8>>,
+    /// What the ATR says about the card ([`CardKind::Unknown`] when there is no card).
+    pub card_kind: CardKind,
+}
+
+impl ReaderInfo {
+    /// A reader without a card.
+    pub fn empty(name: impl Into<String>) -> ReaderInfo {
+        ReaderInfo {
+            name: name.into(),
+            card_present: false,
+            atr: None,
+            card_kind: CardKind::Unknown,
+        }
+    }
+
+    /// A reader holding a card that answered with `atr` (its kind recognised from the ATR
+    /// table of `twnhi-card`).
+    pub fn with_card(name: impl Into<String>, atr: &[u8]) -> ReaderInfo {
+        ReaderInfo {
+            name: name.into(),
+            card_present: true,
+            atr: Some(atr.to_vec()),
+            card_kind: atr::recognize(atr),
+        }
+    }
+}
+
+#[cfg(feature = "pcsc")]
+impl From<twnhi_pcsc::ReaderInfo> for ReaderInfo {
+    fn from(r: twnhi_pcsc::ReaderInfo) -> ReaderInfo {
+        ReaderInfo {
+            name: r.name,
+            card_present: r.card_present,
+            atr: r.atr,
+            card_kind: r.card_kind,
+        }
+    }
+}
 
 /// What a read returns: the basic data and the first character of the card data (GET DATA
 /// P1 `24`), which the legacy `GetBasic` reply ends with.
@@ -120,6 +174,29 @@ impl Drop for WatchHandle {
     }
 }
 
+#[cfg(any(feature = "pcsc", feature = "sim"))]
+/// Basic data then card data, in the caller's transaction. A card that refuses GET DATA P1
+/// `24` still gives its basic data (the flag is then unknown).
+pub(crate) fn read_in<T: twnhi_card::CardTransport>(
+    session: &mut twnhi_card::NhiSession<T>,
+    reader: &str,
+) -> Result<CardRead, CardError> {
+    let basic = session.read_basic()?;
+    let card_data_flag = match session.read_card_data() {
+        Ok(data) => CardRead::flag_from_card_data(&data),
+        Err(e @ (CardError::Status { .. } | CardError::MalformedResponse { .. })) => {
+            tracing::debug!(reader = %reader, code = e.legacy_code(), "card data not readable");
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(CardRead {
+        basic,
+        card_data_flag,
+    })
+}
+
+#[cfg(any(feature = "pcsc", feature = "sim"))]
 /// Sleeps `total` in short steps, returning early (with `true`) once `stop` is set.
 pub(crate) fn sleep_unless(
     stop: &std::sync::atomic::AtomicBool,

@@ -1,13 +1,13 @@
 //! Real readers through the PC/SC service.
 
-use super::{CardBackend, CardRead, EventSink, WatchHandle, sleep_unless};
+use super::{CardBackend, CardRead, EventSink, ReaderInfo, WatchHandle, read_in, sleep_unless};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use twnhi_card::commands::{AU_LEN, CR_LEN};
 use twnhi_card::{CardError, Challenge, NhiSession, TransportError};
-use twnhi_pcsc::{CancelHandle, Pcsc, PcscCard, ReaderInfo};
+use twnhi_pcsc::{CancelHandle, Pcsc, PcscCard};
 
 /// How long the watch waits between two attempts to reach a stopped PC/SC service.
 const RETRY: Duration = Duration::from_secs(1);
@@ -153,7 +153,12 @@ impl CardBackend for PcscBackend {
     }
 
     fn readers(&self) -> Result<Vec<ReaderInfo>, CardError> {
-        self.pcsc()?.readers()
+        Ok(self
+            .pcsc()?
+            .readers()?
+            .into_iter()
+            .map(ReaderInfo::from)
+            .collect())
     }
 
     fn read(&self, reader: &str) -> Result<CardRead, CardError> {
@@ -200,27 +205,6 @@ impl CardBackend for PcscBackend {
     }
 }
 
-/// Basic data then card data, in the caller's transaction. A card that refuses GET DATA P1
-/// `24` still gives its basic data (the flag is then unknown).
-pub(crate) fn read_in<T: twnhi_card::CardTransport>(
-    session: &mut NhiSession<T>,
-    reader: &str,
-) -> Result<CardRead, CardError> {
-    let basic = session.read_basic()?;
-    let card_data_flag = match session.read_card_data() {
-        Ok(data) => CardRead::flag_from_card_data(&data),
-        Err(e @ (CardError::Status { .. } | CardError::MalformedResponse { .. })) => {
-            tracing::debug!(reader = %reader, code = e.legacy_code(), "card data not readable");
-            None
-        }
-        Err(e) => return Err(e),
-    };
-    Ok(CardRead {
-        basic,
-        card_data_flag,
-    })
-}
-
 fn is_down(e: &CardError) -> bool {
     matches!(e, CardError::Transport(TransportError::ServiceUnavailable))
 }
@@ -265,6 +249,7 @@ fn watch_loop(
             tracing::info!("PC/SC service is back");
             warned = false;
         }
+        let readers: Vec<ReaderInfo> = readers.into_iter().map(ReaderInfo::from).collect();
         events.sync(&readers);
         for e in &first {
             events.apply(e);

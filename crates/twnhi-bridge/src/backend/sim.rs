@@ -1,13 +1,11 @@
 //! Simulated readers in process.
 
-use super::pcsc::read_in;
-use super::{CardBackend, CardRead, EventSink, WatchHandle, sleep_unless};
+use super::{CardBackend, CardRead, EventSink, ReaderInfo, WatchHandle, read_in, sleep_unless};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use twnhi_card::commands::{AU_LEN, CR_LEN};
-use twnhi_card::{CardError, Challenge, NhiSession, TransportError, atr};
-use twnhi_pcsc::ReaderInfo;
+use twnhi_card::{CardError, Challenge, NhiSession, TransportError};
 use twnhi_sim::{Faults, Identity, SimCard, SimReader};
 
 /// How often the watch looks at the simulated slots.
@@ -98,16 +96,9 @@ impl CardBackend for SimBackend {
         Ok(self
             .readers
             .iter()
-            .map(|(name, r)| {
-                let atr = r.atr().filter(|_| r.has_card()).map(<[u8]>::to_vec);
-                ReaderInfo {
-                    name: name.clone(),
-                    card_present: atr.is_some(),
-                    card_kind: atr
-                        .as_deref()
-                        .map_or(atr::CardKind::Unknown, atr::recognize),
-                    atr,
-                }
+            .map(|(name, r)| match r.atr().filter(|_| r.has_card()) {
+                Some(atr) => ReaderInfo::with_card(name.clone(), atr),
+                None => ReaderInfo::empty(name.clone()),
             })
             .collect())
     }

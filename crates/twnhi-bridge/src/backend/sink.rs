@@ -2,11 +2,11 @@
 //! clients, plus a snapshot of what is known, which deduplicates repeated reports and lets the
 //! bridge find "the reader holding a card" without asking the PC/SC service each time.
 
+use super::ReaderInfo;
 use crate::protocol::{BridgeEvent, kind_label};
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::broadcast;
 use twnhi_card::atr::{self, CardKind};
-use twnhi_pcsc::ReaderInfo;
 
 /// How many events a slow client may fall behind before it misses some.
 const CHANNEL_CAPACITY: usize = 256;
@@ -164,6 +164,7 @@ impl EventSink {
 
     /// Reports one change seen by a PC/SC watcher; repeated reports (a card already known
     /// to be there) are dropped.
+    #[cfg(feature = "pcsc")]
     pub(crate) fn apply(&self, event: &twnhi_pcsc::Event) {
         use twnhi_pcsc::Event;
         self.with_snapshot(|snap, events| match event {
@@ -304,11 +305,9 @@ mod tests {
     use twnhi_card::atr::DEFAULT_NHI_ATR;
 
     fn info(name: &str, atr: Option<&[u8]>) -> ReaderInfo {
-        ReaderInfo {
-            name: name.into(),
-            card_present: atr.is_some(),
-            atr: atr.map(<[u8]>::to_vec),
-            card_kind: atr.map_or(CardKind::Unknown, atr::recognize),
+        match atr {
+            Some(atr) => ReaderInfo::with_card(name, atr),
+            None => ReaderInfo::empty(name),
         }
     }
 
@@ -344,6 +343,7 @@ mod tests {
         assert_eq!(sink.known_card_reader().as_deref(), Some("A"));
     }
 
+    #[cfg(feature = "pcsc")]
     #[test]
     fn watcher_events_are_deduplicated() {
         use twnhi_pcsc::Event;
