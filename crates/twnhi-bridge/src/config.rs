@@ -1,8 +1,8 @@
 //! Configuration: where to listen, which web pages may talk to the bridge, limits, TLS.
 //!
-//! The library takes values, never environment variables or files: the `twnhi bridge` command
-//! reads flags, `TWNHI_BRIDGE_*` variables and its configuration file and builds a
-//! [`BridgeConfig`].
+//! [`BridgeConfig`] takes values, never environment variables or files; the
+//! [`settings`](crate::settings) module reads a TOML file and layers flags and environment
+//! variables on it (what `twnhi bridge` does).
 
 use crate::error::ConfigError;
 use crate::tls::TlsSettings;

@@ -21,6 +21,7 @@ pub mod protocol;
 mod run;
 mod server;
 mod service;
+pub mod settings;
 pub mod tls;
 
 #[cfg(feature = "pcsc")]

@@ -3,13 +3,12 @@
 
 use crate::exit;
 use clap::{Args, Subcommand};
-use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
-use twnhi_bridge::{BridgeConfig, BridgeError, CardBackend, Origin, PcscBackend, SimBackend};
+use twnhi_bridge::settings::{BridgeSettings, FILE_NAME};
+use twnhi_bridge::{BridgeError, CardBackend, Origin, PcscBackend, SimBackend};
 
 const LONG_ABOUT: &str = "\
 健保卡元件 Run the local NHI card component browsers talk to
@@ -31,7 +30,8 @@ Only pages from allowed origins get card data: loopback origins (http(s)://local
 gracefully.
 
 Configuration, highest priority first: flags, TWNHI_BRIDGE_* environment variables, the
-configuration file (JSON; --config, else ~/.config/twnhi/bridge.json when it exists), defaults.
+configuration file (TOML; --config, else ~/.config/twnhi/bridge.toml when it exists), defaults.
+--print-config shows the result.
 
 Examples:
   twnhi bridge
@@ -43,11 +43,22 @@ Examples:
   TWNHI_LOG=info twnhi bridge --listen 127.0.0.1:7778";
 
 const AFTER_LONG_HELP: &str = "\
-Configuration file (JSON, every field optional):
-  {\"listen\": \"127.0.0.1:7777\", \"allow_origins\": [\"https://nhi.example.org\"],
-   \"loopback_origins\": true, \"allow_null_origin\": false, \"allow_hosts\": [],
-   \"reader\": null, \"max_clients\": 64, \"max_frame\": 16384,
-   \"tls_cert\": null, \"tls_key\": null, \"sim\": false, \"sim_identity\": null}
+Configuration file (TOML, every key optional; `twnhi bridge --print-config` prints all):
+  listen = \"127.0.0.1:7777\"
+  allow_origins = [\"https://nhi.example.org\"]
+  loopback_origins = true
+  allow_null_origin = false
+  allow_hosts = []
+  reader = \"ACS ACR39U ICC Reader 00 00\"
+  max_clients = 64
+  max_frame = 16384
+  max_connections = 256
+  header_timeout_secs = 10.0
+  idle_timeout_secs = 60.0
+  ping_interval_secs = 20.0
+  tls_cert = \"/home/me/.config/twnhi/bridge-tls/localhost.pem\"
+  tls_key = \"/home/me/.config/twnhi/bridge-tls/localhost-key.pem\"
+  sim = false
 
 Running it as a systemd user service: packaging/systemd/twnhi-bridge.service and docs/bridge.md.
 
@@ -163,10 +174,11 @@ struct RunArgs {
     /// Identity file (JSON, as for `twnhi card sim`) of the simulated card; implies --sim.
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_SIM_IDENTITY")]
     sim_identity: Option<PathBuf>,
-    /// Configuration file (JSON) [default: ~/.config/twnhi/bridge.json if it exists].
+    /// Configuration file (TOML) [default: ~/.config/twnhi/bridge.toml if it exists].
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_CONFIG")]
     config: Option<PathBuf>,
-    /// Print the effective configuration as JSON and exit.
+    /// Print the effective configuration (flags, environment, file and defaults merged) as
+    /// TOML and exit.
     #[arg(long)]
     print_config: bool,
 }
@@ -185,44 +197,6 @@ struct CertArgs {
     new_ca: bool,
 }
 
-/// The configuration file: every field optional; flags and variables win over it.
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    listen: Option<SocketAddr>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    allow_origins: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    loopback_origins: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    allow_null_origin: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    allow_hosts: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    reader: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_clients: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_frame: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    max_connections: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    header_timeout_secs: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    idle_timeout_secs: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    ping_interval_secs: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tls_cert: Option<PathBuf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    tls_key: Option<PathBuf>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sim: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sim_identity: Option<PathBuf>,
-}
-
 pub fn run(args: &BridgeArgs) -> ExitCode {
     match &args.command {
         Some(BridgeCommand::Cert(c)) => cert(c),
@@ -239,156 +213,58 @@ fn config_dir() -> Option<PathBuf> {
         .map(|d| d.join("twnhi"))
 }
 
-fn load_file(path: Option<&Path>) -> Result<FileConfig, String> {
-    let (path, explicit) = match path {
-        Some(p) => (p.to_owned(), true),
-        None => match config_dir().map(|d| d.join("bridge.json")) {
-            Some(p) if p.is_file() => (p, false),
-            _ => return Ok(FileConfig::default()),
+impl RunArgs {
+    /// The flags and their environment variables, as one layer of settings.
+    fn layer(&self) -> BridgeSettings {
+        BridgeSettings {
+            listen: self.listen,
+            allow_origins: (!self.allow_origins.is_empty())
+                .then(|| self.allow_origins.iter().map(Origin::to_string).collect()),
+            loopback_origins: self.no_loopback_origins.then_some(false),
+            allow_null_origin: self.allow_null_origin.then_some(true),
+            allow_hosts: (!self.allow_hosts.is_empty()).then(|| self.allow_hosts.clone()),
+            reader: self.reader.clone(),
+            max_clients: self.max_clients,
+            max_frame: self.max_frame,
+            max_connections: self.max_connections,
+            header_timeout_secs: self.header_timeout,
+            idle_timeout_secs: self.idle_timeout,
+            ping_interval_secs: self.ping_interval,
+            tls_cert: self.tls_cert.clone(),
+            tls_key: self.tls_key.clone(),
+            sim: self.sim.then_some(true),
+            sim_identity: self.sim_identity.clone(),
+        }
+    }
+}
+
+/// The configuration file (`--config`, else the default one if it exists) under the flags
+/// and variables.
+fn settings(args: &RunArgs) -> Result<BridgeSettings, String> {
+    let file = match &args.config {
+        Some(path) => BridgeSettings::load(path).map_err(|e| e.to_string())?,
+        None => match config_dir() {
+            Some(dir) if dir.join(FILE_NAME).is_file() => {
+                let path = dir.join(FILE_NAME);
+                let file = BridgeSettings::load(&path).map_err(|e| e.to_string())?;
+                tracing::info!(path = %path.display(), "configuration file loaded");
+                file
+            }
+            Some(dir) if dir.join("bridge.json").is_file() => {
+                tracing::warn!(
+                    path = %dir.join("bridge.json").display(),
+                    "不再讀取 JSON 設定檔，請改寫為 {FILE_NAME}（TOML） / the JSON configuration file is no longer read: write it as {FILE_NAME} (TOML)"
+                );
+                BridgeSettings::default()
+            }
+            _ => BridgeSettings::default(),
         },
     };
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "無法讀取設定檔 {p}（{e}）/ cannot read the configuration file {p} ({e})",
-            p = path.display()
-        )
-    })?;
-    let file: FileConfig = serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "設定檔 {p} 格式錯誤（{e}）/ the configuration file {p} is malformed ({e})",
-            p = path.display()
-        )
-    })?;
-    if !explicit {
-        tracing::info!(path = %path.display(), "configuration file loaded");
-    }
-    Ok(file)
+    Ok(file.layered(args.layer()))
 }
 
-/// Flags and variables over the file over the defaults.
-fn merge(args: &RunArgs, file: FileConfig) -> Result<FileConfig, String> {
-    let origins: Vec<String> = if args.allow_origins.is_empty() {
-        file.allow_origins
-    } else {
-        args.allow_origins.iter().map(Origin::to_string).collect()
-    };
-    let sim_identity = args.sim_identity.clone().or(file.sim_identity);
-    let (tls_cert, tls_key) = match (&args.tls_cert, &args.tls_key) {
-        (Some(c), Some(k)) => (Some(c.clone()), Some(k.clone())),
-        _ => (file.tls_cert, file.tls_key),
-    };
-    if tls_cert.is_some() != tls_key.is_some() {
-        return Err(
-            "tls_cert 與 tls_key 必須同時設定 / tls_cert and tls_key go together".to_owned(),
-        );
-    }
-    Ok(FileConfig {
-        listen: Some(
-            args.listen
-                .or(file.listen)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_LISTEN),
-        ),
-        allow_origins: origins,
-        loopback_origins: Some(!args.no_loopback_origins && file.loopback_origins.unwrap_or(true)),
-        allow_null_origin: Some(args.allow_null_origin || file.allow_null_origin.unwrap_or(false)),
-        allow_hosts: if args.allow_hosts.is_empty() {
-            file.allow_hosts
-        } else {
-            args.allow_hosts.clone()
-        },
-        reader: args.reader.clone().or(file.reader),
-        max_clients: Some(
-            args.max_clients
-                .or(file.max_clients)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_MAX_CLIENTS),
-        ),
-        max_frame: Some(
-            args.max_frame
-                .or(file.max_frame)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_MAX_FRAME),
-        ),
-        max_connections: Some(
-            args.max_connections
-                .or(file.max_connections)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_MAX_CONNECTIONS),
-        ),
-        header_timeout_secs: Some(
-            args.header_timeout
-                .or(file.header_timeout_secs)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64()),
-        ),
-        idle_timeout_secs: Some(
-            args.idle_timeout
-                .or(file.idle_timeout_secs)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_WS_IDLE_TIMEOUT.as_secs_f64()),
-        ),
-        ping_interval_secs: Some(
-            args.ping_interval
-                .or(file.ping_interval_secs)
-                .unwrap_or(twnhi_bridge::config::DEFAULT_WS_PING_INTERVAL.as_secs_f64()),
-        ),
-        tls_cert,
-        tls_key,
-        sim: Some(args.sim || sim_identity.is_some() || file.sim.unwrap_or(false)),
-        sim_identity,
-    })
-}
-
-/// The library configuration; errors are (exit code, message).
-fn build(eff: &FileConfig) -> Result<BridgeConfig, (u8, String)> {
-    let usage = |m: String| (exit::USAGE, m);
-    let mut config = BridgeConfig::default();
-    if let Some(l) = eff.listen {
-        config.listen = l;
-    }
-    for o in &eff.allow_origins {
-        config
-            .origins
-            .allowed
-            .push(Origin::parse(o).map_err(|e| usage(e.to_string()))?);
-    }
-    config.origins.allow_loopback = eff.loopback_origins.unwrap_or(true);
-    config.origins.allow_null = eff.allow_null_origin.unwrap_or(false);
-    config.extra_hosts = eff.allow_hosts.clone();
-    config.reader = eff.reader.clone();
-    config.max_clients = eff.max_clients.unwrap_or(config.max_clients);
-    config.max_frame_bytes = eff.max_frame.unwrap_or(config.max_frame_bytes);
-    config.max_connections = eff.max_connections.unwrap_or(config.max_connections);
-    let secs = |name: &str, v: Option<f64>, default: Duration| match v {
-        None => Ok(default),
-        Some(v) => Duration::try_from_secs_f64(v).map_err(|_| {
-            usage(format!(
-                "{name} 須為不小於 0 的秒數 / {name} must be a number of seconds ≥ 0 (got {v})"
-            ))
-        }),
-    };
-    config.header_read_timeout = secs(
-        "header_timeout",
-        eff.header_timeout_secs,
-        config.header_read_timeout,
-    )?;
-    config.ws_idle_timeout = secs(
-        "idle_timeout",
-        eff.idle_timeout_secs,
-        config.ws_idle_timeout,
-    )?;
-    config.ws_ping_interval = secs(
-        "ping_interval",
-        eff.ping_interval_secs,
-        config.ws_ping_interval,
-    )?;
-    if let (Some(c), Some(k)) = (&eff.tls_cert, &eff.tls_key) {
-        config.tls =
-            Some(twnhi_bridge::TlsSettings::from_pem_files(c, k).map_err(|e| (1, e.to_string()))?);
-    }
-    config
-        .validate()
-        .map_err(|e| usage(format!("設定錯誤 / bad configuration: {e}")))?;
-    Ok(config)
-}
-
-fn backend(eff: &FileConfig) -> Result<(Arc<dyn CardBackend>, String), String> {
-    if !eff.sim.unwrap_or(false) {
+fn backend(eff: &BridgeSettings) -> Result<(Arc<dyn CardBackend>, String), String> {
+    if !eff.uses_sim() {
         return Ok((Arc::new(PcscBackend::new()), "PC/SC".to_owned()));
     }
     let identity = match &eff.sim_identity {
@@ -414,17 +290,21 @@ fn backend(eff: &FileConfig) -> Result<(Arc<dyn CardBackend>, String), String> {
 
 #[allow(clippy::print_stderr, clippy::print_stdout)]
 fn serve(args: &RunArgs) -> ExitCode {
-    let eff = match load_file(args.config.as_deref()).and_then(|f| merge(args, f)) {
+    let eff = match settings(args) {
         Ok(e) => e,
         Err(m) => return exit::report(exit::USAGE, m),
     };
     if args.print_config {
-        println!("{}", serde_json::to_string_pretty(&eff).unwrap_or_default());
+        print!("{}", eff.to_toml());
         return ExitCode::SUCCESS;
     }
-    let config = match build(&eff) {
+    let config = match eff.config() {
         Ok(c) => c,
-        Err((code, m)) => return exit::report(code, m),
+        // TLS files that cannot be read or used: the environment, as when binding fails.
+        Err(e @ twnhi_bridge::settings::SettingsError::Bridge(BridgeError::File { .. })) => {
+            return exit::report(1, e);
+        }
+        Err(e) => return exit::report(exit::USAGE, e),
     };
     let (backend, cards) = match backend(&eff) {
         Ok(b) => b,
@@ -549,6 +429,7 @@ fn cert(args: &CertArgs) -> ExitCode {
 mod tests {
     use super::*;
     use clap::Parser;
+    use std::time::Duration;
 
     #[derive(Parser, Debug)]
     struct Cli {
@@ -563,78 +444,71 @@ mod tests {
     }
 
     #[test]
-    fn flags_win_over_the_file() {
-        let file: FileConfig = serde_json::from_str(
-            r#"{"listen":"127.0.0.1:9000","allow_origins":["https://a.example"],"max_clients":5,"loopback_origins":false}"#,
-        )
-        .unwrap();
-        let eff = merge(&parse(&["--listen", "127.0.0.1:9001"]), file).unwrap();
-        assert_eq!(eff.listen.unwrap().port(), 9001);
-        assert_eq!(eff.allow_origins, ["https://a.example"]);
-        assert_eq!(eff.max_clients, Some(5));
-        assert_eq!(eff.loopback_origins, Some(false));
-        let c = build(&eff).unwrap();
-        assert!(!c.origins.allow_loopback);
-        assert_eq!(c.max_clients, 5);
-    }
-
-    #[test]
-    fn defaults_without_file() {
-        let eff = merge(&parse(&[]), FileConfig::default()).unwrap();
-        let c = build(&eff).unwrap();
-        assert_eq!(c.listen.to_string(), "127.0.0.1:7777");
-        assert!(c.origins.allow_loopback && !c.origins.allow_null);
-        assert_eq!(eff.sim, Some(false));
-    }
-
-    #[test]
-    fn connection_limits_and_timeouts_reach_the_library() {
-        let file: FileConfig = serde_json::from_str(
-            r#"{"max_connections":32,"idle_timeout_secs":90,"ping_interval_secs":15}"#,
-        )
-        .unwrap();
-        let eff = merge(
-            &parse(&["--header-timeout", "2.5", "--idle-timeout", "120"]),
-            file,
-        )
-        .unwrap();
-        let c = build(&eff).unwrap();
-        assert_eq!(c.max_connections, 32);
+    fn every_flag_reaches_the_library() {
+        let args = parse(&[
+            "--listen",
+            "127.0.0.1:9001",
+            "--allow-origin",
+            "https://a.example",
+            "--no-loopback-origins",
+            "--allow-null-origin",
+            "--allow-host",
+            "iccert.example",
+            "--reader",
+            "R 00",
+            "--max-clients",
+            "5",
+            "--max-frame",
+            "4096",
+            "--max-connections",
+            "32",
+            "--header-timeout",
+            "2.5",
+            "--idle-timeout",
+            "120",
+            "--ping-interval",
+            "15",
+        ]);
+        let c = args.layer().config().unwrap();
+        assert_eq!(c.listen.port(), 9001);
+        assert_eq!(c.origins.allowed[0].to_string(), "https://a.example");
+        assert!(!c.origins.allow_loopback && c.origins.allow_null);
+        assert_eq!(c.extra_hosts, ["iccert.example"]);
+        assert_eq!(c.reader.as_deref(), Some("R 00"));
+        assert_eq!(
+            (c.max_clients, c.max_frame_bytes, c.max_connections),
+            (5, 4096, 32)
+        );
         assert_eq!(c.header_read_timeout, Duration::from_millis(2500));
         assert_eq!(c.ws_idle_timeout, Duration::from_secs(120));
         assert_eq!(c.ws_ping_interval, Duration::from_secs(15));
-        // Defaults are the library's.
-        let c = build(&merge(&parse(&[]), FileConfig::default()).unwrap()).unwrap();
-        let d = BridgeConfig::default();
-        assert_eq!(c.max_connections, d.max_connections);
-        assert_eq!(c.ws_idle_timeout, d.ws_idle_timeout);
-        // A ping interval not shorter than the idle timeout, a negative or too short timeout.
-        for argv in [
-            &["--ping-interval", "60", "--idle-timeout", "60"][..],
-            &["--header-timeout=-1"][..],
-            &["--idle-timeout", "0.01"][..],
-            &["--max-connections", "0"][..],
-        ] {
-            let eff = merge(&parse(argv), FileConfig::default()).unwrap();
-            assert_eq!(build(&eff).unwrap_err().0, exit::USAGE, "{argv:?}");
-        }
+        assert!(!args.layer().uses_sim());
+        assert!(parse(&["--sim-identity", "x.json"]).layer().uses_sim());
     }
 
     #[test]
-    fn bad_values_are_usage_errors() {
-        assert!(serde_json::from_str::<FileConfig>(r#"{"lisen":"x"}"#).is_err());
-        let eff = merge(&parse(&["--max-clients", "0"]), FileConfig::default()).unwrap();
-        assert_eq!(build(&eff).unwrap_err().0, exit::USAGE);
-        let file = FileConfig {
-            tls_cert: Some("a".into()),
-            ..FileConfig::default()
-        };
-        assert!(merge(&parse(&[]), file).is_err());
-        let file = FileConfig {
-            allow_origins: vec!["nope".into()],
-            ..FileConfig::default()
-        };
-        let eff = merge(&parse(&[]), file).unwrap();
-        assert_eq!(build(&eff).unwrap_err().0, exit::USAGE);
+    fn flags_win_over_the_file_and_absent_flags_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bridge.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:9000\"\nallow_origins = [\"https://a.example\"]\nmax_clients = 5\nloopback_origins = false\n",
+        )
+        .unwrap();
+        let config = path.to_str().unwrap();
+        let c = settings(&parse(&["--config", config, "--listen", "127.0.0.1:9001"]))
+            .unwrap()
+            .config()
+            .unwrap();
+        assert_eq!(c.listen.port(), 9001);
+        assert_eq!(c.origins.allowed.len(), 1);
+        assert!(
+            !c.origins.allow_loopback,
+            "an absent --no-loopback-origins keeps the file's"
+        );
+        assert_eq!(c.max_clients, 5);
+        std::fs::write(&path, "lisen = 1\n").unwrap();
+        let e = settings(&parse(&["--config", config])).unwrap_err();
+        assert!(e.contains("lisen") && e.contains("line 1"), "{e}");
     }
 }

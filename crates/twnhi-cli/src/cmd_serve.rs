@@ -2,8 +2,9 @@
 //! worker, over SQLite.
 //!
 //! Every setting comes from, in this order of precedence: a flag, its `TWNHI_*` environment
-//! variable, the configuration file (`--config FILE`, `key = value` lines in TOML syntax, the
-//! keys being the flags' names with `_` or `-`), the default.
+//! variable, the configuration file (`--config FILE`, TOML, the keys being the flags' names
+//! with `_`), the default — read and layered by [`twnhi_web::settings`]. `--print-config`
+//! prints the result with secrets masked.
 //!
 //! ```text
 //! $ cat twnhi.toml
@@ -21,23 +22,20 @@
 //! use, database or key file unusable, SMTP settings), 1 anything else.
 
 use crate::exit;
-use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::TimeDelta;
-use twnhi_account::Email;
-use twnhi_account::roc::ServiceHours;
-use twnhi_notify::{DirectoryMailer, Mailer, PublicBaseUrl, SmtpConfig, SmtpMailer};
+use twnhi_notify::{DirectoryMailer, Mailer, SmtpConfig, SmtpMailer};
 use twnhi_service::{
     MaintenanceWorker, OutboxWorker, Ports, Service, ServiceConfig, SoftwareSam, SystemClock,
     SystemRandom,
 };
 use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::health::Health;
+use twnhi_web::settings::{MailSettings, Resolved, ServeSettings};
 use twnhi_web::{CookieSecurity, Site, SiteDeps, WebConfig};
 
 /// How often the maintenance worker runs (purges, due cancellations).
@@ -46,9 +44,14 @@ const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 /// Arguments of `twnhi serve`.
 #[derive(clap::Args, Debug, Default)]
 pub struct ServeArgs {
-    /// 設定檔 Configuration file (`key = value` lines, TOML syntax).
+    /// 設定檔 Configuration file (TOML; keys are the flags' names with `_`).
     #[arg(long, env = "TWNHI_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// 顯示設定 Print the effective settings (flags, environment, file and defaults merged;
+    /// secrets masked) as TOML and exit.
+    #[arg(long)]
+    pub print_config: bool,
 
     /// 監聽位址 Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "TWNHI_LISTEN", value_name = "ADDR")]
@@ -136,252 +139,76 @@ pub struct ServeArgs {
     pub app_token_minutes: Option<u32>,
 }
 
-/// The settings after flags, environment, file and defaults.
-#[derive(Debug)]
-struct Settings {
-    listen: SocketAddr,
-    public_url: PublicBaseUrl,
-    database_url: String,
-    smtp_url: Option<String>,
-    smtp_user: Option<String>,
-    smtp_password: Option<String>,
-    mail_dir: Option<PathBuf>,
-    mail_from: Email,
-    sam_key_file: PathBuf,
-    server_key_file: PathBuf,
-    service_hours: ServiceHours,
-    bridge_origin: url::Url,
-    announcements: Option<PathBuf>,
-    insecure_http: bool,
-    trust_forwarded_for: bool,
-    session_idle: TimeDelta,
-    app_token: TimeDelta,
-}
-
-/// A `key = value` file in TOML syntax (strings, integers, booleans; `#` comments).
-fn parse_config_file(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let mut out = BTreeMap::new();
-    for (n, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let bad = |why: &str| format!("設定檔第 {} 行 / line {}: {why}", n + 1, n + 1);
-        if line.starts_with('[') {
-            return Err(bad("不支援表格 / tables are not supported"));
-        }
-        let (key, value) = line
-            .split_once('=')
-            .ok_or_else(|| bad("缺少 = / missing ="))?;
-        let key = key.trim().replace('-', "_");
-        if key.is_empty() || !key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
-            return Err(bad("鍵名錯誤 / bad key"));
-        }
-        let value = value.trim();
-        let value = if let Some(rest) = value.strip_prefix('"') {
-            let mut s = String::new();
-            let mut chars = rest.chars();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '"' => {
-                        closed = true;
-                        break;
-                    }
-                    '\\' => match chars.next() {
-                        Some('"') => s.push('"'),
-                        Some('\\') => s.push('\\'),
-                        Some('n') => s.push('\n'),
-                        Some('t') => s.push('\t'),
-                        _ => return Err(bad("字串跳脫錯誤 / bad escape")),
-                    },
-                    c => s.push(c),
-                }
-            }
-            let rest: String = chars.collect();
-            let rest = rest.trim();
-            if !closed || !(rest.is_empty() || rest.starts_with('#')) {
-                return Err(bad("字串格式錯誤 / malformed string"));
-            }
-            s
-        } else {
-            let bare = value.split('#').next().unwrap_or_default().trim();
-            if bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-                return Err(bad(
-                    "值須為字串、整數或布林 / value must be a string, an integer or a boolean",
-                ));
-            }
-            bare.to_owned()
-        };
-        if out.insert(key.clone(), value).is_some() {
-            return Err(bad("重複的鍵 / duplicate key"));
+impl ServeArgs {
+    /// The flags and their environment variables, as one layer of settings.
+    fn layer(&self) -> ServeSettings {
+        ServeSettings {
+            listen: self.listen,
+            public_url: self.public_url.clone(),
+            database_url: self.database_url.clone(),
+            smtp_url: self.smtp_url.clone(),
+            smtp_user: self.smtp_user.clone(),
+            smtp_password: self.smtp_password.clone(),
+            mail_dir: self.mail_dir.clone(),
+            mail_from: self.mail_from.clone(),
+            sam_key_file: self.sam_key_file.clone(),
+            server_key_file: self.server_key_file.clone(),
+            service_hours: self.service_hours.clone(),
+            bridge_origin: self.bridge_origin.clone(),
+            announcements: self.announcements.clone(),
+            insecure_http: self.insecure_http.then_some(true),
+            trust_forwarded_for: self.trust_forwarded_for.then_some(true),
+            session_idle_minutes: self.session_idle_minutes,
+            app_token_minutes: self.app_token_minutes,
         }
     }
-    Ok(out)
 }
 
-const KEYS: &[&str] = &[
-    "listen",
-    "public_url",
-    "database_url",
-    "smtp_url",
-    "smtp_user",
-    "smtp_password",
-    "mail_dir",
-    "mail_from",
-    "sam_key_file",
-    "server_key_file",
-    "service_hours",
-    "bridge_origin",
-    "announcements",
-    "insecure_http",
-    "trust_forwarded_for",
-    "session_idle_minutes",
-    "app_token_minutes",
-];
-
-fn settings(args: &ServeArgs) -> Result<Settings, String> {
+/// The file (if any) under the flags and environment, resolved.
+fn settings(args: &ServeArgs) -> Result<Resolved, twnhi_web::settings::SettingsError> {
     let file = match &args.config {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                format!("無法讀取設定檔 {0} / cannot read {0}: {e}", path.display())
-            })?;
-            let map = parse_config_file(&text)?;
-            if let Some(k) = map.keys().find(|k| !KEYS.contains(&k.as_str())) {
-                return Err(format!(
-                    "設定檔有不明的鍵 / unknown key in the configuration file: {k}"
-                ));
-            }
-            map
-        }
-        None => BTreeMap::new(),
+        Some(path) => ServeSettings::load(path)?,
+        None => ServeSettings::default(),
     };
-    let pick = |flag: Option<String>, key: &str| flag.or_else(|| file.get(key).cloned());
-    let flag_bool = |flag: bool, key: &str| -> Result<bool, String> {
-        if flag {
-            return Ok(true);
-        }
-        match file.get(key).map(String::as_str) {
-            None | Some("false") => Ok(false),
-            Some("true") => Ok(true),
-            Some(_) => Err(format!(
-                "{key} 須為 true 或 false / {key} must be true or false"
-            )),
-        }
-    };
-    let minutes = |flag: Option<u32>, key: &str, default: i64| -> Result<TimeDelta, String> {
-        let v = match flag {
-            Some(v) => i64::from(v),
-            None => match file.get(key) {
-                Some(s) => s
-                    .parse::<i64>()
-                    .map_err(|_| format!("{key} 須為分鐘數 / {key} must be a number of minutes"))?,
-                None => default,
-            },
-        };
-        if !(1..=24 * 60).contains(&v) {
-            return Err(format!("{key} 須介於 1 至 1440 / {key} must be 1 to 1440"));
-        }
-        Ok(TimeDelta::minutes(v))
-    };
-
-    let listen = match pick(args.listen.map(|a| a.to_string()), "listen") {
-        Some(s) => s
-            .parse()
-            .map_err(|_| format!("監聽位址格式錯誤 / bad listen address: {s}"))?,
-        None => twnhi_web::config::DEFAULT_LISTEN,
-    };
-    let public_url = pick(args.public_url.clone(), "public_url").ok_or_else(|| {
-        "請設定網站網址 --public-url / the public URL is required (--public-url, TWNHI_PUBLIC_URL or public_url)".to_owned()
-    })?;
-    let public_url = PublicBaseUrl::parse(&public_url).map_err(|e| e.to_string())?;
-    let mail_from = match pick(args.mail_from.clone(), "mail_from") {
-        Some(s) => Email::parse(&s).map_err(|e| format!("{e} (mail_from)"))?,
-        // noreply@ the public host; a host that is no mail domain (an IP address of a local
-        // trial) gets a placeholder domain.
-        None => Email::parse(&format!(
-            "noreply@{}",
-            public_url.as_url().host_str().unwrap_or_default()
-        ))
-        .or_else(|_| Email::parse("noreply@localhost.localdomain"))
-        .map_err(|e| format!("{e} (mail_from)"))?,
-    };
-    let service_hours = match pick(args.service_hours.clone(), "service_hours") {
-        Some(s) => ServiceHours::parse(&s).map_err(|e| format!("{e} (service_hours)"))?,
-        None => ServiceHours::DEFAULT,
-    };
-    let bridge_origin = pick(args.bridge_origin.clone(), "bridge_origin")
-        .unwrap_or_else(|| twnhi_web::config::DEFAULT_BRIDGE_ORIGIN.to_owned());
-    let bridge_origin = url::Url::parse(&bridge_origin)
-        .map_err(|_| format!("健保卡元件網址格式錯誤 / bad bridge origin: {bridge_origin}"))?;
-    let smtp_url = pick(args.smtp_url.clone(), "smtp_url");
-    let mail_dir = pick(
-        args.mail_dir.as_ref().map(|p| p.display().to_string()),
-        "mail_dir",
-    )
-    .map(PathBuf::from);
-    if smtp_url.is_none() && mail_dir.is_none() {
-        return Err("請設定 --smtp-url 或 --mail-dir / set --smtp-url or --mail-dir: letters must go somewhere".to_owned());
-    }
-    Ok(Settings {
-        listen,
-        public_url,
-        database_url: pick(args.database_url.clone(), "database_url")
-            .unwrap_or_else(|| "twnhi.sqlite3".to_owned()),
-        smtp_url,
-        smtp_user: pick(args.smtp_user.clone(), "smtp_user"),
-        smtp_password: pick(args.smtp_password.clone(), "smtp_password"),
-        mail_dir,
-        mail_from,
-        sam_key_file: pick(
-            args.sam_key_file.as_ref().map(|p| p.display().to_string()),
-            "sam_key_file",
-        )
-        .map_or_else(|| PathBuf::from("sam-master.key"), PathBuf::from),
-        server_key_file: pick(
-            args.server_key_file
-                .as_ref()
-                .map(|p| p.display().to_string()),
-            "server_key_file",
-        )
-        .map_or_else(|| PathBuf::from("server.key"), PathBuf::from),
-        service_hours,
-        bridge_origin,
-        announcements: pick(
-            args.announcements.as_ref().map(|p| p.display().to_string()),
-            "announcements",
-        )
-        .map(PathBuf::from),
-        insecure_http: flag_bool(args.insecure_http, "insecure_http")?,
-        trust_forwarded_for: flag_bool(args.trust_forwarded_for, "trust_forwarded_for")?,
-        session_idle: minutes(args.session_idle_minutes, "session_idle_minutes", 20)?,
-        app_token: minutes(args.app_token_minutes, "app_token_minutes", 15)?,
-    })
+    file.layered(args.layer()).resolve()
 }
 
-fn mailer(s: &Settings) -> Result<Arc<dyn Mailer>, String> {
-    if let Some(url) = &s.smtp_url {
-        let mut config = SmtpConfig::from_url(url).map_err(|e| e.to_string())?;
-        if let (Some(user), Some(password)) = (&s.smtp_user, &s.smtp_password) {
-            config = config.with_credentials(user, password);
+fn mailer(s: &Resolved) -> Result<Arc<dyn Mailer>, String> {
+    match &s.mail {
+        MailSettings::Smtp {
+            url,
+            user,
+            password,
+        } => {
+            let mut config = SmtpConfig::from_url(url).map_err(|e| e.to_string())?;
+            if let (Some(user), Some(password)) = (user, password) {
+                config = config.with_credentials(user, password);
+            }
+            let mailer = SmtpMailer::new(&config).map_err(|e| e.to_string())?;
+            Ok(Arc::new(mailer))
         }
-        let mailer = SmtpMailer::new(&config).map_err(|e| e.to_string())?;
-        return Ok(Arc::new(mailer));
+        MailSettings::Directory(dir) => Ok(Arc::new(DirectoryMailer::new(dir.clone()))),
+        other => Err(format!(
+            "不支援的寄信設定 / unsupported mail settings: {other:?}"
+        )),
     }
-    let dir = s.mail_dir.clone().unwrap_or_else(|| PathBuf::from("mail"));
-    Ok(Arc::new(DirectoryMailer::new(dir)))
 }
 
 fn environment(what: &str, path: &Path, e: impl std::fmt::Display) -> String {
     format!("{what} {} : {e}", path.display())
 }
 
-/// Runs `twnhi serve` until Ctrl-C or SIGTERM.
+/// Runs `twnhi serve` until Ctrl-C or SIGTERM (or prints the settings).
+#[allow(clippy::print_stdout)]
 pub fn run(args: &ServeArgs) -> ExitCode {
     let s = match settings(args) {
         Ok(s) => s,
         Err(e) => return exit::report(exit::USAGE, e),
     };
+    if args.print_config {
+        print!("{}", s.to_toml_masked());
+        return ExitCode::SUCCESS;
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -398,7 +225,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
 }
 
 #[allow(clippy::print_stdout)]
-async fn serve(s: Settings) -> ExitCode {
+async fn serve(s: Resolved) -> ExitCode {
     let random = match SystemRandom::new() {
         Ok(r) => Arc::new(r),
         Err(e) => return exit::report(exit::ENVIRONMENT, e),
@@ -514,33 +341,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn config_file_syntax() {
-        let map = parse_config_file(
-            "# comment\nlisten = \"0.0.0.0:8080\" # trailing\npublic-url = \"https://a.example/\"\ninsecure_http = true\napp_token_minutes = 10\n",
-        )
-        .unwrap();
-        assert_eq!(map["listen"], "0.0.0.0:8080");
-        assert_eq!(map["public_url"], "https://a.example/");
-        assert_eq!(map["insecure_http"], "true");
-        assert_eq!(map["app_token_minutes"], "10");
-        assert!(parse_config_file("[server]\n").is_err());
-        assert!(parse_config_file("a = \"x\ny = 1\n").is_err());
-        assert!(parse_config_file("a = 1\na = 2\n").is_err());
-        assert!(parse_config_file("a = some words\n").is_err());
-    }
-
-    #[test]
-    fn precedence_flag_then_file_then_default() {
+    fn flags_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("twnhi.toml");
         std::fs::write(
             &path,
-            "public_url = \"https://file.example/\"\nlisten = \"127.0.0.1:9000\"\nmail_dir = \"mail\"\nservice_hours = \"07:00-22:00\"\n",
+            "public_url = \"https://file.example/\"\nlisten = \"127.0.0.1:9000\"\nmail_dir = \"mail\"\ntrust_forwarded_for = true\n",
         )
         .unwrap();
         let args = ServeArgs {
             config: Some(path.clone()),
             listen: Some("127.0.0.1:9100".parse().unwrap()),
+            insecure_http: true,
             ..ServeArgs::default()
         };
         let s = settings(&args).unwrap();
@@ -550,12 +362,13 @@ mod tests {
             "https://file.example/",
             "then the file"
         );
+        assert!(s.insecure_http, "a boolean flag");
+        assert!(s.trust_forwarded_for, "a boolean from the file");
         assert_eq!(s.database_url, "twnhi.sqlite3", "then the default");
-        assert_eq!(s.mail_from.as_str(), "noreply@file.example");
-        assert_eq!(s.app_token, TimeDelta::minutes(15));
         std::fs::write(&path, "public_url = \"https://x.example/\"\nunknown = 1\n").unwrap();
-        assert!(settings(&args).unwrap_err().contains("unknown"));
-        let none = ServeArgs::default();
-        assert!(settings(&none).unwrap_err().contains("public URL"));
+        let e = settings(&args).unwrap_err().to_string();
+        assert!(e.contains("unknown") && e.contains("line 2"), "{e}");
+        let e = settings(&ServeArgs::default()).unwrap_err().to_string();
+        assert!(e.contains("public_url"), "{e}");
     }
 }

@@ -187,3 +187,107 @@ fn password_check_reads_stdin() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).contains("6-12"), "{}", stdout(&o));
 }
+
+/// `twnhi serve --print-config` merges file, environment and flags, masks secrets, and what
+/// it prints is itself a valid configuration file.
+#[test]
+fn serve_prints_its_merged_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("twnhi.toml");
+    std::fs::write(
+        &file,
+        "public_url = \"https://file.example/\"\nsmtp_url = \"smtp://u:hunter2@mail.example:587\"\nlisten = \"127.0.0.1:9000\"\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_twnhi"))
+        .args([
+            "serve",
+            "--config",
+            file,
+            "--print-config",
+            "--listen",
+            "127.0.0.1:9100",
+        ])
+        .env("TWNHI_SMTP_PASSWORD", "s3cret-pass")
+        .env("TWNHI_SERVICE_HOURS", "07:00-22:00")
+        .env_remove("TWNHI_LOG")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("listen = \"127.0.0.1:9100\""),
+        "the flag: {out}"
+    );
+    assert!(
+        out.contains("public_url = \"https://file.example/\""),
+        "the file: {out}"
+    );
+    assert!(
+        out.contains("service_hours = \"07:00-22:00\""),
+        "the environment: {out}"
+    );
+    assert!(
+        out.contains("database_url = \"twnhi.sqlite3\""),
+        "the default: {out}"
+    );
+    assert!(
+        !out.contains("hunter2") && !out.contains("s3cret-pass"),
+        "{out}"
+    );
+    let printed = dir.path().join("printed.toml");
+    std::fs::write(&printed, &out).unwrap();
+    let again = twnhi(&[
+        "serve",
+        "--config",
+        printed.to_str().unwrap(),
+        "--print-config",
+    ]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+
+    // An unknown key: exit 2, the line and column named.
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "public_url = \"https://a.example/\"\nlisen = 1\n",
+    )
+    .unwrap();
+    let o = twnhi(&[
+        "serve",
+        "--config",
+        dir.path().join("bad.toml").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 2, column 1"), "{}", stderr(&o));
+}
+
+#[test]
+fn bridge_prints_its_merged_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("bridge.toml");
+    std::fs::write(
+        &file,
+        "allow_origins = [\"https://nhi.example.org\"]\nmax_clients = 16\n",
+    )
+    .unwrap();
+    let o = twnhi(&[
+        "bridge",
+        "--config",
+        file.to_str().unwrap(),
+        "--max-clients",
+        "32",
+        "--print-config",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("max_clients = 32"), "{out}");
+    assert!(
+        out.contains("allow_origins = [\"https://nhi.example.org\"]"),
+        "{out}"
+    );
+    assert!(out.contains("listen = \"127.0.0.1:7777\""), "{out}");
+    std::fs::write(&file, "max_clients = \"many\"\n").unwrap();
+    let o = twnhi(&["bridge", "--config", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
+}

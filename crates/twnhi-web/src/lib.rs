@@ -24,6 +24,7 @@ pub mod news;
 mod pages;
 pub mod security;
 mod session;
+pub mod settings;
 mod templates;
 mod ua;
 

@@ -1,0 +1,560 @@
+//! The settings of a deployed site (`twnhi serve`): one serde type read from a TOML file and
+//! layered with flags and environment variables, then resolved into typed values with the
+//! defaults filled in.
+//!
+//! ```
+//! use twnhi_web::settings::ServeSettings;
+//!
+//! let file = ServeSettings::from_toml(
+//!     "public_url = \"https://nhi.example.org/\"\nmail_dir = \"mail\"\n",
+//!     "twnhi.toml",
+//! )?;
+//! // Flags and environment variables (here: one flag) win over the file.
+//! let flags = ServeSettings {
+//!     listen: Some("127.0.0.1:9000".parse()?),
+//!     ..ServeSettings::default()
+//! };
+//! let resolved = file.layered(flags).resolve()?;
+//! assert_eq!(resolved.listen.port(), 9000);
+//! assert_eq!(resolved.mail_from.as_str(), "noreply@nhi.example.org");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Precedence, highest first: flags, their `TWNHI_*` environment variables (both come from
+//! the command line's parser as one layer), the configuration file, the defaults. Unknown keys
+//! are an error naming the line and column.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+use twnhi_account::Email;
+use twnhi_account::roc::ServiceHours;
+use twnhi_notify::PublicBaseUrl;
+use url::Url;
+
+use crate::config::{DEFAULT_BRIDGE_ORIGIN, DEFAULT_LISTEN};
+
+/// The database used when none is set.
+pub const DEFAULT_DATABASE_URL: &str = "twnhi.sqlite3";
+/// The software SAM's key file used when none is set.
+pub const DEFAULT_SAM_KEY_FILE: &str = "sam-master.key";
+/// The server key file used when none is set.
+pub const DEFAULT_SERVER_KEY_FILE: &str = "server.key";
+/// Minutes without a request after which a browser session ends, when not set.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 20;
+/// Lifetime of the app's tokens in minutes, when not set.
+pub const DEFAULT_APP_TOKEN_MINUTES: u32 = 15;
+/// What `--print-config` shows instead of a secret.
+pub const MASK: &str = "********";
+
+/// A settings error: the message is bilingual (zh-TW / English).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// The configuration file could not be read.
+    #[error("無法讀取設定檔 {path} / cannot read the configuration file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration file is not valid TOML, has an unknown key or a value of the wrong
+    /// type. The message names the line and the column.
+    #[error("設定檔 {path} 有誤 / the configuration file {path} is invalid: {source}")]
+    Syntax {
+        /// The file.
+        path: String,
+        /// The parser's error, with line, column and the offending text.
+        source: Box<toml::de::Error>,
+    },
+    /// A required setting is missing.
+    #[error("請設定 {key} / {key} is required: {hint}")]
+    Missing {
+        /// The file key.
+        key: &'static str,
+        /// How to give it.
+        hint: &'static str,
+    },
+    /// A setting has a value that cannot be used.
+    #[error("{key} 的值無效 / bad value of {key}: {reason}")]
+    Invalid {
+        /// The file key.
+        key: &'static str,
+        /// Why (bilingual where it comes from this crate).
+        reason: String,
+    },
+}
+
+/// One layer of settings — a file, or the flags and environment — every key optional.
+///
+/// The keys are the flags' names with `_` (a `-` is accepted too in files).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSettings {
+    /// Address to listen on [default: `127.0.0.1:8080`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+    /// The site's public URL (links in letters, the origin of form posts). Required.
+    #[serde(alias = "public-url", skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    /// The database: a path or `sqlite://PATH` [default: `twnhi.sqlite3`].
+    #[serde(alias = "database-url", skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    /// SMTP relay URL; either this or `mail_dir`.
+    #[serde(alias = "smtp-url", skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+    /// SMTP user name.
+    #[serde(alias = "smtp-user", skip_serializing_if = "Option::is_none")]
+    pub smtp_user: Option<String>,
+    /// SMTP password (a secret: masked by [`Resolved::to_toml_masked`]).
+    #[serde(alias = "smtp-password", skip_serializing_if = "Option::is_none")]
+    pub smtp_password: Option<String>,
+    /// Write letters as `.eml` files into this directory instead of sending them.
+    #[serde(alias = "mail-dir", skip_serializing_if = "Option::is_none")]
+    pub mail_dir: Option<PathBuf>,
+    /// Sender address of the letters [default: `noreply@` the public URL's host].
+    #[serde(alias = "mail-from", skip_serializing_if = "Option::is_none")]
+    pub mail_from: Option<String>,
+    /// The software SAM's master key file [default: `sam-master.key`].
+    #[serde(alias = "sam-key-file", skip_serializing_if = "Option::is_none")]
+    pub sam_key_file: Option<PathBuf>,
+    /// The server key file [default: `server.key`].
+    #[serde(alias = "server-key-file", skip_serializing_if = "Option::is_none")]
+    pub server_key_file: Option<PathBuf>,
+    /// Service hours in Taipei time, `HH:MM-HH:MM` [default: `06:00-24:00`].
+    #[serde(alias = "service-hours", skip_serializing_if = "Option::is_none")]
+    pub service_hours: Option<String>,
+    /// Origin of the card bridge the pages talk to [default: `http://127.0.0.1:7777`].
+    #[serde(alias = "bridge-origin", skip_serializing_if = "Option::is_none")]
+    pub bridge_origin: Option<String>,
+    /// The announcements file (最新公告).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub announcements: Option<PathBuf>,
+    /// Cookies without `Secure` (loopback trials only) [default: false].
+    #[serde(alias = "insecure-http", skip_serializing_if = "Option::is_none")]
+    pub insecure_http: Option<bool>,
+    /// Take the client address from `X-Forwarded-For` [default: false].
+    #[serde(alias = "trust-forwarded-for", skip_serializing_if = "Option::is_none")]
+    pub trust_forwarded_for: Option<bool>,
+    /// Minutes without a request after which a browser session ends [default: 20].
+    #[serde(
+        alias = "session-idle-minutes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub session_idle_minutes: Option<u32>,
+    /// App token lifetime in minutes [default: 15].
+    #[serde(alias = "app-token-minutes", skip_serializing_if = "Option::is_none")]
+    pub app_token_minutes: Option<u32>,
+}
+
+/// Where letters go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MailSettings {
+    /// Through an SMTP relay.
+    Smtp {
+        /// The relay's URL.
+        url: String,
+        /// SMTP AUTH user name.
+        user: Option<String>,
+        /// SMTP AUTH password.
+        password: Option<String>,
+    },
+    /// As `.eml` files into a directory.
+    Directory(PathBuf),
+}
+
+/// The settings after layering and defaults, as typed values.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Resolved {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// The public URL.
+    pub public_url: PublicBaseUrl,
+    /// The database URL or path.
+    pub database_url: String,
+    /// Where letters go.
+    pub mail: MailSettings,
+    /// Sender address.
+    pub mail_from: Email,
+    /// The SAM key file.
+    pub sam_key_file: PathBuf,
+    /// The server key file.
+    pub server_key_file: PathBuf,
+    /// Service hours.
+    pub service_hours: ServiceHours,
+    /// The card bridge's origin.
+    pub bridge_origin: Url,
+    /// The announcements file.
+    pub announcements: Option<PathBuf>,
+    /// Cookies without `Secure`.
+    pub insecure_http: bool,
+    /// Client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+    /// Idle time that ends a browser session.
+    pub session_idle: TimeDelta,
+    /// Lifetime of the app's tokens.
+    pub app_token: TimeDelta,
+}
+
+impl ServeSettings {
+    /// Parses a TOML text; `origin` names it in errors (a path, `<stdin>`).
+    ///
+    /// # Errors
+    /// [`SettingsError::Syntax`] for invalid TOML, an unknown key or a wrong type.
+    pub fn from_toml(text: &str, origin: impl AsRef<Path>) -> Result<Self, SettingsError> {
+        toml::from_str(text).map_err(|e| SettingsError::Syntax {
+            path: origin.as_ref().display().to_string(),
+            source: Box::new(e),
+        })
+    }
+
+    /// Reads and parses a TOML file.
+    ///
+    /// # Errors
+    /// [`SettingsError::Read`] when it cannot be read, else as [`from_toml`](Self::from_toml).
+    pub fn load(path: &Path) -> Result<Self, SettingsError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettingsError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        ServeSettings::from_toml(&text, path)
+    }
+
+    /// These settings with `over`'s on top: every key `over` sets wins.
+    #[must_use]
+    pub fn layered(self, over: ServeSettings) -> ServeSettings {
+        ServeSettings {
+            listen: over.listen.or(self.listen),
+            public_url: over.public_url.or(self.public_url),
+            database_url: over.database_url.or(self.database_url),
+            smtp_url: over.smtp_url.or(self.smtp_url),
+            smtp_user: over.smtp_user.or(self.smtp_user),
+            smtp_password: over.smtp_password.or(self.smtp_password),
+            mail_dir: over.mail_dir.or(self.mail_dir),
+            mail_from: over.mail_from.or(self.mail_from),
+            sam_key_file: over.sam_key_file.or(self.sam_key_file),
+            server_key_file: over.server_key_file.or(self.server_key_file),
+            service_hours: over.service_hours.or(self.service_hours),
+            bridge_origin: over.bridge_origin.or(self.bridge_origin),
+            announcements: over.announcements.or(self.announcements),
+            insecure_http: over.insecure_http.or(self.insecure_http),
+            trust_forwarded_for: over.trust_forwarded_for.or(self.trust_forwarded_for),
+            session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
+            app_token_minutes: over.app_token_minutes.or(self.app_token_minutes),
+        }
+    }
+
+    /// Fills in the defaults and checks every value.
+    ///
+    /// # Errors
+    /// [`SettingsError::Missing`] without a public URL or a place for letters,
+    /// [`SettingsError::Invalid`] for a value that cannot be used.
+    pub fn resolve(self) -> Result<Resolved, SettingsError> {
+        let public_url = self.public_url.ok_or(SettingsError::Missing {
+            key: "public_url",
+            hint: "--public-url, TWNHI_PUBLIC_URL 或設定檔 / or the configuration file",
+        })?;
+        let public_url = PublicBaseUrl::parse(&public_url).map_err(|e| invalid("public_url", e))?;
+        let mail_from = match self.mail_from {
+            Some(s) => Email::parse(&s).map_err(|e| invalid("mail_from", e))?,
+            // noreply@ the public host; a host that is no mail domain (an IP address of a
+            // local trial) gets a placeholder domain.
+            None => Email::parse(&format!(
+                "noreply@{}",
+                public_url.as_url().host_str().unwrap_or_default()
+            ))
+            .or_else(|_| Email::parse("noreply@localhost.localdomain"))
+            .map_err(|e| invalid("mail_from", e))?,
+        };
+        let service_hours = match self.service_hours {
+            Some(s) => ServiceHours::parse(&s).map_err(|e| invalid("service_hours", e))?,
+            None => ServiceHours::DEFAULT,
+        };
+        let bridge_origin = self
+            .bridge_origin
+            .unwrap_or_else(|| DEFAULT_BRIDGE_ORIGIN.to_owned());
+        let bridge_origin = Url::parse(&bridge_origin).map_err(|e| invalid("bridge_origin", e))?;
+        let mail = match (self.smtp_url, self.mail_dir) {
+            (Some(url), _) => MailSettings::Smtp {
+                url,
+                user: self.smtp_user,
+                password: self.smtp_password,
+            },
+            (None, Some(dir)) => MailSettings::Directory(dir),
+            (None, None) => {
+                return Err(SettingsError::Missing {
+                    key: "smtp_url",
+                    hint: "請設定 smtp_url 或 mail_dir，信件才有去處 / set smtp_url or mail_dir: letters must go somewhere",
+                });
+            }
+        };
+        Ok(Resolved {
+            listen: self.listen.unwrap_or(DEFAULT_LISTEN),
+            public_url,
+            database_url: self
+                .database_url
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            mail,
+            mail_from,
+            sam_key_file: self
+                .sam_key_file
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_SAM_KEY_FILE)),
+            server_key_file: self
+                .server_key_file
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_SERVER_KEY_FILE)),
+            service_hours,
+            bridge_origin,
+            announcements: self.announcements,
+            insecure_http: self.insecure_http.unwrap_or(false),
+            trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
+            session_idle: minutes(
+                "session_idle_minutes",
+                self.session_idle_minutes,
+                DEFAULT_SESSION_IDLE_MINUTES,
+            )?,
+            app_token: minutes(
+                "app_token_minutes",
+                self.app_token_minutes,
+                DEFAULT_APP_TOKEN_MINUTES,
+            )?,
+        })
+    }
+}
+
+impl Resolved {
+    /// Every setting as a TOML file would give it, defaults included, with the secrets
+    /// (the SMTP password, a password inside the SMTP URL) replaced by [`MASK`].
+    #[must_use]
+    pub fn to_toml_masked(&self) -> String {
+        let (smtp_url, smtp_user, smtp_password, mail_dir) = match &self.mail {
+            MailSettings::Smtp {
+                url,
+                user,
+                password,
+            } => (
+                Some(mask_url_password(url)),
+                user.clone(),
+                password.as_ref().map(|_| MASK.to_owned()),
+                None,
+            ),
+            MailSettings::Directory(dir) => (None, None, None, Some(dir.clone())),
+        };
+        let view = ServeSettings {
+            listen: Some(self.listen),
+            public_url: Some(self.public_url.as_str().to_owned()),
+            database_url: Some(mask_url_password(&self.database_url)),
+            smtp_url,
+            smtp_user,
+            smtp_password,
+            mail_dir,
+            mail_from: Some(self.mail_from.as_str().to_owned()),
+            sam_key_file: Some(self.sam_key_file.clone()),
+            server_key_file: Some(self.server_key_file.clone()),
+            service_hours: Some(self.service_hours.to_string()),
+            bridge_origin: Some(self.bridge_origin.as_str().to_owned()),
+            announcements: self.announcements.clone(),
+            insecure_http: Some(self.insecure_http),
+            trust_forwarded_for: Some(self.trust_forwarded_for),
+            session_idle_minutes: u32::try_from(self.session_idle.num_minutes()).ok(),
+            app_token_minutes: u32::try_from(self.app_token.num_minutes()).ok(),
+        };
+        toml::to_string(&view).unwrap_or_default()
+    }
+}
+
+fn invalid(key: &'static str, e: impl std::fmt::Display) -> SettingsError {
+    SettingsError::Invalid {
+        key,
+        reason: e.to_string(),
+    }
+}
+
+fn minutes(
+    key: &'static str,
+    value: Option<u32>,
+    default: u32,
+) -> Result<TimeDelta, SettingsError> {
+    let v = value.unwrap_or(default);
+    if !(1..=24 * 60).contains(&v) {
+        return Err(invalid(
+            key,
+            format!("須介於 1 至 1440 分鐘 / must be 1 to 1440 minutes (got {v})"),
+        ));
+    }
+    Ok(TimeDelta::minutes(i64::from(v)))
+}
+
+/// The URL with its password (if any) replaced by [`MASK`]; text that is no URL unchanged.
+fn mask_url_password(text: &str) -> String {
+    match Url::parse(text) {
+        Ok(mut url) if url.password().is_some() => {
+            if url.set_password(Some(MASK)).is_ok() {
+                url.to_string()
+            } else {
+                MASK.to_owned()
+            }
+        }
+        _ => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> ServeSettings {
+        ServeSettings::from_toml(
+            "public_url = \"https://file.example/\"\nlisten = \"127.0.0.1:9000\"\nmail_dir = \"mail\"\nservice_hours = \"07:00-22:00\"\n",
+            "twnhi.toml",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn precedence_over_then_file_then_default() {
+        let flags = ServeSettings {
+            listen: Some("127.0.0.1:9100".parse().unwrap()),
+            ..ServeSettings::default()
+        };
+        let r = base().layered(flags).resolve().unwrap();
+        assert_eq!(r.listen.port(), 9100, "the top layer wins");
+        assert_eq!(
+            r.public_url.as_str(),
+            "https://file.example/",
+            "then the file"
+        );
+        assert_eq!(r.database_url, DEFAULT_DATABASE_URL, "then the default");
+        assert_eq!(r.mail_from.as_str(), "noreply@file.example");
+        assert_eq!(r.mail, MailSettings::Directory("mail".into()));
+        assert_eq!(r.service_hours.to_string(), "07:00-22:00");
+        assert_eq!(r.app_token, TimeDelta::minutes(15));
+        assert!(!r.insecure_http);
+        // An unset key of the top layer keeps the file's.
+        let r = base().layered(ServeSettings::default()).resolve().unwrap();
+        assert_eq!(r.listen.port(), 9000);
+    }
+
+    #[test]
+    fn unknown_keys_and_wrong_types_name_line_and_column() {
+        let e = ServeSettings::from_toml(
+            "public_url = \"https://a.example/\"\n\nlisen = \"x\"\n",
+            "twnhi.toml",
+        )
+        .unwrap_err();
+        let text = e.to_string();
+        assert!(text.contains("twnhi.toml"), "{text}");
+        assert!(text.contains("line 3, column 1"), "{text}");
+        assert!(text.contains("lisen"), "{text}");
+        let e = ServeSettings::from_toml("app_token_minutes = \"ten\"\n", "f.toml").unwrap_err();
+        assert!(e.to_string().contains("line 1, column 21"), "{e}");
+        // Tables are not settings.
+        assert!(ServeSettings::from_toml("[server]\nlisten = \"127.0.0.1:1\"\n", "f").is_err());
+        // Duplicate keys are refused by TOML itself.
+        assert!(
+            ServeSettings::from_toml("listen = \"127.0.0.1:1\"\nlisten = \"127.0.0.1:2\"\n", "f")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn dashed_keys_are_accepted() {
+        let s = ServeSettings::from_toml(
+            "public-url = \"https://a.example/\"\nmail-dir = \"m\"\napp-token-minutes = 10\n",
+            "f",
+        )
+        .unwrap();
+        let r = s.resolve().unwrap();
+        assert_eq!(r.app_token, TimeDelta::minutes(10));
+    }
+
+    #[test]
+    fn missing_and_invalid_values() {
+        let e = ServeSettings::default().resolve().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SettingsError::Missing {
+                    key: "public_url",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let s = ServeSettings {
+            public_url: Some("https://a.example/".into()),
+            ..ServeSettings::default()
+        };
+        let e = s.clone().resolve().unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SettingsError::Missing {
+                    key: "smtp_url",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let e = ServeSettings {
+            mail_dir: Some("m".into()),
+            session_idle_minutes: Some(0),
+            ..s.clone()
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SettingsError::Invalid {
+                    key: "session_idle_minutes",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let e = ServeSettings {
+            mail_dir: Some("m".into()),
+            service_hours: Some("25:00-26:00".into()),
+            ..s
+        }
+        .resolve()
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                SettingsError::Invalid {
+                    key: "service_hours",
+                    ..
+                }
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn printed_settings_mask_secrets_and_read_back() {
+        let s = ServeSettings {
+            public_url: Some("https://a.example/".into()),
+            smtp_url: Some("smtp://user:hunter2@mail.example:587?tls=starttls".into()),
+            smtp_user: Some("twnhi".into()),
+            smtp_password: Some("s3cret-pass".into()),
+            ..ServeSettings::default()
+        };
+        let printed = s.resolve().unwrap().to_toml_masked();
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains("s3cret-pass"), "{printed}");
+        assert!(printed.contains(MASK), "{printed}");
+        assert!(printed.contains("listen = \"127.0.0.1:8080\""), "{printed}");
+        // What is printed is a valid file with the same effective settings.
+        let again = ServeSettings::from_toml(&printed, "printed").unwrap();
+        let r = again.resolve().unwrap();
+        assert_eq!(r.public_url.as_str(), "https://a.example/");
+        assert_eq!(r.session_idle, TimeDelta::minutes(20));
+        assert_eq!(r.service_hours, ServiceHours::DEFAULT);
+    }
+}
