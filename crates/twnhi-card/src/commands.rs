@@ -18,8 +18,8 @@ pub const INS_GET_DATA: u8 = 0xCA;
 pub const INS_GET_CHALLENGE: u8 = 0x84;
 /// Instruction byte of the card-authentication command (EXTERNAL AUTHENTICATE class).
 pub const INS_AUTHENTICATE: u8 = 0x82;
-/// Instruction byte of GET RESPONSE.
-pub const INS_GET_RESPONSE: u8 = 0xC0;
+/// Instruction byte of GET RESPONSE (the same as [`twnhi_transport::INS_GET_RESPONSE`]).
+pub const INS_GET_RESPONSE: u8 = twnhi_transport::INS_GET_RESPONSE;
 
 /// GET DATA P1 for the 57 bytes of basic data.
 pub const P1_BASIC_DATA: u8 = 0x11;
@@ -79,15 +79,10 @@ pub fn authenticate(au: &[u8; AU_LEN]) -> Command<'_> {
     build(INS_AUTHENTICATE, 0x11, 0x12, au, CR_LEN as u32)
 }
 
-/// ISO 7816-4 §11.5.6 GET RESPONSE: `00 C0 00 00 xx` (`xx = 00` asks for 256 bytes).
+/// ISO 7816-4 §11.5.6 GET RESPONSE: `00 C0 00 00 xx` (`xx = 00` asks for 256 bytes); the
+/// same as [`twnhi_transport::get_response`], which [`NhiSession`](crate::NhiSession) sends.
 pub fn get_response(le: u8) -> Command<'static> {
-    build(
-        INS_GET_RESPONSE,
-        0x00,
-        0x00,
-        &[],
-        if le == 0 { 256 } else { u32::from(le) },
-    )
+    twnhi_transport::get_response(le)
 }
 
 #[cfg(test)]

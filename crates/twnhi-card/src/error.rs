@@ -93,7 +93,8 @@ fn transport_zh(e: &TransportError) -> &'static str {
         TransportError::CardReset => "健保卡被其他程式重置",
         TransportError::SharingViolation => "健保卡正由其他程式使用中",
         TransportError::Unresponsive => "健保卡沒有回應",
-        TransportError::Other(_) => "讀卡失敗",
+        // `Other`, and kinds `twnhi-transport` may add.
+        _ => "讀卡失敗",
     }
 }
 
@@ -109,7 +110,7 @@ fn transport_en(e: &TransportError) -> &'static str {
         TransportError::CardReset => "the card was reset by another application",
         TransportError::SharingViolation => "the card is in use by another application",
         TransportError::Unresponsive => "the card does not respond",
-        TransportError::Other(_) => "card read failed",
+        _ => "card read failed",
     }
 }
 
@@ -126,8 +127,8 @@ impl CardError {
                 TransportError::NoCard => 7004,
                 TransportError::CardRemoved => 8002,
                 TransportError::SharingViolation => 8013,
-                TransportError::CardReset | TransportError::Unresponsive => 8001,
-                TransportError::Other(_) => 8001,
+                // `CardReset`, `Unresponsive`, `Other`, and kinds `twnhi-transport` may add.
+                _ => 8001,
             },
             CardError::NotNhiCard { .. } => 8013,
             CardError::Status { operation, .. } | CardError::MalformedResponse { operation } => {

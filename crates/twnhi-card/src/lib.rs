@@ -18,10 +18,12 @@ pub mod commands;
 mod error;
 mod session;
 mod text;
-mod transport;
 
 pub use basic::{BASIC_DATA_LEN, BasicData, BasicDataError, Sex};
 pub use error::{CardError, Operation};
-pub use session::{Challenge, NhiSession, Reply, Selection};
+pub use session::{Challenge, NhiSession, Selection};
 pub use text::{AsciiText, CardNo, IdNo};
-pub use transport::{CardTransport, FnTransport, TransportError};
+/// The transport, moved to `twnhi-transport` so that reader backends and other card
+/// applications can use it without this crate; re-exported here so that an NHI application
+/// needs one dependency.
+pub use twnhi_transport::{CardTransport, FnTransport, Reply, TransportError};

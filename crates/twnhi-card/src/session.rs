@@ -3,10 +3,8 @@
 use crate::commands::{self, AU_LEN, CHALLENGE_LEN, CR_LEN};
 use crate::{BasicData, CardError, CardNo, CardTransport, Operation};
 use serde::{Deserialize, Serialize};
-use twnhi_apdu::{Command, Response, Status};
-
-/// How many `61xx` rounds a response may take before the card is considered broken.
-const MAX_GET_RESPONSE_ROUNDS: usize = 32;
+use twnhi_apdu::{Command, Status};
+use twnhi_transport::{ExchangeError, Reply};
 
 /// Whether the NHI application was selected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -55,15 +53,6 @@ pub struct NhiSession<T> {
     selection: Selection,
 }
 
-/// A response with its data owned, after `61xx` / `6Cxx` handling.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reply {
-    /// The data field, GET RESPONSE rounds concatenated.
-    pub data: Vec<u8>,
-    /// The final status word.
-    pub status: Status,
-}
-
 impl<T: CardTransport> NhiSession<T> {
     /// A session over `transport`; nothing is sent yet.
     pub fn new(transport: T) -> Self {
@@ -89,44 +78,16 @@ impl<T: CardTransport> NhiSession<T> {
     }
 
     /// Sends one command and returns its final reply: `61xx` is followed by GET RESPONSE
-    /// (repeatedly, concatenating the data) and `6Cxx` by one resend with `Le = xx`.
+    /// (repeatedly, concatenating the data) and `6Cxx` by one resend with `Le = xx`, as
+    /// [`twnhi_transport::exchange`] does for any card application.
     ///
     /// # Errors
     /// [`CardError::Transport`] when the exchange fails, [`CardError::MalformedResponse`]
     /// when the card answers fewer than two bytes or never stops asking for GET RESPONSE.
     pub fn transmit(&mut self, command: &Command<'_>, op: Operation) -> Result<Reply, CardError> {
-        let mut reply = self.exchange(command, op)?;
-        if let Status::WrongLe(le) = reply.status {
-            let ne = if le == 0 { 256 } else { u32::from(le) };
-            let resend = command
-                .with_ne(ne)
-                .map_err(|_| CardError::MalformedResponse { operation: op })?;
-            reply = self.exchange(&resend, op)?;
-        }
-        let mut rounds = 0;
-        while let Status::MoreAvailable(le) = reply.status {
-            rounds += 1;
-            if rounds > MAX_GET_RESPONSE_ROUNDS {
-                return Err(CardError::MalformedResponse { operation: op });
-            }
-            let next = self.exchange(&commands::get_response(le), op)?;
-            reply.data.extend_from_slice(&next.data);
-            reply.status = next.status;
-        }
-        Ok(reply)
-    }
-
-    fn exchange(&mut self, command: &Command<'_>, op: Operation) -> Result<Reply, CardError> {
-        let mut buf = [0u8; 300];
-        let raw = match command.encode_into(&mut buf) {
-            Ok(n) => self.transport.transmit(buf.get(..n).unwrap_or_default()),
-            Err(_) => self.transport.transmit(&command.to_vec()),
-        }?;
-        let response =
-            Response::parse(&raw).map_err(|_| CardError::MalformedResponse { operation: op })?;
-        Ok(Reply {
-            data: response.data().to_vec(),
-            status: response.status(),
+        twnhi_transport::exchange(&mut self.transport, command).map_err(|e| match e {
+            ExchangeError::Transport(t) => CardError::Transport(t),
+            _ => CardError::MalformedResponse { operation: op },
         })
     }
 
@@ -283,23 +244,13 @@ mod tests {
     const SELECT: &str = "00A4040010D1580000010000000000000000001100";
 
     #[test]
-    fn get_response_is_handled_inside_transmit() {
+    fn get_response_and_wrong_le_are_handled_inside_transmit() {
+        // The loop itself is tested in twnhi-transport; this checks the session uses it.
         let t = script(vec![
             (SELECT, "9000"),
-            ("00CA000002 0000", "6106"),
-            ("00C0000006", "303030303132 6106"),
+            ("00CA000002 0000", "6C0C"),
+            ("00CA000002 0000 0C", "303030303132 6106"),
             ("00C0000006", "333435363738 9000"),
-        ]);
-        let mut s = NhiSession::new(t);
-        assert_eq!(s.read_card_id().unwrap(), "000012345678");
-    }
-
-    #[test]
-    fn wrong_le_is_resent_once() {
-        let t = script(vec![
-            (SELECT, "9000"),
-            ("00CA0000020000", "6C0C"),
-            ("00CA0000020000 0C", "303030303132333435363738 9000"),
         ]);
         let mut s = NhiSession::new(t);
         assert_eq!(s.read_card_id().unwrap(), "000012345678");

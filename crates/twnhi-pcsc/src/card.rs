@@ -7,7 +7,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use twnhi_apdu::Status;
 use twnhi_card::commands::{AU_LEN, CR_LEN};
-use twnhi_card::{BasicData, CardError, CardTransport, Challenge, NhiSession, TransportError};
+use twnhi_card::{BasicData, CardError, Challenge, NhiSession};
+use twnhi_transport::{CardTransport, TransportError};
 
 /// How long a failed transmit waits for the service to notice that the card left, before
 /// reporting the failure as it came. pcscd polls readers without interrupt support every

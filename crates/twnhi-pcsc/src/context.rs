@@ -12,7 +12,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 use twnhi_card::atr::CardKind;
-use twnhi_card::{BasicData, CardError, TransportError};
+use twnhi_card::{BasicData, CardError};
+use twnhi_transport::TransportError;
 
 /// One PC/SC context, replaced transparently when the service restarted.
 pub(crate) struct Shared {

@@ -2,7 +2,8 @@
 
 use crate::pcsc;
 use std::time::Duration;
-use twnhi_card::{CardError, TransportError};
+use twnhi_card::CardError;
+use twnhi_transport::TransportError;
 
 /// Maps a PC/SC error to the transport error kind the layers above understand.
 ///

@@ -245,7 +245,7 @@ macro_rules! errors {
         ///
         /// `Display` shows the meaning and the symbol, e.g. `no smart card in the reader
         /// (SCARD_E_NO_SMARTCARD)`. [`map_pcsc_error`](crate::map_pcsc_error) turns it into
-        /// the [`TransportError`](twnhi_card::TransportError) kinds the layers above use.
+        /// the [`TransportError`](twnhi_transport::TransportError) kinds the layers above use.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[non_exhaustive]
         pub enum Error {

@@ -1,8 +1,8 @@
 //! Readers as the backend reports them, and the pure rules for choosing one.
 
 use serde::Serialize;
-use twnhi_card::TransportError;
 use twnhi_card::atr::{self, CardKind};
+use twnhi_transport::TransportError;
 
 /// A card reader and what it holds.
 ///

@@ -169,7 +169,7 @@ impl Watcher {
     /// connected or disconnected later are reported, and the cards they hold.
     ///
     /// # Errors
-    /// [`TransportError::ServiceUnavailable`](twnhi_card::TransportError::ServiceUnavailable)
+    /// [`TransportError::ServiceUnavailable`](twnhi_transport::TransportError::ServiceUnavailable)
     /// when the service stopped (the watcher stays usable: a later call reconnects once the
     /// service is back); a cancellation error (see [`is_cancelled`](crate::is_cancelled))
     /// after [`CancelHandle::cancel`].
