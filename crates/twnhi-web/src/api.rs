@@ -3,11 +3,18 @@
 //! password and the device's TOTP, list the account's devices and log out with the
 //! short-lived bearer token. No cookies, so no CSRF; every error is `{"error": {"code", "message_zh",
 //! "message_en"}}`.
+//!
+//! The handlers read like the flows: typed extractors ([`ApiJson`], [`Bearer`],
+//! [`ClientAddr`]) take the request apart, the use case runs, and every failure — a malformed
+//! body, an invalid field, a refusal of the use case — is an [`ApiError`] returned with `?`,
+//! which answers itself ([`IntoResponse`]) with its status, `Retry-After` and
+//! `WWW-Authenticate` as due.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::header::{AUTHORIZATION, RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -215,6 +222,54 @@ pub(crate) fn retry_after(e: &ServiceError) -> Option<i64> {
     }
 }
 
+/// A failed app API request: answers `{"error": {...}}` with the status of its kind.
+#[derive(Debug)]
+pub(crate) enum ApiError {
+    /// The use case refused or failed.
+    Service(ServiceError),
+    /// The body is not the JSON asked for (or too large).
+    BadJson(JsonRejection),
+    /// A field is invalid: the catalog key and its message.
+    Invalid {
+        /// The catalog key.
+        code: &'static str,
+        /// The message.
+        text: Text,
+    },
+}
+
+impl ApiError {
+    /// An invalid field, with the message of its error.
+    pub(crate) fn invalid(e: impl Localized) -> ApiError {
+        ApiError::Invalid {
+            code: e.msg().key(),
+            text: Text::of(&e),
+        }
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> ApiError {
+        ApiError::Service(e)
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> ApiError {
+        ApiError::BadJson(r)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::Service(e) => service_error(&e),
+            ApiError::BadJson(r) => bad_json(&r),
+            ApiError::Invalid { code, text } => error_body(StatusCode::BAD_REQUEST, code, &text),
+        }
+    }
+}
+
 /// A use-case error as JSON (with `Retry-After` when throttled or overloaded).
 pub(crate) fn service_error(e: &ServiceError) -> Response {
     if !e.is_refusal() && !matches!(e, ServiceError::Overloaded { .. }) {
@@ -253,112 +308,112 @@ fn bad_json(rejection: &JsonRejection) -> Response {
     )
 }
 
-fn invalid(e: &impl Localized) -> Response {
-    error_body(StatusCode::BAD_REQUEST, e.msg().key(), &Text::of(e))
+/// A JSON body; a malformed one is an [`ApiError`].
+pub(crate) struct ApiJson<T>(pub(crate) T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(value))
+    }
 }
 
-fn client(site: &Site, req_headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> String {
-    security::client_ip(site, req_headers, peer).to_string()
+/// The token of `Authorization: Bearer …`; without one (or a malformed one) the request is
+/// answered as a session that ended.
+pub(crate) struct Bearer(pub(crate) SessionToken);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        bearer(&parts.headers)
+            .map(Bearer)
+            .ok_or(ApiError::Service(ServiceError::SessionExpired))
+    }
+}
+
+/// The client's address as the throttles count it (the peer, or `X-Forwarded-For` behind a
+/// trusted proxy).
+pub(crate) struct ClientAddr(pub(crate) String);
+
+impl FromRequestParts<Site> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, site: &Site) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0);
+        Ok(ClientAddr(
+            security::client_ip(site, &parts.headers, peer).to_string(),
+        ))
+    }
 }
 
 /// `POST /api/v1/devices/bind`.
-pub(crate) async fn bind(State(site): State<Site>, req: Request) -> Response {
-    let peer = security::peer(&req);
-    let headers = req.headers().clone();
-    let body =
-        <Json<BindRequest> as axum::extract::FromRequest<Site>>::from_request(req, &site).await;
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(&r),
-    };
-    let id_number = match IdNumber::parse(&b.id_number) {
-        Ok(v) => v,
-        Err(e) => return invalid(&e),
-    };
-    let device_id = match DeviceId::parse(&b.device_id) {
-        Ok(v) => v,
-        Err(e) => return invalid(&e),
-    };
-    let info = match DeviceInfo::new(&b.platform, &b.model) {
-        Ok(v) => v,
-        Err(e) => return invalid(&e),
-    };
+pub(crate) async fn bind(
+    State(site): State<Site>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(b): ApiJson<BindRequest>,
+) -> Result<(StatusCode, Json<BindResponse>), ApiError> {
     let input = BindDeviceInput {
-        id_number,
+        id_number: IdNumber::parse(&b.id_number).map_err(ApiError::invalid)?,
         code: b.code.trim().to_owned(),
-        device_id,
-        info,
+        device_id: DeviceId::parse(&b.device_id).map_err(ApiError::invalid)?,
+        info: DeviceInfo::new(&b.platform, &b.model).map_err(ApiError::invalid)?,
     };
-    let client = client(&site, &headers, peer);
-    match site.service().bind_device(Some(&client), input).await {
-        Ok(bound) => (
-            StatusCode::CREATED,
-            Json(BindResponse {
-                message: Message {
-                    zh: bound.message.zh().to_owned(),
-                    en: bound.message.en().to_owned(),
-                },
-                device_id: bound.device_id.as_str().to_owned(),
-                totp: TotpParams {
-                    secret: bound.totp_secret.to_string(),
-                    digits: bound.totp_digits,
-                    period: bound.totp_step_secs,
-                    algorithm: "SHA1".to_owned(),
-                },
-            }),
-        )
-            .into_response(),
-        Err(e) => service_error(&e),
-    }
+    let bound = site.service().bind_device(Some(&client), input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(BindResponse {
+            message: Message {
+                zh: bound.message.zh().to_owned(),
+                en: bound.message.en().to_owned(),
+            },
+            device_id: bound.device_id.as_str().to_owned(),
+            totp: TotpParams {
+                secret: bound.totp_secret.to_string(),
+                digits: bound.totp_digits,
+                period: bound.totp_step_secs,
+                algorithm: "SHA1".to_owned(),
+            },
+        }),
+    ))
 }
 
 /// `POST /api/v1/login`.
-pub(crate) async fn login(State(site): State<Site>, req: Request) -> Response {
-    let peer = security::peer(&req);
-    let headers = req.headers().clone();
-    let body =
-        <Json<LoginRequest> as axum::extract::FromRequest<Site>>::from_request(req, &site).await;
-    let Json(b) = match body {
-        Ok(b) => b,
-        Err(r) => return bad_json(&r),
-    };
-    let id_number = match IdNumber::parse(&b.id_number) {
-        Ok(v) => v,
-        Err(e) => return invalid(&e),
-    };
-    let device_id = match DeviceId::parse(&b.device_id) {
-        Ok(v) => v,
-        Err(e) => return invalid(&e),
-    };
+pub(crate) async fn login(
+    State(site): State<Site>,
+    ClientAddr(client): ClientAddr,
+    ApiJson(b): ApiJson<LoginRequest>,
+) -> Result<impl IntoResponse, ApiError> {
     let input = AppLoginInput {
-        id_number,
+        id_number: IdNumber::parse(&b.id_number).map_err(ApiError::invalid)?,
         password: Password::new(b.password),
-        device_id,
+        device_id: DeviceId::parse(&b.device_id).map_err(ApiError::invalid)?,
         totp_code: b.totp.trim().to_owned(),
     };
-    let client = client(&site, &headers, peer);
-    match site.service().app_login(Some(&client), input).await {
-        Ok(s) => {
-            let expires_in = s
-                .expires_at
-                .signed_duration_since(Utc::now())
-                .num_seconds()
-                .max(0);
-            let mut resp = Json(LoginResponse {
-                access_token: s.token.expose().to_owned(),
-                token_type: "Bearer".to_owned(),
-                expires_in,
-                expires_at: s.expires_at,
-            })
-            .into_response();
-            resp.headers_mut().insert(
-                axum::http::header::PRAGMA,
-                HeaderValue::from_static("no-cache"),
-            );
-            resp
-        }
-        Err(e) => service_error(&e),
-    }
+    let s = site.service().app_login(Some(&client), input).await?;
+    let expires_in = s
+        .expires_at
+        .signed_duration_since(Utc::now())
+        .num_seconds()
+        .max(0);
+    Ok((
+        [(axum::http::header::PRAGMA, "no-cache")],
+        Json(LoginResponse {
+            access_token: s.token.expose().to_owned(),
+            token_type: "Bearer".to_owned(),
+            expires_in,
+            expires_at: s.expires_at,
+        }),
+    ))
 }
 
 fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
@@ -371,15 +426,14 @@ fn bearer(headers: &HeaderMap) -> Option<SessionToken> {
 }
 
 /// `GET /api/v1/devices` with `Authorization: Bearer <token>`.
-pub(crate) async fn devices(State(site): State<Site>, headers: HeaderMap) -> Response {
-    let Some(token) = bearer(&headers) else {
-        return service_error(&ServiceError::SessionExpired);
-    };
-    let listed = match site.service().app_devices(&token).await {
-        Ok(l) => l,
-        Err(e) => return service_error(&e),
-    };
-    let devices = listed
+pub(crate) async fn devices(
+    State(site): State<Site>,
+    Bearer(token): Bearer,
+) -> Result<Json<DevicesResponse>, ApiError> {
+    let devices = site
+        .service()
+        .app_devices(&token)
+        .await?
         .into_iter()
         .map(|d| DeviceJson {
             device_id_masked: d.device.device_id_masked,
@@ -396,25 +450,20 @@ pub(crate) async fn devices(State(site): State<Site>, headers: HeaderMap) -> Res
             this_device: d.this_device,
         })
         .collect();
-    Json(DevicesResponse { devices }).into_response()
+    Ok(Json(DevicesResponse { devices }))
 }
 
 /// `POST /api/v1/logout` with `Authorization: Bearer <token>`: the token ends now.
-pub(crate) async fn logout(State(site): State<Site>, req: Request) -> Response {
-    let peer = security::peer(&req);
-    let headers = req.headers();
-    let Some(token) = bearer(headers) else {
-        return service_error(&ServiceError::SessionExpired);
-    };
-    let client = client(&site, headers, peer);
-    match site.service().app_logout(Some(&client), &token).await {
-        Ok(msg) => Json(LogoutResponse {
-            message: Message {
-                zh: msg.zh().to_owned(),
-                en: msg.en().to_owned(),
-            },
-        })
-        .into_response(),
-        Err(e) => service_error(&e),
-    }
+pub(crate) async fn logout(
+    State(site): State<Site>,
+    ClientAddr(client): ClientAddr,
+    Bearer(token): Bearer,
+) -> Result<Json<LogoutResponse>, ApiError> {
+    let msg = site.service().app_logout(Some(&client), &token).await?;
+    Ok(Json(LogoutResponse {
+        message: Message {
+            zh: msg.zh().to_owned(),
+            en: msg.en().to_owned(),
+        },
+    }))
 }
