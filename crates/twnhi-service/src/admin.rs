@@ -7,7 +7,9 @@ use twnhi_account::IdNumber;
 use twnhi_account::device::DeviceState;
 use twnhi_account::messages::Msg;
 use twnhi_account::registration::{RegistrationEvent, RegistrationState};
-use twnhi_store::{AuditEvent, Change, ChangeSet, MailSummary, RegistrationId};
+use twnhi_store::{
+    AuditAction, AuditEvent, AuditOutcome, Change, ChangeSet, MailSummary, RegistrationId,
+};
 
 use crate::error::{Result, ServiceError};
 use crate::service::Service;
@@ -79,8 +81,8 @@ impl Service {
         reg.state = reg.state.apply(event).map_err(twnhi_account::Error::from)?;
         reg.updated_at = now;
         let action = match event {
-            RegistrationEvent::Suspend => "suspended",
-            _ => "reinstated",
+            RegistrationEvent::Suspend => AuditAction::Suspended,
+            _ => AuditAction::Reinstated,
         };
         let operator: String = operator
             .chars()
@@ -96,7 +98,7 @@ impl Service {
                 now,
                 Some(&id),
                 action,
-                "ok",
+                AuditOutcome::Ok,
                 Some("counter"),
                 format!("operator={operator}"),
             ));
@@ -106,7 +108,7 @@ impl Service {
             });
         }
         self.commit(cs).await?;
-        tracing::info!(registration = %id, action, "counter operation");
+        tracing::info!(registration = %id, action = action.as_str(), "counter operation");
         Ok(())
     }
 

@@ -17,7 +17,9 @@ use twnhi_account::messages::Msg;
 use twnhi_account::registration::{Flow, RegistrationEvent};
 use twnhi_account::secret::{SecretError, SecretKind};
 use twnhi_account::{CardNumber, Email, HouseholdAddress, HouseholdId, IdNumber};
-use twnhi_store::{Change, ChangeSet, Registration, SessionRecord, StoredSecret};
+use twnhi_store::{
+    AuditAction, AuditOutcome, Change, ChangeSet, Registration, SessionRecord, StoredSecret,
+};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, ServiceError};
@@ -259,8 +261,8 @@ impl Service {
                 .push(self.audit(
                     now,
                     Some(&id),
-                    "cancel-requested",
-                    "ok",
+                    AuditAction::CancelRequested,
+                    AuditOutcome::Ok,
                     client,
                     if new_address {
                         "new-address"
@@ -274,8 +276,8 @@ impl Service {
                 cs.push(self.audit(
                     now,
                     reg.as_ref().map(|r| &r.id),
-                    "cancel-requested",
-                    "no-match",
+                    AuditAction::CancelRequested,
+                    AuditOutcome::NoMatch,
                     client,
                     format!("id={}", input.id_number.masked()),
                 ));
@@ -359,7 +361,7 @@ impl Service {
                 Form::CancelConfirm,
                 &input.id_number,
                 &input.code,
-                ("cancel-confirmed", client),
+                (AuditAction::CancelConfirmed, client),
                 now,
             )
             .await?;
@@ -392,8 +394,8 @@ impl Service {
             .push(self.audit(
                 now,
                 Some(&id),
-                "cancel-scheduled",
-                "ok",
+                AuditAction::CancelScheduled,
+                AuditOutcome::Ok,
                 client,
                 format!("effective={}", twnhi_store::time::format(effective)),
             ));
@@ -404,7 +406,7 @@ impl Service {
             .with(spend)
             .with(Change::ThrottleReset { key: tries.key });
         let cs = self
-            .cancellation_changes(cs, reg, now, ("cancel-confirmed", client))
+            .cancellation_changes(cs, reg, now, (AuditAction::CancelConfirmed, client))
             .await?;
         self.commit_spend(cs, kind).await?;
         tracing::info!(registration = %id, "registration cancelled");
@@ -418,7 +420,7 @@ impl Service {
         cs: ChangeSet,
         mut reg: Registration,
         now: DateTime<Utc>,
-        (action, client): (&str, Option<&str>),
+        (action, client): (AuditAction, Option<&str>),
     ) -> Result<ChangeSet> {
         let id = reg.id.clone();
         let expected = reg.version;
@@ -447,7 +449,7 @@ impl Service {
                 subject: id.as_str().to_owned(),
             })
             .with(self.mail(now, Some(&id), &letter)?)
-            .with(self.audit(now, Some(&id), action, "ok", client, "")))
+            .with(self.audit(now, Some(&id), action, AuditOutcome::Ok, client, "")))
     }
 
     /// Cancellations whose waiting period has ended take effect (the maintenance worker calls
@@ -461,7 +463,12 @@ impl Service {
         for reg in self.inner.store.due_cancellations(now, 100).await? {
             let id = reg.id.clone();
             let cs = self
-                .cancellation_changes(ChangeSet::new(), reg, now, ("cancel-confirmed", None))
+                .cancellation_changes(
+                    ChangeSet::new(),
+                    reg,
+                    now,
+                    (AuditAction::CancelConfirmed, None),
+                )
                 .await?;
             match self.commit(cs).await {
                 Ok(()) => {
@@ -543,7 +550,14 @@ impl Service {
             expected_version: expected,
             registration: reg,
         })
-        .push(self.audit(now, Some(&id), "cancel-stopped", "ok", client, ""));
+        .push(self.audit(
+            now,
+            Some(&id),
+            AuditAction::CancelStopped,
+            AuditOutcome::Ok,
+            client,
+            "",
+        ));
         self.commit_spend(cs, kind).await?;
         tracing::info!(registration = %id, "cancellation stopped from the registered address");
         Ok(Msg::CancelStopped)

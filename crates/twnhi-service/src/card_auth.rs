@@ -8,7 +8,9 @@ use twnhi_account::messages::Msg;
 use twnhi_account::roc::RocDate;
 use twnhi_account::secret::{SecretError, SecretKind};
 use twnhi_account::{CardNumber, Sex};
-use twnhi_store::{CardInSession, Change, ChangeSet, InsuredPerson, StoredSecret};
+use twnhi_store::{
+    AuditAction, AuditOutcome, CardInSession, Change, ChangeSet, InsuredPerson, StoredSecret,
+};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, ServiceError};
@@ -154,8 +156,8 @@ impl Service {
             cs.push(self.audit(
                 now,
                 reg.as_ref(),
-                "logout",
-                "ok",
+                AuditAction::Logout,
+                AuditOutcome::Ok,
                 caller.client.as_deref(),
                 "",
             ));
@@ -315,14 +317,14 @@ impl Service {
         let client = caller.client.as_deref();
         let Some(person) = person else {
             let why = if verified {
-                "not-in-registry"
+                AuditOutcome::NotInRegistry
             } else {
-                "bad-mac"
+                AuditOutcome::BadMac
             };
             let cs = ChangeSet::new().with(spend).with(self.audit(
                 now,
                 None,
-                "card-authentication",
+                AuditAction::CardAuthentication,
                 why,
                 client,
                 format!("card={}", card.masked()),
@@ -344,8 +346,8 @@ impl Service {
             .with(self.audit(
                 now,
                 None,
-                "card-authentication",
-                "ok",
+                AuditAction::CardAuthentication,
+                AuditOutcome::Ok,
                 client,
                 format!("card={} id={}", card.masked(), person.id_number.masked()),
             ));

@@ -11,7 +11,10 @@ use twnhi_account::messages::{Lang, Msg, device_code_valid_until};
 use twnhi_account::registration::Flow;
 use twnhi_account::secret::SecretKind;
 use twnhi_account::{IdNumber, Password};
-use twnhi_store::{Change, ChangeSet, RegistrationId, SessionKind, StoredDevice, StoredSecret};
+use twnhi_store::{
+    AuditAction, AuditOutcome, Change, ChangeSet, RegistrationId, SessionKind, StoredDevice,
+    StoredSecret,
+};
 use zeroize::Zeroizing;
 
 use crate::error::{Result, ServiceError};
@@ -209,8 +212,8 @@ impl Service {
             .with(self.audit(
                 now,
                 Some(&reg.id),
-                "device-code",
-                "ok",
+                AuditAction::DeviceCode,
+                AuditOutcome::Ok,
                 caller.client.as_deref(),
                 "",
             ));
@@ -245,7 +248,7 @@ impl Service {
                 Form::DeviceBind,
                 &input.id_number,
                 &input.code,
-                ("device-bind", client),
+                (AuditAction::DeviceBind, client),
                 now,
             )
             .await?;
@@ -270,8 +273,8 @@ impl Service {
             .with(self.audit(
                 now,
                 Some(&reg.id),
-                "device-bound",
-                "ok",
+                AuditAction::DeviceBound,
+                AuditOutcome::Ok,
                 client,
                 format!("device={}", input.device_id.masked()),
             ));
@@ -342,13 +345,13 @@ impl Service {
                 cs.push(self.audit(
                     now,
                     reg.as_ref().map(|r| &r.id),
-                    "app-login",
+                    AuditAction::AppLogin,
                     if reg.is_none() {
-                        "no-registration"
+                        AuditOutcome::NoRegistration
                     } else if device.is_none() {
-                        "unknown-device"
+                        AuditOutcome::UnknownDevice
                     } else {
-                        "bad-totp"
+                        AuditOutcome::BadTotp
                     },
                     client,
                     format!("id={}", input.id_number.masked()),
@@ -376,7 +379,14 @@ impl Service {
             let mut cs = ChangeSet::new();
             self.fail(&mut cs, &counters, now);
             self.fail(&mut cs, core::slice::from_ref(&cap), now);
-            cs.push(self.audit(now, Some(&reg.id), "app-login", "bad-password", client, ""));
+            cs.push(self.audit(
+                now,
+                Some(&reg.id),
+                AuditAction::AppLogin,
+                AuditOutcome::BadPassword,
+                client,
+                "",
+            ));
             self.commit(cs).await?;
             return Err(ServiceError::LoginFailed);
         }
@@ -403,8 +413,8 @@ impl Service {
         cs.push(self.audit(
             now,
             Some(&reg.id),
-            "app-login",
-            "ok",
+            AuditAction::AppLogin,
+            AuditOutcome::Ok,
             client,
             format!("device={}", input.device_id.masked()),
         ));
@@ -515,8 +525,8 @@ impl Service {
         let cs = ChangeSet::new().with(delete).with(self.audit(
             now,
             s.registration_id.as_ref(),
-            "app-logout",
-            "ok",
+            AuditAction::AppLogout,
+            AuditOutcome::Ok,
             client,
             format!("device={device}"),
         ));
@@ -565,9 +575,9 @@ impl Service {
         };
         device.record.apply(event)?;
         let action = match event {
-            DeviceEvent::Disable => "device-disabled",
-            DeviceEvent::Enable => "device-enabled",
-            DeviceEvent::Delete => "device-deleted",
+            DeviceEvent::Disable => AuditAction::DeviceDisabled,
+            DeviceEvent::Enable => AuditAction::DeviceEnabled,
+            DeviceEvent::Delete => AuditAction::DeviceDeleted,
         };
         let cs = ChangeSet::new()
             .with(Change::PutDevice {
@@ -578,7 +588,7 @@ impl Service {
                 now,
                 Some(&reg.id),
                 action,
-                "ok",
+                AuditOutcome::Ok,
                 caller.client.as_deref(),
                 format!("device={}", device_id.masked()),
             ));

@@ -9,6 +9,7 @@ use twnhi_notify::{
     CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChanged,
     EmailCode, Letter, LinkToken, PasswordChanged, PasswordReset,
 };
+use twnhi_store::MailKind;
 use zeroize::Zeroize;
 
 use crate::error::ServiceError;
@@ -94,18 +95,23 @@ fn roc(t: DateTime<Utc>) -> Result<RocDateTime, ServiceError> {
 }
 
 impl LetterData {
+    /// The letter's kind as the outbox stores it.
+    pub(crate) fn mail_kind(&self) -> MailKind {
+        match self {
+            LetterData::Confirmation { .. } => MailKind::Confirmation,
+            LetterData::Completion { .. } => MailKind::Completion,
+            LetterData::PasswordReset { .. } => MailKind::PasswordReset,
+            LetterData::CancellationConfirm { .. } => MailKind::CancellationConfirm,
+            LetterData::Deleted { .. } => MailKind::Deleted,
+            LetterData::EmailChanged { .. } => MailKind::EmailChanged,
+            LetterData::PasswordChanged { .. } => MailKind::PasswordChanged,
+            LetterData::CancellationNotice { .. } => MailKind::CancellationNotice,
+        }
+    }
+
     /// The letter kind's slug (as `twnhi_notify::LetterKind::slug`).
     pub(crate) fn slug(&self) -> &'static str {
-        match self {
-            LetterData::Confirmation { .. } => "confirmation",
-            LetterData::Completion { .. } => "completion",
-            LetterData::PasswordReset { .. } => "password-reset",
-            LetterData::CancellationConfirm { .. } => "cancellation",
-            LetterData::Deleted { .. } => "deleted",
-            LetterData::EmailChanged { .. } => "email-changed",
-            LetterData::PasswordChanged { .. } => "password-changed",
-            LetterData::CancellationNotice { .. } => "cancellation-notice",
-        }
+        self.mail_kind().as_str()
     }
 
     /// The recipient's address as written (for the letter caps' pseudonym).
@@ -237,5 +243,21 @@ impl LetterData {
             what: "letter address",
         })?;
         Ok((to, letter))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use twnhi_notify::LetterKind;
+    use twnhi_store::MailKind;
+
+    /// The outbox's kinds are the letters' slugs, one for one.
+    #[test]
+    fn mail_kinds_are_the_letter_slugs() {
+        assert_eq!(MailKind::ALL.len(), LetterKind::ALL.len());
+        for k in LetterKind::ALL {
+            let m: MailKind = k.slug().parse().unwrap();
+            assert_eq!(m.as_str(), k.slug());
+        }
     }
 }

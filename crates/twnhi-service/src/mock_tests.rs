@@ -15,9 +15,9 @@ use twnhi_account::throttle::ThrottleState;
 use twnhi_account::{Clock, Email, FixedClock, MobilePhone, Password};
 use twnhi_notify::{Delivery, MailError, Mailer, OutgoingMail, PublicBaseUrl};
 use twnhi_store::{
-    CardInSession, Change, ChangeSet, ClaimedMail, Contacts, InsuredPerson, MockOutboxStore,
-    MockRegistry, MockStore, Registration, RegistrationId, SessionKind, SessionRecord, StoreError,
-    StoredDevice, StoredSecret,
+    AuditAction, AuditOutcome, CardInSession, Change, ChangeSet, ClaimedMail, Contacts,
+    InsuredPerson, MockOutboxStore, MockRegistry, MockStore, Registration, RegistrationId,
+    SessionKind, SessionRecord, StoreError, StoredDevice, StoredSecret,
 };
 
 use crate::ports::{MockClock, MockRandomness, SeededRandom};
@@ -215,13 +215,13 @@ fn all(log: &Log) -> Vec<Change> {
         .collect()
 }
 
-fn audits(log: &Log) -> Vec<(String, String)> {
+fn audits(log: &Log) -> Vec<(AuditAction, AuditOutcome)> {
     log.lock()
         .unwrap()
         .iter()
         .flat_map(|cs| {
             cs.audit_events()
-                .map(|e| (e.action.clone(), e.outcome.clone()))
+                .map(|e| (e.action, e.outcome))
                 .collect::<Vec<_>>()
         })
         .collect()
@@ -343,7 +343,7 @@ async fn card_authentication_with_a_wrong_answer_is_refused_and_spent() {
     );
     assert_eq!(
         audits(&log),
-        [("card-authentication".into(), "bad-mac".into())]
+        [(AuditAction::CardAuthentication, AuditOutcome::BadMac)]
     );
 }
 
@@ -373,7 +373,7 @@ async fn apply_new_registration() {
         if s.record.kind() == SecretKind::EmailConfirmLink && s.record.subject() == inserted.id.as_str())));
     assert_eq!(mails(&log), ["confirmation"]);
     assert_eq!(log.lock().unwrap().len(), 1, "one transaction");
-    assert!(audits(&log).contains(&("apply".into(), "ok".into())));
+    assert!(audits(&log).contains(&(AuditAction::Apply, AuditOutcome::Ok)));
 }
 
 #[tokio::test]
@@ -432,7 +432,7 @@ async fn apply_check_matches_without_reading_registrations() {
             | Change::ThrottleFailure { .. }
     )));
     assert!(mails(&log).is_empty());
-    assert_eq!(audits(&log), [("apply-check".into(), "ok".into())]);
+    assert_eq!(audits(&log), [(AuditAction::ApplyCheck, AuditOutcome::Ok)]);
     let events: Vec<_> = log.lock().unwrap()[0].audit_events().cloned().collect();
     assert_eq!(events[0].client.as_deref(), Some("198.51.100.1"));
     assert!(!events[0].detail.contains(p.id_number.as_str()), "masked");
@@ -490,7 +490,7 @@ async fn apply_check_refuses_any_mismatch_with_one_answer_and_throttles() {
         );
         assert_eq!(
             audits(&log),
-            [("apply-check".into(), "registry-mismatch".into())]
+            [(AuditAction::ApplyCheck, AuditOutcome::RegistryMismatch)]
         );
     }
     texts.dedup();
@@ -628,7 +628,7 @@ async fn resend_for_a_person_without_pending_application_sends_nothing() {
     );
     assert_eq!(
         audits(&log),
-        [("resend-confirmation".into(), "not-applicable".into())]
+        [(AuditAction::ResendConfirmation, AuditOutcome::NotApplicable)]
     );
 }
 
@@ -696,7 +696,10 @@ async fn login_without_registration_fails_like_a_wrong_password() {
         .await
         .unwrap_err();
     assert_eq!(err.msg(), Msg::LoginFailed);
-    assert_eq!(audits(&log), [("login".into(), "no-registration".into())]);
+    assert_eq!(
+        audits(&log),
+        [(AuditAction::Login, AuditOutcome::NoRegistration)]
+    );
     assert!(all(&log).iter().any(
         |c| matches!(c, Change::ThrottleFailure { key, .. } if key == "addr:login:198.51.100.1")
     ));
@@ -1016,8 +1019,8 @@ async fn app_logout_ends_the_token_now() {
     let events: Vec<_> = sets[0].audit_events().cloned().collect();
     assert_eq!(events.len(), 1);
     assert_eq!(
-        (events[0].action.as_str(), events[0].outcome.as_str()),
-        ("app-logout", "ok")
+        (events[0].action, events[0].outcome),
+        (AuditAction::AppLogout, AuditOutcome::Ok)
     );
     assert_eq!(events[0].registration_id, Some(id));
     assert_eq!(events[0].client.as_deref(), Some("198.51.100.1"));
@@ -1138,7 +1141,7 @@ async fn app_login_for_unknown_person_fails() {
     ));
     assert_eq!(
         audits(&log),
-        [("app-login".into(), "no-registration".into())]
+        [(AuditAction::AppLogin, AuditOutcome::NoRegistration)]
     );
     let keys: Vec<_> = all(&log)
         .iter()
@@ -1192,7 +1195,10 @@ async fn manage_device_disables_it() {
             .any(|c| matches!(c, Change::PutDevice { device, .. }
         if device.record.state() == DeviceState::Disabled))
     );
-    assert_eq!(audits(&log), [("device-disabled".into(), "ok".into())]);
+    assert_eq!(
+        audits(&log),
+        [(AuditAction::DeviceDisabled, AuditOutcome::Ok)]
+    );
 }
 
 // ----- cancellation -----------------------------------------------------------------------------
@@ -1231,7 +1237,7 @@ async fn cancellation_request_answers_the_same_without_a_match() {
         Msg::CancelRequested
     );
     assert!(mails(&log).is_empty());
-    assert!(audits(&log).contains(&("cancel-requested".into(), "no-match".into())));
+    assert!(audits(&log).contains(&(AuditAction::CancelRequested, AuditOutcome::NoMatch)));
 }
 
 #[tokio::test]
@@ -1460,7 +1466,7 @@ async fn worker_sends_with_the_rows_message_id_and_gives_up_on_permanent_errors(
     outbox
         .expect_mark_failed()
         .withf(|_, _, attempts, error, audit| {
-            *attempts == 1 && error == "rejected 550" && audit.action == "letter-failed"
+            *attempts == 1 && error == "rejected 550" && audit.action == AuditAction::LetterFailed
         })
         .times(1)
         .returning(|_, _, _, _, _| Ok(()));

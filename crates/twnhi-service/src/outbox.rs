@@ -21,7 +21,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 use twnhi_account::Clock;
 use twnhi_notify::{LetterLangs, LetterRenderer, MailError, Mailer, MessageId, compose};
-use twnhi_store::{AuditEvent, ClaimedMail, OutboxStore};
+use twnhi_store::{AuditAction, AuditEvent, AuditOutcome, ClaimedMail, MailKind, OutboxStore};
 
 use crate::config::OutboxConfig;
 use crate::error::{Result, ServiceError};
@@ -279,13 +279,20 @@ impl OutboxWorker {
                     tracing::warn!(letter = %mail.id, attempts, reason = %why, "letter delivery will be retried");
                 }
                 Outcome::Retry(why) | Outcome::GiveUp(why) => {
+                    let (outcome, detail) = match mail.kind.parse::<MailKind>() {
+                        Ok(kind) => (AuditOutcome::Letter(kind), why.clone()),
+                        Err(_) => (
+                            AuditOutcome::UnknownLetter,
+                            format!("kind={} {why}", mail.kind),
+                        ),
+                    };
                     let audit = AuditEvent {
                         at: self.clock.now(),
                         registration_id: mail.registration_id.clone(),
-                        action: "letter-failed".to_owned(),
-                        outcome: mail.kind.clone(),
+                        action: AuditAction::LetterFailed,
+                        outcome,
                         client: None,
-                        detail: why.clone(),
+                        detail,
                     };
                     self.store
                         .mark_failed(&mail.id, &mail.claim, attempts, &why, audit)

@@ -11,8 +11,8 @@ use twnhi_account::registration::{Flow, RegistrationEvent, RegistrationState};
 use twnhi_account::secret::{SecretError, SecretKind};
 use twnhi_account::{Email, HouseholdAddress, HouseholdId, MobilePhone, Password};
 use twnhi_store::{
-    Change, ChangeSet, Contacts, InsuredPerson, Registration, RegistrationId, SessionKind,
-    StoredSecret,
+    AuditAction, AuditOutcome, Change, ChangeSet, Contacts, InsuredPerson, Registration,
+    RegistrationId, SessionKind, StoredSecret,
 };
 
 use crate::card_auth::CardHolder;
@@ -90,10 +90,10 @@ enum LinkLetter {
 
 impl LinkLetter {
     /// The audit action.
-    fn action(self) -> &'static str {
+    fn action(self) -> AuditAction {
         match self {
-            LinkLetter::Confirmation => "resend-confirmation",
-            LinkLetter::PasswordReset => "forgot-password",
+            LinkLetter::Confirmation => AuditAction::ResendConfirmation,
+            LinkLetter::PasswordReset => AuditAction::ForgotPassword,
         }
     }
 
@@ -261,7 +261,7 @@ impl Service {
         client: Option<&str>,
         person: &InsuredPerson,
         matches: bool,
-        action: &str,
+        action: AuditAction,
         now: DateTime<Utc>,
     ) -> Result<Vec<Counter>> {
         let counters = self.household_counters(&person.card_number, client);
@@ -275,7 +275,7 @@ impl Service {
             now,
             None,
             action,
-            "registry-mismatch",
+            AuditOutcome::RegistryMismatch,
             client,
             format!("id={}", person.id_number.masked()),
         ));
@@ -313,7 +313,7 @@ impl Service {
                 caller.client.as_deref(),
                 &person,
                 matches,
-                "apply-check",
+                AuditAction::ApplyCheck,
                 now,
             )
             .await?;
@@ -322,8 +322,8 @@ impl Service {
         let cs = cs.with(self.audit(
             now,
             None,
-            "apply-check",
-            "ok",
+            AuditAction::ApplyCheck,
+            AuditOutcome::Ok,
             caller.client.as_deref(),
             format!("id={}", person.id_number.masked()),
         ));
@@ -348,7 +348,7 @@ impl Service {
         let matches =
             input.household_id == person.household_id && input.address.matches(&person.address);
         let counters = self
-            .check_household(client, &person, matches, "apply", now)
+            .check_household(client, &person, matches, AuditAction::Apply, now)
             .await?;
         let strength = check_password(
             input.password.expose(),
@@ -390,8 +390,8 @@ impl Service {
                     .push(self.audit(
                         now,
                         Some(&reg.id),
-                        "apply",
-                        "ok",
+                        AuditAction::Apply,
+                        AuditOutcome::Ok,
                         client,
                         format!("id={}", person.id_number.masked()),
                     ));
@@ -415,7 +415,14 @@ impl Service {
                 };
                 cs.push(Change::PutSecret(secret))
                     .push(self.mail(now, Some(&reg.id), &letter)?)
-                    .push(self.audit(now, Some(&reg.id), "apply", "replaced-pending", client, ""));
+                    .push(self.audit(
+                        now,
+                        Some(&reg.id),
+                        AuditAction::Apply,
+                        AuditOutcome::ReplacedPending,
+                        client,
+                        "",
+                    ));
                 cs.push(Change::UpdateRegistration {
                     expected_version: expected,
                     registration: reg,
@@ -436,8 +443,8 @@ impl Service {
                 cs.push(self.audit(
                     now,
                     Some(&reg.id),
-                    "apply",
-                    "already-registered",
+                    AuditAction::Apply,
+                    AuditOutcome::AlreadyRegistered,
                     client,
                     reg.state.as_str(),
                 ));
@@ -529,8 +536,8 @@ impl Service {
             .with(self.audit(
                 now,
                 Some(&id),
-                "email-verified",
-                "ok",
+                AuditAction::EmailVerified,
+                AuditOutcome::Ok,
                 caller.client.as_deref(),
                 "",
             ));
@@ -569,7 +576,7 @@ impl Service {
                 now,
                 None,
                 action,
-                "not-applicable",
+                AuditOutcome::NotApplicable,
                 client,
                 format!("id={}", person.id_number.masked()),
             ));
@@ -581,7 +588,14 @@ impl Service {
             Some(_) => {
                 self.decoy(cs, kind, now)?;
                 self.fail(cs, &counters, now);
-                cs.push(self.audit(now, Some(&reg.id), action, "mobile-mismatch", client, ""));
+                cs.push(self.audit(
+                    now,
+                    Some(&reg.id),
+                    action,
+                    AuditOutcome::MobileMismatch,
+                    client,
+                    "",
+                ));
                 return Ok(None);
             }
         };
@@ -614,7 +628,7 @@ impl Service {
                     now,
                     Some(&reg.id),
                     which.action(),
-                    "ok",
+                    AuditOutcome::Ok,
                     caller.client.as_deref(),
                     if request.new_address.is_some() {
                         "new-address"
@@ -703,7 +717,7 @@ impl Service {
             hash,
             person.name.clone(),
             now,
-            ("password-reset", caller.client.as_deref()),
+            (AuditAction::PasswordReset, caller.client.as_deref()),
         )?;
         self.commit_spend(cs, kind).await?;
         Ok(Msg::PasswordResetDone)
@@ -731,8 +745,8 @@ impl Service {
             let cs = ChangeSet::new().with(self.audit(
                 now,
                 reg.as_ref().map(|r| &r.id),
-                "login",
-                "throttled",
+                AuditAction::Login,
+                AuditOutcome::Throttled,
                 client,
                 "",
             ));
@@ -746,8 +760,8 @@ impl Service {
             cs.push(self.audit(
                 now,
                 None,
-                "login",
-                "no-registration",
+                AuditAction::Login,
+                AuditOutcome::NoRegistration,
                 client,
                 format!("card={}", person.card_number.masked()),
             ));
@@ -758,7 +772,14 @@ impl Service {
         let VerifyOutcome::Match { needs_rehash } = outcome else {
             let mut cs = ChangeSet::new();
             self.fail(&mut cs, &counters, now);
-            cs.push(self.audit(now, Some(&reg.id), "login", "bad-password", client, ""));
+            cs.push(self.audit(
+                now,
+                Some(&reg.id),
+                AuditAction::Login,
+                AuditOutcome::BadPassword,
+                client,
+                "",
+            ));
             self.commit(cs).await?;
             return Err(ServiceError::LoginFailed);
         };
@@ -766,8 +787,8 @@ impl Service {
             let cs = ChangeSet::new().with(self.audit(
                 now,
                 Some(&reg.id),
-                "login",
-                reg.state.as_str(),
+                AuditAction::Login,
+                AuditOutcome::State(reg.state),
                 client,
                 "",
             ));
@@ -786,7 +807,14 @@ impl Service {
             .with(Change::PutSession(fresh));
         let app_cap = self.app_cap(&person.id_number);
         Service::reset(&mut cs, &[&counters[0], &counters[1], &app_cap]);
-        cs.push(self.audit(now, Some(&id), "login", "ok", client, ""));
+        cs.push(self.audit(
+            now,
+            Some(&id),
+            AuditAction::Login,
+            AuditOutcome::Ok,
+            client,
+            "",
+        ));
         if needs_rehash {
             let expected = reg.version;
             reg.password_hash = self.hash_password(password).await?;
@@ -812,7 +840,7 @@ impl Service {
         caller: &Caller,
         reg: &Registration,
         password: &Password,
-        action: &str,
+        action: AuditAction,
     ) -> Result<()> {
         let now = self.now();
         let client = caller.client.as_deref();
@@ -831,7 +859,7 @@ impl Service {
             now,
             Some(&reg.id),
             action,
-            "bad-current-password",
+            AuditOutcome::BadCurrentPassword,
             client,
             "",
         ));
@@ -855,7 +883,7 @@ impl Service {
         self.guard_hours(now)?;
         let (_s, reg) = self.logged_in(caller, now).await?;
         reg.state.check(Flow::ChangePassword)?;
-        self.reauthenticate(caller, &reg, &input.current, "password-change")
+        self.reauthenticate(caller, &reg, &input.current, AuditAction::PasswordChange)
             .await?;
         let person = self.inner.registry.person_by_id(&reg.id_number).await?;
         let personal_data = PersonalData {
@@ -876,7 +904,7 @@ impl Service {
             hash,
             person.map(|p| p.name).unwrap_or_default(),
             now,
-            ("password-changed", caller.client.as_deref()),
+            (AuditAction::PasswordChanged, caller.client.as_deref()),
         )?;
         self.commit(cs).await?;
         Ok(Msg::PasswordChanged)
@@ -907,7 +935,7 @@ impl Service {
             let Some(current) = &input.current_password else {
                 return Err(ServiceError::ReauthenticationRequired);
             };
-            self.reauthenticate(caller, &reg, current, "data-change")
+            self.reauthenticate(caller, &reg, current, AuditAction::DataChange)
                 .await?;
         }
         let warnings = microsoft_warnings(&input.contacts);
@@ -939,8 +967,8 @@ impl Service {
         .push(self.audit(
             now,
             Some(&id),
-            "data-changed",
-            "ok",
+            AuditAction::DataChanged,
+            AuditOutcome::Ok,
             caller.client.as_deref(),
             detail,
         ));
@@ -964,7 +992,7 @@ impl Service {
         hash: twnhi_account::password::PasswordHash,
         name: String,
         now: DateTime<Utc>,
-        (action, client): (&str, Option<&str>),
+        (action, client): (AuditAction, Option<&str>),
     ) -> Result<ChangeSet> {
         let expected = reg.version;
         let id = reg.id.clone();
@@ -987,7 +1015,7 @@ impl Service {
         let app_cap = self.app_cap(&reg_id_number);
         Service::reset(&mut cs, &[&password[0], &password[1], &app_cap]);
         cs.push(self.mail(now, Some(&id), &letter)?)
-            .push(self.audit(now, Some(&id), action, "ok", client, ""));
+            .push(self.audit(now, Some(&id), action, AuditOutcome::Ok, client, ""));
         Ok(cs)
     }
 }

@@ -13,8 +13,8 @@ use twnhi_account::password::{HashPolicy, PasswordHash, VerifyOutcome};
 use twnhi_account::secret::{SecretError, SecretKind, ServerKey};
 use twnhi_account::{CardNumber, Clock, IdNumber, Password};
 use twnhi_store::{
-    AuditEvent, Change, ChangeSet, InsuredPerson, MailCap, NewMail, Registration, RegistrationId,
-    Registry, SessionKind, SessionRecord, Store, StoreError,
+    AuditAction, AuditEvent, AuditOutcome, Change, ChangeSet, InsuredPerson, MailCap, NewMail,
+    Registration, RegistrationId, Registry, SessionKind, SessionRecord, Store, StoreError,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -288,16 +288,16 @@ impl Service {
         &self,
         now: DateTime<Utc>,
         registration: Option<&RegistrationId>,
-        action: &str,
-        outcome: &str,
+        action: AuditAction,
+        outcome: AuditOutcome,
         client: Option<&str>,
         detail: impl Into<String>,
     ) -> Change {
         Change::Audit(AuditEvent {
             at: now,
             registration_id: registration.cloned(),
-            action: action.to_owned(),
-            outcome: outcome.to_owned(),
+            action,
+            outcome,
             client: client.map(str::to_owned),
             detail: detail.into(),
         })
@@ -414,7 +414,7 @@ impl Service {
         form: Form,
         id_number: &IdNumber,
         code: &str,
-        (action, client): (&str, Option<&str>),
+        (action, client): (AuditAction, Option<&str>),
         now: DateTime<Utc>,
     ) -> Result<CodeAccepted> {
         let tries = self.code_tries(kind, id_number, client);
@@ -445,7 +445,7 @@ impl Service {
                 now,
                 None,
                 action,
-                "bad-code",
+                AuditOutcome::BadCode,
                 client,
                 format!("id={}", id_number.masked()),
             ));

@@ -20,7 +20,7 @@ use twnhi_service::{
     CancelRequestInput, ChangeDataInput, ChangePasswordInput, LetterRequest, NewAddress,
     NewPassword, ServiceError,
 };
-use twnhi_store::{OutboxStore, Store};
+use twnhi_store::{AuditAction, OutboxStore, Store};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn apply_verify_login_logout() {
@@ -851,7 +851,7 @@ async fn app_devices_and_app_logout() {
     let trail = app.store.audit_trail(&a.registration_id).await.unwrap();
     let logouts: Vec<_> = trail
         .iter()
-        .filter(|e| e.action == "app-logout")
+        .filter(|e| e.action == AuditAction::AppLogout)
         .map(|e| (e.outcome.as_str(), e.client.as_deref(), e.detail.as_str()))
         .collect();
     assert_eq!(
@@ -1435,7 +1435,7 @@ async fn outbox_retries_and_gives_up() {
         .unwrap()
         .unwrap();
     let trail = app.store.audit_trail(&reg.id).await.unwrap();
-    assert!(trail.iter().any(|e| e.action == "letter-failed"));
+    assert!(trail.iter().any(|e| e.action == AuditAction::LetterFailed));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

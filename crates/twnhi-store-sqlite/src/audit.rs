@@ -1,4 +1,6 @@
-//! Table `audit_events`: the append-only audit trail, in insertion order (`seq`).
+//! Table `audit_events`: the append-only audit trail, in insertion order (`seq`). Actions and
+//! outcomes are stored by their stable names (`as_str`) and parsed back; a name this version
+//! does not know is a corrupt row.
 
 use sqlx::sqlite::SqliteRow;
 use sqlx::{Row, SqliteConnection, SqlitePool};
@@ -15,8 +17,8 @@ pub(crate) async fn insert(c: &mut SqliteConnection, e: &AuditEvent) -> Result<(
     )
     .bind(time::format(e.at))
     .bind(e.registration_id.as_ref().map(|r| r.as_str().to_owned()))
-    .bind(&e.action)
-    .bind(&e.outcome)
+    .bind(e.action.as_str())
+    .bind(e.outcome.as_str())
     .bind(&e.client)
     .bind(&e.detail)
     .execute(&mut *c)
@@ -40,8 +42,14 @@ fn parse(row: &SqliteRow) -> Result<AuditEvent> {
             .try_get::<Option<String>, _>("registration_id")?
             .map(|s| RegistrationId::parse(&s).map_err(|_| corrupt("audit_events.registration_id")))
             .transpose()?,
-        action: row.try_get("action")?,
-        outcome: row.try_get("outcome")?,
+        action: row
+            .try_get::<String, _>("action")?
+            .parse()
+            .map_err(|_| corrupt("audit_events.action"))?,
+        outcome: row
+            .try_get::<String, _>("outcome")?
+            .parse()
+            .map_err(|_| corrupt("audit_events.outcome"))?,
         client: row.try_get("client")?,
         detail: row.try_get("detail")?,
     })

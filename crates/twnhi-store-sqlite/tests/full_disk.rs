@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
-use twnhi_store::{AuditEvent, Change, ChangeSet, Store};
+use twnhi_store::{AuditAction, AuditEvent, AuditOutcome, Change, ChangeSet, Store};
 use twnhi_store_sqlite::SqliteStore;
 
 /// A tmpfs of `size` mounted on a temporary directory, unmounted on drop.
@@ -82,10 +82,10 @@ fn event(i: usize) -> ChangeSet {
     ChangeSet::new().with(Change::Audit(AuditEvent {
         at: t0(),
         registration_id: None,
-        action: "fault-test".into(),
-        outcome: format!("{i}"),
+        action: AuditAction::Login,
+        outcome: AuditOutcome::Ok,
         client: None,
-        detail: "x".repeat(4000),
+        detail: format!("{i} {}", "x".repeat(4000)),
     }))
 }
 

@@ -35,9 +35,9 @@ use twnhi_account::{Email, IdNumber, MobilePhone};
 
 use crate::registry::{CSV_HEADER, parse_csv};
 use crate::{
-    AuditEvent, CardInSession, Change, ChangeSet, Contacts, MailCap, MailStatus, NewMail,
-    OutboxStore, Registration, RegistrationId, Registry, RegistryImport, SessionKind,
-    SessionRecord, Store, StoreError, StoredDevice, StoredSecret,
+    AuditAction, AuditEvent, AuditOutcome, CardInSession, Change, ChangeSet, Contacts, MailCap,
+    MailStatus, NewMail, OutboxStore, Registration, RegistrationId, Registry, RegistryImport,
+    SessionKind, SessionRecord, Store, StoreError, StoredDevice, StoredSecret,
 };
 
 /// Everything a backend offers: the ports of the use cases, the outbox, the registry and its
@@ -161,6 +161,10 @@ pub fn checks() -> Vec<Check> {
         check!(
             change_sets_are_all_or_nothing,
             "a change set that fails writes nothing"
+        ),
+        check!(
+            every_audit_name_reads_back,
+            "every audit action and outcome reads back as written"
         ),
         check!(
             one_current_registration_per_person,
@@ -338,12 +342,12 @@ fn registration(n: u8, person: u32) -> Result<Registration, Failure> {
     })
 }
 
-fn audit(action: &str, reg: Option<&RegistrationId>) -> AuditEvent {
+fn audit(action: AuditAction, reg: Option<&RegistrationId>) -> AuditEvent {
     AuditEvent {
         at: t0(),
         registration_id: reg.cloned(),
-        action: action.into(),
-        outcome: "ok".into(),
+        action,
+        outcome: AuditOutcome::Ok,
         client: Some("client-1".into()),
         detail: "d=1".into(),
     }
@@ -439,7 +443,7 @@ async fn change_sets_are_all_or_nothing(b: &dyn Backend) -> Outcome {
     b.apply(
         ChangeSet::new()
             .with(Change::InsertRegistration(r.clone()))
-            .with(Change::Audit(audit("apply", Some(&r.id)))),
+            .with(Change::Audit(audit(AuditAction::Apply, Some(&r.id)))),
     )
     .await?;
     ensure_eq!(b.audit_trail(&r.id).await?.len(), 1, "audit events");
@@ -448,7 +452,7 @@ async fn change_sets_are_all_or_nothing(b: &dyn Backend) -> Outcome {
     let err = b
         .apply(
             ChangeSet::new()
-                .with(Change::Audit(audit("again", Some(&r.id))))
+                .with(Change::Audit(audit(AuditAction::ApplyCheck, Some(&r.id))))
                 .with(Change::PutSession(session("s-1", SessionKind::Web, t0())))
                 .with(Change::EnqueueMail(letter(1, "box-1", Some(&r.id))))
                 .with(Change::InsertRegistration(registration(2, 1)?)),
@@ -473,12 +477,43 @@ async fn change_sets_are_all_or_nothing(b: &dyn Backend) -> Outcome {
         "the failed change set's letter was written"
     );
     // The audit trail keeps order and content.
-    b.apply(one(Change::Audit(audit("second", Some(&r.id)))))
+    b.apply(one(Change::Audit(audit(AuditAction::Login, Some(&r.id)))))
         .await?;
     let trail = b.audit_trail(&r.id).await?;
-    let actions: Vec<&str> = trail.iter().map(|e| e.action.as_str()).collect();
-    ensure_eq!(actions, vec!["apply", "second"], "audit order");
-    ensure_eq!(trail[0], audit("apply", Some(&r.id)), "audit event");
+    let actions: Vec<AuditAction> = trail.iter().map(|e| e.action).collect();
+    ensure_eq!(
+        actions,
+        vec![AuditAction::Apply, AuditAction::Login],
+        "audit order"
+    );
+    ensure_eq!(
+        trail[0],
+        audit(AuditAction::Apply, Some(&r.id)),
+        "audit event"
+    );
+    Ok(())
+}
+
+async fn every_audit_name_reads_back(b: &dyn Backend) -> Outcome {
+    let r = registration(1, 1)?;
+    let mut cs = ChangeSet::new().with(Change::InsertRegistration(r.clone()));
+    let mut written = Vec::new();
+    for action in AuditAction::ALL {
+        written.push(audit(action, Some(&r.id)));
+    }
+    for outcome in AuditOutcome::ALL {
+        written.push(AuditEvent {
+            outcome,
+            client: None,
+            detail: String::new(),
+            ..audit(AuditAction::Login, Some(&r.id))
+        });
+    }
+    for e in &written {
+        cs.push(Change::Audit(e.clone()));
+    }
+    b.apply(cs).await?;
+    ensure_eq!(b.audit_trail(&r.id).await?, written, "the audit trail");
     Ok(())
 }
 
@@ -529,7 +564,7 @@ async fn racing_registrations_leave_one(b: &dyn Backend) -> Outcome {
         sets.push(
             ChangeSet::new()
                 .with(Change::InsertRegistration(registration(n + 1, 7)?))
-                .with(Change::Audit(audit("apply", None))),
+                .with(Change::Audit(audit(AuditAction::Apply, None))),
         );
     }
     let results = join_all(sets.into_iter().map(|s| b.apply(s))).await;
@@ -1004,7 +1039,7 @@ async fn a_lost_claim_cannot_send_or_record(b: &dyn Backend) -> Outcome {
     );
     b.mark_sent(&id, "slow", later).await?;
     b.mark_retry(&id, "slow", 3, later, "x").await?;
-    b.mark_failed(&id, "slow", 3, "x", audit("letter-failed", None))
+    b.mark_failed(&id, "slow", 3, "x", audit(AuditAction::LetterFailed, None))
         .await?;
     ensure_eq!(b.counts().await?, (1, 0, 0), "after the lost claim's marks");
     b.mark_sent(&id, "fast", later).await?;
@@ -1048,7 +1083,7 @@ async fn letters_beyond_the_caps_are_dropped(b: &dyn Backend) -> Outcome {
         ChangeSet::new()
             .with(Change::EnqueueMail(letter(30, "box-1", None)))
             .with(Change::EnqueueMail(capped(31, "box-1", None)))
-            .with(Change::Audit(audit("x", Some(&r.id)))),
+            .with(Change::Audit(audit(AuditAction::Logout, Some(&r.id)))),
     )
     .await?;
     ensure_eq!(b.counts().await?.0, 8, "after an uncapped letter");
@@ -1088,7 +1123,7 @@ async fn failed_letters_requeue_until_purged(b: &dyn Backend) -> Outcome {
             claimant,
             10,
             "rejected 550",
-            audit("letter-failed", Some(reg)),
+            audit(AuditAction::LetterFailed, Some(reg)),
         )
         .await?;
         Ok::<_, Failure>(c[0].attempts)

@@ -20,9 +20,10 @@ pub mod time;
 
 pub use error::{BoxError, StoreError};
 pub use model::{
-    AuditEvent, CardInSession, CardStatus, Change, ChangeSet, ClaimedMail, Contacts, ImportReport,
-    InsuredPerson, InvalidId, MailCap, MailStatus, MailSummary, NewMail, Registration,
-    RegistrationId, RegistryCounts, SessionKind, SessionRecord, StoredDevice, StoredSecret,
+    AuditAction, AuditEvent, AuditOutcome, AuditParseError, CardInSession, CardStatus, Change,
+    ChangeSet, ClaimedMail, Contacts, ImportReport, InsuredPerson, InvalidId, MailCap, MailKind,
+    MailStatus, MailSummary, NewMail, Registration, RegistrationId, RegistryCounts, SessionKind,
+    SessionRecord, StoredDevice, StoredSecret,
 };
 #[cfg(feature = "mocks")]
 pub use port::{MockOutboxStore, MockRegistry, MockStore};

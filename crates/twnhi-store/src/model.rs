@@ -451,23 +451,9 @@ pub struct MailSummary {
 // ---------------------------------------------------------------------------------------------
 // audit
 
-/// One security-relevant event. Holds no secrets and no personal data beyond a masked ID
-/// number: the action, the outcome, the registration identifier, the client address.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AuditEvent {
-    /// When.
-    pub at: DateTime<Utc>,
-    /// The registration concerned, when known.
-    pub registration_id: Option<RegistrationId>,
-    /// What happened, e.g. `login`, `password-changed` (stable names).
-    pub action: String,
-    /// `ok`, `refused`, or a short reason such as `throttled`.
-    pub outcome: String,
-    /// The client address as the web layer saw it.
-    pub client: Option<String>,
-    /// Extra context without secrets (masked ID number, masked device, letter kind …).
-    pub detail: String,
-}
+mod audit;
+
+pub use audit::{AuditAction, AuditEvent, AuditOutcome, AuditParseError, MailKind};
 
 // ---------------------------------------------------------------------------------------------
 // change sets
@@ -631,7 +617,7 @@ impl ChangeSet {
 
     /// Whether it holds an audit event with this action.
     #[must_use]
-    pub fn has_audit(&self, action: &str) -> bool {
+    pub fn has_audit(&self, action: AuditAction) -> bool {
         self.audit_events().any(|e| e.action == action)
     }
 
