@@ -82,41 +82,10 @@ impl fmt::Display for IdKind {
     }
 }
 
-/// Sex as carried by an ID number.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sex {
-    /// Male (男).
-    Male,
-    /// Female (女).
-    Female,
-}
-
-impl Sex {
-    /// `male` or `female`.
-    #[must_use]
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Sex::Male => "male",
-            Sex::Female => "female",
-        }
-    }
-
-    /// 男 or 女.
-    #[must_use]
-    pub const fn zh(self) -> &'static str {
-        match self {
-            Sex::Male => "男",
-            Sex::Female => "女",
-        }
-    }
-}
-
-impl fmt::Display for Sex {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Sex as carried by an ID number: the same type as the card's
+/// ([`twnhi_card::Sex`], serialised `"M"` / `"F"`), so that a card read and an ID number
+/// compare directly.
+pub use twnhi_card::Sex;
 
 /// Why a string is not a valid ID number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]

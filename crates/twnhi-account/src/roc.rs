@@ -43,8 +43,9 @@ pub const TAIPEI: FixedOffset = match FixedOffset::east_opt(8 * 3600) {
     None => panic!("UTC+08:00 is a valid offset"),
 };
 
-/// Difference between Gregorian and ROC years.
-pub const ROC_YEAR_OFFSET: i32 = 1911;
+/// Difference between Gregorian and ROC years (1911), defined once in `twnhi-card`, where the
+/// card's `YYYMMDD` dates need it.
+pub use twnhi_card::roc::ROC_YEAR_OFFSET;
 
 /// Why a date, time or service-hours setting was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]

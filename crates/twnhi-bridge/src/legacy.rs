@@ -98,7 +98,7 @@ pub fn basic_reply(read: &CardRead) -> String {
 
 /// A date as the card stores it: ROC year (Gregorian − 1911) on 3 digits, month, day.
 pub fn roc_date(d: NaiveDate) -> String {
-    let year = (d.year() - 1911).clamp(0, 999);
+    let year = twnhi_card::roc::roc_year(d).clamp(0, 999);
     format!("{year:03}{:02}{:02}", d.month(), d.day())
 }
 

@@ -1,5 +1,6 @@
 //! The 57 bytes of basic data (GET DATA P1 `11`).
 
+use crate::roc::{format_compact, parse_compact};
 use crate::{CardNo, IdNo};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -15,27 +16,52 @@ const BIRTH: core::ops::Range<usize> = 42..49;
 const SEX: usize = 49;
 const ISSUE: core::ops::Range<usize> = 50..57;
 
-/// Offset between ROC (民國) years and Gregorian years.
-pub(crate) const ROC_YEAR_OFFSET: i32 = 1911;
-
-/// Sex as recorded on the card.
+/// Sex, as recorded on the card (`M` / `F`) and carried by an ID number (its second
+/// character; see `twnhi_account::IdNumber::sex`, which returns this type).
+///
+/// Serialises as the card's letter, `"M"` or `"F"`, as the registry files and the bridge's
+/// JSON do; `Display` shows `male` / `female`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Sex {
-    /// `M`.
+    /// Male (男), `M`.
     #[serde(rename = "M")]
     Male,
-    /// `F`.
+    /// Female (女), `F`.
     #[serde(rename = "F")]
     Female,
 }
 
 impl Sex {
     /// The card's letter: `M` or `F`.
-    pub fn letter(self) -> char {
+    pub const fn letter(self) -> char {
         match self {
             Sex::Male => 'M',
             Sex::Female => 'F',
         }
+    }
+
+    /// `male` or `female`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Sex::Male => "male",
+            Sex::Female => "female",
+        }
+    }
+
+    /// 男 or 女.
+    #[must_use]
+    pub const fn zh(self) -> &'static str {
+        match self {
+            Sex::Male => "男",
+            Sex::Female => "女",
+        }
+    }
+}
+
+impl core::fmt::Display for Sex {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
@@ -139,13 +165,13 @@ impl BasicData {
         let id_no = IdNo::from_bytes(id_no)
             .filter(|i| is_id_shape(i.as_bytes()))
             .ok_or(BasicDataError::IdNumber)?;
-        let birth_date = parse_roc_date(field(BIRTH)).ok_or(BasicDataError::BirthDate)?;
+        let birth_date = parse_compact(field(BIRTH)).ok_or(BasicDataError::BirthDate)?;
         let sex = match raw.get(SEX) {
             Some(b'M') => Sex::Male,
             Some(b'F') => Sex::Female,
             _ => return Err(BasicDataError::Sex),
         };
-        let issue_date = parse_roc_date(field(ISSUE)).ok_or(BasicDataError::IssueDate)?;
+        let issue_date = parse_compact(field(ISSUE)).ok_or(BasicDataError::IssueDate)?;
         Ok(BasicData {
             card_no,
             name,
@@ -183,10 +209,10 @@ impl BasicData {
             .copy_from_slice(name);
         out.get_mut(ID_NO)?.copy_from_slice(self.id_no.as_bytes());
         out.get_mut(BIRTH)?
-            .copy_from_slice(&format_roc_date(self.birth_date)?);
+            .copy_from_slice(&format_compact(self.birth_date)?);
         *out.get_mut(SEX)? = self.sex.letter() as u8;
         out.get_mut(ISSUE)?
-            .copy_from_slice(&format_roc_date(self.issue_date)?);
+            .copy_from_slice(&format_compact(self.issue_date)?);
         Some(out)
     }
 }
@@ -223,35 +249,6 @@ fn is_id_shape(id: &[u8]) -> bool {
         }
         [] => false,
     }
-}
-
-/// ROC `YYYMMDD` → date. `None` for non-digits or impossible dates (month 13, 2月30日 …).
-pub(crate) fn parse_roc_date(bytes: &[u8]) -> Option<NaiveDate> {
-    if bytes.len() != 7 || !bytes.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let num = |r: core::ops::Range<usize>| {
-        bytes
-            .get(r)?
-            .iter()
-            .try_fold(0u32, |acc, b| Some(acc * 10 + u32::from(b - b'0')))
-    };
-    let year = i32::try_from(num(0..3)?).ok()?;
-    if year == 0 {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(year + ROC_YEAR_OFFSET, num(3..5)?, num(5..7)?)
-}
-
-/// Date → ROC `YYYMMDD`, for ROC years 1–999.
-pub(crate) fn format_roc_date(date: NaiveDate) -> Option<[u8; 7]> {
-    use chrono::Datelike;
-    let year = date.year() - ROC_YEAR_OFFSET;
-    if !(1..=999).contains(&year) {
-        return None;
-    }
-    let s = format!("{year:03}{:02}{:02}", date.month(), date.day());
-    s.as_bytes().try_into().ok()
 }
 
 #[cfg(test)]
@@ -427,14 +424,6 @@ mod tests {
             };
             if let Some(bytes) = d.to_bytes() {
                 prop_assert_eq!(BasicData::parse(&bytes).unwrap(), d);
-            }
-        }
-
-        #[test]
-        fn roc_dates_round_trip(days in 0u64..300_000) {
-            let d = NaiveDate::from_ymd_opt(1912, 1, 1).unwrap() + chrono::Days::new(days);
-            if let Some(b) = format_roc_date(d) {
-                prop_assert_eq!(parse_roc_date(&b), Some(d));
             }
         }
     }

@@ -16,6 +16,7 @@ pub mod auth;
 mod basic;
 pub mod commands;
 mod error;
+pub mod roc;
 mod session;
 mod text;
 

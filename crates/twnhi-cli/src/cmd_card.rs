@@ -8,6 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+use twnhi_card::roc::roc_year;
 use twnhi_card::{BasicData, CardError, Sex, TransportError};
 use twnhi_pcsc::Pcsc;
 use twnhi_sim::{Faults, Identity, SimCard, vpcd};
@@ -217,7 +218,7 @@ fn print_basic(data: &BasicData, reader: Option<&str>, as_json: bool) {
     let roc = |d: chrono::NaiveDate| {
         format!(
             "{d}（民國 {} 年 {} 月 {} 日）",
-            d.year() - 1911,
+            roc_year(d),
             d.month(),
             d.day()
         )
