@@ -32,5 +32,5 @@ pub use backend::{CardBackend, CardRead, EventSink, ReaderInfo, WatchHandle};
 pub use config::{BridgeConfig, Origin, OriginPolicy};
 pub use error::{BridgeError, ConfigError};
 pub use protocol::BridgeEvent;
-pub use run::{BoundBridge, Bridge, BridgeHandle, run_blocking, shutdown_signal};
+pub use run::{BoundBridge, Bridge, BridgeHandle, run_blocking};
 pub use tls::TlsSettings;

@@ -25,7 +25,7 @@ use tokio::sync::broadcast;
 /// let bridge = Bridge::new(BridgeConfig::default(), Arc::new(PcscBackend::new()))?;
 /// let bound = bridge.bind().await?;                  // 127.0.0.1:7777
 /// println!("check page: {}", bound.url());
-/// bound.serve(twnhi_bridge::shutdown_signal()).await // until Ctrl-C or SIGTERM
+/// bound.serve(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await // until Ctrl-C
 /// # }
 /// ```
 #[derive(Clone)]
@@ -261,39 +261,17 @@ impl BridgeHandle {
     }
 }
 
-/// Completes on Ctrl-C (SIGINT) or, on Unix, SIGTERM (`systemctl stop`).
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => tracing::info!("interrupted; shutting down"),
-        () = term => tracing::info!("terminated; shutting down"),
-    }
-}
-
-/// Runs a bridge in a runtime of its own until SIGINT or SIGTERM: binds, calls `on_ready`
-/// with the bound bridge (to print where it listens), serves, shuts down gracefully.
+/// Runs a bridge in a runtime of its own until `shutdown` completes (a program passes its
+/// signal handling, e.g. Ctrl-C and SIGTERM): binds, calls `on_ready` with the bound bridge
+/// (to print where it listens), serves, shuts down gracefully.
 ///
 /// ```no_run
 /// use std::sync::Arc;
 /// use twnhi_bridge::{BridgeConfig, SimBackend};
 ///
 /// let (backend, _reader) = SimBackend::demo();
-/// twnhi_bridge::run_blocking(BridgeConfig::default(), Arc::new(backend), |bound| {
+/// let ctrl_c = async { tokio::signal::ctrl_c().await.unwrap_or(()) };
+/// twnhi_bridge::run_blocking(BridgeConfig::default(), Arc::new(backend), ctrl_c, |bound| {
 ///     eprintln!("listening on {}", bound.url());
 /// })?;
 /// # Ok::<(), twnhi_bridge::BridgeError>(())
@@ -304,6 +282,7 @@ pub async fn shutdown_signal() {
 pub fn run_blocking(
     config: BridgeConfig,
     backend: Arc<dyn CardBackend>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
     on_ready: impl FnOnce(&BoundBridge),
 ) -> Result<(), BridgeError> {
     let bridge = Bridge::new(config, backend)?;
@@ -317,7 +296,7 @@ pub fn run_blocking(
     let result = rt.block_on(async move {
         let bound = bridge.bind().await?;
         on_ready(&bound);
-        bound.serve(shutdown_signal()).await
+        bound.serve(shutdown).await
     });
     // A card operation still running in a blocking thread is not waited for long.
     rt.shutdown_timeout(Duration::from_secs(2));

@@ -318,27 +318,28 @@ fn serve(args: &RunArgs) -> ExitCode {
     if config.origins.allow_null {
         origins.push("null".to_owned());
     }
-    let result = twnhi_bridge::run_blocking(config, backend, |bound| {
-        let url = bound.url();
-        let ws = url.replacen("http", "ws", 1);
-        eprintln!(
-            "twnhi bridge {} — 健保卡元件 NHI card component",
-            env!("CARGO_PKG_VERSION")
-        );
-        eprintln!("  檢測頁 check page   {url}");
-        eprintln!("  舊版協定 legacy     {ws}echo");
-        eprintln!("  JSON 協定           {ws}v1/ws · {url}v1/status");
-        eprintln!("  讀卡 cards          {cards}");
-        eprintln!("  允許來源 origins    {}", origins.join(", "));
-        if !bound.is_loopback() {
+    let result =
+        twnhi_bridge::run_blocking(config, backend, crate::signal::shutdown_signal(), |bound| {
+            let url = bound.url();
+            let ws = url.replacen("http", "ws", 1);
             eprintln!(
-                "注意 warning: 正在非本機位址 {} 監聽，其他電腦也能連線 / listening on a \
-                 non-loopback address: other machines can reach the bridge",
-                bound.local_addr()
+                "twnhi bridge {} — 健保卡元件 NHI card component",
+                env!("CARGO_PKG_VERSION")
             );
-        }
-        eprintln!("Ctrl-C 停止 / to stop");
-    });
+            eprintln!("  檢測頁 check page   {url}");
+            eprintln!("  舊版協定 legacy     {ws}echo");
+            eprintln!("  JSON 協定           {ws}v1/ws · {url}v1/status");
+            eprintln!("  讀卡 cards          {cards}");
+            eprintln!("  允許來源 origins    {}", origins.join(", "));
+            if !bound.is_loopback() {
+                eprintln!(
+                    "注意 warning: 正在非本機位址 {} 監聽，其他電腦也能連線 / listening on a \
+                 non-loopback address: other machines can reach the bridge",
+                    bound.local_addr()
+                );
+            }
+            eprintln!("Ctrl-C 停止 / to stop");
+        });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e @ BridgeError::Config(_)) => exit::report(exit::USAGE, e),

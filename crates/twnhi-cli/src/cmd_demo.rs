@@ -87,7 +87,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
             Err(e) => return exit::report(exit::FAILURE, e),
         };
         print_banner(&demo);
-        match demo.wait(twnhi_web::shutdown_signal()).await {
+        match demo.wait(crate::signal::shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => exit::report(exit::FAILURE, e),
         }

@@ -326,7 +326,7 @@ async fn serve(s: Resolved) -> ExitCode {
         s.public_url,
         bound.local_addr()
     );
-    let result = bound.serve(twnhi_web::shutdown_signal()).await;
+    let result = bound.serve(crate::signal::shutdown_signal()).await;
     outbox.shutdown().await;
     maintenance.shutdown().await;
     store.close().await;

@@ -19,6 +19,7 @@ mod cmd_demo;
 mod cmd_notify;
 mod cmd_serve;
 mod exit;
+mod signal;
 
 /// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
 ///

@@ -84,7 +84,7 @@ pub(crate) struct Inner {
 /// #     key: twnhi_account::secret::ServerKey) -> Result<(), twnhi_web::WebError> {
 /// let site = twnhi_web::Site::new(config, deps, &key, None)?;
 /// let bound = site.bind().await?;
-/// bound.serve(twnhi_web::shutdown_signal()).await?;
+/// bound.serve(async { tokio::signal::ctrl_c().await.unwrap_or(()) }).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
@@ -482,29 +482,5 @@ impl SiteHandle {
             Ok(r) => r,
             Err(e) => Err(WebError::Serve(std::io::Error::other(e.to_string()))),
         }
-    }
-}
-
-/// Completes on Ctrl-C or (on Unix) `SIGTERM`.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
     }
 }

@@ -28,6 +28,6 @@ pub mod settings;
 mod templates;
 mod ua;
 
-pub use app::{BoundSite, Site, SiteDeps, SiteHandle, shutdown_signal};
+pub use app::{BoundSite, Site, SiteDeps, SiteHandle};
 pub use config::{ConnectionLimits, CookieSecurity, RateLimits, WebConfig};
 pub use error::{ConfigError, WebError};

@@ -5,9 +5,7 @@
 //! are held while real requests go on being answered; the idle ones are closed after the
 //! header-read timeout, and connections over the per-address cap are closed at once.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
+use crate::common;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
