@@ -325,7 +325,7 @@ fn parse_village(input: &str) -> Result<String, HouseholdError> {
         .collect();
     let n = v.chars().count();
     let ok =
-        (2..=10).contains(&n) && v.chars().all(is_han) && (v.ends_with('村') || v.ends_with('里'));
+        (2..=10).contains(&n) && v.chars().all(is_han) && (v.ends_with('村') || v.ends_with('里')); // cjk-ok: village names end in 村 or 里
     if ok {
         Ok(v)
     } else {
@@ -337,7 +337,7 @@ fn parse_village(input: &str) -> Result<String, HouseholdError> {
 /// 1 to 999.
 fn parse_neighborhood(input: &str) -> Result<u16, HouseholdError> {
     let s = ascii_fold_trim(input);
-    let s = s.strip_suffix('鄰').unwrap_or(&s).trim();
+    let s = s.strip_suffix('鄰').unwrap_or(&s).trim(); // cjk-ok: the neighbourhood notation 鄰
     if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(HouseholdError::Neighborhood);
     }
@@ -460,7 +460,7 @@ impl HouseholdAddress {
     pub fn matches(&self, other: &HouseholdAddress) -> bool {
         let fold = |s: &str| -> String {
             s.chars()
-                .map(|c| if c == '台' { '臺' } else { c })
+                .map(|c| if c == '台' { '臺' } else { c }) // cjk-ok: 台 and 臺 are one character
                 .collect()
         };
         self.township == other.township
@@ -484,7 +484,7 @@ impl fmt::Display for HouseholdAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}{}{}鄰",
+            "{}{}{}鄰", // cjk-ok: the neighbourhood notation 鄰
             self.township, self.village, self.neighborhood
         )
     }

@@ -1,13 +1,24 @@
-//! The bilingual message catalog: every user-facing message of the registration site
-//! (SPEC §4) in Traditional Chinese (zh-TW) and English, keyed by [`Msg`].
+//! The message catalog: every user-facing text of twnhi in every language, read from
+//! per-language [Project Fluent](https://projectfluent.org) files embedded at compile time.
 //!
-//! Texts marked *manual* are copied from the user manual (健保卡網路服務註冊使用說明) or SPEC §4;
-//! the others are written for twnhi in the manual's style (*design*). Later crates (web pages,
-//! letters, the app API, the CLI) take their texts from here so that one wording is used
-//! everywhere.
+//! # Where the texts live
+//! `crates/twnhi-account/locales/<tag>/*.ftl`, one directory per language (`zh-TW`, `en`).
+//! Every file of a directory is loaded into that language's bundle, so ids must be unique
+//! across the files of one language, and every id (with its attributes) must exist in
+//! every language (the tests of `tests/texts.rs` check both).
+//!
+//! # Adding a language
+//! Create `locales/<tag>/` with the same `.ftl` files translated. The build script finds the
+//! directory (no list to edit, zero lines of code), [`Lang::ALL`] then lists it and
+//! [`Lang::from_str`](core::str::FromStr) accepts its tag.
+//!
+//! # Looking texts up
+//! [`Msg`] names the catalog entries that the domain crates refer to; each maps to a Fluent
+//! id ([`Msg::id`]). Any other text is looked up by id with named arguments through
+//! [`format()`] (or [`text`] without arguments):
 //!
 //! ```
-//! use twnhi_account::messages::{Lang, Msg};
+//! use twnhi_account::messages::{self, Lang, Msg};
 //!
 //! assert_eq!(Msg::PasswordLength.text(Lang::ZhTw), "註冊密碼長度必須6-12碼。");
 //! assert_eq!(Msg::PasswordLength.text(Lang::En), "password length must be 6-12 characters.");
@@ -16,33 +27,52 @@
 //!     Msg::PasswordLength.side_by_side(),
 //!     "註冊密碼長度必須6-12碼。 password length must be 6-12 characters."
 //! );
+//! // Named arguments:
+//! assert_eq!(
+//!     messages::format(Lang::En, "attempts-left", &[("left", 2.into())]),
+//!     "The verification code is incorrect. You have 2 attempts left."
+//! );
 //! ```
+//!
+//! Texts marked *manual* are copied from the user manual or SPEC §4; the others are written
+//! for twnhi in the manual's style (*design*). Fluent's Unicode isolation marks are off, so
+//! formatted texts are exactly the manual's.
 
 use core::fmt;
 use core::str::FromStr;
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use unic_langid::LanguageIdentifier;
 
 use crate::roc::RocDateTime;
 
-/// A language of the user interface.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Lang {
-    /// Traditional Chinese as used in Taiwan (`zh-TW`), the site's first language.
-    #[default]
-    #[serde(rename = "zh-TW")]
-    ZhTw,
-    /// English (`en`).
-    #[serde(rename = "en")]
-    En,
-}
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
+/// A language of the user interface: one directory of message files (`locales/<tag>/`).
+///
+/// The languages are found at build time; [`Lang::ZhTw`] and [`Lang::En`] always exist (the
+/// site shows them side by side), any other is reached through [`Lang::ALL`] or its tag.
+/// Serialized as its tag (`"zh-TW"`, `"en"`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Lang(u8);
+
+#[allow(non_upper_case_globals)]
 impl Lang {
-    /// Both languages, zh-TW first (the order of every bilingual page and letter).
-    pub const ALL: [Lang; 2] = [Lang::ZhTw, Lang::En];
+    /// Traditional Chinese as used in Taiwan (`zh-TW`), the site's first language.
+    pub const ZhTw: Lang = Lang(LOCALE_ZH_TW);
+    /// English (`en`), the site's second language.
+    pub const En: Lang = Lang(LOCALE_EN);
 
-    /// The BCP 47 tag: `zh-TW` or `en`.
+    /// Every language that has message files: zh-TW first, then in tag order (the order of
+    /// every multilingual page and letter).
+    pub const ALL: &'static [Lang] = LOCALE_ALL;
+
+    /// The BCP 47 tag of the language's directory: `zh-TW`, `en` ….
     ///
     /// ```
     /// use twnhi_account::Lang;
@@ -50,10 +80,35 @@ impl Lang {
     /// ```
     #[must_use]
     pub const fn tag(self) -> &'static str {
-        match self {
-            Lang::ZhTw => "zh-TW",
-            Lang::En => "en",
-        }
+        LOCALE_TAGS[self.0 as usize]
+    }
+
+    /// The language whose tag is exactly `tag` (ignoring ASCII case).
+    #[must_use]
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| l.tag().eq_ignore_ascii_case(tag))
+    }
+
+    /// The message files of this language: (file name, Fluent source), for tools and tests.
+    #[must_use]
+    pub fn sources(self) -> &'static [(&'static str, &'static str)] {
+        LOCALE_SOURCES[self.0 as usize]
+    }
+}
+
+impl Default for Lang {
+    /// [`Lang::ZhTw`].
+    fn default() -> Self {
+        Lang::ZhTw
+    }
+}
+
+impl fmt::Debug for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Lang({})", self.tag())
     }
 }
 
@@ -63,33 +118,290 @@ impl fmt::Display for Lang {
     }
 }
 
-/// The error of [`Lang::from_str`]: the tag names neither Chinese nor English.
+impl Serialize for Lang {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.tag())
+    }
+}
+
+impl<'de> Deserialize<'de> for Lang {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<'de, str>::deserialize(d)?;
+        Lang::from_tag(&s).ok_or_else(|| serde::de::Error::custom(UnknownLang))
+    }
+}
+
+/// The error of [`Lang::from_str`]: no language of the catalog has this tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("不支援的語言 / unsupported language")]
+#[error("{}", bilingual("unknown-lang"))]
 #[non_exhaustive]
 pub struct UnknownLang;
 
 impl FromStr for Lang {
     type Err = UnknownLang;
 
-    /// Parses a language tag loosely: `zh`, `zh-TW`, `zh_Hant_TW`, `zh-hant` … → [`Lang::ZhTw`];
-    /// `en`, `en-US` … → [`Lang::En`] (case-insensitive).
+    /// Parses a language tag loosely (case-insensitive): an exact tag first, then by the
+    /// primary subtag: `zh`, `zh-TW`, `zh_Hant_TW`, `zh-hant` … → [`Lang::ZhTw`]; `en`,
+    /// `en-US` … → [`Lang::En`].
     ///
     /// ```
     /// use twnhi_account::Lang;
     /// assert_eq!("zh-tw".parse::<Lang>(), Ok(Lang::ZhTw));
     /// assert_eq!("en-GB".parse::<Lang>(), Ok(Lang::En));
-    /// assert!("fr".parse::<Lang>().is_err());
+    /// assert!("xx".parse::<Lang>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let t = s.trim().to_ascii_lowercase();
-        let primary = t.split(['-', '_']).next().unwrap_or("");
-        match primary {
-            "zh" => Ok(Lang::ZhTw),
-            "en" => Ok(Lang::En),
-            _ => Err(UnknownLang),
+        let t = s.trim().replace('_', "-");
+        if let Some(l) = Lang::from_tag(&t) {
+            return Ok(l);
+        }
+        let primary = |tag: &str| tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+        let wanted = primary(&t);
+        Lang::ALL
+            .iter()
+            .copied()
+            .find(|l| !wanted.is_empty() && primary(l.tag()) == wanted)
+            .ok_or(UnknownLang)
+    }
+}
+
+// ----- the Fluent bundles ------------------------------------------------------------------
+
+/// A named argument of a message (`{ $name }` in the `.ftl` files).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Arg<'a> {
+    /// A text, shown as is.
+    Text(Cow<'a, str>),
+    /// A whole number: shown in digits, and chooses plural variants (`[one]`, `*[other]`).
+    Number(i64),
+}
+
+impl<'a> From<&'a str> for Arg<'a> {
+    fn from(s: &'a str) -> Self {
+        Arg::Text(Cow::Borrowed(s))
+    }
+}
+
+impl<'a> From<&'a String> for Arg<'a> {
+    fn from(s: &'a String) -> Self {
+        Arg::Text(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Arg<'_> {
+    fn from(s: String) -> Self {
+        Arg::Text(Cow::Owned(s))
+    }
+}
+
+macro_rules! number_arg {
+    ($($t:ty),+) => {$(
+        impl From<$t> for Arg<'_> {
+            fn from(n: $t) -> Self {
+                Arg::Number(i64::from(n))
+            }
+        }
+    )+};
+}
+number_arg!(u8, u16, u32, i8, i16, i32, i64);
+
+impl From<usize> for Arg<'_> {
+    fn from(n: usize) -> Self {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<u64> for Arg<'_> {
+    fn from(n: u64) -> Self {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// Why a text could not be formatted exactly ([`format_checked`]).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TextError {
+    /// The language has no message (or attribute) with this id.
+    #[error("{lang}: no message `{id}`")]
+    Missing {
+        /// The language looked in.
+        lang: Lang,
+        /// The id (`message` or `message.attribute`).
+        id: String,
+    },
+    /// The message exists but formatting reported errors (an unknown argument, a reference
+    /// to a missing message …); `text` is what was produced anyway.
+    #[error("{lang}: message `{id}`: {errors}")]
+    Format {
+        /// The language.
+        lang: Lang,
+        /// The id.
+        id: String,
+        /// The errors, joined.
+        errors: String,
+        /// The text produced in spite of them.
+        text: String,
+    },
+}
+
+struct Catalog {
+    bundles: Vec<FluentBundle<FluentResource>>,
+    /// The text of every [`Msg`], by language then by `Msg as usize`.
+    table: Vec<Vec<String>>,
+}
+
+static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+    let bundles: Vec<_> = Lang::ALL.iter().map(|&l| bundle(l)).collect();
+    let table = Lang::ALL
+        .iter()
+        .map(|&l| {
+            Msg::ALL
+                .iter()
+                .map(|m| format_in(&bundles, l, m.id(), &[]))
+                .collect()
+        })
+        .collect();
+    Catalog { bundles, table }
+});
+
+fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = lang.tag().parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![id]);
+    // No FSI/PDI around arguments: the texts must stay the manual's, byte for byte.
+    b.set_use_isolating(false);
+    for (_, source) in lang.sources() {
+        // A file with syntax errors still yields its good entries; the tests report the rest.
+        let res = FluentResource::try_new((*source).to_owned()).unwrap_or_else(|(res, _)| res);
+        let _ = b.add_resource(res);
+    }
+    b
+}
+
+fn fluent_args<'a>(args: &'a [(&'a str, Arg<'a>)]) -> FluentArgs<'a> {
+    let mut fa = FluentArgs::with_capacity(args.len());
+    for (name, value) in args {
+        let v = match value {
+            Arg::Text(s) => FluentValue::from(s.as_ref()),
+            Arg::Number(n) => FluentValue::from(*n),
+        };
+        fa.set(*name, v);
+    }
+    fa
+}
+
+/// Formats `id` (or `message.attribute`) of one bundle; `None` when it has no such entry.
+fn try_format(
+    bundle: &FluentBundle<FluentResource>,
+    id: &str,
+    args: &[(&str, Arg<'_>)],
+    errors: &mut Vec<fluent_bundle::FluentError>,
+) -> Option<String> {
+    let (msg_id, attr) = match id.split_once('.') {
+        Some((m, a)) => (m, Some(a)),
+        None => (id, None),
+    };
+    let msg = bundle.get_message(msg_id)?;
+    let pattern = match attr {
+        Some(a) => msg.get_attribute(a)?.value(),
+        None => msg.value()?,
+    };
+    let fa = fluent_args(args);
+    let fa = if args.is_empty() { None } else { Some(&fa) };
+    Some(bundle.format_pattern(pattern, fa, errors).into_owned())
+}
+
+fn format_in(
+    bundles: &[FluentBundle<FluentResource>],
+    lang: Lang,
+    id: &str,
+    args: &[(&str, Arg<'_>)],
+) -> String {
+    let mut errors = Vec::new();
+    for l in [lang, Lang::default()] {
+        if let Some(b) = bundles.get(usize::from(l.0))
+            && let Some(s) = try_format(b, id, args, &mut errors)
+        {
+            return s;
         }
     }
+    id.to_owned()
+}
+
+/// The text of `id` in `lang` with named arguments.
+///
+/// `id` is a Fluent message id (`login-title`) or `message.attribute`. A text missing in
+/// `lang` falls back to zh-TW, then to the id itself (the tests keep every id in every
+/// language, so neither happens in a release); formatting never fails.
+///
+/// ```
+/// use twnhi_account::messages::{format, Lang};
+/// assert_eq!(format(Lang::En, "attempts-left", &[("left", 1.into())]),
+///            "The verification code is incorrect. You have 1 attempt left.");
+/// ```
+#[must_use]
+pub fn format(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    format_in(&CATALOG.bundles, lang, id, args)
+}
+
+/// The text of `id` in `lang`, without arguments (see [`format()`]).
+#[must_use]
+pub fn text(lang: Lang, id: &str) -> String {
+    format(lang, id, &[])
+}
+
+/// Like [`format()`] but strict: no fallback, and formatting errors are errors.
+///
+/// # Errors
+/// [`TextError::Missing`] when `lang` has no such message or attribute,
+/// [`TextError::Format`] when Fluent reported errors (such as a missing argument).
+pub fn format_checked(lang: Lang, id: &str, args: &[(&str, Arg<'_>)]) -> Result<String, TextError> {
+    let mut errors = Vec::new();
+    let bundle = CATALOG.bundles.get(usize::from(lang.0));
+    let text = bundle
+        .and_then(|b| try_format(b, id, args, &mut errors))
+        .ok_or_else(|| TextError::Missing {
+            lang,
+            id: id.to_owned(),
+        })?;
+    if errors.is_empty() {
+        Ok(text)
+    } else {
+        Err(TextError::Format {
+            lang,
+            id: id.to_owned(),
+            errors: errors
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            text,
+        })
+    }
+}
+
+/// Whether `lang` has the message (or `message.attribute`) `id`.
+#[must_use]
+pub fn has(lang: Lang, id: &str) -> bool {
+    let (msg_id, attr) = match id.split_once('.') {
+        Some((m, a)) => (m, Some(a)),
+        None => (id, None),
+    };
+    CATALOG
+        .bundles
+        .get(usize::from(lang.0))
+        .and_then(|b| b.get_message(msg_id))
+        .is_some_and(|m| match attr {
+            Some(a) => m.get_attribute(a).is_some(),
+            None => m.value().is_some(),
+        })
+}
+
+/// The zh-TW and English texts of `id` joined as "zh-TW / English" (for `Display` of errors
+/// and logs, which show both languages).
+#[must_use]
+pub fn bilingual(id: &str) -> String {
+    format!("{} / {}", text(Lang::ZhTw, id), text(Lang::En, id))
 }
 
 /// Implemented by every error of this crate: the catalog entry that explains it to a user.
@@ -125,9 +437,10 @@ macro_rules! bilingual_display {
 pub(crate) use bilingual_display;
 
 macro_rules! catalog {
-    ($( $(#[$meta:meta])* $name:ident => $zh:expr, $en:expr; )+) => {
-        /// A user-facing message. Use [`Msg::text`] for one language, `Display` for both
-        /// ("zh-TW / English") and [`Msg::key`] for a stable machine-readable name.
+    ($( $(#[$meta:meta])* $name:ident => $id:literal; )+) => {
+        /// A catalog entry that the domain crates name. Use [`Msg::text`] for one language,
+        /// `Display` for "zh-TW / English", [`Msg::key`] for a stable machine-readable name
+        /// and [`Msg::id`] for its Fluent id. The texts are in `locales/<tag>/messages.ftl`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[non_exhaustive]
         pub enum Msg {
@@ -138,23 +451,18 @@ macro_rules! catalog {
             /// Every message of the catalog, in declaration order.
             pub const ALL: &'static [Msg] = &[$(Msg::$name),+];
 
-            /// The Traditional Chinese (zh-TW) text.
-            #[must_use]
-            pub const fn zh(self) -> &'static str {
-                match self { $(Msg::$name => $zh,)+ }
-            }
-
-            /// The English text.
-            #[must_use]
-            pub const fn en(self) -> &'static str {
-                match self { $(Msg::$name => $en,)+ }
-            }
-
             /// The stable key of this message (the variant name, e.g. `"PasswordLength"`),
             /// for templates, JSON answers and logs.
             #[must_use]
             pub const fn key(self) -> &'static str {
                 match self { $(Msg::$name => stringify!($name),)+ }
+            }
+
+            /// The Fluent id of this message (the key in kebab-case, e.g.
+            /// `"password-length"`).
+            #[must_use]
+            pub const fn id(self) -> &'static str {
+                match self { $(Msg::$name => $id,)+ }
             }
         }
     };
@@ -163,398 +471,352 @@ macro_rules! catalog {
 catalog! {
     // ----- every page ---------------------------------------------------------------------
     /// *Manual.* Service hours notice shown on every page, and the refusal outside them.
-    ServiceHours => "※本系統服務時間每日 06:00-24:00", "Operating Hours : 6a.m.-12a.m. daily";
+    ServiceHours => "service-hours";
     /// *Manual.* Environment check: the server answered.
-    ServerConnectionOk => "伺服器連線正常", "Server connection OK";
+    ServerConnectionOk => "server-connection-ok";
     /// *Manual.* Environment check: the server did not answer.
-    ServerConnectionFailed => "伺服器連線 失敗", "Server connection failed";
+    ServerConnectionFailed => "server-connection-failed";
     /// *Manual.* Reading the card (every form that starts with 【讀取】).
-    ReadCardPrompt => "請晶片讀卡機插入健保卡後，按『讀取』驗證健保卡。",
-        "Please insert the NHI card into the Smart IC card reader, and click \"Read\" to verify the NHI card.";
+    ReadCardPrompt => "read-card-prompt";
     /// *Manual.* Instruction 1 of the resend and forgot-password pages.
-    EnvironmentSetupInstruction => "如您的電腦尚未進行健保卡註冊系統環境設定及安裝元件，請先至健保卡網路服務註冊頁面執行。",
-        "If your computer has not yet performed the NHI Card Online Services Registration environment setting and installation components, please go to the NHI Card Online Services Registration page.";
+    EnvironmentSetupInstruction => "environment-setup-instruction";
     /// *Manual.* Instruction 2 of the resend and forgot-password pages.
-    ConnectReaderInstruction => "電腦連結晶片讀卡機及健保卡。",
-        "Insert the NHI card into the Smart IC card reader.";
+    ConnectReaderInstruction => "connect-reader-instruction";
 
     // ----- 4.1 apply ----------------------------------------------------------------------
     /// *Manual.* The button that accepts the terms (全民健康保險網路服務註冊管理作業要點).
-    TermsAccepted => "我已閱讀完畢，並瞭解相關規定",
-        "I have read and understood the regulations";
+    TermsAccepted => "terms-accepted";
     /// *Manual.* Help text of the household ID number (戶號) field.
-    HouseholdIdHint => "請參考戶口名簿封面左上角的號碼(圖示)",
-        "Please refer to the number on the top left side of the cover of Household Certificate.";
+    HouseholdIdHint => "household-id-hint";
     /// *Manual.* Why the household ID number is asked.
-    HouseholdIdRequired => "為避免健保卡遭他人冒用，保障您的個人資料安全，請務必輸入",
-        "In order to prevent the NHI card from being misused by others and protect the security of your personal data, please be sure to enter the Household ID number.";
+    HouseholdIdRequired => "household-id-required";
     /// *Manual.* Prompt of the first apply step.
-    ApplyNextPrompt => "請插入健保卡並輸入戶號及戶籍鄉鎮里鄰後按【下一步】",
-        "Please insert the NHI card, enter the Household ID number and Household Registration Address and click \"Next\".";
+    ApplyNextPrompt => "apply-next-prompt";
     /// *Manual.* Password length rule (every form that sets a password).
-    PasswordLength => "註冊密碼長度必須6-12碼。", "password length must be 6-12 characters.";
+    PasswordLength => "password-length";
     /// *Manual.* What a strong password is (apply page).
-    StrongPasswordHint => "強式密碼由英文大寫、英文小寫、數字、特殊符號(-!@#$%^&*)混合並且長度8碼以上，特殊符號不可為(空白)、(大於>)、(小於<)符號。",
-        "Strong passwords contain a mix of English uppercase, lowercase, numbers, and special symbols (-!@#$%^&*), and are longer than 8 characters. Special symbols cannot be(Blank), (greater than>), (less than <) symbols";
+    StrongPasswordHint => "strong-password-hint";
     /// *Manual.* Strength meter level 1.
-    StrengthWeak => "弱", "weak";
+    StrengthWeak => "strength-weak";
     /// *Manual.* Strength meter level 2.
-    StrengthMedium => "中", "Medium";
+    StrengthMedium => "strength-medium";
     /// *Manual.* Strength meter level 3.
-    StrengthMediumStrong => "中強", "Medium Strong";
+    StrengthMediumStrong => "strength-medium-strong";
     /// *Manual.* Strength meter level 4.
-    StrengthStrong => "強", "Strong";
+    StrengthStrong => "strength-strong";
     /// *Manual.* Note of the mobile phone field.
-    MobilePhoneNote => "本項行動電話將作為未來行動裝置之認證使用，請務必輸入。",
-        "Be sure to enter the mobile phone, which will be used as a certification for mobile devices.";
+    MobilePhoneNote => "mobile-phone-note";
     /// *Manual.* Warning (not a refusal) for Microsoft mail domains.
-    MicrosoftMailWarning => "因與微軟郵件伺服器連線異常，建議不要填寫微軟e-mail信箱(如hotmail, livemail...)，以免無法收到本署寄發的信件。",
-        "Due to the unstable connection with the Microsoft mail server, it is recommended not to fill in the Microsoft e-mail (such as hotmail, livemail ...), so as to avoid missing the e-mail sent by the NHIA.";
+    MicrosoftMailWarning => "microsoft-mail-warning";
     /// *Manual (zh); design (en).* Application accepted.
-    ApplySuccess => "您已完成申請並將在數分鐘後收到 E-Mail 確認信，請開啟確信中的連結啟用帳號，謝謝!",
-        "Your application is complete. You will receive a confirmation e-mail in a few minutes; please open the link in it to activate your account. Thank you!";
+    ApplySuccess => "apply-success";
     /// *Manual (zh); design (en).* E-mail address verified (4.1 step 5).
-    EmailVerified => "您已完成電子郵件信箱認證，歡迎開始使用本系統！",
-        "Your e-mail address has been verified. Welcome to the system!";
+    EmailVerified => "email-verified";
 
     // ----- 4.2 log in -----------------------------------------------------------------------
     /// *Manual.* Login prompt.
-    LoginPrompt => "請插入健保卡後，輸入註冊密碼再按【登入】鈕",
-        "Please insert the NHI card. Enter the password and click \"LOGIN\"";
+    LoginPrompt => "login-prompt";
     /// *Manual.* Browser supports the NHI card (environment status of the login page).
-    SupportsNhiCard => "支援使用健保卡", "Support NHI card";
+    SupportsNhiCard => "supports-nhi-card";
     /// *Spec.* Suspension is done at a counter.
-    SuspensionNote => "如需申請健保卡註冊停用，請持身分證及證明文件臨櫃辦理",
-        "To apply for suspension of the NHI Card Online Services, please bring your identification to the regional division and the liaison office of NHIA.";
+    SuspensionNote => "suspension-note";
 
     // ----- 4.3 device verification ------------------------------------------------------------
     /// *Manual.* Device verification note 1.
-    DeviceCodeNoteProduce => "進行裝置認證需先點選『產生裝置認證碼』按鈕，系統將產生QR-Code及裝置認證碼兩種形式之裝置認證碼。",
-        "To verify your mobile device, please push the \"Produce Verification Code\" button, the system will generate QR-Code or verification code.";
+    DeviceCodeNoteProduce => "device-code-note-produce";
     /// *Manual.* Device verification note 2.
-    DeviceCodeNoteCamera => "行動裝置具照相機功能，建議使用健保署『健保快易通』行動服務之APP以讀取QR-Code方式進行裝置認證。",
-        "If the mobile device has a camera function, it is recommended to verify by reading QR-Code through NHI Express APP.";
+    DeviceCodeNoteCamera => "device-code-note-camera";
     /// *Manual.* Device verification note 3.
-    DeviceCodeNoteNoCamera => "行動裝置不具照相機功能，建議使用健保署『健保快易通』行動服務之APP可將頁面之裝置認證碼明碼輸入手機裝置認證。",
-        "If the mobile device does not have a camera function, it is recommended to verify by entering Verification Code through NHI Express APP.";
+    DeviceCodeNoteNoCamera => "device-code-note-no-camera";
     /// *Manual.* Heading of the two ways of verification.
-    DeviceCodeMethods => "裝置認證方式有以下兩種：", "There are two ways of mobile device verification:";
+    DeviceCodeMethods => "device-code-methods";
     /// *Manual.* Way 1: scan the QR code.
-    DeviceCodeMethodQr => "請使用手機讀取QR-Code中之裝置認證碼：", "Please use your mobile phone to read QR-Code:";
+    DeviceCodeMethodQr => "device-code-method-qr";
     /// *Manual.* Way 2: type the code.
-    DeviceCodeMethodType => "將裝置認證碼輸入手機進行認證：", "Enter the verification code to your mobile phone:";
+    DeviceCodeMethodType => "device-code-method-type";
 
     // ----- 4.4 device management --------------------------------------------------------------
     /// *Manual.* Device status: active.
-    DeviceStatusActive => "啟用中", "Active";
+    DeviceStatusActive => "device-status-active";
     /// *Manual.* Device status: disabled.
-    DeviceStatusDisabled => "停用", "Disabled";
+    DeviceStatusDisabled => "device-status-disabled";
     /// *Design.* Device status: deleted (never listed; for logs and the app API).
-    DeviceStatusDeleted => "已刪除", "Deleted";
+    DeviceStatusDeleted => "device-status-deleted";
     /// *Manual.* Device action: disable.
-    DeviceActionDisable => "停用裝置", "Disable Device";
+    DeviceActionDisable => "device-action-disable";
     /// *Manual.* Device action: enable.
-    DeviceActionEnable => "啟用裝置", "Enable Device";
+    DeviceActionEnable => "device-action-enable";
     /// *Manual.* Device action: delete.
-    DeviceActionDelete => "刪除裝置", "Delete Device";
+    DeviceActionDelete => "device-action-delete";
     /// *Manual.* Device management note 1.
-    DeviceNoteReverify => "若更換行動裝置或重新安裝APP時，請重新執行【行動裝置認證】。",
-        "If you change the mobile device or reinstall the NHI Express APP, please execute the \"Mobile Device Verification\" again.";
+    DeviceNoteReverify => "device-note-reverify";
     /// *Manual.* Device management note 2.
-    DeviceNoteMany => "同一個帳號可啟動多組行動裝置；多個帳號可在同一台裝置認證。",
-        "The same account can activate multiple mobile devices; multiple accounts can be verified on the same device.";
+    DeviceNoteMany => "device-note-many";
     /// *Manual.* Device management note 3.
-    DeviceNoteActiveOnly => "請使用已通過裝置認證且狀態為「已啟用」之行動裝置登入「健保快易通」行動服務之APP。若您使用其它行動裝置登入請點選上方【啟用裝置】按鈕。若尚未認證請至【行動裝置認證】產生QRCode後進行認證。",
-        "Please use the mobile device that has passed the device verification and the status is \"Enabled\" to log in to the NHI Express App. If you want to log in with other mobile devices, please click the top \"Enable Device\" button, if the device is not yet verified, please go to \"Mobile Device Verification\" and generate a QR Code for verification.";
+    DeviceNoteActiveOnly => "device-note-active-only";
 
     // ----- 4.5 / 4.6 change password, change data ------------------------------------------------
     /// *Manual.* Password changed (4.5).
-    PasswordChanged => "註冊密碼變更成功，下次使用健保卡登入系統請使用新的註冊密碼!",
-        "Password successfully changed. Please use your NHI Card and the new password to login the system!";
+    PasswordChanged => "password-changed";
     /// *Manual.* The registration password is also the app's password (4.5 page note).
-    AppPasswordNote => "若您已認證行動裝置，此密碼會同步變更『健保快易通』登入註冊密碼。",
-        "If you have verified the mobile device, this password will also be the log in password of NHI express APP.";
+    AppPasswordNote => "app-password-note";
     /// *Manual (zh); design (en).* Basic data saved (4.6).
-    DataSaved => "資料儲存成功", "Data saved successfully.";
+    DataSaved => "data-saved";
 
     // ----- 4.7 cancel -----------------------------------------------------------------------
     /// *Manual.* Notice of the cancellation request page.
-    CancelNotice => "按下送出刪除註冊後，請務必至註冊電子郵件信箱收取確認信並完成後續作業，刪除健保卡網服務註冊申請始完成，感謝您的支持與配合。(若您已安裝【全民健保行動快易通】，完成確認刪除註冊後將無法再使用健康存摺及承保e櫃檯功能。)",
-        "After submitting cancellation of the registration, please be sure to confirm that you receive a confirmation letter in your registration email box, and complete the following procedures to complete the cancellation. Thank you for your support and cooperation.(If you have installed NHI App, you will no longer be able to use My Health Bank and e-counter functions after confirming the cancellation.)";
+    CancelNotice => "cancel-notice";
     /// *Manual.* Notice of the cancellation confirmation page.
-    CancelAppNotice => "若您已安裝【全民健保行動快易通】，完成確認刪除註冊後將無法再使用健康存摺及承保e櫃檯功能。",
-        "If you have installed NHI App, you will no longer be able to use My Health Bank and e-counter functions after confirming the cancellation.";
+    CancelAppNotice => "cancel-app-notice";
     /// *Manual.* Where the card number is printed.
-    CardNumberHint => "健保卡正面左下角12碼數字", "The number on the bottom left side of the front of the NHI card.";
+    CardNumberHint => "card-number-hint";
     /// *Manual.* The cancellation e-mail code is case-sensitive.
-    EmailCodeHint => "請輸入刪除註冊確認信通知驗證碼，大小寫需相符", "Enter Verification Code, case sensitive.";
+    EmailCodeHint => "email-code-hint";
     /// *Manual (zh); design (en).* Cancellation requested (4.7 step 2).
-    CancelRequested => "您已申請成功，請至【註冊電子郵件信箱】收取刪除註冊確認信",
-        "Your request has been accepted. Please check your registered e-mail box for the cancellation confirmation letter.";
+    CancelRequested => "cancel-requested";
     /// *Design.* A cancellation confirmed with a code sent to a new e-mail address: it takes
     /// effect after the waiting period; the registered address was told and can stop it.
-    CancelScheduled => "刪除註冊申請已確認。因刪除註冊確認信寄至新的電子郵件信箱，為保護您的帳號，刪除將於等待期間結束後生效，並已通知原註冊電子郵件信箱。",
-        "The cancellation has been confirmed. Because the confirmation letter went to a new e-mail address, it takes effect only after a waiting period, to protect your account; the registered e-mail address has been told.";
+    CancelScheduled => "cancel-scheduled";
     /// *Design.* The registered address stopped a cancellation.
-    CancelStopped => "已停止刪除註冊作業，您的健保卡網路服務註冊維持有效。若您並未申請刪除註冊，建議您儘速變更註冊密碼。",
-        "The cancellation has been stopped; your registration stays in use. If you did not ask for it, please change your registration password soon.";
+    CancelStopped => "cancel-stopped";
     /// *Design.* The page of the stop link.
-    CancelStopPrompt => "有人以新的電子郵件信箱申請刪除您的健保卡網路服務註冊。若非您本人申請，請按【停止刪除註冊】，您的註冊將維持有效。",
-        "Someone asked to cancel your NHI Card Online Services registration with a new e-mail address. If it was not you, click \"Stop the cancellation\" and your registration stays in use.";
+    CancelStopPrompt => "cancel-stop-prompt";
     /// *Design.* The button of the stop link's page.
-    CancelStopButton => "停止刪除註冊", "Stop the cancellation";
+    CancelStopButton => "cancel-stop-button";
     /// *Design.* Subject of the notice to the registered address.
-    LetterSubjectCancellationNotice => "衛生福利部中央健康保險署-健保卡網路服務註冊-刪除註冊申請通知",
-        "National Health Insurance Administration Notice: Cancellation of the Online Services of the NHI Card Requested";
+    LetterSubjectCancellationNotice => "letter-subject-cancellation-notice";
     /// *Design.* Link text of the notice's stop link.
-    LetterLinkCancellationStop => "停止刪除註冊", "Stop the cancellation";
+    LetterLinkCancellationStop => "letter-link-cancellation-stop";
     /// *Manual (zh); design (en).* Cancellation confirmed (4.7 step 4).
-    CancelConfirmed => "刪除註冊成功，之後若您想再使用本系統，請重新申請",
-        "Your registration has been cancelled. If you want to use the system again, please apply again.";
+    CancelConfirmed => "cancel-confirmed";
 
     // ----- 4.8 / 4.9 resend, forgot password ----------------------------------------------------------
     /// *Manual (zh); design (en).* Confirmation or reset letter requested (4.8, 4.9).
-    LetterRequested => "您已申請成功，請至電子郵件信箱收取確認信",
-        "Your request has been accepted. Please check your e-mail box for the confirmation letter.";
+    LetterRequested => "letter-requested";
     /// *Manual.* Password reset done (4.9).
-    PasswordResetDone => "註冊密碼變更成功，下次使用【健保卡】登入系統請用新的註冊密碼！",
-        "Password successfully changed. Please use your NHI Card and the new password to login the system!";
+    PasswordResetDone => "password-reset-done";
     /// *Manual.* Resetting also changes the app's password (4.9 notice).
-    ResetAppNotice => "若您已安裝【全民健保行動快易通】及申請【健保卡網路服務】，系統將會一併變更登入註冊密碼。",
-        "If you have installed NHI App and applied for NHI Card Online Service, the system will change the login password.";
+    ResetAppNotice => "reset-app-notice";
 
     // ----- 4.11 letters ------------------------------------------------------------------------
     /// *Manual.* Sender of every letter.
-    LetterSender => "衛生福利部中央健康保險署", "National Health Insurance Administration, Ministry of Health and Welfare";
+    LetterSender => "letter-sender";
     /// *Manual.* Subject of the confirmation letter (認證通知).
-    LetterSubjectConfirmation => "衛生福利部中央健康保險署-健保卡網路服務註冊-認證通知",
-        "National Health Insurance Administration Notice Confirmation for Registering the Online Services of the NHI Card";
+    LetterSubjectConfirmation => "letter-subject-confirmation";
     /// *Manual.* Link text of the confirmation letter.
-    LetterLinkConfirmation => "進入電子信箱認證畫面", "Go to the e-mail verification page";
+    LetterLinkConfirmation => "letter-link-confirmation";
     /// *Design (after the manual).* Subject of the completion letter (註冊完成).
-    LetterSubjectCompletion => "衛生福利部中央健康保險署-健保卡網路服務註冊-註冊完成通知",
-        "National Health Insurance Administration Notice: Registration for the Online Services of the NHI Card Completed";
+    LetterSubjectCompletion => "letter-subject-completion";
     /// *Design (after the manual).* Subject of the password reset letter.
-    LetterSubjectReset => "衛生福利部中央健康保險署-健保卡網路服務註冊-重設註冊密碼",
-        "National Health Insurance Administration Notice: Reset the Password of the Online Services of the NHI Card";
+    LetterSubjectReset => "letter-subject-reset";
     /// *Manual.* Link text of the password reset letter.
-    LetterLinkReset => "健保卡網路服務註冊-重設註冊密碼", "NHI Card Online Services Registration - Reset Password";
+    LetterLinkReset => "letter-link-reset";
     /// *Design (after the manual).* Subject of the cancellation confirmation letter.
-    LetterSubjectCancellation => "衛生福利部中央健康保險署-健保卡網路服務註冊-刪除註冊確認信",
-        "National Health Insurance Administration Notice: Confirm the Cancellation of the Online Services of the NHI Card";
+    LetterSubjectCancellation => "letter-subject-cancellation";
     /// *Manual.* Link text of the cancellation confirmation letter.
-    LetterLinkCancellation => "健保卡網路服務註冊刪除作業", "NHI Card Online Services Registration - Confirm the Cancellation";
+    LetterLinkCancellation => "letter-link-cancellation";
     /// *Manual.* Subject of the deletion notice.
-    LetterSubjectDeleted => "衛生福利部中央健康保險署-健保卡網路服務註冊-刪除通知",
-        "National Health Insurance Administration Notice: Registration for the Online Services of the NHI Card Deleted";
+    LetterSubjectDeleted => "letter-subject-deleted";
     /// *Manual.* Hotline sentence of the letters.
-    LetterHotline => "若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678。",
-        "Please feel free to contact the NHIA for further information at 0800-030-598(toll free) or at 4128-678(an area code not required). For a mobile phone, please dial 02-4128-678.";
+    LetterHotline => "letter-hotline";
     /// *Manual.* Footer of every letter.
-    LetterAutomatic => "注意：本信件為系統自動寄發，請勿直接回覆", "Note: this letter was sent automatically; please do not reply.";
+    LetterAutomatic => "letter-automatic";
 
     // ----- refusals of the flows (design) -----------------------------------------------------
     /// *Design.* The one generic refusal when card/household data do not match the registry
     /// (4.1 step 2: do not say which field).
-    RegistryMismatch => "您輸入的資料與本署留存資料不符，請確認後重新輸入。",
-        "The data you entered does not match our records. Please check it and try again.";
+    RegistryMismatch => "registry-mismatch";
     /// *Design.* Wrong card or password at login (one answer for both).
-    LoginFailed => "健保卡或註冊密碼錯誤，請重新輸入。",
-        "The NHI card or the registration password is incorrect. Please try again.";
+    LoginFailed => "login-failed";
     /// *Design.* The card could not be authenticated (SPEC §3).
-    CardNotVerified => "健保卡驗證失敗，請確認插入的是您本人的健保卡後重新讀取。",
-        "The NHI card could not be verified. Please make sure your own NHI card is inserted and read it again.";
+    CardNotVerified => "card-not-verified";
     /// *Design.* The card authentication nonce has expired.
-    CardAuthExpired => "健保卡驗證逾時，請重新讀取健保卡。",
-        "The NHI card verification timed out. Please read the card again.";
+    CardAuthExpired => "card-auth-expired";
     /// *Design.* The registration's e-mail address is not verified yet.
-    EmailNotVerified => "您尚未完成電子郵件信箱認證，請開啟確認信中的連結，或使用【重寄認證信】。",
-        "Your e-mail address has not been verified yet. Please open the link in the confirmation letter, or use \"Resend verification email\".";
+    EmailNotVerified => "email-not-verified";
     /// *Design.* The registration is suspended (done at a counter).
-    RegistrationSuspended => "您的健保卡網路服務註冊已停用，如需恢復請持身分證及證明文件臨櫃辦理。",
-        "Your registration for the NHI Card Online Services is suspended. To resume it, please bring your identification to the regional division or the liaison office of NHIA.";
+    RegistrationSuspended => "registration-suspended";
     /// *Design.* The registration has been cancelled.
-    RegistrationCancelled => "您的健保卡網路服務註冊已刪除，若您想再使用本系統，請重新申請。",
-        "Your registration has been cancelled. If you want to use the system again, please apply again.";
+    RegistrationCancelled => "registration-cancelled";
     /// *Design.* A registration already exists for this person.
-    AlreadyRegistered => "您已申請健保卡網路服務註冊，請直接登入。",
-        "You have already registered for the NHI Card Online Services. Please log in.";
+    AlreadyRegistered => "already-registered";
     /// *Design.* The flow is not available in the registration's current state.
-    OperationNotAllowed => "目前的註冊狀態無法執行此作業。",
-        "This operation is not available in the current state of your registration.";
+    OperationNotAllowed => "operation-not-allowed";
     /// *Design.* A cancellation is not pending.
-    NoCancellationPending => "您尚未申請刪除註冊，或刪除註冊申請已失效，請重新申請。",
-        "There is no pending cancellation request. Please request the cancellation again.";
+    NoCancellationPending => "no-cancellation-pending";
     /// *Design.* Too many attempts (login throttling, code entry).
-    TooManyAttempts => "嘗試次數過多，請稍後再試。", "Too many attempts. Please try again later.";
+    TooManyAttempts => "too-many-attempts";
     /// *Design.* NIST SP 800-63B §5.2.2: after 100 consecutive wrong passwords, checking
     /// the password stops until it is reset (only the card holder can cause this).
-    AttemptsLocked => "註冊密碼錯誤次數過多，為保護您的帳號已暫停以註冊密碼登入，請使用【忘記註冊密碼】重設註冊密碼。",
-        "The registration password was entered wrongly too many times. To protect your account, logging in with it is suspended. Please reset it with \"Forgot password\".";
+    AttemptsLocked => "attempts-locked";
     /// *Design.* The app's password checks stopped after 100 consecutive failures; a login
     /// on the site with the NHI card (or a password reset) opens them again.
-    AppLoginLocked => "行動裝置登入失敗次數過多，已暫停行動裝置登入。請插入健保卡登入本網站，或使用【忘記註冊密碼】重設註冊密碼後再試。",
-        "Too many failed logins from the app: app logins are suspended. Please log in to this site with your NHI card, or reset the password with \"Forgot password\", then try again.";
+    AppLoginLocked => "app-login-locked";
     /// *Design.* Too many requests are waiting for password checks (503).
-    ServerBusy => "目前使用人數眾多，請稍候再試。",
-        "Too many people are using the system right now. Please try again in a moment.";
+    ServerBusy => "server-busy";
     /// *Design.* A generic failure the user cannot fix.
-    SystemError => "系統忙碌中，請稍後再試。", "The system is busy. Please try again later.";
+    SystemError => "system-error";
 
     // ----- one-time codes and links (design) ------------------------------------------------------
     /// *Design.* A code does not match.
-    CodeIncorrect => "驗證碼錯誤，請重新輸入。", "The verification code is incorrect. Please try again.";
+    CodeIncorrect => "code-incorrect";
     /// *Design.* A code has expired.
-    CodeExpired => "驗證碼已逾有效時間，請重新申請。", "The verification code has expired. Please request a new one.";
+    CodeExpired => "code-expired";
     /// *Design.* A code was entered wrongly too often and is void.
-    CodeExhausted => "驗證碼輸入錯誤次數過多，已失效，請重新申請。",
-        "The verification code was entered wrongly too many times and is no longer valid. Please request a new one.";
+    CodeExhausted => "code-exhausted";
     /// *Design.* A code has been used already.
-    CodeUsed => "此驗證碼已使用過，請重新申請。", "This verification code has already been used. Please request a new one.";
+    CodeUsed => "code-used";
     /// *Design (after the manual).* The device verification code has expired.
-    DeviceCodeExpired => "裝置認證碼已逾有效時間，請重新產生裝置認證碼。",
-        "The device verification code has expired. Please regenerate the device verification code.";
+    DeviceCodeExpired => "device-code-expired";
     /// *Design.* An e-mail link is invalid, used or expired.
-    LinkInvalid => "此連結無效或已逾有效時間，請重新申請。", "This link is invalid or has expired. Please request a new one.";
+    LinkInvalid => "link-invalid";
     /// *Design.* The image captcha does not match.
-    CaptchaIncorrect => "圖片驗證碼錯誤，請重新輸入。", "The captcha is incorrect. Please try again.";
+    CaptchaIncorrect => "captcha-incorrect";
 
     // ----- identity values (design) ------------------------------------------------------------
     /// *Design.* ID number missing.
-    IdEmpty => "請輸入身分證號(居留證號)。", "Please enter the ID number (resident certificate number).";
+    IdEmpty => "id-empty";
     /// *Design.* ID number of the wrong length.
-    IdLength => "身分證號(居留證號)須為10碼。", "The ID number (resident certificate number) must be 10 characters long.";
+    IdLength => "id-length";
     /// *Design.* ID number not starting with a letter.
-    IdFirstLetter => "身分證號(居留證號)第1碼須為英文字母。", "The first character of the ID number must be a letter A-Z.";
+    IdFirstLetter => "id-first-letter";
     /// *Design.* ID number with an impossible second character.
-    IdSecondChar => "身分證號(居留證號)第2碼須為1、2、8、9或A、B、C、D。",
-        "The second character of the ID number must be 1, 2, 8, 9 or A, B, C, D.";
+    IdSecondChar => "id-second-char";
     /// *Design.* ID number with non-digits in characters 3-10.
-    IdDigits => "身分證號(居留證號)第3至10碼須為數字。", "Characters 3 to 10 of the ID number must be digits.";
+    IdDigits => "id-digits";
     /// *Design.* ID number whose check digit is wrong.
-    IdCheckDigit => "身分證號(居留證號)檢查碼錯誤，請確認後重新輸入。",
-        "The check digit of the ID number is wrong. Please check the number.";
+    IdCheckDigit => "id-check-digit";
     /// *Design.* Card number missing.
-    CardNumberEmpty => "請輸入健保卡卡號。", "Please enter the NHI card number.";
+    CardNumberEmpty => "card-number-empty";
     /// *Design.* Card number not 12 digits.
-    CardNumberFormat => "健保卡卡號須為健保卡正面左下角12碼數字。",
-        "The NHI card number must be the 12 digits on the bottom left side of the front of the NHI card.";
+    CardNumberFormat => "card-number-format";
     /// *Design.* Household ID number missing.
-    HouseholdIdEmpty => "請輸入戶號。", "Please enter the Household ID number.";
+    HouseholdIdEmpty => "household-id-empty";
     /// *Design.* Household ID number malformed.
-    HouseholdIdFormat => "戶號格式錯誤，須為1碼英文字母加7碼數字(戶口名簿封面左上角)。",
-        "The Household ID number must be one letter followed by 7 digits (top left side of the cover of the Household Certificate).";
+    HouseholdIdFormat => "household-id-format";
     /// *Manual (zh); design (en).* County/city missing or unknown.
-    CountyInvalid => "請選擇縣市", "Please choose the City/County.";
+    CountyInvalid => "county-invalid";
     /// *Manual (zh); design (en).* Township missing or not in the county.
-    TownshipInvalid => "請選擇鄉鎮市區", "Please choose the District/Township.";
+    TownshipInvalid => "township-invalid";
     /// *Manual (zh); design (en).* Village missing or malformed.
-    VillageInvalid => "請選擇村里", "Please choose the Village (its name ends in 村 or 里).";
+    VillageInvalid => "village-invalid";
     /// *Design.* Neighbourhood number out of range.
-    NeighborhoodInvalid => "鄰須為1至999的數字。", "The Neighborhood must be a number from 1 to 999.";
+    NeighborhoodInvalid => "neighborhood-invalid";
     /// *Design.* Local phone malformed.
-    LocalPhoneInvalid => "聯絡電話格式錯誤，請輸入(區碼)-電話號碼#分機。",
-        "The local phone number is not valid: enter (area code)-number#extension.";
+    LocalPhoneInvalid => "local-phone-invalid";
     /// *Design.* Local phone with an unknown area code.
-    LocalPhoneAreaCode => "聯絡電話區碼錯誤。", "The area code of the local phone number is not valid.";
+    LocalPhoneAreaCode => "local-phone-area-code";
     /// *Design.* Mobile phone missing.
-    MobilePhoneEmpty => "請輸入行動電話。", "Please enter the mobile phone number.";
+    MobilePhoneEmpty => "mobile-phone-empty";
     /// *Design.* Mobile phone malformed.
-    MobilePhoneInvalid => "行動電話格式錯誤，須為09開頭共10碼數字(09xx-xxxxxx)。",
-        "The mobile phone number must be 10 digits starting with 09 (09xx-xxxxxx).";
+    MobilePhoneInvalid => "mobile-phone-invalid";
     /// *Design.* E-mail missing.
-    EmailEmpty => "請輸入E-Mail。", "Please enter the e-mail address.";
+    EmailEmpty => "email-empty";
     /// *Design.* E-mail malformed.
-    EmailInvalid => "E-Mail格式錯誤，請確認後重新輸入。", "The e-mail address is not valid. Please check it.";
+    EmailInvalid => "email-invalid";
     /// *Design.* E-mail with characters outside ASCII.
-    EmailNonAscii => "E-Mail請使用英文字母、數字及符號輸入。",
-        "Please enter the e-mail address with English letters, digits and symbols only.";
+    EmailNonAscii => "email-non-ascii";
     /// *Design.* E-mail too long.
-    EmailTooLong => "E-Mail長度過長。", "The e-mail address is too long.";
+    EmailTooLong => "email-too-long";
 
     // ----- passwords (design unless marked) ----------------------------------------------------
     /// *Manual.* Space, `>` and `<` are never allowed.
-    PasswordForbiddenChar => "特殊符號不可為(空白)、(大於>)、(小於<)符號。",
-        "Special symbols cannot be (Blank), (greater than>), (less than<) symbols.";
+    PasswordForbiddenChar => "password-forbidden-char";
     /// *Design.* Other characters outside the allowed set.
-    PasswordUnsupportedChar => "註冊密碼只能使用英文大小寫字母、數字及特殊符號~!@#$%^&*-。",
-        "The password may only contain English letters, digits and the special symbols ~!@#$%^&*-.";
+    PasswordUnsupportedChar => "password-unsupported-char";
     /// *Design.* Confirmation differs from the password.
-    PasswordMismatch => "兩次輸入的註冊密碼不一致。", "The password and its confirmation do not match.";
+    PasswordMismatch => "password-mismatch";
     /// *Design.* Password on the common-password block list.
-    PasswordCommon => "此註冊密碼過於常見，容易被猜中，請改用其他密碼。",
-        "This password is too common and easy to guess. Please choose another one.";
+    PasswordCommon => "password-common";
     /// *Design.* Password contains the ID number.
-    PasswordContainsId => "註冊密碼不可包含身分證號(居留證號)。", "The password must not contain your ID number.";
+    PasswordContainsId => "password-contains-id";
     /// *Design.* Password contains the card number.
-    PasswordContainsCardNumber => "註冊密碼不可包含健保卡卡號。", "The password must not contain your NHI card number.";
+    PasswordContainsCardNumber => "password-contains-card-number";
     /// *Design.* Password contains the birth date.
-    PasswordContainsBirthDate => "註冊密碼不可包含出生日期。", "The password must not contain your date of birth.";
+    PasswordContainsBirthDate => "password-contains-birth-date";
 
     // ----- devices and the app (design) ---------------------------------------------------------
     /// *Design.* No such device for this registration.
-    DeviceNotFound => "查無此行動裝置。", "No such mobile device.";
+    DeviceNotFound => "device-not-found";
     /// *Design.* The app logs in only from an active device.
-    DeviceNotActive => "此行動裝置未啟用，請至【行動裝置管理作業】啟用裝置。",
-        "This mobile device is not enabled. Please enable it in \"Mobile Device Management\".";
+    DeviceNotActive => "device-not-active";
     /// *Design.* The device was deleted.
-    DeviceDeleted => "此行動裝置已刪除，請重新執行【行動裝置認證】。",
-        "This mobile device has been deleted. Please execute the \"Mobile Device Verification\" again.";
+    DeviceDeleted => "device-deleted";
     /// *Design.* Enabling an active device.
-    DeviceAlreadyActive => "此行動裝置已是啟用中。", "This mobile device is already active.";
+    DeviceAlreadyActive => "device-already-active";
     /// *Design.* Disabling a disabled device.
-    DeviceAlreadyDisabled => "此行動裝置已停用。", "This mobile device is already disabled.";
+    DeviceAlreadyDisabled => "device-already-disabled";
     /// *Design.* Malformed device identifier, platform or model from the app.
-    DeviceInfoInvalid => "行動裝置資料格式錯誤。", "The mobile device data are not valid.";
+    DeviceInfoInvalid => "device-info-invalid";
     /// *Design.* Wrong one-time password from the app.
-    TotpIncorrect => "動態密碼錯誤，請重新輸入。", "The one-time password is incorrect. Please try again.";
+    TotpIncorrect => "totp-incorrect";
     /// *Design.* One-time password of a step already used.
-    TotpReplayed => "此動態密碼已使用過，請等待下一組動態密碼。",
-        "This one-time password has already been used. Please wait for the next one.";
+    TotpReplayed => "totp-replayed";
 
     // ----- dates and settings (design) ---------------------------------------------------------
     /// *Design.* A date or time that cannot be read.
-    DateInvalid => "日期時間格式錯誤。", "The date or time is not valid.";
+    DateInvalid => "date-invalid";
     /// *Design.* A date outside ROC years 1-999.
-    DateOutOfRange => "日期須介於民國1年至999年之間。", "The date must be between ROC years 1 and 999 (1912-2910).";
+    DateOutOfRange => "date-out-of-range";
     /// *Design.* A setting (service hours, lifetimes, hashing parameters …) is invalid.
-    ConfigInvalid => "系統設定錯誤。", "Invalid system setting.";
+    ConfigInvalid => "config-invalid";
 
     // ----- use cases of twnhi-service (design) --------------------------------------------------
     // Added with the registration use cases; keep this block at the end of the catalog.
     /// *Design.* No valid login session (never logged in, logged out, idle or ended).
-    SessionExpired => "您尚未登入或登入已逾時，請重新登入。",
-        "You are not logged in or your session has expired. Please log in again.";
+    SessionExpired => "session-expired";
     /// *Design.* Changing the e-mail address or the password asks for the current password.
-    ReauthenticationRequired => "變更電子郵件信箱或註冊密碼前，請再次輸入目前的註冊密碼。",
-        "Please enter your current registration password again before changing your e-mail address or password.";
+    ReauthenticationRequired => "reauthentication-required";
     /// *Design.* The current password given for re-authentication is wrong.
-    CurrentPasswordIncorrect => "目前的註冊密碼錯誤，請重新輸入。",
-        "The current registration password is incorrect. Please try again.";
+    CurrentPasswordIncorrect => "current-password-incorrect";
     /// *Design.* A link of a registration opened with another person's card.
-    CardNotRegistrant => "請使用註冊申請人本人的健保卡。", "Please use the registrant's own NHI card.";
+    CardNotRegistrant => "card-not-registrant";
     /// *Design.* A device was bound with its verification code (4.3).
-    DeviceVerified => "行動裝置認證成功。", "The mobile device has been verified.";
+    DeviceVerified => "device-verified";
     /// *Design.* A device was enabled, disabled or deleted (4.4).
-    DeviceUpdated => "行動裝置狀態已更新。", "The mobile device has been updated.";
+    DeviceUpdated => "device-updated";
     /// *Design.* Logged out (登出).
-    LoggedOut => "您已登出系統。", "You have logged out.";
+    LoggedOut => "logged-out";
     /// *Design.* Counter: the registration was suspended.
-    CounterSuspended => "已停用此健保卡網路服務註冊。", "The registration has been suspended.";
+    CounterSuspended => "counter-suspended";
     /// *Design.* Counter: the registration was reinstated.
-    CounterReinstated => "已恢復此健保卡網路服務註冊。", "The registration has been reinstated.";
+    CounterReinstated => "counter-reinstated";
     /// *Design.* Counter: no registration for this ID number.
-    NotRegistered => "查無此身分證號(居留證號)的註冊資料。", "No registration was found for this ID number.";
+    NotRegistered => "not-registered";
+
+    // ----- letters and captcha (design) --------------------------------------------------------
+    /// *Design.* Subject of the e-mail-address-changed notice (not in the manual).
+    LetterSubjectEmailChanged => "letter-subject-email-changed";
+    /// *Design.* Subject of the password-changed notice (not in the manual).
+    LetterSubjectPasswordChanged => "letter-subject-password-changed";
+    /// *Design.* The `alt` text of the captcha image (names no digit).
+    CaptchaAlt => "captcha-alt";
+    /// *Design.* What the audio captcha holds and what to do with it (names no digit).
+    CaptchaAudioInstructions => "captcha-audio-instructions";
 }
 
 impl Msg {
     /// The text in `lang`.
     #[must_use]
-    pub const fn text(self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::ZhTw => self.zh(),
-            Lang::En => self.en(),
-        }
+    pub fn text(self, lang: Lang) -> &'static str {
+        let table = &CATALOG.table;
+        table
+            .get(usize::from(lang.0))
+            .or_else(|| table.first())
+            .and_then(|t| t.get(self as usize))
+            .map_or(self.id(), String::as_str)
+    }
+
+    /// The Traditional Chinese (zh-TW) text.
+    #[must_use]
+    pub fn zh(self) -> &'static str {
+        self.text(Lang::ZhTw)
+    }
+
+    /// The English text.
+    #[must_use]
+    pub fn en(self) -> &'static str {
+        self.text(Lang::En)
     }
 
     /// Both texts as the manual prints them on a page: zh-TW, a space, English.
@@ -577,7 +839,18 @@ impl Localized for Msg {
     }
 }
 
-/// The device-code expiry sentence of 4.3 for the code's expiry instant.
+/// A time in each language's form: `$roc` is the long ROC form (zh-TW), `$date` the
+/// Gregorian one (English), both Asia/Taipei; outside ROC years 1–999 both are RFC 3339.
+fn time_args(t: DateTime<Utc>) -> [(&'static str, Arg<'static>); 2] {
+    let (roc, date) = match RocDateTime::from_utc(t) {
+        Ok(r) => (r.format_long(), r.format_english()),
+        Err(_) => (t.to_rfc3339(), t.to_rfc3339()),
+    };
+    [("roc", roc.into()), ("date", date.into())]
+}
+
+/// The device-code expiry sentence of 4.3 for the code's expiry instant
+/// (`device-code-valid-until`).
 ///
 /// The zh-TW sentence uses the long ROC form, the English one the Gregorian form, both in
 /// Asia/Taipei time (instants outside ROC years 1–999 fall back to RFC 3339).
@@ -598,19 +871,11 @@ impl Localized for Msg {
 /// ```
 #[must_use]
 pub fn device_code_valid_until(expires_at: DateTime<Utc>, lang: Lang) -> String {
-    match lang {
-        Lang::ZhTw => format!(
-            "裝置認證碼有效時間至 {}，若超過裝置認證碼有效時間，請重新產生裝置認證碼。",
-            long_or_rfc3339(expires_at)
-        ),
-        Lang::En => format!(
-            "Device verification code is valid until {}. If verification code is invalid, please regenerate the device verification code again.",
-            english_or_rfc3339(expires_at)
-        ),
-    }
+    format(lang, "device-code-valid-until", &time_args(expires_at))
 }
 
-/// The throttling refusal with the earliest time of the next attempt (Asia/Taipei).
+/// The throttling refusal with the earliest time of the next attempt (Asia/Taipei;
+/// `try-again-after`).
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -622,16 +887,10 @@ pub fn device_code_valid_until(expires_at: DateTime<Utc>, lang: Lang) -> String 
 /// ```
 #[must_use]
 pub fn try_again_after(retry_at: DateTime<Utc>, lang: Lang) -> String {
-    match lang {
-        Lang::ZhTw => format!("嘗試次數過多，請於 {} 後再試。", long_or_rfc3339(retry_at)),
-        Lang::En => format!(
-            "Too many attempts. Please try again after {}.",
-            english_or_rfc3339(retry_at)
-        ),
-    }
+    format(lang, "try-again-after", &time_args(retry_at))
 }
 
-/// A code's remaining tries after a wrong entry.
+/// A code's remaining tries after a wrong entry (`attempts-left`).
 ///
 /// ```
 /// use twnhi_account::messages::{attempts_left, Lang};
@@ -640,29 +899,7 @@ pub fn try_again_after(retry_at: DateTime<Utc>, lang: Lang) -> String {
 /// ```
 #[must_use]
 pub fn attempts_left(left: u32, lang: Lang) -> String {
-    match lang {
-        Lang::ZhTw => format!("驗證碼錯誤，您還可以再輸入{left}次。"),
-        Lang::En if left == 1 => {
-            "The verification code is incorrect. You have 1 attempt left.".to_owned()
-        }
-        Lang::En => {
-            format!("The verification code is incorrect. You have {left} attempts left.")
-        }
-    }
-}
-
-fn long_or_rfc3339(t: DateTime<Utc>) -> String {
-    match RocDateTime::from_utc(t) {
-        Ok(r) => r.format_long(),
-        Err(_) => t.to_rfc3339(),
-    }
-}
-
-fn english_or_rfc3339(t: DateTime<Utc>) -> String {
-    match RocDateTime::from_utc(t) {
-        Ok(r) => r.format_english(),
-        Err(_) => t.to_rfc3339(),
-    }
+    format(lang, "attempts-left", &[("left", left.into())])
 }
 
 #[cfg(test)]

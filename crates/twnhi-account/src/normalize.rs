@@ -31,7 +31,7 @@ pub(crate) fn place_name(s: &str) -> String {
     s.trim()
         .chars()
         .map(halfwidth)
-        .map(|c| if c == '台' { '臺' } else { c })
+        .map(|c| if c == '台' { '臺' } else { c }) // cjk-ok: 台 and 臺 are one character
         .filter(|c| !c.is_whitespace())
         .collect()
 }

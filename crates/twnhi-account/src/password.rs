@@ -172,7 +172,7 @@ impl Strength {
 
     /// The label in `lang` (弱 / weak …).
     #[must_use]
-    pub const fn label(self, lang: Lang) -> &'static str {
+    pub fn label(self, lang: Lang) -> &'static str {
         self.msg().text(lang)
     }
 

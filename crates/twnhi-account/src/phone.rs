@@ -222,6 +222,7 @@ impl LocalPhone {
 }
 
 fn split_extension(s: &str) -> Option<(&str, &str)> {
+    // cjk-ok: the extension as people write it
     for sep in ["#", "ext.", "ext", "分機", "x"] {
         if let Some((m, e)) = s.split_once(sep) {
             return Some((m, e.trim()));

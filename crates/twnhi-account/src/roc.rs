@@ -209,7 +209,7 @@ impl RocDate {
     /// `民國109年10月28日` (month and day without leading zeros, as in official letters).
     #[must_use]
     pub fn format_long(self) -> String {
-        format!("民國{}年{}月{}日", self.year(), self.month(), self.day())
+        format!("民國{}年{}月{}日", self.year(), self.month(), self.day()) // cjk-ok: the ROC notation
     }
 
     /// `109/10/28` (month and day zero-padded).
@@ -251,12 +251,12 @@ impl RocDate {
     pub fn parse_long(input: &str) -> Result<Self, RocError> {
         let s = ascii_fold_trim(input);
         let s = s
-            .strip_prefix("中華民國")
-            .or_else(|| s.strip_prefix("民國"))
+            .strip_prefix("中華民國") // cjk-ok: parsing the ROC notation
+            .or_else(|| s.strip_prefix("民國")) // cjk-ok: parsing the ROC notation
             .unwrap_or(&s);
-        let (y, rest) = s.split_once('年').ok_or(RocError::Invalid)?;
-        let (m, rest) = rest.split_once('月').ok_or(RocError::Invalid)?;
-        let d = rest.strip_suffix('日').ok_or(RocError::Invalid)?;
+        let (y, rest) = s.split_once('年').ok_or(RocError::Invalid)?; // cjk-ok: parsing the ROC notation
+        let (m, rest) = rest.split_once('月').ok_or(RocError::Invalid)?; // cjk-ok: parsing the ROC notation
+        let d = rest.strip_suffix('日').ok_or(RocError::Invalid)?; // cjk-ok: parsing the ROC notation
         roc_ymd(num(y.trim(), 3)?, num(m.trim(), 2)?, num(d.trim(), 2)?)
     }
 
@@ -300,6 +300,7 @@ impl RocDate {
     /// [`RocError`].
     pub fn parse(input: &str) -> Result<Self, RocError> {
         let s = ascii_fold_trim(input);
+        // cjk-ok: parsing the ROC notation
         if s.contains('年') {
             Self::parse_long(&s)
         } else if s.contains('/') {
@@ -428,10 +429,14 @@ impl RocDateTime {
     /// The form for a language: long ROC for zh-TW, Gregorian for English.
     #[must_use]
     pub fn format(self, lang: Lang) -> String {
-        match lang {
-            Lang::ZhTw => self.format_long(),
-            Lang::En => self.format_english(),
-        }
+        crate::messages::format(
+            lang,
+            "date-time",
+            &[
+                ("roc", self.format_long().into()),
+                ("date", self.format_english().into()),
+            ],
+        )
     }
 
     /// Parses `民國109年10月27日 16:46:50`.
@@ -470,6 +475,7 @@ impl RocDateTime {
     /// [`RocError`].
     pub fn parse(input: &str) -> Result<Self, RocError> {
         let s = ascii_fold_trim(input);
+        // cjk-ok: parsing the ROC notation
         if s.contains('年') {
             return Self::parse_long(&s);
         }
@@ -612,14 +618,15 @@ impl ServiceHours {
     /// ```
     #[must_use]
     pub fn notice(&self, lang: Lang) -> String {
-        match lang {
-            Lang::ZhTw => format!("※本系統服務時間每日 {self}"),
-            Lang::En => format!(
-                "Operating Hours : {}-{} daily",
-                twelve_hour(self.open),
-                twelve_hour(self.close)
-            ),
-        }
+        crate::messages::format(
+            lang,
+            "service-hours-notice",
+            &[
+                ("hours", self.to_string().into()),
+                ("open", twelve_hour(self.open).into()),
+                ("close", twelve_hour(self.close).into()),
+            ],
+        )
     }
 }
 

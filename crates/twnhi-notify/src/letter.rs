@@ -238,7 +238,7 @@ impl LetterKind {
 
     /// The subject in one language.
     #[must_use]
-    pub const fn subject(self, lang: Lang) -> &'static str {
+    pub fn subject(self, lang: Lang) -> &'static str {
         match self {
             LetterKind::Confirmation => Msg::LetterSubjectConfirmation.text(lang),
             LetterKind::Completion => Msg::LetterSubjectCompletion.text(lang),
@@ -246,19 +246,8 @@ impl LetterKind {
             LetterKind::CancellationConfirm => Msg::LetterSubjectCancellation.text(lang),
             LetterKind::Deleted => Msg::LetterSubjectDeleted.text(lang),
             LetterKind::CancellationNotice => Msg::LetterSubjectCancellationNotice.text(lang),
-            // Not in the catalog of twnhi-account (the manual has no such letters).
-            LetterKind::EmailChanged => match lang {
-                Lang::ZhTw => "衛生福利部中央健康保險署-健保卡網路服務註冊-電子郵件信箱變更通知",
-                Lang::En => {
-                    "National Health Insurance Administration Notice: E-mail Address of the Online Services of the NHI Card Changed"
-                }
-            },
-            LetterKind::PasswordChanged => match lang {
-                Lang::ZhTw => "衛生福利部中央健康保險署-健保卡網路服務註冊-註冊密碼變更通知",
-                Lang::En => {
-                    "National Health Insurance Administration Notice: Password of the Online Services of the NHI Card Changed"
-                }
-            },
+            LetterKind::EmailChanged => Msg::LetterSubjectEmailChanged.text(lang),
+            LetterKind::PasswordChanged => Msg::LetterSubjectPasswordChanged.text(lang),
         }
     }
 }
@@ -306,9 +295,11 @@ impl LetterLangs {
     #[must_use]
     pub fn langs(self) -> &'static [Lang] {
         match self {
-            LetterLangs::Both => &Lang::ALL,
-            LetterLangs::Only(Lang::ZhTw) => &[Lang::ZhTw],
-            LetterLangs::Only(Lang::En) => &[Lang::En],
+            LetterLangs::Both => &[Lang::ZhTw, Lang::En],
+            LetterLangs::Only(lang) => Lang::ALL
+                .iter()
+                .position(|l| *l == lang)
+                .map_or(&[], |i| &Lang::ALL[i..=i]),
         }
     }
 
@@ -317,8 +308,7 @@ impl LetterLangs {
     pub fn content_language(self) -> &'static str {
         match self {
             LetterLangs::Both => "zh-TW, en",
-            LetterLangs::Only(Lang::ZhTw) => "zh-TW",
-            LetterLangs::Only(Lang::En) => "en",
+            LetterLangs::Only(lang) => lang.tag(),
         }
     }
 

@@ -58,7 +58,7 @@ use core::f64::consts::PI;
 use core::fmt;
 
 use rand_core::{CryptoRng, Rng};
-use twnhi_account::messages::Lang;
+use twnhi_account::messages::{Lang, Msg};
 
 use crate::raster::Gray;
 
@@ -274,29 +274,14 @@ impl Captcha {
     /// no digit at all (neither the answer's nor any other), in figures or in words.
     #[must_use]
     pub fn alt_text(lang: Lang) -> &'static str {
-        match lang {
-            Lang::ZhTw => "圖片驗證碼（數字）。若無法辨識圖片，請改聽語音驗證碼。",
-            Lang::En => {
-                "Captcha: an image of digits. If you cannot read it, listen to the audio captcha."
-            }
-        }
+        Msg::CaptchaAlt.text(lang)
     }
 
     /// What the audio clip holds and what to do with it, for the text beside its player.
     /// Names no digit at all, in figures or in words.
     #[must_use]
     pub fn audio_instructions(lang: Lang) -> &'static str {
-        match lang {
-            Lang::ZhTw => {
-                "語音驗證碼：提示音後先以國語念出數字，再響提示音後以英語念出同樣的數字，\
-                 背景有雜音。請依序輸入您聽到的數字。"
-            }
-            Lang::En => {
-                "Audio captcha: after a chime, the digits are read in Mandarin; after another \
-                 chime, the same digits are read in English, over background noise. Type the \
-                 digits you hear, in order."
-            }
-        }
+        Msg::CaptchaAudioInstructions.text(lang)
     }
 }
 
