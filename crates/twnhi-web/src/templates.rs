@@ -1,11 +1,54 @@
 //! The askama page structs (templates in `templates/`, checked at compile time; every
 //! `{{ value }}` is HTML-escaped) and the small view types they show.
 
+use std::fmt;
 use std::sync::LazyLock;
 
 use askama::Template;
 use twnhi_account::household;
-use twnhi_account::messages::{Lang, Localized, Msg};
+use twnhi_account::messages::{self, Lang, Localized, Msg};
+
+/// A catalog text shown as HTML element content: `&`, `<` and `>` are escaped, quotes are
+/// kept (so a page's bytes are what they were when the texts were inline).
+pub(crate) struct PageText(String);
+
+impl fmt::Display for PageText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut rest = self.0.as_str();
+        while let Some(i) = rest.find(['&', '<', '>']) {
+            f.write_str(&rest[..i])?;
+            f.write_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                _ => "&gt;",
+            })?;
+            rest = &rest[i + 1..];
+        }
+        f.write_str(rest)
+    }
+}
+
+/// Already escaped for element content ([`PageText`]'s `Display`).
+impl askama::filters::HtmlSafe for PageText {}
+
+/// The text helpers of every page template: `{{ zh("login-title") }}` and
+/// `{{ en("login-title") }}` show a catalog text (`crates/twnhi-account/locales/*/pages.ftl`
+/// and the other files) in the page's two languages, zh-TW first as the manual prints them.
+/// The texts are escaped for element content; an attribute value may use them only for
+/// texts without quotes.
+pub(crate) trait Texts {
+    /// The zh-TW text of `id`.
+    fn zh(&self, id: impl AsRef<str>) -> PageText {
+        PageText(messages::text(Lang::ZhTw, id.as_ref()))
+    }
+
+    /// The English text of `id`.
+    fn en(&self, id: impl AsRef<str>) -> PageText {
+        PageText(messages::text(Lang::En, id.as_ref()))
+    }
+}
+
+impl<T: Template> Texts for T {}
 
 /// One message in both languages.
 #[derive(Clone, Debug, PartialEq, Eq)]
