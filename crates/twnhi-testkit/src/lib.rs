@@ -1,4 +1,5 @@
-//! Test harness for the PC/SC tier of twnhi's tests (not published).
+//! Test harness for the PC/SC tier of twnhi's tests (not published), and a private
+//! PostgreSQL server for the PostgreSQL adapter's tests ([`postgres`]).
 //!
 //! Tests that go through the real PC/SC stack share one machine-wide resource: pcscd with the
 //! vsmartcard-vpcd driver, whose first virtual reader listens on `127.0.0.1:35963`. This crate
@@ -21,6 +22,9 @@
 //! `vsmartcard-vpcd`. `scripts/test` installs them. The harness panics with an explanation
 //! when they are missing: it is only used by tests, where a panic is a clear failure.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)]
+
+#[cfg(unix)]
+pub mod postgres;
 
 use std::ffi::CString;
 use std::fs::File;
