@@ -2,16 +2,7 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![cfg_attr(
-    not(test),
-    warn(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::print_stdout,
-        clippy::print_stderr,
-        clippy::indexing_slicing
-    )
-)]
+#![warn(clippy::indexing_slicing)]
 
 #[cfg(feature = "alloc")]
 extern crate alloc;

@@ -1,6 +1,13 @@
 //! `twnhi card …` through the real PC/SC stack: pcscd + vsmartcard-vpcd with the simulated
 //! card (tier 4; built with the `vpcd-tests` feature, run by scripts/test as root).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;

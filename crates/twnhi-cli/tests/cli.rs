@@ -1,5 +1,12 @@
 //! The `twnhi` binary without PC/SC: decoding, ID and password checks, usage errors, help.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 

@@ -7,6 +7,13 @@
 //! ANSWER is five digits (random if left out, empty or `-`); FILE defaults to `captcha.wav` in the system's
 //! temporary directory. The path written is printed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::PathBuf;
 
 use twnhi_notify::{Captcha, CaptchaAnswer};

@@ -4,6 +4,13 @@
 //!
 //! To listen to one: `cargo run -p twnhi-notify --example captcha_audio -- 37195 out.wav`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use proptest::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;

@@ -2,6 +2,13 @@
 //! `tests/snapshots/` (regenerate after an intended change with `TWNHI_UPDATE_SNAPSHOTS=1`),
 //! plus the rules every letter must keep: escaping, links, language order, sender.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::path::PathBuf;
 
 use chrono::{TimeZone, Utc};

@@ -1,5 +1,12 @@
 //! The directory drop, the in-memory mailer, composed messages and the previews.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use std::sync::Arc;

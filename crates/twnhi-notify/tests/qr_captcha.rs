@@ -1,6 +1,13 @@
 //! QR codes decode back to their payload (with the `rqrr` decoder); captchas are deterministic
 //! for a seeded RNG, varied otherwise, and readable PNGs.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use twnhi_notify::captcha::{DIGITS, HEIGHT, WIDTH};

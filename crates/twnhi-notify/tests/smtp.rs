@@ -1,6 +1,12 @@
 //! Real SMTP: every letter goes through lettre to an SMTP sink started by the test on the
 //! loopback (plain, STARTTLS with AUTH, implicit TLS); failures give typed errors in time.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 #![cfg(feature = "smtp")]
 
 mod common;

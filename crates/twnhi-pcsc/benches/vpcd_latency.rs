@@ -30,6 +30,13 @@
 //! `a_full_read_on_a_connected_card_sends_exactly_two_apdus` (tests/vpcd.rs) checks that the
 //! full read sends nothing beyond SELECT and GET DATA.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use criterion::Criterion;
 use std::ffi::CString;
 use std::hint::black_box;

@@ -2,15 +2,6 @@
 // `unsafe` is allowed in one module only, `ffi`: calling the system's PC/SC library, loaded
 // at run time so that building needs no PC/SC headers or pkg-config.
 #![deny(unsafe_code)]
-#![cfg_attr(
-    not(test),
-    warn(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::print_stdout,
-        clippy::print_stderr
-    )
-)]
 
 mod card;
 mod context;

@@ -5,6 +5,13 @@
 //! across threads and processes. Waits are on reader states (`SCardGetStatusChange`) wherever
 //! the harness offers one; the few sleeps left hold a card busy for a known time on purpose.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::ffi::CString;
 use std::time::{Duration, Instant};
 use twnhi_apdu::Status;

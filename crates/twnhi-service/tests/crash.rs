@@ -8,7 +8,12 @@
 //! the registration and its letter are there, the letter is delivered once its lease runs
 //! out, with the same Message-ID, and the flow goes on with the link in it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod common;
 

@@ -21,7 +21,12 @@
 //! difference — say a password hash done for one side only, or a letter rendered
 //! synchronously — is many times larger than this bound and fails it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 mod common;
 

@@ -1,5 +1,12 @@
 //! Runs the command/response fixture files in `tests/fixtures/` against the simulated card.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use twnhi_sim::{Faults, Identity, SimCard};
 
 /// Expands `$AU rs` / `$CR rs` and hex-decodes one side of an exchange into byte patterns

@@ -1,15 +1,6 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
-#![cfg_attr(
-    not(test),
-    warn(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::print_stdout,
-        clippy::print_stderr,
-        clippy::indexing_slicing
-    )
-)]
+#![warn(clippy::indexing_slicing)]
 
 mod error;
 mod exchange;

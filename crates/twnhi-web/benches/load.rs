@@ -12,6 +12,13 @@
 //! database once, under the target directory); `-- --quick` skips the large database and
 //! shortens the runs.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;

@@ -1,7 +1,13 @@
 //! Test helpers: a small SMTP sink on the loopback (plain, STARTTLS, implicit TLS; modes that
 //! refuse or hang) and a reader of the messages it receives.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stdout,
+    clippy::print_stderr
+)]
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
