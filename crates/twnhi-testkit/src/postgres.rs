@@ -72,18 +72,28 @@ fn has_server(dir: &Path) -> bool {
 /// The directory of `initdb`, `postgres`, `pg_ctl`, `pg_isready` and `psql`.
 ///
 /// # Panics
-/// When PostgreSQL's server is not installed.
+/// When PostgreSQL's server is not installed, saying to install the Debian package
+/// [`DEBIAN_PACKAGE`].
 #[must_use]
 pub fn bindir() -> PathBuf {
-    if let Ok(out) = Command::new("pg_config").arg("--bindir").output()
-        && out.status.success()
-    {
-        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-        if has_server(&dir) {
-            return dir;
-        }
+    let from_pg_config = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+    find_bindir(from_pg_config, Path::new("/usr/lib/postgresql")).unwrap_or_else(|| {
+        missing("no initdb in `pg_config --bindir` or /usr/lib/postgresql/*/bin")
+    })
+}
+
+/// `pg_config`'s answer when it has the server's programs, else the newest
+/// `<versions>/<major>/bin` that has them.
+fn find_bindir(from_pg_config: Option<PathBuf>, versions: &Path) -> Option<PathBuf> {
+    if let Some(dir) = from_pg_config.filter(|d| has_server(d)) {
+        return Some(dir);
     }
-    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir(versions)
         .into_iter()
         .flatten()
         .flatten()
@@ -93,11 +103,8 @@ pub fn bindir() -> PathBuf {
             has_server(&bin).then_some((version, bin))
         })
         .collect();
-    versions.sort();
-    match versions.pop() {
-        Some((_, bin)) => bin,
-        None => missing("no initdb in `pg_config --bindir` or /usr/lib/postgresql/*/bin"),
-    }
+    found.sort();
+    found.pop().map(|(_, bin)| bin)
 }
 
 /// The uid and gid of `nobody` (65534 when `/etc/passwd` does not say).
@@ -393,5 +400,43 @@ impl Drop for PgServer {
     fn drop(&mut self) {
         self.stop();
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fake_bin(root: &Path, version: &str) -> PathBuf {
+        let bin = root.join(version).join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        for b in ["initdb", "postgres", "pg_ctl", "pg_isready", "psql"] {
+            std::fs::write(bin.join(b), "").unwrap();
+        }
+        bin
+    }
+
+    #[test]
+    fn finds_the_newest_server_or_nothing() {
+        let root = std::env::temp_dir().join(format!("twnhi-pg-bindir-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        assert_eq!(find_bindir(None, &root), None);
+        assert_eq!(find_bindir(Some(root.join("nothing")), &root), None);
+        fake_bin(&root, "9");
+        let newest = fake_bin(&root, "15");
+        // A client-only version (no server programs) does not count.
+        std::fs::create_dir_all(root.join("17").join("bin")).unwrap();
+        assert_eq!(find_bindir(None, &root), Some(newest.clone()));
+        let chosen = fake_bin(&root, "13");
+        assert_eq!(find_bindir(Some(chosen.clone()), &root), Some(chosen));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_missing_server_fails_naming_the_package() {
+        let panic = std::panic::catch_unwind(|| missing("test")).unwrap_err();
+        let message = panic.downcast_ref::<String>().unwrap();
+        assert!(message.contains("apt-get install postgresql"), "{message}");
     }
 }
