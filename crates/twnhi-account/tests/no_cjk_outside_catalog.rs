@@ -1,10 +1,10 @@
-//! Every user-visible text lives in the message catalog (`crates/twnhi-account/locales/`):
+//! Every user-visible text lives in the message catalog (`crates/twnhi-texts/locales/`):
 //! this test fails when a CJK character appears anywhere else in the product code.
 //!
 //! # What is scanned
 //! `crates/*/src/**/*.rs`, `crates/*/build.rs` and every file under `crates/*/templates/`.
 //! `tests/`, `benches/`, `examples/`, data files (`crates/*/data/`) and the catalog
-//! (`crates/twnhi-account/locales/`) are not scanned.
+//! (`crates/twnhi-texts/locales/`) are not scanned.
 //!
 //! # What is flagged
 //! A CJK character (Han ideographs and their extensions and compatibility forms, radicals,
@@ -432,11 +432,11 @@ fn no_cjk_outside_the_catalog() {
         match allowed.get(file.as_str()) {
             Some(&max) if lines.len() <= max => {}
             Some(&max) => problems.push(format!(
-                "{file}: {} lines with CJK, at most {max} allowed (lines {lines:?}); move the new texts into crates/twnhi-account/locales/",
+                "{file}: {} lines with CJK, at most {max} allowed (lines {lines:?}); move the new texts into crates/twnhi-texts/locales/",
                 lines.len()
             )),
             None => problems.push(format!(
-                "{file}: CJK outside the catalog at lines {lines:?}; move the texts into crates/twnhi-account/locales/ (or mark parsed vocabulary `// cjk-ok: <reason>`)"
+                "{file}: CJK outside the catalog at lines {lines:?}; move the texts into crates/twnhi-texts/locales/ (or mark parsed vocabulary `// cjk-ok: <reason>`)"
             )),
         }
     }
