@@ -1,12 +1,3 @@
-#![cfg_attr(
-    not(test),
-    warn(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::print_stdout,
-        clippy::print_stderr
-    )
-)]
 #![forbid(unsafe_code)]
 #![doc = include_str!("../README.md")]
 
