@@ -4,15 +4,27 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use thiserror::Error;
+use twnhi_texts::{self as texts, Arg, Lang, bilingual};
+
+/// The zh-TW and English texts of the catalog message `id` joined by `sep` (`" / "`, or `"/ "`
+/// after a closing full-width parenthesis, as the bridge's messages have always been shown).
+pub(crate) fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
+    format!(
+        "{}{sep}{}",
+        texts::format(Lang::ZhTw, id, args),
+        texts::format(Lang::En, id, args)
+    )
+}
 
 /// Why the bridge could not start, serve, or write its certificates.
 ///
-/// Messages are bilingual (zh-TW / English) and never contain card data.
+/// Messages are bilingual (zh-TW / English, from the catalog's `bridge.ftl`) and never
+/// contain card data.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum BridgeError {
     /// The listening socket could not be bound (port in use, no permission).
-    #[error("無法在 {addr} 開始監聽（{source}）/ cannot listen on {addr}: {source}")]
+    #[error("{}", joined("bridge-error-bind", &[("addr", addr.to_string().into()), ("source", source.to_string().into())], "/ "))]
     Bind {
         /// The address asked for.
         addr: SocketAddr,
@@ -21,13 +33,13 @@ pub enum BridgeError {
         source: std::io::Error,
     },
     /// The server failed while serving.
-    #[error("服務中斷（{0}）/ the server failed: {0}")]
+    #[error("{}", joined("bridge-error-serve", &[("source", .0.to_string().into())], "/ "))]
     Serve(#[source] std::io::Error),
     /// The async runtime could not be started.
-    #[error("無法啟動執行環境（{0}）/ cannot start the runtime: {0}")]
+    #[error("{}", joined("bridge-error-runtime", &[("source", .0.to_string().into())], "/ "))]
     Runtime(#[source] std::io::Error),
     /// A certificate or key file could not be read or written.
-    #[error("無法存取 {path}（{source}）/ cannot access {path}: {source}")]
+    #[error("{}", joined("bridge-error-file", &[("path", path.display().to_string().into()), ("source", source.to_string().into())], "/ "))]
     File {
         /// The file.
         path: PathBuf,
@@ -36,7 +48,7 @@ pub enum BridgeError {
         source: std::io::Error,
     },
     /// A PEM file holds no usable certificate or key.
-    #[error("{what} 格式錯誤：{detail} / {what} is not usable: {detail}")]
+    #[error("{}", joined("bridge-error-pem", &[("what", (*what).into()), ("detail", detail.into())], " / "))]
     Pem {
         /// Which input (`certificate` or `private key`).
         what: &'static str,
@@ -44,13 +56,13 @@ pub enum BridgeError {
         detail: String,
     },
     /// rustls refused the certificate and key.
-    #[error("TLS 設定錯誤（{0}）/ TLS configuration refused: {0}")]
+    #[error("{}", joined("bridge-error-tls", &[("source", .0.to_string().into())], "/ "))]
     Tls(#[source] tokio_rustls::rustls::Error),
     /// Generating a certificate failed.
-    #[error("無法產生憑證（{0}）/ cannot generate the certificate: {0}")]
+    #[error("{}", joined("bridge-error-cert-gen", &[("source", .0.to_string().into())], "/ "))]
     CertGen(#[source] rcgen::Error),
     /// A configuration value is invalid.
-    #[error("設定錯誤：{0}")]
+    #[error("{}", texts::format(Lang::ZhTw, "bridge-error-config", &[("reason", .0.to_string().into())]))]
     Config(#[from] ConfigError),
 }
 
@@ -59,15 +71,13 @@ pub enum BridgeError {
 #[non_exhaustive]
 pub enum ConfigError {
     /// An origin is not `http(s)://host[:port]`.
-    #[error(
-        "來源「{0}」格式錯誤，應為 https://主機[:埠] / origin `{0}` is not of the form https://host[:port]"
-    )]
+    #[error("{}", joined("bridge-config-origin", &[("origin", .0.into())], " / "))]
     Origin(String),
     /// A host name is not a plain host name or IP address.
-    #[error("主機名稱「{0}」格式錯誤 / host `{0}` is not a host name or IP address")]
+    #[error("{}", joined("bridge-config-host", &[("host", .0.into())], " / "))]
     Host(String),
     /// A timeout or interval is too short or too long.
-    #[error("{name} 必須介於 {min:?} 與 {max:?} 之間 / {name} must be between {min:?} and {max:?}")]
+    #[error("{}", joined("bridge-config-range", &[("name", (*name).into()), ("min", format!("{min:?}").into()), ("max", format!("{max:?}").into())], " / "))]
     Timeout {
         /// The setting.
         name: &'static str,
@@ -78,12 +88,10 @@ pub enum ConfigError {
     },
     /// The WebSocket ping interval is not shorter than the idle timeout (live pages would be
     /// closed between two pings).
-    #[error(
-        "ws_ping_interval 必須短於 ws_idle_timeout / ws_ping_interval must be shorter than ws_idle_timeout"
-    )]
+    #[error("{}", bilingual("bridge-config-ping-interval"))]
     PingInterval,
     /// A limit is zero or too large.
-    #[error("{name} 必須介於 {min} 與 {max} 之間 / {name} must be between {min} and {max}")]
+    #[error("{}", joined("bridge-config-range", &[("name", (*name).into()), ("min", min.to_string().into()), ("max", max.to_string().into())], " / "))]
     Limit {
         /// The setting.
         name: &'static str,

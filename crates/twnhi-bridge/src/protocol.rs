@@ -9,6 +9,7 @@ use crate::backend::ReaderInfo;
 use serde::{Deserialize, Serialize};
 use twnhi_card::atr::CardKind;
 use twnhi_card::{BasicData, CardError, Challenge};
+use twnhi_texts::{self as texts, Arg, Lang};
 
 /// The JSON protocol's version: the `1` of `/v1/...` and of the `hello` message.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -59,13 +60,19 @@ impl ErrorBody {
         }
     }
 
+    /// An error whose texts are the catalog message `id` (`bridge.ftl`) with `args`: zh-TW
+    /// in `message_zh`, English in `message_en`.
+    pub fn from_catalog(code: u16, id: &str, args: &[(&str, Arg<'_>)]) -> ErrorBody {
+        ErrorBody {
+            code,
+            message_zh: texts::format(Lang::ZhTw, id, args),
+            message_en: texts::format(Lang::En, id, args),
+        }
+    }
+
     /// Too many clients (code 4061).
     pub fn busy() -> ErrorBody {
-        ErrorBody {
-            code: CODE_BUSY,
-            message_zh: "連線數已達上限，請稍後再試".into(),
-            message_en: "too many clients are connected; try again later".into(),
-        }
+        ErrorBody::from_catalog(CODE_BUSY, "bridge-busy", &[])
     }
 
     /// The HTTP status that goes with this error on the HTTP endpoints.
@@ -365,19 +372,10 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
             error: Some(body),
         })
     };
-    let value: Value = serde_json::from_str(text).map_err(|_| {
-        fail(
-            Value::Null,
-            "error",
-            ErrorBody::bad_request("要求不是 JSON 格式", "the request is not JSON"),
-        )
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|_| fail(Value::Null, "error", bad("bridge-request-not-json")))?;
     let Value::Object(map) = value else {
-        return Err(fail(
-            Value::Null,
-            "error",
-            ErrorBody::bad_request("要求必須是 JSON 物件", "the request must be a JSON object"),
-        ));
+        return Err(fail(Value::Null, "error", bad("bridge-request-not-object")));
     };
     // The type to answer with: a known request type, or "error".
     let known: &'static str = map
@@ -389,24 +387,13 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
         Some(v @ Value::Number(_)) => v.clone(),
         Some(Value::String(s)) if s.chars().count() <= 128 => Value::String(s.clone()),
         _ => {
-            return Err(fail(
-                Value::Null,
-                known,
-                ErrorBody::bad_request(
-                    "缺少 id，或 id 不是數字或 128 字以內的字串",
-                    "missing id, or id is not a number or a string of at most 128 characters",
-                ),
-            ));
+            return Err(fail(Value::Null, known, bad("bridge-request-bad-id")));
         }
     };
     let kind = match map.get("type") {
         Some(Value::String(t)) => t.clone(),
         _ => {
-            return Err(fail(
-                id,
-                "error",
-                ErrorBody::bad_request("缺少要求類型 type", "missing request type"),
-            ));
+            return Err(fail(id, "error", bad("bridge-request-no-type")));
         }
     };
     let reader = match map.get("reader") {
@@ -415,14 +402,7 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
             Some(r.clone())
         }
         Some(_) => {
-            return Err(fail(
-                id,
-                known,
-                ErrorBody::bad_request(
-                    "reader 必須是讀卡機名稱字串",
-                    "reader must be a reader name (a string)",
-                ),
-            ));
+            return Err(fail(id, known, bad("bridge-request-bad-reader")));
         }
     };
     let request = match kind.as_str() {
@@ -438,14 +418,7 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
                 }
             }
             _ => {
-                return Err(fail(
-                    id,
-                    known,
-                    ErrorBody::bad_request(
-                        "缺少 au（64 個十六進位字元）",
-                        "missing au (64 hex digits)",
-                    ),
-                ));
+                return Err(fail(id, known, bad("bridge-request-no-au")));
             }
         },
         _ => {
@@ -453,14 +426,20 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
             return Err(fail(
                 id,
                 "error",
-                ErrorBody::bad_request(
-                    format!("未知的要求類型「{shown}」"),
-                    format!("unknown request type `{shown}`"),
+                ErrorBody::from_catalog(
+                    CODE_BAD_REQUEST,
+                    "bridge-request-unknown-type",
+                    &[("type", shown.into())],
                 ),
             ));
         }
     };
     Ok((id, request))
+}
+
+/// A request the bridge does not understand (code 9999) with the catalog message `id`.
+pub(crate) fn bad(id: &str) -> ErrorBody {
+    ErrorBody::from_catalog(CODE_BAD_REQUEST, id, &[])
 }
 
 /// Decodes the 32-byte `au` of an `authenticate` request from hex (whitespace allowed,
@@ -473,18 +452,52 @@ pub fn parse_au(au: &str) -> Result<[u8; twnhi_card::commands::AU_LEN], ErrorBod
     hex::decode(compact)
         .ok()
         .and_then(|b| b.try_into().ok())
-        .ok_or_else(|| {
-            ErrorBody::bad_request(
-                "au 必須是 32 位元組（64 個十六進位字元）",
-                "au must be 32 bytes (64 hex digits)",
-            )
-        })
+        .ok_or_else(|| bad("bridge-request-bad-au"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn error_texts_are_the_catalog_s_and_unchanged() {
+        let body = |zh: &str, en: &str| ErrorBody {
+            code: CODE_BAD_REQUEST,
+            message_zh: zh.into(),
+            message_en: en.into(),
+        };
+        assert_eq!(
+            ErrorBody::busy(),
+            ErrorBody {
+                code: CODE_BUSY,
+                ..body(
+                    "連線數已達上限，請稍後再試",
+                    "too many clients are connected; try again later"
+                )
+            }
+        );
+        assert_eq!(
+            parse_au("zz").unwrap_err(),
+            body(
+                "au 必須是 32 位元組（64 個十六進位字元）",
+                "au must be 32 bytes (64 hex digits)"
+            )
+        );
+        let err = |text: &str| parse_request(text).unwrap_err().error.unwrap();
+        assert_eq!(
+            err("[1]"),
+            body("要求必須是 JSON 物件", "the request must be a JSON object")
+        );
+        assert_eq!(
+            err(r#"{"id":1,"type":"nope"}"#),
+            body("未知的要求類型「nope」", "unknown request type `nope`")
+        );
+        assert_eq!(
+            err(r#"{"id":1,"type":"authenticate"}"#),
+            body("缺少 au（64 個十六進位字元）", "missing au (64 hex digits)")
+        );
+    }
 
     #[test]
     fn requests_parse() {

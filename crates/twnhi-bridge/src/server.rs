@@ -22,6 +22,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, broadcast};
+use twnhi_texts::{self as texts, Lang, bilingual};
 
 /// How long browsers may cache a preflight answer.
 const PREFLIGHT_MAX_AGE: &str = "600";
@@ -46,7 +47,14 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-fn text(status: StatusCode, body: &'static str) -> Response {
+/// A catalog message as a plain-text line: `zh-TW / English\n`.
+fn line(id: &str) -> String {
+    let mut s = bilingual(id);
+    s.push('\n');
+    s
+}
+
+fn text(status: StatusCode, body: String) -> Response {
     (
         status,
         [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
@@ -56,7 +64,7 @@ fn text(status: StatusCode, body: &'static str) -> Response {
 }
 
 async fn not_found() -> Response {
-    text(StatusCode::NOT_FOUND, "找不到此頁面 / not found\n")
+    text(StatusCode::NOT_FOUND, line("bridge-http-not-found"))
 }
 
 /// Whether the data paths (card data, WebSockets) are asked for.
@@ -139,10 +147,7 @@ async fn guard(State(shared): State<Arc<Shared>>, req: HttpRequest, next: Next) 
             host = ?req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).and_then(host_name),
             "request refused: host name not allowed"
         );
-        let mut resp = text(
-            StatusCode::FORBIDDEN,
-            "主機名稱不允許 / host name not allowed\n",
-        );
+        let mut resp = text(StatusCode::FORBIDDEN, line("bridge-http-host-refused"));
         harden(&mut resp);
         return resp;
     };
@@ -159,7 +164,7 @@ async fn guard(State(shared): State<Arc<Shared>>, req: HttpRequest, next: Next) 
                 path = %req.uri().path(),
                 "request refused: origin not allowed"
             );
-            let mut resp = text(StatusCode::FORBIDDEN, "來源不允許 / origin not allowed\n");
+            let mut resp = text(StatusCode::FORBIDDEN, line("bridge-http-origin-refused"));
             harden(&mut resp);
             return resp;
         }
@@ -262,7 +267,7 @@ async fn http_card(State(shared): State<Arc<Shared>>, Path(reader): Path<String>
         return error_response(ErrorBody::busy());
     };
     if reader.is_empty() || reader.len() > MAX_READER_NAME {
-        return error_response(ErrorBody::bad_request("讀卡機名稱錯誤", "bad reader name"));
+        return error_response(crate::protocol::bad("bridge-request-bad-reader-name"));
     }
     json_result(shared.read_result(Some(reader)).await)
 }
@@ -464,7 +469,12 @@ async fn legacy_reply(shared: &Shared, frame: &str) -> String {
 
 fn to_text<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| {
-        r#"{"type":"error","id":null,"error":{"code":9999,"message_zh":"內部錯誤","message_en":"internal error"}}"#.to_owned()
+        let msg = |lang| serde_json::Value::String(texts::text(lang, "bridge-internal-error"));
+        format!(
+            r#"{{"type":"error","id":null,"error":{{"code":9999,"message_zh":{},"message_en":{}}}}}"#,
+            msg(Lang::ZhTw),
+            msg(Lang::En)
+        )
     })
 }
 
@@ -523,10 +533,7 @@ async fn json_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: Owned
                     id: serde_json::Value::Null,
                     kind: "error".into(),
                     result: None,
-                    error: Some(ErrorBody::bad_request(
-                        "請以文字訊息傳送 JSON",
-                        "send JSON in text messages",
-                    )),
+                    error: Some(crate::protocol::bad("bridge-request-binary")),
                 }),
                 Incoming::Text(t) => {
                     life.member.busy();

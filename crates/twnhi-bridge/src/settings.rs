@@ -22,21 +22,23 @@
 
 use crate::config::{BridgeConfig, Origin};
 use crate::error::BridgeError;
+use crate::error::joined;
 use crate::tls::TlsSettings;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use twnhi_texts::bilingual;
 
 /// The name of the configuration file looked for in the user's configuration directory.
 pub const FILE_NAME: &str = "bridge.toml";
 
-/// A settings error: the message is bilingual (zh-TW / English).
+/// A settings error: the message is bilingual (zh-TW / English, from the catalog).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SettingsError {
     /// The configuration file could not be read.
-    #[error("無法讀取設定檔 {path} / cannot read the configuration file {path}: {source}")]
+    #[error("{}", joined("bridge-settings-read", &[("path", path.into()), ("source", source.to_string().into())], " / "))]
     Read {
         /// The file.
         path: String,
@@ -45,7 +47,7 @@ pub enum SettingsError {
     },
     /// The configuration file is not valid TOML, has an unknown key or a value of the wrong
     /// type. The message names the line and the column.
-    #[error("設定檔 {path} 有誤 / the configuration file {path} is invalid: {source}")]
+    #[error("{}", joined("bridge-settings-syntax", &[("path", path.into()), ("source", source.to_string().into())], " / "))]
     Syntax {
         /// The file.
         path: String,
@@ -53,7 +55,7 @@ pub enum SettingsError {
         source: Box<toml::de::Error>,
     },
     /// A setting has a value that cannot be used.
-    #[error("{key} 的值無效 / bad value of {key}: {reason}")]
+    #[error("{}", joined("bridge-settings-invalid", &[("key", (*key).into()), ("reason", reason.into())], " / "))]
     Invalid {
         /// The key.
         key: &'static str,
@@ -266,8 +268,7 @@ impl BridgeSettings {
             _ => {
                 return Err(SettingsError::Invalid {
                     key: "tls_cert",
-                    reason: "tls_cert 與 tls_key 必須同時設定 / tls_cert and tls_key go together"
-                        .to_owned(),
+                    reason: bilingual("bridge-settings-tls-pair"),
                 });
             }
         };
@@ -285,7 +286,11 @@ fn secs(
         None => Ok(default),
         Some(v) => Duration::try_from_secs_f64(v).map_err(|_| SettingsError::Invalid {
             key,
-            reason: format!("須為不小於 0 的秒數 / must be a number of seconds ≥ 0 (got {v})"),
+            reason: joined(
+                "bridge-settings-seconds",
+                &[("value", v.to_string().into())],
+                " / ",
+            ),
         }),
     }
 }
@@ -293,6 +298,26 @@ fn secs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_texts_are_the_catalog_s_and_unchanged() {
+        let e = secs("idle_timeout_secs", Some(-1.5), Duration::ZERO).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "idle_timeout_secs 的值無效 / bad value of idle_timeout_secs: 須為不小於 0 的秒數 / must be a number of seconds ≥ 0 (got -1.5)"
+        );
+        let e = BridgeError::from(crate::error::ConfigError::Timeout {
+            name: "ws_idle_timeout",
+            min: Duration::from_secs(1),
+            max: Duration::from_millis(1500),
+        });
+        assert_eq!(
+            e.to_string(),
+            "設定錯誤：ws_idle_timeout 必須介於 1s 與 1.5s 之間 / ws_idle_timeout must be between 1s and 1.5s"
+        );
+        let e = BridgeError::Serve(std::io::Error::other("boom"));
+        assert_eq!(e.to_string(), "服務中斷（boom）/ the server failed: boom");
+    }
 
     #[test]
     fn layers_and_defaults() {

@@ -5,6 +5,7 @@ use crate::{CardNo, IdNo};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+use twnhi_texts::{self as texts, Lang};
 
 /// Length of the basic data returned by GET DATA P1 `11`.
 pub const BASIC_DATA_LEN: usize = 57;
@@ -49,13 +50,17 @@ impl Sex {
         }
     }
 
-    /// 男 or 女.
+    /// How the sex is shown to a person in `lang` (男 / 女, male / female), from the
+    /// catalog (`card-sex-*`).
     #[must_use]
-    pub const fn zh(self) -> &'static str {
-        match self {
-            Sex::Male => "男",
-            Sex::Female => "女",
-        }
+    pub fn text(self, lang: Lang) -> String {
+        texts::text(
+            lang,
+            match self {
+                Sex::Male => "card-sex-male",
+                Sex::Female => "card-sex-female",
+            },
+        )
     }
 }
 
@@ -116,30 +121,45 @@ fn mask(s: &str, keep_start: usize, keep_end: usize) -> String {
 }
 
 /// Why 57 bytes are not valid basic data. Messages never include the card's contents.
+///
+/// [`message`](Self::message) gives the text in a language of the catalog (`card-basic-*`);
+/// `Display` shows zh-TW / English.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Error)]
+#[error("{} / {}", self.message(Lang::ZhTw), self.message(Lang::En))]
 #[non_exhaustive]
 pub enum BasicDataError {
     /// Not 57 bytes.
-    #[error("基本資料長度錯誤（{len} 位元組，應為 57） / basic data has {len} bytes, expected 57")]
     WrongLength {
         /// Bytes received.
         len: usize,
     },
     /// The card number is not 12 ASCII digits.
-    #[error("卡號格式錯誤 / card number is not 12 digits")]
     CardNumber,
     /// The ID number is not a letter followed by 9 letters or digits.
-    #[error("身分證號格式錯誤 / ID number is malformed")]
     IdNumber,
     /// The birth date is not a possible ROC `YYYMMDD` date.
-    #[error("出生日期錯誤 / birth date is not a valid date")]
     BirthDate,
     /// The issue date is not a possible ROC `YYYMMDD` date.
-    #[error("發卡日期錯誤 / issue date is not a valid date")]
     IssueDate,
     /// The sex byte is neither `M` nor `F`.
-    #[error("性別欄位錯誤 / sex is neither M nor F")]
     Sex,
+}
+
+impl BasicDataError {
+    /// The message in `lang`, from the catalog (`card-basic-*` of `card.ftl`).
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            BasicDataError::WrongLength { len } => {
+                texts::format(lang, "card-basic-wrong-length", &[("len", (*len).into())])
+            }
+            BasicDataError::CardNumber => texts::text(lang, "card-basic-card-number"),
+            BasicDataError::IdNumber => texts::text(lang, "card-basic-id-number"),
+            BasicDataError::BirthDate => texts::text(lang, "card-basic-birth-date"),
+            BasicDataError::IssueDate => texts::text(lang, "card-basic-issue-date"),
+            BasicDataError::Sex => texts::text(lang, "card-basic-sex"),
+        }
+    }
 }
 
 impl BasicData {

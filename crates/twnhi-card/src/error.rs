@@ -3,6 +3,7 @@
 use crate::{BasicDataError, TransportError};
 use thiserror::Error;
 use twnhi_apdu::Status;
+use twnhi_texts::{self as texts, Lang};
 
 /// The card operation an error happened in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -23,24 +24,20 @@ pub enum Operation {
 }
 
 impl Operation {
-    fn zh(self) -> &'static str {
-        match self {
-            Operation::Select => "選取健保卡應用程式",
-            Operation::ReadBasic => "讀取基本資料",
-            Operation::ReadCardId => "讀取卡片識別碼",
-            Operation::ReadCardData => "讀取卡片資料",
-            Operation::GetChallenge => "取得卡片亂數",
-            Operation::Authenticate => "健保卡認證",
-        }
+    /// What was being done, in `lang` (`card-operation-*` of the catalog).
+    #[must_use]
+    pub fn text(self, lang: Lang) -> String {
+        texts::text(lang, self.text_id())
     }
-    fn en(self) -> &'static str {
+
+    fn text_id(self) -> &'static str {
         match self {
-            Operation::Select => "selecting the NHI application",
-            Operation::ReadBasic => "reading the basic data",
-            Operation::ReadCardId => "reading the card id",
-            Operation::ReadCardData => "reading the card data",
-            Operation::GetChallenge => "getting the card challenge",
-            Operation::Authenticate => "card authentication",
+            Operation::Select => "card-operation-select",
+            Operation::ReadBasic => "card-operation-read-basic",
+            Operation::ReadCardId => "card-operation-read-card-id",
+            Operation::ReadCardData => "card-operation-read-card-data",
+            Operation::GetChallenge => "card-operation-get-challenge",
+            Operation::Authenticate => "card-operation-authenticate",
         }
     }
 }
@@ -49,8 +46,8 @@ impl Operation {
 ///
 /// [`legacy_code`](Self::legacy_code) gives the error code the official component
 /// (mNHIICC / mLNHIICC) uses for the same situation, which the legacy browser protocol sends;
-/// [`message_zh`](Self::message_zh) / [`message_en`](Self::message_en) give the messages, and
-/// `Display` shows both.
+/// [`message`](Self::message) gives the message in a language of the catalog
+/// (`crates/twnhi-texts/locales/*/card.ftl`), and `Display` shows zh-TW / English and the code.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum CardError {
@@ -83,34 +80,19 @@ pub enum CardError {
     },
 }
 
-fn transport_zh(e: &TransportError) -> &'static str {
+/// The catalog id of a transport failure's text.
+fn transport_id(e: &TransportError) -> &'static str {
     match e {
-        TransportError::ServiceUnavailable => "PC/SC 服務未啟動，請確認讀卡機服務已執行",
-        TransportError::NoReader => "找不到讀卡機，請確認讀卡機已連接",
-        TransportError::ReaderUnavailable => "無法存取讀卡機",
-        TransportError::NoCard => "未插入健保卡",
-        TransportError::CardRemoved => "讀卡過程中健保卡被移除",
-        TransportError::CardReset => "健保卡被其他程式重置",
-        TransportError::SharingViolation => "健保卡正由其他程式使用中",
-        TransportError::Unresponsive => "健保卡沒有回應",
+        TransportError::ServiceUnavailable => "card-error-service-unavailable",
+        TransportError::NoReader => "card-error-no-reader",
+        TransportError::ReaderUnavailable => "card-error-reader-unavailable",
+        TransportError::NoCard => "card-error-no-card",
+        TransportError::CardRemoved => "card-error-card-removed",
+        TransportError::CardReset => "card-error-card-reset",
+        TransportError::SharingViolation => "card-error-sharing-violation",
+        TransportError::Unresponsive => "card-error-unresponsive",
         // `Other`, and kinds `twnhi-transport` may add.
-        _ => "讀卡失敗",
-    }
-}
-
-fn transport_en(e: &TransportError) -> &'static str {
-    match e {
-        TransportError::ServiceUnavailable => {
-            "the PC/SC smart-card service is not running; start pcscd"
-        }
-        TransportError::NoReader => "no card reader found; connect a reader",
-        TransportError::ReaderUnavailable => "the card reader cannot be accessed",
-        TransportError::NoCard => "no card inserted",
-        TransportError::CardRemoved => "the card was removed during the read",
-        TransportError::CardReset => "the card was reset by another application",
-        TransportError::SharingViolation => "the card is in use by another application",
-        TransportError::Unresponsive => "the card does not respond",
-        _ => "card read failed",
+        _ => "card-error-transport-other",
     }
 }
 
@@ -160,74 +142,66 @@ impl CardError {
         )
     }
 
-    /// The zh-TW message.
-    pub fn message_zh(&self) -> String {
+    /// The message in `lang`, from the catalog (`card-error-*` of `card.ftl`).
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
         match self {
-            CardError::Transport(t) => transport_zh(t).to_owned(),
-            CardError::NotNhiCard { .. } => "此卡片不是健保卡".to_owned(),
-            CardError::Status { operation, status } => {
-                format!("{}失敗（狀態 {status}）", operation.zh())
-            }
+            CardError::Transport(t) => texts::text(lang, transport_id(t)),
+            CardError::NotNhiCard { .. } => texts::text(lang, "card-error-not-nhi-card"),
+            CardError::Status { operation, status } => texts::format(
+                lang,
+                "card-error-status",
+                &[
+                    ("operation", operation.text(lang).into()),
+                    ("status", status.to_string().into()),
+                ],
+            ),
             CardError::AuthenticationRefused { .. } => {
-                "健保卡認證失敗，卡片拒絕驗證資料".to_owned()
+                texts::text(lang, "card-error-authentication-refused")
             }
-            CardError::BasicData(e) => format!("基本資料讀取失敗（{}）", basic_zh(e)),
-            CardError::MalformedResponse { operation } => {
-                format!("{}回應格式錯誤", operation.zh())
-            }
+            CardError::BasicData(e) => texts::format(
+                lang,
+                "card-error-basic-data",
+                &[("reason", e.message(lang).into())],
+            ),
+            CardError::MalformedResponse { operation } => texts::format(
+                lang,
+                "card-error-malformed",
+                &[("operation", operation.text(lang).into())],
+            ),
         }
     }
 
-    /// The English message.
+    /// The zh-TW message: [`message`](Self::message) in [`Lang::ZhTw`].
+    #[must_use]
+    pub fn message_zh(&self) -> String {
+        self.message(Lang::ZhTw)
+    }
+
+    /// The English message: [`message`](Self::message) in [`Lang::En`].
+    #[must_use]
     pub fn message_en(&self) -> String {
-        match self {
-            CardError::Transport(t) => transport_en(t).to_owned(),
-            CardError::NotNhiCard { .. } => "this card is not an NHI card".to_owned(),
-            CardError::Status { operation, status } => {
-                format!("{} failed (status {status})", operation.en())
-            }
-            CardError::AuthenticationRefused { .. } => {
-                "card authentication failed: the card refused the authentication data".to_owned()
-            }
-            CardError::BasicData(e) => format!("basic data read failed ({})", basic_en(e)),
-            CardError::MalformedResponse { operation } => {
-                format!("unexpected response while {}", operation.en())
-            }
-        }
+        self.message(Lang::En)
     }
 }
 
 impl core::fmt::Display for CardError {
+    /// `zh-TW / English [legacy code]`, e.g. `未插入健保卡 / no card inserted [7004]`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         write!(
             f,
             "{} / {} [{}]",
-            self.message_zh(),
-            self.message_en(),
+            self.message(Lang::ZhTw),
+            self.message(Lang::En),
             self.legacy_code()
         )
     }
 }
 
-fn basic_zh(e: &BasicDataError) -> String {
-    e.to_string()
-        .split(" / ")
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn basic_en(e: &BasicDataError) -> String {
-    e.to_string()
-        .split(" / ")
-        .nth(1)
-        .unwrap_or_default()
-        .to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Sex;
 
     #[test]
     fn codes_are_distinct_for_distinct_environment_failures() {
@@ -266,5 +240,52 @@ mod tests {
         };
         assert_eq!(e.legacy_code(), 8010);
         assert!(e.to_string().contains("6982"));
+    }
+
+    #[test]
+    fn display_is_zh_slash_en_and_the_code() {
+        let shown = |e: CardError| e.to_string();
+        assert_eq!(
+            shown(TransportError::NoCard.into()),
+            "未插入健保卡 / no card inserted [7004]"
+        );
+        assert_eq!(
+            shown(TransportError::ServiceUnavailable.into()),
+            "PC/SC 服務未啟動，請確認讀卡機服務已執行 / the PC/SC smart-card service is not running; start pcscd [7001]"
+        );
+        assert_eq!(
+            shown(CardError::NotNhiCard {
+                status: Status::SecurityStatusNotSatisfied
+            }),
+            "此卡片不是健保卡 / this card is not an NHI card [8013]"
+        );
+        assert_eq!(
+            shown(CardError::Status {
+                operation: Operation::ReadBasic,
+                status: Status::SecurityStatusNotSatisfied,
+            }),
+            format!(
+                "讀取基本資料失敗（狀態 {0}） / reading the basic data failed (status {0}) [8010]",
+                Status::SecurityStatusNotSatisfied
+            )
+        );
+        assert_eq!(
+            shown(CardError::MalformedResponse {
+                operation: Operation::Authenticate
+            }),
+            "健保卡認證回應格式錯誤 / unexpected response while card authentication [8004]"
+        );
+        assert_eq!(
+            shown(CardError::BasicData(BasicDataError::WrongLength {
+                len: 1056
+            })),
+            "基本資料讀取失敗（基本資料長度錯誤（1056 位元組，應為 57）） / basic data read failed (basic data has 1056 bytes, expected 57) [8011]"
+        );
+        assert_eq!(
+            BasicDataError::IdNumber.to_string(),
+            "身分證號格式錯誤 / ID number is malformed"
+        );
+        assert_eq!(Sex::Female.text(Lang::ZhTw), "女");
+        assert_eq!(Sex::Male.text(Lang::En), "male");
     }
 }
