@@ -31,8 +31,20 @@ impl fmt::Display for PageText {
 /// Already escaped for element content ([`PageText`]'s `Display`).
 impl askama::filters::HtmlSafe for PageText {}
 
+/// A catalog text with inline markup (ids ending in `-html`), shown as written.
+pub(crate) struct PageMarkup(String);
+
+impl fmt::Display for PageMarkup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The catalog is part of the program: its markup is shown as written.
+impl askama::filters::HtmlSafe for PageMarkup {}
+
 /// The text helpers of every page template: `{{ zh("login-title") }}` and
-/// `{{ en("login-title") }}` show a catalog text (`crates/twnhi-account/locales/*/pages.ftl`
+/// `{{ en("login-title") }}` show a catalog text (`crates/twnhi-texts/locales/*/pages.ftl`
 /// and the other files) in the page's two languages, zh-TW first as the manual prints them.
 /// The texts are escaped for element content; an attribute value may use them only for
 /// texts without quotes.
@@ -46,6 +58,55 @@ pub(crate) trait Texts {
     fn en(&self, id: impl AsRef<str>) -> PageText {
         PageText(messages::text(Lang::En, id.as_ref()))
     }
+
+    /// The zh-TW text of `id` with its one argument `name` (`{ $name }` in the catalog):
+    /// `{{ zh_arg("setup-bridge-intro", "origin", bridge_origin) }}`.
+    fn zh_arg(&self, id: impl AsRef<str>, name: &str, value: impl fmt::Display) -> PageText {
+        PageText(with_arg(Lang::ZhTw, id.as_ref(), name, value.to_string()))
+    }
+
+    /// The English text of `id` with its one argument `name` (see [`Texts::zh_arg`]).
+    fn en_arg(&self, id: impl AsRef<str>, name: &str, value: impl fmt::Display) -> PageText {
+        PageText(with_arg(Lang::En, id.as_ref(), name, value.to_string()))
+    }
+
+    /// The zh-TW text of `id`, a catalog text with inline markup (`<code>`, `<a href>`),
+    /// shown as written: the catalog is part of the program, never user input. Only
+    /// texts whose ids end in `-html` are meant for it.
+    fn zh_markup(&self, id: impl AsRef<str>) -> PageMarkup {
+        PageMarkup(messages::text(Lang::ZhTw, id.as_ref()))
+    }
+
+    /// The English text of `id`, with inline markup (see [`Texts::zh_markup`]).
+    fn en_markup(&self, id: impl AsRef<str>) -> PageMarkup {
+        PageMarkup(messages::text(Lang::En, id.as_ref()))
+    }
+
+    /// A markup text (see [`Texts::zh_markup`]) with one argument, which is escaped.
+    fn zh_markup_arg(
+        &self,
+        id: impl AsRef<str>,
+        name: &str,
+        value: impl fmt::Display,
+    ) -> PageMarkup {
+        let value = PageText(value.to_string()).to_string();
+        PageMarkup(with_arg(Lang::ZhTw, id.as_ref(), name, value))
+    }
+
+    /// The English markup text of `id` with one argument (see [`Texts::zh_markup_arg`]).
+    fn en_markup_arg(
+        &self,
+        id: impl AsRef<str>,
+        name: &str,
+        value: impl fmt::Display,
+    ) -> PageMarkup {
+        let value = PageText(value.to_string()).to_string();
+        PageMarkup(with_arg(Lang::En, id.as_ref(), name, value))
+    }
+}
+
+fn with_arg(lang: Lang, id: &str, name: &str, value: String) -> String {
+    messages::format(lang, id, &[(name, value.into())])
 }
 
 impl<T: Template> Texts for T {}
