@@ -41,7 +41,7 @@ use twnhi_account::roc::{RocDate, RocDateTime};
 use url::Url;
 
 use crate::links::{EmailCode, LinkToken, PublicBaseUrl};
-use crate::templates::{self as t, Common};
+use crate::templates::{self as t, Fmt, Markup, Part};
 use crate::text::{display_value, header_value, mask_email};
 
 /// The e-mail verification letter (認證通知), sent on application and on 重寄認證信.
@@ -320,10 +320,6 @@ impl LetterLangs {
             LetterLangs::Only(lang) => lang.tag(),
         }
     }
-
-    fn has(self, lang: Lang) -> bool {
-        self.langs().contains(&lang)
-    }
 }
 
 /// Why a letter could not be rendered (a template failed to write: not expected to happen).
@@ -409,40 +405,251 @@ fn subject(kind: LetterKind, langs: LetterLangs) -> String {
     header_value(&s)
 }
 
-fn common(letter: &Letter, langs: LetterLangs, subject: String) -> Common {
-    let name = display_value(letter.name());
-    let (greeting_zh, greeting_en) = if name.is_empty() {
-        ("親愛的 您好：".to_owned(), "Dear Sir or Madam,".to_owned())
-    } else {
-        (format!("親愛的 {name} 您好："), format!("Dear {name},"))
+/// The body of `letter` in one language and part.
+fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt) -> Result<String, LetterError> {
+    let hotline = || f.t(Msg::LetterHotline.id());
+    let at = |t: &RocDateTime| f.strong(f.value(&t.format(f.lang)));
+    let label_line = |label: &Markup| f.ta("letter-link-label", &[("link", label.clone())]);
+    let forgot_link = |href: &str| {
+        let quoted = f.ta("letter-quoted", &[("text", f.t("letter-forgot-password"))]);
+        f.link(href, quoted)
     };
-    let (date_zh, date_en) = match letter {
-        Letter::Deleted(d) => (
-            Some(d.deleted_on.format_long()),
-            Some(d.deleted_on.format_english()),
-        ),
-        _ => (None, None),
-    };
-    Common {
-        zh: langs.has(Lang::ZhTw),
-        en: langs.has(Lang::En),
-        html_lang: if langs == LetterLangs::Only(Lang::En) {
-            "en"
-        } else {
-            "zh-Hant-TW"
-        },
-        subject,
-        greeting_zh,
-        greeting_en,
-        sender_zh: Msg::LetterSender.zh(),
-        sender_en: Msg::LetterSender.en(),
-        hotline_zh: Msg::LetterHotline.zh(),
-        hotline_en: Msg::LetterHotline.en(),
-        automatic_zh: Msg::LetterAutomatic.zh(),
-        automatic_en: Msg::LetterAutomatic.en(),
-        date_zh,
-        date_en,
+    match letter {
+        Letter::Confirmation(l) => {
+            let link = base.verify_email(&l.token);
+            let label = f.t(Msg::LetterLinkConfirmation.id());
+            let v = t::Confirmation {
+                intro: f.ta("letter-confirmation-intro", &[("link", label.clone())]),
+                link: f.value(link.as_str()),
+                label_line: label_line(&label),
+                label,
+                validity: f.ta(
+                    "letter-confirmation-validity",
+                    &[("expires", at(&l.expires_at))],
+                ),
+                not_you: f.t("letter-confirmation-not-you"),
+                hotline: hotline(),
+            };
+            part(
+                f,
+                &t::ConfirmationText { v: &v },
+                &t::ConfirmationHtml { v: &v },
+            )
+        }
+        Letter::Completion(_) => {
+            let login = base.login();
+            let item = |id: &str| f.t(id);
+            let (s1, s2, s3) = (
+                item("letter-completion-service-1"),
+                item("letter-completion-service-2"),
+                item("letter-completion-service-3"),
+            );
+            let v = t::Completion {
+                intro: f.ta(
+                    "letter-completion-intro",
+                    &[("keep", f.strong(f.t("letter-completion-keep")))],
+                ),
+                login: f.ta(
+                    "letter-completion-login",
+                    &[("login", f.link(login.as_str(), f.value(login.as_str())))],
+                ),
+                services: f.t("letter-completion-services"),
+                list_style: f.t("letter-list-style"),
+                item1: f.item(1, s1.clone()),
+                item2: f.item(2, s2.clone()),
+                item3: f.item(3, s3.clone()),
+                service1: s1,
+                service2: s2,
+                service3: s3,
+                service1_items: (1..=5)
+                    .map(|i| f.t(&format!("letter-completion-service-1-{i}")))
+                    .collect(),
+                outro: f.optional("letter-completion-outro"),
+            };
+            part(
+                f,
+                &t::CompletionText { v: &v },
+                &t::CompletionHtml { v: &v },
+            )
+        }
+        Letter::PasswordReset(l) => {
+            let link = base.reset_password(&l.token);
+            let label = f.t(Msg::LetterLinkReset.id());
+            let v = t::Reset {
+                intro: f.ta("letter-reset-intro", &[("link", label.clone())]),
+                link: f.value(link.as_str()),
+                label_line: label_line(&label),
+                label,
+                validity: f.ta(
+                    "letter-reset-validity",
+                    &[
+                        ("expires", at(&l.expires_at)),
+                        ("app", f.t(Msg::ResetAppNotice.id())),
+                    ],
+                ),
+                not_you: f.t("letter-reset-not-you"),
+                hotline: hotline(),
+            };
+            part(f, &t::ResetText { v: &v }, &t::ResetHtml { v: &v })
+        }
+        Letter::CancellationConfirm(l) => {
+            let link = base.cancel_confirm();
+            let label = f.t(Msg::LetterLinkCancellation.id());
+            let v = t::Cancel {
+                intro: f.ta("letter-cancellation-intro", &[("link", label.clone())]),
+                link: f.value(link.as_str()),
+                label_line: label_line(&label),
+                label,
+                code: f.ta(
+                    "letter-cancellation-code",
+                    &[("code", f.code(l.code.expose()))],
+                ),
+                validity: f.ta(
+                    "letter-cancellation-validity",
+                    &[
+                        ("expires", at(&l.expires_at)),
+                        ("app", f.t(Msg::CancelAppNotice.id())),
+                    ],
+                ),
+                not_you: f.t("letter-cancellation-not-you"),
+                hotline: hotline(),
+            };
+            part(f, &t::CancelText { v: &v }, &t::CancelHtml { v: &v })
+        }
+        Letter::Deleted(_) => {
+            let v = t::Deleted {
+                body: f.t("letter-deleted-body"),
+                questions: f.t("letter-deleted-questions"),
+            };
+            part(f, &t::DeletedText { v: &v }, &t::DeletedHtml { v: &v })
+        }
+        Letter::EmailChanged(l) => {
+            let forgot = base.forgot_password();
+            let masked = mask_email(l.new_email.as_str());
+            let v = t::EmailChanged {
+                body: f.ta(
+                    "letter-email-changed-body",
+                    &[
+                        ("at", at(&l.changed_at)),
+                        ("email", f.strong(f.value(&masked))),
+                    ],
+                ),
+                not_you: f.ta(
+                    "letter-email-changed-not-you",
+                    &[("forgot", forgot_link(forgot.as_str()))],
+                ),
+                forgot: f.value(forgot.as_str()),
+                forgot_line: label_line(&f.t("letter-forgot-password")),
+                hotline: hotline(),
+            };
+            part(
+                f,
+                &t::EmailChangedText { v: &v },
+                &t::EmailChangedHtml { v: &v },
+            )
+        }
+        Letter::PasswordChanged(l) => {
+            let forgot = base.forgot_password();
+            let v = t::PasswordChanged {
+                body: f.ta(
+                    "letter-password-changed-body",
+                    &[
+                        ("at", at(&l.changed_at)),
+                        ("app", f.t(Msg::AppPasswordNote.id())),
+                    ],
+                ),
+                not_you: f.ta(
+                    "letter-password-changed-not-you",
+                    &[("forgot", forgot_link(forgot.as_str()))],
+                ),
+                forgot: f.value(forgot.as_str()),
+                forgot_line: label_line(&f.t("letter-forgot-password")),
+                hotline: hotline(),
+            };
+            part(
+                f,
+                &t::PasswordChangedText { v: &v },
+                &t::PasswordChangedHtml { v: &v },
+            )
+        }
+        Letter::CancellationNotice(l) => {
+            let link = base.cancel_stop(&l.stop);
+            let masked = mask_email(l.new_email.as_str());
+            let label = f.t(Msg::LetterLinkCancellationStop.id());
+            let email = f.strong(f.value(&masked));
+            let what = match &l.effective_at {
+                Some(eff) => f.ta(
+                    "letter-cancellation-notice-confirmed",
+                    &[
+                        ("email", email),
+                        ("at", at(&l.requested_at)),
+                        ("effective", at(eff)),
+                    ],
+                ),
+                None => f.ta(
+                    "letter-cancellation-notice-requested",
+                    &[("email", email), ("at", at(&l.requested_at))],
+                ),
+            };
+            let v = t::CancelNotice {
+                what,
+                not_you: f.ta(
+                    "letter-cancellation-notice-not-you",
+                    &[("link", label.clone())],
+                ),
+                link: f.value(link.as_str()),
+                label_line: label_line(&label),
+                label,
+                validity: f.ta(
+                    "letter-cancellation-notice-validity",
+                    &[("expires", at(&l.stop_expires_at))],
+                ),
+                hotline: hotline(),
+            };
+            part(
+                f,
+                &t::CancelNoticeText { v: &v },
+                &t::CancelNoticeHtml { v: &v },
+            )
+        }
     }
+}
+
+/// Renders the plain-text or the HTML template of a body.
+fn part(f: Fmt, text: &impl Template, html: &impl Template) -> Result<String, LetterError> {
+    let s = if f.html { tpl(html)? } else { tpl(text)? };
+    Ok(s.trim_end_matches('\n').to_owned())
+}
+
+/// The part of one language (`f`): greeting, body, sign-off.
+fn lang_part(base: &PublicBaseUrl, letter: &Letter, f: Fmt) -> Result<Part, LetterError> {
+    let name = display_value(letter.name());
+    let greeting = if name.is_empty() {
+        f.t("letter-greeting-anonymous")
+    } else {
+        f.ta("letter-greeting", &[("name", f.value(&name))])
+    };
+    let date = match letter {
+        Letter::Deleted(d) => Some(f.ta(
+            "letter-date",
+            &[
+                ("roc", f.value(&d.deleted_on.format_long())),
+                ("date", f.value(&d.deleted_on.format_english())),
+            ],
+        )),
+        _ => None,
+    };
+    Ok(Part {
+        lang: f.t("letter-html-lang"),
+        banner: f.t("letter-banner"),
+        primary: f.lang == Lang::default(),
+        greeting,
+        body: Markup::from(body(base, letter, f)?),
+        closing: f.t("letter-closing"),
+        signature: f.t("letter-signature"),
+        date,
+        automatic: f.t(Msg::LetterAutomatic.id()),
+    })
 }
 
 impl LetterRenderer {
@@ -470,206 +677,48 @@ impl LetterRenderer {
     ) -> Result<RenderedLetter, LetterError> {
         let kind = letter.kind();
         let subject = subject(kind, langs);
-        let c = common(letter, langs, subject.clone());
-        let (text, html, links) = match letter {
-            Letter::Confirmation(l) => {
-                let link = self.base.verify_email(&l.token);
-                let (ez, ee) = (l.expires_at.format_long(), l.expires_at.format_english());
-                let (lz, le) = (
-                    Msg::LetterLinkConfirmation.zh(),
-                    Msg::LetterLinkConfirmation.en(),
-                );
-                let text = tpl(&t::ConfirmationText {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    expires_zh: &ez,
-                    expires_en: &ee,
-                })?;
-                let html = tpl(&t::ConfirmationHtml {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    expires_zh: &ez,
-                    expires_en: &ee,
-                })?;
-                (text, html, vec![link])
-            }
-            Letter::Completion(_) => {
-                let login = self.base.login();
-                let text = tpl(&t::CompletionText {
-                    c: &c,
-                    login: login.as_str(),
-                })?;
-                let html = tpl(&t::CompletionHtml {
-                    c: &c,
-                    login: login.as_str(),
-                })?;
-                (text, html, vec![login])
-            }
-            Letter::PasswordReset(l) => {
-                let link = self.base.reset_password(&l.token);
-                let (ez, ee) = (l.expires_at.format_long(), l.expires_at.format_english());
-                let (lz, le) = (Msg::LetterLinkReset.zh(), Msg::LetterLinkReset.en());
-                let (az, ae) = (Msg::ResetAppNotice.zh(), Msg::ResetAppNotice.en());
-                let text = tpl(&t::ResetText {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    expires_zh: &ez,
-                    expires_en: &ee,
-                    app_zh: az,
-                    app_en: ae,
-                })?;
-                let html = tpl(&t::ResetHtml {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    expires_zh: &ez,
-                    expires_en: &ee,
-                    app_zh: az,
-                    app_en: ae,
-                })?;
-                (text, html, vec![link])
-            }
-            Letter::CancellationConfirm(l) => {
-                let link = self.base.cancel_confirm();
-                let (ez, ee) = (l.expires_at.format_long(), l.expires_at.format_english());
-                let (lz, le) = (
-                    Msg::LetterLinkCancellation.zh(),
-                    Msg::LetterLinkCancellation.en(),
-                );
-                let (az, ae) = (Msg::CancelAppNotice.zh(), Msg::CancelAppNotice.en());
-                let code = l.code.expose();
-                let text = tpl(&t::CancelText {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    code,
-                    expires_zh: &ez,
-                    expires_en: &ee,
-                    app_zh: az,
-                    app_en: ae,
-                })?;
-                let html = tpl(&t::CancelHtml {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    code,
-                    expires_zh: &ez,
-                    expires_en: &ee,
-                    app_zh: az,
-                    app_en: ae,
-                })?;
-                (text, html, vec![link])
-            }
-            Letter::Deleted(_) => {
-                let text = tpl(&t::DeletedText { c: &c })?;
-                let html = tpl(&t::DeletedHtml { c: &c })?;
-                (text, html, Vec::new())
-            }
-            Letter::EmailChanged(l) => {
-                let forgot = self.base.forgot_password();
-                let masked = mask_email(l.new_email.as_str());
-                let (az, ae) = (l.changed_at.format_long(), l.changed_at.format_english());
-                let text = tpl(&t::EmailChangedText {
-                    c: &c,
-                    new_email: &masked,
-                    at_zh: &az,
-                    at_en: &ae,
-                    forgot: forgot.as_str(),
-                })?;
-                let html = tpl(&t::EmailChangedHtml {
-                    c: &c,
-                    new_email: &masked,
-                    at_zh: &az,
-                    at_en: &ae,
-                    forgot: forgot.as_str(),
-                })?;
-                (text, html, vec![forgot])
-            }
-            Letter::CancellationNotice(l) => {
-                let link = self.base.cancel_stop(&l.stop);
-                let masked = mask_email(l.new_email.as_str());
-                let (az, ae) = (
-                    l.requested_at.format_long(),
-                    l.requested_at.format_english(),
-                );
-                let (sz, se) = (
-                    l.stop_expires_at.format_long(),
-                    l.stop_expires_at.format_english(),
-                );
-                let effective_zh = l.effective_at.map(|t| t.format_long());
-                let effective_en = l.effective_at.map(|t| t.format_english());
-                let (lz, le) = (
-                    Msg::LetterLinkCancellationStop.zh(),
-                    Msg::LetterLinkCancellationStop.en(),
-                );
-                let text = tpl(&t::CancelNoticeText {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    new_email: &masked,
-                    at_zh: &az,
-                    at_en: &ae,
-                    stop_zh: &sz,
-                    stop_en: &se,
-                    effective_zh: effective_zh.as_deref(),
-                    effective_en: effective_en.as_deref(),
-                })?;
-                let html = tpl(&t::CancelNoticeHtml {
-                    c: &c,
-                    link: link.as_str(),
-                    link_zh: lz,
-                    link_en: le,
-                    new_email: &masked,
-                    at_zh: &az,
-                    at_en: &ae,
-                    stop_zh: &sz,
-                    stop_en: &se,
-                    effective_zh: effective_zh.as_deref(),
-                    effective_en: effective_en.as_deref(),
-                })?;
-                (text, html, vec![link])
-            }
-            Letter::PasswordChanged(l) => {
-                let forgot = self.base.forgot_password();
-                let (az, ae) = (l.changed_at.format_long(), l.changed_at.format_english());
-                let (pz, pe) = (Msg::AppPasswordNote.zh(), Msg::AppPasswordNote.en());
-                let text = tpl(&t::PasswordChangedText {
-                    c: &c,
-                    at_zh: &az,
-                    at_en: &ae,
-                    forgot: forgot.as_str(),
-                    app_zh: pz,
-                    app_en: pe,
-                })?;
-                let html = tpl(&t::PasswordChangedHtml {
-                    c: &c,
-                    at_zh: &az,
-                    at_en: &ae,
-                    forgot: forgot.as_str(),
-                    app_zh: pz,
-                    app_en: pe,
-                })?;
-                (text, html, vec![forgot])
-            }
+        let parts = |html: bool| {
+            langs
+                .langs()
+                .iter()
+                .map(|&lang| lang_part(&self.base, letter, Fmt { lang, html }))
+                .collect::<Result<Vec<_>, _>>()
         };
+        let text = tpl(&t::LayoutText {
+            parts: &parts(false)?,
+        })?;
+        let html_parts = parts(true)?;
+        let html_lang = html_parts
+            .first()
+            .map_or_else(|| Markup::from(String::new()), |p| p.lang.clone());
+        let html = tpl(&t::LayoutHtml {
+            html_lang: &html_lang,
+            subject: &subject,
+            parts: &html_parts,
+        })?;
         Ok(RenderedLetter {
             kind,
             langs,
             subject,
             text: normalize_newlines(&text),
             html: normalize_newlines(&html),
-            links,
+            links: self.links(letter),
         })
+    }
+
+    /// Every link `letter` contains.
+    fn links(&self, letter: &Letter) -> Vec<Url> {
+        match letter {
+            Letter::Confirmation(l) => vec![self.base.verify_email(&l.token)],
+            Letter::Completion(_) => vec![self.base.login()],
+            Letter::PasswordReset(l) => vec![self.base.reset_password(&l.token)],
+            Letter::CancellationConfirm(_) => vec![self.base.cancel_confirm()],
+            Letter::Deleted(_) => Vec::new(),
+            Letter::EmailChanged(_) | Letter::PasswordChanged(_) => {
+                vec![self.base.forgot_password()]
+            }
+            Letter::CancellationNotice(l) => vec![self.base.cancel_stop(&l.stop)],
+        }
     }
 }
 

@@ -1,122 +1,307 @@
-//! The askama template structs of the letters (templates in `templates/`).
+//! The askama templates of the letters (in `templates/`) and the catalog texts they show.
 //!
-//! Every letter has a plain-text template (`*.txt`, not escaped: values are cleaned by
-//! [`crate::text::display_value`] before they get here) and an HTML template (`*.html`,
-//! askama escapes every `{{ value }}`). Both extend a layout that holds the greeting, the
-//! sign-off and the footer, and shows the zh-TW block first, then the English one.
+//! A letter is rendered once per language and per part (plain text, HTML): the body of each
+//! letter (`<slug>.txt`, `<slug>.html`) has one layout for every language, its texts come
+//! from the catalog (`letters.ftl`) through [`Fmt`], and the layout (`layout.txt`,
+//! `layout.html`) shows the languages one after the other with the greeting, the sign-off
+//! and the footer. A third language needs only its `.ftl` files.
+//!
+//! In the plain-text part, texts are shown as they are (values were cleaned by
+//! [`crate::text::display_value`]). In the HTML part every value is escaped by askama's HTML
+//! escaper, and a catalog text is escaped with its straight quotes made typographic
+//! (`"` → `&ldquo;`/`&rdquo;`, `'` → `&rsquo;`) and its line breaks as `<br>`; a message's
+//! `.html` attribute, when it has one, is its HTML form.
+
+use core::fmt;
 
 use askama::Template;
+use askama::filters::Escaper as _;
+use twnhi_account::messages::{self, Arg, Lang};
 
-/// Values every letter shows (the layouts use them).
-pub(crate) struct Common {
-    /// Show the zh-TW block.
-    pub zh: bool,
-    /// Show the English block.
-    pub en: bool,
-    /// `lang` of the HTML document.
-    pub html_lang: &'static str,
-    /// The subject (the HTML `<title>`).
-    pub subject: String,
-    /// 「親愛的 測試一 您好：」.
-    pub greeting_zh: String,
-    /// "Dear 測試一,".
-    pub greeting_en: String,
-    /// 衛生福利部中央健康保險署.
-    pub sender_zh: &'static str,
-    /// National Health Insurance Administration, Ministry of Health and Welfare.
-    pub sender_en: &'static str,
-    /// The hotline sentence (catalog).
-    pub hotline_zh: &'static str,
-    /// The hotline sentence (catalog).
-    pub hotline_en: &'static str,
-    /// 「注意：本信件為系統自動寄發，請勿直接回覆」.
-    pub automatic_zh: &'static str,
-    /// "Note: this letter was sent automatically; please do not reply."
-    pub automatic_en: &'static str,
-    /// A date under the signature (the deletion notice): 「民國109年10月28日」.
-    pub date_zh: Option<String>,
-    /// The same date for the English block: `2020/10/28`.
-    pub date_en: Option<String>,
+/// A text ready for one part: plain in the plain-text part, HTML in the HTML part.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Markup(String);
+
+impl Markup {
+    /// The text.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
-/// Declares the text and HTML template structs of one letter, with the same fields.
-macro_rules! letter_templates {
-    ($text:ident = $text_path:literal, $html:ident = $html_path:literal { $($field:ident : $ty:ty),* $(,)? }) => {
+impl fmt::Display for Markup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<String> for Markup {
+    fn from(s: String) -> Self {
+        Markup(s)
+    }
+}
+
+/// Already escaped in the HTML part (see [`Fmt`]).
+impl askama::filters::HtmlSafe for Markup {}
+
+/// Marks a catalog argument in the HTML form of a message (private-use characters).
+const ARG_START: char = '\u{E000}';
+const ARG_END: char = '\u{E001}';
+
+/// The texts of one language in one part of a letter.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fmt {
+    /// The language.
+    pub lang: Lang,
+    /// The HTML part (else the plain-text part).
+    pub html: bool,
+}
+
+impl Fmt {
+    /// A value (a name, an address, a date) as it is, escaped in the HTML part.
+    pub(crate) fn value(self, s: &str) -> Markup {
+        if self.html {
+            let mut out = String::with_capacity(s.len());
+            let _ = askama::filters::Html.write_escaped_str(&mut out, s);
+            Markup(out)
+        } else {
+            Markup(s.to_owned())
+        }
+    }
+
+    /// `<strong>` in the HTML part.
+    pub(crate) fn strong(self, m: Markup) -> Markup {
+        if self.html {
+            Markup(format!("<strong>{m}</strong>"))
+        } else {
+            m
+        }
+    }
+
+    /// A link to `href` showing `label` in the HTML part; the label in the plain-text part.
+    pub(crate) fn link(self, href: &str, label: Markup) -> Markup {
+        if self.html {
+            Markup(format!("<a href=\"{}\">{label}</a>", self.value(href)))
+        } else {
+            label
+        }
+    }
+
+    /// The e-mail verification code, large and monospaced in the HTML part.
+    pub(crate) fn code(self, code: &str) -> Markup {
+        if self.html {
+            Markup(format!(
+                "<code style=\"font-family:Consolas,'Courier New',monospace;font-size:20px;letter-spacing:3px;background:#f0f0f0;padding:2px 6px;\">{}</code>",
+                self.value(code)
+            ))
+        } else {
+            Markup(code.to_owned())
+        }
+    }
+
+    /// The catalog text `id` without arguments.
+    pub(crate) fn t(self, id: &str) -> Markup {
+        self.ta(id, &[])
+    }
+
+    /// The catalog text `id` with arguments, each already made for this part.
+    pub(crate) fn ta(self, id: &str, args: &[(&str, Markup)]) -> Markup {
+        if !self.html {
+            let args: Vec<(&str, Arg<'_>)> = args
+                .iter()
+                .map(|(n, v)| (*n, Arg::from(v.as_str())))
+                .collect();
+            return Markup(messages::format(self.lang, id, &args));
+        }
+        let html_id = format!("{id}.html");
+        let id = if messages::has(self.lang, &html_id) {
+            html_id.as_str()
+        } else {
+            id
+        };
+        let marks: Vec<(&str, Arg<'_>)> = args
+            .iter()
+            .enumerate()
+            .map(|(i, (n, _))| (*n, Arg::from(format!("{ARG_START}{i}{ARG_END}"))))
+            .collect();
+        let raw = messages::format(self.lang, id, &marks);
+        let mut out = String::with_capacity(raw.len() + 16);
+        let mut open = true;
+        let mut chars = raw.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                ARG_START => {
+                    let n: String = chars.by_ref().take_while(|&c| c != ARG_END).collect();
+                    if let Some((_, v)) = n.parse::<usize>().ok().and_then(|i| args.get(i)) {
+                        out.push_str(v.as_str());
+                    }
+                }
+                '"' => {
+                    out.push_str(if open { "&ldquo;" } else { "&rdquo;" });
+                    open = !open;
+                }
+                '\'' => out.push_str("&rsquo;"),
+                '\n' => out.push_str("<br>"),
+                c => {
+                    let _ = askama::filters::Html.write_escaped_char(&mut out, c);
+                }
+            }
+        }
+        Markup(out)
+    }
+
+    /// The catalog text `id`, or `None` when it is a lone `-` (a paragraph this language
+    /// leaves out).
+    pub(crate) fn optional(self, id: &str) -> Option<Markup> {
+        let m = self.t(id);
+        (m.as_str() != "-").then_some(m)
+    }
+
+    /// Item `n` (from 1) of a numbered list in the plain-text part: 「一、text」, "I. text".
+    pub(crate) fn item(self, n: u32, text: Markup) -> Markup {
+        Markup(messages::format(
+            self.lang,
+            "letter-list-item",
+            &[("n", n.into()), ("text", Arg::from(text.as_str()))],
+        ))
+    }
+}
+
+/// One language of a letter, for the layout.
+pub(crate) struct Part {
+    /// `lang` of its HTML block.
+    pub lang: Markup,
+    /// The banner line (HTML).
+    pub banner: Markup,
+    /// The banner in bold (the site's first language).
+    pub primary: bool,
+    /// 「親愛的 測試一 您好：」.
+    pub greeting: Markup,
+    /// The letter's own text.
+    pub body: Markup,
+    /// 「敬祝 身體健康 萬事如意」.
+    pub closing: Markup,
+    /// 「衛生福利部中央健康保險署敬啟」.
+    pub signature: Markup,
+    /// A date under the signature (the deletion notice).
+    pub date: Option<Markup>,
+    /// 「注意：本信件為系統自動寄發，請勿直接回覆」.
+    pub automatic: Markup,
+}
+
+/// The plain-text layout.
+#[derive(Template)]
+#[template(path = "layout.txt")]
+pub(crate) struct LayoutText<'a> {
+    pub parts: &'a [Part],
+}
+
+/// The HTML layout.
+#[derive(Template)]
+#[template(path = "layout.html")]
+pub(crate) struct LayoutHtml<'a> {
+    /// `lang` of the document (its first language's).
+    pub html_lang: &'a Markup,
+    /// The subject (the `<title>`).
+    pub subject: &'a str,
+    pub parts: &'a [Part],
+}
+
+/// Declares the texts of one letter's body (every field a [`Markup`]) and its text and
+/// HTML template structs, which show them.
+macro_rules! letter_body {
+    ($texts:ident, $text:ident = $text_path:literal, $html:ident = $html_path:literal { $($field:ident : $ty:ty),* $(,)? }) => {
+        pub(crate) struct $texts {
+            $(pub $field: $ty,)*
+        }
+
         #[derive(Template)]
         #[template(path = $text_path)]
         pub(crate) struct $text<'a> {
-            pub c: &'a Common,
-            $(pub $field: $ty,)*
+            pub v: &'a $texts,
         }
 
         #[derive(Template)]
         #[template(path = $html_path)]
         pub(crate) struct $html<'a> {
-            pub c: &'a Common,
-            $(pub $field: $ty,)*
+            pub v: &'a $texts,
         }
     };
 }
 
-letter_templates!(ConfirmationText = "confirmation.txt", ConfirmationHtml = "confirmation.html" {
-    link: &'a str,
-    link_zh: &'static str,
-    link_en: &'static str,
-    expires_zh: &'a str,
-    expires_en: &'a str,
+letter_body!(Confirmation, ConfirmationText = "confirmation.txt", ConfirmationHtml = "confirmation.html" {
+    intro: Markup,
+    link: Markup,
+    label: Markup,
+    label_line: Markup,
+    validity: Markup,
+    not_you: Markup,
+    hotline: Markup,
 });
 
-letter_templates!(CompletionText = "completion.txt", CompletionHtml = "completion.html" {
-    login: &'a str,
+letter_body!(Completion, CompletionText = "completion.txt", CompletionHtml = "completion.html" {
+    intro: Markup,
+    login: Markup,
+    services: Markup,
+    list_style: Markup,
+    service1: Markup,
+    service2: Markup,
+    service3: Markup,
+    item1: Markup,
+    item2: Markup,
+    item3: Markup,
+    service1_items: Vec<Markup>,
+    outro: Option<Markup>,
 });
 
-letter_templates!(ResetText = "password_reset.txt", ResetHtml = "password_reset.html" {
-    link: &'a str,
-    link_zh: &'static str,
-    link_en: &'static str,
-    expires_zh: &'a str,
-    expires_en: &'a str,
-    app_zh: &'static str,
-    app_en: &'static str,
+letter_body!(Reset, ResetText = "password_reset.txt", ResetHtml = "password_reset.html" {
+    intro: Markup,
+    link: Markup,
+    label: Markup,
+    label_line: Markup,
+    validity: Markup,
+    not_you: Markup,
+    hotline: Markup,
 });
 
-letter_templates!(CancelText = "cancellation.txt", CancelHtml = "cancellation.html" {
-    link: &'a str,
-    link_zh: &'static str,
-    link_en: &'static str,
-    code: &'a str,
-    expires_zh: &'a str,
-    expires_en: &'a str,
-    app_zh: &'static str,
-    app_en: &'static str,
+letter_body!(Cancel, CancelText = "cancellation.txt", CancelHtml = "cancellation.html" {
+    intro: Markup,
+    link: Markup,
+    label: Markup,
+    label_line: Markup,
+    code: Markup,
+    validity: Markup,
+    not_you: Markup,
+    hotline: Markup,
 });
 
-letter_templates!(DeletedText = "deleted.txt", DeletedHtml = "deleted.html" {});
-
-letter_templates!(EmailChangedText = "email_changed.txt", EmailChangedHtml = "email_changed.html" {
-    new_email: &'a str,
-    at_zh: &'a str,
-    at_en: &'a str,
-    forgot: &'a str,
+letter_body!(Deleted, DeletedText = "deleted.txt", DeletedHtml = "deleted.html" {
+    body: Markup,
+    questions: Markup,
 });
 
-letter_templates!(PasswordChangedText = "password_changed.txt", PasswordChangedHtml = "password_changed.html" {
-    at_zh: &'a str,
-    at_en: &'a str,
-    forgot: &'a str,
-    app_zh: &'static str,
-    app_en: &'static str,
+letter_body!(EmailChanged, EmailChangedText = "email_changed.txt", EmailChangedHtml = "email_changed.html" {
+    body: Markup,
+    not_you: Markup,
+    forgot: Markup,
+    forgot_line: Markup,
+    hotline: Markup,
 });
 
-letter_templates!(CancelNoticeText = "cancellation_notice.txt", CancelNoticeHtml = "cancellation_notice.html" {
-    link: &'a str,
-    link_zh: &'static str,
-    link_en: &'static str,
-    new_email: &'a str,
-    at_zh: &'a str,
-    at_en: &'a str,
-    stop_zh: &'a str,
-    stop_en: &'a str,
-    effective_zh: Option<&'a str>,
-    effective_en: Option<&'a str>,
+letter_body!(PasswordChanged, PasswordChangedText = "password_changed.txt", PasswordChangedHtml = "password_changed.html" {
+    body: Markup,
+    not_you: Markup,
+    forgot: Markup,
+    forgot_line: Markup,
+    hotline: Markup,
+});
+
+letter_body!(CancelNotice, CancelNoticeText = "cancellation_notice.txt", CancelNoticeHtml = "cancellation_notice.html" {
+    what: Markup,
+    not_you: Markup,
+    link: Markup,
+    label: Markup,
+    label_line: Markup,
+    validity: Markup,
+    hotline: Markup,
 });
