@@ -26,10 +26,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use crate::text::bilingual_with;
 use core::fmt;
 use std::time::SystemTime;
-use twnhi_account::messages::bilingual;
 
 use chrono::{DateTime, Utc};
 use lettre::Address;
@@ -51,17 +49,17 @@ const BOUNDARY: &str = "=_twnhi_alternative_0";
 #[non_exhaustive]
 pub enum ComposeError {
     /// An address lettre does not accept.
-    #[error("{}", bilingual_with("notify-invalid-address", &[("address", .address.into())]))]
+    #[error("電子郵件地址格式錯誤：{address} / invalid e-mail address: {address}")]
     InvalidAddress {
         /// The address.
         address: String,
     },
     /// A Message-ID that is not `<left@right>` with dot-atom parts, or a derivation key with
     /// other characters than `A-Z a-z 0-9 . - _`.
-    #[error("{}", bilingual("notify-invalid-message-id"))]
+    #[error("Message-ID 格式錯誤 / invalid Message-ID")]
     InvalidMessageId,
     /// lettre refused to build the message.
-    #[error("{}", bilingual("notify-compose-build"))]
+    #[error("無法產生電子郵件 / the e-mail message could not be built")]
     Build {
         /// lettre's error.
         #[source]

@@ -18,7 +18,6 @@
 //! ```
 
 use core::fmt;
-use twnhi_account::messages::bilingual;
 
 use url::Url;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -46,19 +45,21 @@ pub mod paths {
 #[non_exhaustive]
 pub enum LinkError {
     /// The base URL is not an absolute URL.
-    #[error("{}", bilingual("notify-base-url-invalid"))]
+    #[error("網站網址格式錯誤 / the public base URL is not a valid absolute URL")]
     InvalidUrl,
     /// The base URL's scheme is not `http` or `https`.
-    #[error("{}", bilingual("notify-base-url-scheme"))]
+    #[error("網站網址須為 http 或 https / the public base URL must use http or https")]
     UnsupportedScheme,
     /// The base URL has user name, password, query or fragment.
-    #[error("{}", bilingual("notify-base-url-parts"))]
+    #[error(
+        "網站網址不可包含帳號密碼、查詢字串或片段 / the public base URL must not contain credentials, a query or a fragment"
+    )]
     ExtraParts,
     /// A link token of the wrong length or with characters outside `A-Z a-z 0-9 - _`.
-    #[error("{}", bilingual("notify-link-token"))]
+    #[error("連結驗證碼格式錯誤 / the link token is malformed")]
     InvalidToken,
     /// An e-mail verification code of the wrong length or not letters and digits.
-    #[error("{}", bilingual("notify-email-code"))]
+    #[error("E-Mail 驗證碼格式錯誤 / the e-mail verification code is malformed")]
     InvalidCode,
 }
 

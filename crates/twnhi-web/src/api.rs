@@ -295,16 +295,13 @@ fn bad_json(rejection: &JsonRejection) -> Response {
         return error_body(
             StatusCode::PAYLOAD_TOO_LARGE,
             "PayloadTooLarge",
-            &Text::new("送出的資料過大。", "The request is too large."),
+            &Text::id("request-too-large"),
         );
     }
     error_body(
         StatusCode::BAD_REQUEST,
         "BadRequest",
-        &Text::new(
-            "要求格式錯誤，請確認欄位後重新送出。",
-            "The request is malformed. Please check the fields and send it again.",
-        ),
+        &Text::id("request-malformed-fields"),
     )
 }
 

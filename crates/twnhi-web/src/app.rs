@@ -16,6 +16,7 @@ use sha2::Sha256;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use twnhi_account::messages;
 use twnhi_account::secret::ServerKey;
 use twnhi_notify::links::paths;
 use twnhi_service::Service;
@@ -195,18 +196,18 @@ impl Site {
         self.0.connections.open()
     }
 
-    /// The layout of a page for the session `sess` (`None`: no session, e.g. a 404).
+    /// The layout of a page for the session `sess` (`None`: no session, e.g. a 404), titled
+    /// with the catalog text `title`.
     pub(crate) fn layout(
         &self,
         sess: Option<&session::Sess>,
-        title_zh: &'static str,
-        title_en: &'static str,
+        title: &str,
         page_id: &'static str,
     ) -> Layout {
         let hours = self.service().config().service_hours;
         Layout {
-            title_zh,
-            title_en,
+            title_zh: messages::text(twnhi_account::Lang::ZhTw, title),
+            title_en: messages::text(twnhi_account::Lang::En, title),
             page_id,
             csrf: sess.map_or_else(String::new, |s| self.0.csrf.token_for(s.token.expose())),
             bridge_ws: self.0.config.bridge_ws_url(),
@@ -225,11 +226,11 @@ impl Site {
             return api::error_body(status, "Error", text);
         }
         let page = MessagePage {
-            l: self.layout(None, "系統訊息", "System Message", "error"),
+            l: self.layout(None, "sysmsg-label", "error"),
             ok: false,
             lines: vec![text.clone()],
             warnings: Vec::new(),
-            links: vec![("/login", "回登入頁 Back to Home")],
+            links: vec![("/login", "button-back-home")],
         };
         (status, render(&page)).into_response()
     }
@@ -372,7 +373,7 @@ pub(crate) fn render<T: askama::Template>(t: &T) -> Response {
             tracing::error!(error = %e, "template failed");
             let mut resp = (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                "系統忙碌中，請稍後再試。 The system is busy. Please try again later.",
+                Text::id("system-error").side_by_side(),
             )
                 .into_response();
             resp.headers_mut().insert(

@@ -152,10 +152,7 @@ pub(crate) async fn audio_clip(State(site): State<Site>, S(sess): S) -> Response
     let Some(kept) = site.captchas().get(&sess.token.digest()) else {
         return site.plain_error(
             StatusCode::NOT_FOUND,
-            &Text::new(
-                "驗證碼已逾時，請重新整理網頁。",
-                "The captcha has expired. Please reload the page.",
-            ),
+            &Text::id("captcha-expired-page"),
             false,
         );
     };

@@ -111,7 +111,7 @@ impl Tracker {
 
 fn timed_out() -> Response<Body> {
     let mut resp = Response::new(Body::from(
-        "請求逾時，請重新操作。 The request took too long. Please try again.",
+        crate::templates::Text::id("request-timed-out").side_by_side(),
     ));
     *resp.status_mut() = StatusCode::REQUEST_TIMEOUT;
     resp.headers_mut().insert(

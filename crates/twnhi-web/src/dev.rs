@@ -97,7 +97,7 @@ pub(crate) async fn mailbox(State(site): State<Site>, S(sess): S) -> Response {
         })
         .collect();
     render(&DevMailboxPage {
-        l: site.layout(Some(&sess), "展示郵件信箱", "Demo mailbox", "dev-mailbox"),
+        l: site.layout(Some(&sess), "dev-mailbox-title", "dev-mailbox"),
         dir: dev.mailbox.location(),
         letters,
     })
@@ -112,12 +112,12 @@ pub(crate) async fn letter(
     let Some(e) = site.dev().and_then(|d| d.mailbox.entry(&id)) else {
         return site.plain_error(
             StatusCode::NOT_FOUND,
-            &Text::new("查無此信件。", "No such letter."),
+            &Text::id("dev-letter-not-found"),
             false,
         );
     };
     render(&DevLetterPage {
-        l: site.layout(Some(&sess), "展示郵件信箱", "Demo mailbox", "dev-letter"),
+        l: site.layout(Some(&sess), "dev-mailbox-title", "dev-letter"),
         subject: e.subject,
         to: e.to,
         at: taipei(e.at),
@@ -138,7 +138,7 @@ pub(crate) async fn cards(State(site): State<Site>, S(sess): S) -> Response {
         // The counter's report (newest registration first), as an operator would see it.
         let registration = match site.service().show(&person.id_number).await {
             Ok(reports) => reports.first().map_or("—", |r| r.state.as_str()).to_owned(),
-            Err(ServiceError::NotRegistered) => "未註冊 not registered".to_owned(),
+            Err(ServiceError::NotRegistered) => Text::id("dev-not-registered").side_by_side(),
             Err(_) => "—".to_owned(),
         };
         rows.push(CardRow {
@@ -154,12 +154,7 @@ pub(crate) async fn cards(State(site): State<Site>, S(sess): S) -> Response {
         });
     }
     render(&DevCardsPage {
-        l: site.layout(
-            Some(&sess),
-            "切換展示健保卡",
-            "Switch the demo NHI card",
-            "dev-cards",
-        ),
+        l: site.layout(Some(&sess), "dev-cards-title", "dev-cards"),
         cards: rows,
     })
 }

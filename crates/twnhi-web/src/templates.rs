@@ -126,6 +126,17 @@ impl Text {
         }
     }
 
+    /// The catalog text `id` (`pages.ftl`, `messages.ftl` …) in both languages.
+    pub(crate) fn id(id: &str) -> Self {
+        Text::new(messages::text(Lang::ZhTw, id), messages::text(Lang::En, id))
+    }
+
+    /// The two texts on one line, zh-TW first ("系統忙碌中… The system is busy…"), for
+    /// plain-text answers.
+    pub(crate) fn side_by_side(&self) -> String {
+        format!("{} {}", self.zh, self.en)
+    }
+
     /// A catalog message.
     pub(crate) fn msg(m: Msg) -> Self {
         Text::new(m.zh(), m.en())
@@ -206,8 +217,8 @@ impl FieldErrors {
 /// What every page's layout shows.
 #[derive(Clone, Debug)]
 pub(crate) struct Layout {
-    pub title_zh: &'static str,
-    pub title_en: &'static str,
+    pub title_zh: String,
+    pub title_en: String,
     pub page_id: &'static str,
     pub csrf: String,
     pub bridge_ws: String,
@@ -402,6 +413,7 @@ pub(crate) struct MessagePage {
     pub ok: bool,
     pub lines: Vec<Text>,
     pub warnings: Vec<Text>,
+    /// `(href, catalog id of the label)`; the first is the main button.
     pub links: Vec<(&'static str, &'static str)>,
 }
 
@@ -419,10 +431,10 @@ pub(crate) struct VerifyEmailPage {
 pub(crate) struct LetterRequestPage {
     pub l: Layout,
     pub action: &'static str,
-    pub instruction_zh: &'static str,
-    pub instruction_en: &'static str,
-    pub method_label_zh: &'static str,
-    pub method_label_en: &'static str,
+    /// Catalog ids of the first instruction, the delivery choice's heading and its two
+    /// options.
+    pub instruction: &'static str,
+    pub method_label: &'static str,
     pub registered_label: &'static str,
     pub new_label: &'static str,
     pub notice: Option<Text>,

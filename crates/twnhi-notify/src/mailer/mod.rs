@@ -9,13 +9,11 @@
 //! The trait is object-safe (`Box<dyn Mailer>` picked from configuration at run time) and its
 //! futures are `Send` (it uses `async-trait`, which lettre's tokio transport already pulls in).
 
-use crate::text::bilingual_with;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
-use twnhi_account::messages::bilingual;
 
 use async_trait::async_trait;
 
@@ -32,7 +30,9 @@ pub mod smtp;
 pub enum MailError {
     /// The server refused the recipient or the message for good (SMTP 5xx), e.g. a mailbox
     /// that does not exist or a relay that refuses us.
-    #[error("{}", bilingual_with("notify-mail-rejected", &[("code", .code.to_string().into()), ("message", .message.into())]))]
+    #[error(
+        "郵件伺服器拒收 ({code}): {message} / the mail server refused the message ({code}): {message}"
+    )]
     Rejected {
         /// The SMTP reply code (e.g. 550).
         code: u16,
@@ -40,7 +40,9 @@ pub enum MailError {
         message: String,
     },
     /// The server refused for now (SMTP 4xx); try again later.
-    #[error("{}", bilingual_with("notify-mail-transient", &[("code", .code.to_string().into()), ("message", .message.into())]))]
+    #[error(
+        "郵件伺服器暫時無法收信 ({code}): {message} / the mail server is temporarily unavailable ({code}): {message}"
+    )]
     Transient {
         /// The SMTP reply code (e.g. 451).
         code: u16,
@@ -48,41 +50,41 @@ pub enum MailError {
         message: String,
     },
     /// The server did not answer within the configured time.
-    #[error("{}", bilingual_with("notify-mail-timeout", &[("after", format!("{:?}", .after).into())]))]
+    #[error("郵件伺服器逾時未回應({after:?}) / the mail server did not answer within {after:?}")]
     Timeout {
         /// The configured timeout.
         after: Duration,
     },
     /// No connection could be made (refused, unreachable, DNS).
-    #[error("{}", bilingual("notify-mail-connect"))]
+    #[error("無法連線至郵件伺服器 / cannot connect to the mail server")]
     Connect {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// TLS failed (handshake, certificate, or the server does not offer STARTTLS).
-    #[error("{}", bilingual("notify-mail-tls"))]
+    #[error("與郵件伺服器的加密連線失敗 / the encrypted connection to the mail server failed")]
     Tls {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The server refused our credentials.
-    #[error("{}", bilingual("notify-mail-auth"))]
+    #[error("郵件伺服器驗證失敗 / the mail server refused the credentials")]
     Auth {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The server broke the protocol or the client refused to go on.
-    #[error("{}", bilingual("notify-mail-protocol"))]
+    #[error("郵件傳送協定錯誤 / mail protocol error")]
     Protocol {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Writing the `.eml` file failed.
-    #[error("{}", bilingual_with("notify-mail-io", &[("path", .path.display().to_string().into())]))]
+    #[error("無法寫入郵件檔案 {path} / cannot write the mail file {path}")]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -91,13 +93,13 @@ pub enum MailError {
         source: std::io::Error,
     },
     /// An address the transport does not accept.
-    #[error("{}", bilingual_with("notify-invalid-address", &[("address", .address.into())]))]
+    #[error("電子郵件地址格式錯誤：{address} / invalid e-mail address: {address}")]
     InvalidAddress {
         /// The address.
         address: String,
     },
     /// A failure injected into a [`MemoryMailer`].
-    #[error("{}", bilingual("notify-mail-simulated"))]
+    #[error("模擬的傳送失敗 / simulated delivery failure")]
     Simulated,
 }
 

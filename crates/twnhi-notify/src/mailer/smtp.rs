@@ -24,11 +24,9 @@
 //! # Ok::<(), twnhi_notify::SmtpConfigError>(())
 //! ```
 
-use crate::text::bilingual_with;
 use core::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
-use twnhi_account::messages::bilingual;
 
 use async_trait::async_trait;
 use lettre::address::Envelope;
@@ -62,25 +60,29 @@ pub enum SmtpSecurity {
 #[non_exhaustive]
 pub enum SmtpConfigError {
     /// Not a URL.
-    #[error("{}", bilingual("notify-smtp-url"))]
+    #[error("SMTP 網址格式錯誤 / the SMTP URL is not valid")]
     InvalidUrl,
     /// A scheme other than `smtp` or `smtps`.
-    #[error("{}", bilingual("notify-smtp-scheme"))]
+    #[error(
+        "SMTP 網址須以 smtp:// 或 smtps:// 開頭 / the SMTP URL must start with smtp:// or smtps://"
+    )]
     UnsupportedScheme,
     /// No host.
-    #[error("{}", bilingual("notify-smtp-host"))]
+    #[error("SMTP 網址缺少主機名稱 / the SMTP URL has no host")]
     MissingHost,
     /// Plain SMTP to a host that is not on the loopback.
-    #[error("{}", bilingual("notify-smtp-plain"))]
+    #[error(
+        "未加密的 SMTP 只允許連線到本機(127.0.0.1、::1、localhost) / plain SMTP is only allowed to the loopback (127.0.0.1, ::1, localhost)"
+    )]
     PlaintextNotLoopback,
     /// An unknown or malformed query parameter.
-    #[error("{}", bilingual_with("notify-smtp-param", &[("detail", .0.into())]))]
+    #[error("SMTP 網址參數錯誤：{0} / bad SMTP URL parameter: {0}")]
     BadParameter(String),
     /// A root certificate that is not PEM.
-    #[error("{}", bilingual("notify-smtp-root-cert"))]
+    #[error("根憑證格式錯誤 / the root certificate is not valid PEM")]
     BadCertificate,
     /// TLS could not be set up.
-    #[error("{}", bilingual("notify-smtp-tls"))]
+    #[error("無法設定 TLS / TLS could not be set up")]
     Tls,
 }
 

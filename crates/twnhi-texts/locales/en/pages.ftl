@@ -463,3 +463,55 @@ terms-6 = Your personal data are used only to identify you and to notify you, as
 terms-7 = You can cancel the registration online at any time; to suspend it, bring your identification to a service counter.
 # *Design.* Point 8: the operating hours.
 terms-8 = Operating hours: 6 a.m. to 12 a.m. daily.
+
+## Page titles, links and messages of the site's code (twnhi-web src)
+# *Manual.* Page title of the regulations.
+terms-page-title = Regulations
+# *Design.* Title of the page that stops a cancellation.
+page-title-cancel-stop = NHI Card Online Services Registration-Stop the Cancellation
+# *Manual.* Title of the resend page.
+page-title-resend = NHI Card Online Services Registration-Resend verification email
+# *Manual.* Title of the forgotten password page.
+page-title-forgot = NHI Card Online Services Registration-Forgot Password
+# *Manual.* Button to the resend page.
+button-resend = Resend verification email
+# *Manual.* Heading of the resend page's delivery choice.
+resend-method = Password delivery method
+# *Manual.* Resend to the registered address.
+resend-method-registered = Resend verification email
+# *Manual.* Resend to a new address.
+resend-method-new = Change email address and resend verification email
+# *Manual.* First instruction of the forgotten password page.
+forgot-instruction = Please set the NHI Card Online Service environment settings and install the download components first.
+# *Manual.* Heading of the forgotten password page's delivery choice.
+forgot-method = Password delivery method
+# *Manual.* Send the reset letter to the registered address.
+forgot-method-registered = Send reset password Email
+# *Manual.* Send the reset letter to a new address.
+forgot-method-new = Change Email address and send reset password Email
+# *Design.* A request body over the limit.
+request-too-large = The request is too large.
+# *Design.* An app API request that cannot be read.
+request-malformed-fields = The request is malformed. Please check the fields and send it again.
+# *Design.* A JSON body that cannot be read.
+request-malformed = The request is malformed.
+# *Design.* A form that cannot be read.
+form-malformed = The form data are malformed. Please reload the page and try again.
+# *Design.* A form without a valid CSRF token or origin.
+request-forbidden = The page has expired or the request did not come from this site. Please reload the page and try again.
+# *Design.* The rate limit was reached.
+too-many-requests = Too many requests. Please try again later.
+# *Design.* A request that took too long.
+request-timed-out = The request took too long. Please try again.
+# *Design.* No such page.
+page-not-found = Page not found.
+# *Design.* The audio of a captcha that is gone.
+captcha-expired-page = The captcha has expired. Please reload the page.
+# *Design.* Login without a password.
+password-required = Please enter the registration password.
+# *Design.* After the check of the cancellation page.
+cancel-choose-method = Choose how the verification letter is sent, then click "Submit".
+# *Design.* Demo mailbox: no such letter.
+dev-letter-not-found = No such letter.
+# *Design.* Demo card switcher: a person without registration.
+dev-not-registered = not registered

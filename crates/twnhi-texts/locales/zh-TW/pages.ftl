@@ -463,3 +463,55 @@ terms-6 = 您提供之個人資料僅用於本系統之身分確認及通知，�
 terms-7 = 您可隨時線上申請刪除註冊；如需申請健保卡註冊停用，請持身分證及證明文件臨櫃辦理。
 # *Design.* Point 8: the operating hours.
 terms-8 = 本系統服務時間每日 06:00-24:00。
+
+## Page titles, links and messages of the site's code (twnhi-web src)
+# *Manual.* Page title of the regulations.
+terms-page-title = 全民健康保險網路服務註冊管理作業要點
+# *Design.* Title of the page that stops a cancellation.
+page-title-cancel-stop = 健保卡網路服務註冊-停止刪除註冊
+# *Manual.* Title of the resend page.
+page-title-resend = 健保卡網路服務註冊-重寄認證信
+# *Manual.* Title of the forgotten password page.
+page-title-forgot = 健保卡網路服務註冊-忘記註冊密碼
+# *Manual.* Button to the resend page.
+button-resend = 重寄認證信
+# *Manual.* Heading of the resend page's delivery choice.
+resend-method = 選擇重寄認證信方式
+# *Manual.* Resend to the registered address.
+resend-method-registered = 重寄認證信
+# *Manual.* Resend to a new address.
+resend-method-new = 修改電子郵件信箱重寄認證信
+# *Manual.* First instruction of the forgotten password page.
+forgot-instruction = 請先進行健保卡註冊系統環境設定並安裝下載元件。
+# *Manual.* Heading of the forgotten password page's delivery choice.
+forgot-method = 選擇註冊密碼寄送方式
+# *Manual.* Send the reset letter to the registered address.
+forgot-method-registered = 寄送重設註冊密碼信
+# *Manual.* Send the reset letter to a new address.
+forgot-method-new = 修改電子郵件信箱寄送重設註冊密碼信
+# *Design.* A request body over the limit.
+request-too-large = 送出的資料過大。
+# *Design.* An app API request that cannot be read.
+request-malformed-fields = 要求格式錯誤，請確認欄位後重新送出。
+# *Design.* A JSON body that cannot be read.
+request-malformed = 要求格式錯誤。
+# *Design.* A form that cannot be read.
+form-malformed = 表單資料格式錯誤，請重新整理網頁後再試一次。
+# *Design.* A form without a valid CSRF token or origin.
+request-forbidden = 網頁已逾時或來源不明，請重新整理網頁後再試一次。
+# *Design.* The rate limit was reached.
+too-many-requests = 您的操作過於頻繁，請稍後再試。
+# *Design.* A request that took too long.
+request-timed-out = 請求逾時，請重新操作。
+# *Design.* No such page.
+page-not-found = 查無此網頁。
+# *Design.* The audio of a captcha that is gone.
+captcha-expired-page = 驗證碼已逾時，請重新整理網頁。
+# *Design.* Login without a password.
+password-required = 請輸入註冊密碼。
+# *Design.* After the check of the cancellation page.
+cancel-choose-method = 請選擇刪除認證信寄送方式，再按【送出刪除註冊】。
+# *Design.* Demo mailbox: no such letter.
+dev-letter-not-found = 查無此信件。
+# *Design.* Demo card switcher: a person without registration.
+dev-not-registered = 未註冊

@@ -54,7 +54,7 @@ pub(crate) async fn services(State(site): State<Site>, S(sess): S) -> Response {
         Err(resp) => return resp,
     };
     render(&ServicesPage {
-        l: site.layout(Some(&sess), "服務項目", "SERVICE ITEMS", "services"),
+        l: site.layout(Some(&sess), "services-title", "services"),
         flash: None,
         holder_name: view.name,
         id_masked: view.id_number_masked,
@@ -63,8 +63,7 @@ pub(crate) async fn services(State(site): State<Site>, S(sess): S) -> Response {
 
 // ----- 4.3 -------------------------------------------------------------------------------------
 
-const DEVICE_ZH: &str = "行動裝置認證";
-const DEVICE_EN: &str = "Mobile Device Verification";
+const DEVICE: &str = "device-verify-title";
 
 async fn device_view(
     site: &Site,
@@ -77,7 +76,7 @@ async fn device_view(
         Err(resp) => return resp,
     };
     render(&DeviceVerifyPage {
-        l: site.layout(Some(sess), DEVICE_ZH, DEVICE_EN, "device-verify"),
+        l: site.layout(Some(sess), DEVICE, "device-verify"),
         message,
         account: view.id_number_masked,
         code,
@@ -167,12 +166,7 @@ fn row(view: &DeviceView) -> DeviceRow {
 async fn devices_view(site: &Site, sess: &Sess, message: SysMsg) -> Response {
     match site.service().list_devices(&sess.caller()).await {
         Ok(list) => render(&DevicesPage {
-            l: site.layout(
-                Some(sess),
-                "行動裝置管理作業",
-                "Mobile Device Management",
-                "devices",
-            ),
+            l: site.layout(Some(sess), "devices-title", "devices"),
             message,
             devices: list.iter().map(row).collect(),
         }),
@@ -181,12 +175,7 @@ async fn devices_view(site: &Site, sess: &Sess, message: SysMsg) -> Response {
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);
             render(&DevicesPage {
-                l: site.layout(
-                    Some(sess),
-                    "行動裝置管理作業",
-                    "Mobile Device Management",
-                    "devices",
-                ),
+                l: site.layout(Some(sess), "devices-title", "devices"),
                 message,
                 devices: Vec::new(),
             })
@@ -259,7 +248,7 @@ pub(crate) async fn device_action(
 
 fn password_view(site: &Site, sess: &Sess, message: SysMsg, errors: FieldErrors) -> Response {
     render(&PasswordPage {
-        l: site.layout(Some(sess), "註冊密碼變更", "Change Password", "password"),
+        l: site.layout(Some(sess), "password-title", "password"),
         message,
         errors,
     })
@@ -311,11 +300,11 @@ pub(crate) async fn password_submit(
         Ok(msg) => {
             // Every session of the registration ended, this one too: log in again.
             let mut resp = render(&MessagePage {
-                l: site.layout(None, "註冊密碼變更", "Change Password", "password-changed"),
+                l: site.layout(None, "password-title", "password-changed"),
                 ok: true,
                 lines: vec![Text::msg(msg)],
                 warnings: vec![Text::msg(Msg::AppPasswordNote)],
-                links: vec![("/login", "回登入頁 Back to Home")],
+                links: vec![("/login", "button-back-home")],
             });
             resp.extensions_mut().insert(EndedSession);
             resp
@@ -338,12 +327,7 @@ fn profile_view(
     f: ContactForm,
 ) -> Response {
     render(&ProfilePage {
-        l: site.layout(
-            Some(sess),
-            "基本資料異動",
-            "Update Basic Information",
-            "profile",
-        ),
+        l: site.layout(Some(sess), "profile-title", "profile"),
         message,
         errors,
         f,

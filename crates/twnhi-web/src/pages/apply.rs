@@ -20,12 +20,7 @@ use crate::templates::{
 /// `GET /apply`: 全民健康保險網路服務註冊管理作業要點.
 pub(crate) async fn terms(State(site): State<Site>, S(sess): S) -> Response {
     render(&TermsPage {
-        l: site.layout(
-            Some(&sess),
-            "全民健康保險網路服務註冊管理作業要點",
-            "Regulations",
-            "terms",
-        ),
+        l: site.layout(Some(&sess), "terms-page-title", "terms"),
     })
 }
 
@@ -43,12 +38,7 @@ fn card_page(
         .map(|c| c.name.clone())
         .unwrap_or_default();
     render(&ApplyCardPage {
-        l: site.layout(
-            Some(sess),
-            "健保卡網路服務註冊-申請",
-            "NHI Card Online Services Registration-Apply",
-            "apply-card",
-        ),
+        l: site.layout(Some(sess), "page-title-apply", "apply-card"),
         message,
         errors,
         f,
@@ -142,12 +132,7 @@ fn details_page(
     holder_name: String,
 ) -> Response {
     render(&ApplyDetailsPage {
-        l: site.layout(
-            Some(sess),
-            "健保卡網路服務註冊-申請",
-            "NHI Card Online Services Registration-Apply",
-            "apply-details",
-        ),
+        l: site.layout(Some(sess), "page-title-apply", "apply-details"),
         message,
         errors,
         holder_name,
@@ -206,16 +191,11 @@ pub(crate) async fn details_submit(
     };
     match site.service().apply(&sess.caller(), input).await {
         Ok(outcome) => render(&MessagePage {
-            l: site.layout(
-                Some(&sess),
-                "健保卡網路服務註冊-申請",
-                "NHI Card Online Services Registration-Apply",
-                "apply-done",
-            ),
+            l: site.layout(Some(&sess), "page-title-apply", "apply-done"),
             ok: true,
             lines: vec![Text::msg(outcome.message)],
             warnings: outcome.warnings.into_iter().map(Text::msg).collect(),
-            links: vec![("/login", "回登入頁 Back to Home")],
+            links: vec![("/login", "button-back-home")],
         }),
         Err(e @ (ServiceError::RegistryMismatch | ServiceError::CardRequired)) => {
             let mut errors = FieldErrors::default();

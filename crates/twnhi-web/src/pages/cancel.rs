@@ -20,12 +20,9 @@ use crate::templates::{
     FieldErrors, MessagePage, SysMsg, Text,
 };
 
-const REQUEST_ZH: &str = "健保卡網路服務註冊-刪除註冊";
-const REQUEST_EN: &str = "NHI Card Online Services Registration-Cancellation";
-const CONFIRM_ZH: &str = "健保卡網路服務註冊-確認刪除註冊作業";
-const CONFIRM_EN: &str = "NHI Card Online Services Registration-Confirming the Cancellation";
-const STOP_ZH: &str = "健保卡網路服務註冊-停止刪除註冊";
-const STOP_EN: &str = "NHI Card Online Services Registration-Stop the Cancellation";
+const REQUEST: &str = "page-title-cancel";
+const CONFIRM: &str = "page-title-cancel-confirm";
+const STOP: &str = "page-title-cancel-stop";
 
 fn unavailable(site: &Site, e: &ServiceError) -> Response {
     tracing::error!(error = %e, "captcha unavailable");
@@ -43,7 +40,7 @@ fn request_view(
 ) -> Response {
     f.captcha.clear(); // a captcha is typed once
     render(&CancelPage {
-        l: site.layout(Some(sess), REQUEST_ZH, REQUEST_EN, "cancel"),
+        l: site.layout(Some(sess), REQUEST, "cancel"),
         message,
         errors,
         f,
@@ -136,10 +133,7 @@ pub(crate) async fn request_submit(
         captcha_typed(&f.captcha, &mut errors);
         let checked = errors.is_empty();
         let message = if checked {
-            SysMsg::info(vec![Text::new(
-                "請選擇刪除認證信寄送方式，再按【送出刪除註冊】。",
-                "Choose how the verification letter is sent, then click \"Submit\".",
-            )])
+            SysMsg::info(vec![Text::id("cancel-choose-method")])
         } else {
             errors.to_message()
         };
@@ -202,11 +196,11 @@ pub(crate) async fn request_submit(
         .await
     {
         Ok(msg) => render(&MessagePage {
-            l: site.layout(Some(&sess), REQUEST_ZH, REQUEST_EN, "cancel-requested"),
+            l: site.layout(Some(&sess), REQUEST, "cancel-requested"),
             ok: true,
             lines: vec![Text::msg(msg)],
             warnings: Vec::new(),
-            links: vec![("/login", "回登入頁 Back to Home")],
+            links: vec![("/login", "button-back-home")],
         }),
         Err(e) => {
             mark_secret(&e, &mut errors);
@@ -231,7 +225,7 @@ fn render_keep_captcha(
     checked: bool,
 ) -> Response {
     render(&CancelPage {
-        l: site.layout(Some(sess), REQUEST_ZH, REQUEST_EN, "cancel"),
+        l: site.layout(Some(sess), REQUEST, "cancel"),
         message,
         errors,
         f,
@@ -250,7 +244,7 @@ fn confirm_view(
 ) -> Response {
     f.captcha.clear();
     render(&CancelConfirmPage {
-        l: site.layout(Some(sess), CONFIRM_ZH, CONFIRM_EN, "cancel-confirm"),
+        l: site.layout(Some(sess), CONFIRM, "cancel-confirm"),
         message,
         errors,
         f,
@@ -322,11 +316,11 @@ pub(crate) async fn confirm_submit(
         .await
     {
         Ok(msg) => render(&MessagePage {
-            l: site.layout(Some(&sess), CONFIRM_ZH, CONFIRM_EN, "cancel-confirmed"),
+            l: site.layout(Some(&sess), CONFIRM, "cancel-confirmed"),
             ok: true,
             lines: vec![Text::msg(msg)],
             warnings: vec![Text::msg(Msg::CancelAppNotice)],
-            links: vec![("/login", "回登入頁 Back to Home")],
+            links: vec![("/login", "button-back-home")],
         }),
         Err(e) => {
             mark_secret(&e, &mut errors);
@@ -345,17 +339,17 @@ pub(crate) async fn stop_page(
     Query(q): Query<TokenQuery>,
 ) -> Response {
     let Some(t) = token(&q.token) else {
-        return link_invalid(&site, &sess, STOP_ZH, STOP_EN);
+        return link_invalid(&site, &sess, STOP);
     };
     match site.service().check_stop_link(&t).await {
         Ok(()) => render(&CancelStopPage {
-            l: site.layout(Some(&sess), STOP_ZH, STOP_EN, "cancel-stop"),
+            l: site.layout(Some(&sess), STOP, "cancel-stop"),
             message: SysMsg::info(vec![Text::msg(Msg::CancelStopPrompt)]),
             token: t,
             button_zh: Msg::CancelStopButton.zh(),
             button_en: Msg::CancelStopButton.en(),
         }),
-        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP_ZH, STOP_EN),
+        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP),
         Err(e) => unavailable(&site, &e),
     }
 }
@@ -367,7 +361,7 @@ pub(crate) async fn stop_submit(
     F(q): F<TokenQuery>,
 ) -> Response {
     let Some(t) = token(&q.token) else {
-        return link_invalid(&site, &sess, STOP_ZH, STOP_EN);
+        return link_invalid(&site, &sess, STOP);
     };
     match site
         .service()
@@ -375,13 +369,13 @@ pub(crate) async fn stop_submit(
         .await
     {
         Ok(msg) => render(&MessagePage {
-            l: site.layout(Some(&sess), STOP_ZH, STOP_EN, "cancel-stopped"),
+            l: site.layout(Some(&sess), STOP, "cancel-stopped"),
             ok: true,
             lines: vec![Text::msg(msg)],
             warnings: Vec::new(),
-            links: vec![("/login", "回登入頁 Back to Home")],
+            links: vec![("/login", "button-back-home")],
         }),
-        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP_ZH, STOP_EN),
+        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP),
         Err(e) => unavailable(&site, &e),
     }
 }

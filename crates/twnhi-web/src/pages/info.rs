@@ -18,12 +18,7 @@ fn bridge_origin(site: &Site) -> String {
 /// `GET /setup`.
 pub(crate) async fn setup(State(site): State<Site>, S(sess): S) -> Response {
     render(&SetupPage {
-        l: site.layout(
-            Some(&sess),
-            "系統設定須知",
-            "System Setting Instructions",
-            "setup",
-        ),
+        l: site.layout(Some(&sess), "setup-title", "setup"),
         bridge_origin: bridge_origin(&site),
     })
 }
@@ -35,12 +30,7 @@ pub(crate) async fn check(State(site): State<Site>, S(sess): S, headers: HeaderM
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     render(&CheckPage {
-        l: site.layout(
-            Some(&sess),
-            "檢測健保卡認證",
-            "NHI card component check",
-            "check",
-        ),
+        l: site.layout(Some(&sess), "check-title", "check"),
         env: ua::parse(ua),
         bridge_origin: bridge_origin(&site),
     })
@@ -49,7 +39,7 @@ pub(crate) async fn check(State(site): State<Site>, S(sess): S, headers: HeaderM
 /// `GET /news`.
 pub(crate) async fn news(State(site): State<Site>, S(sess): S) -> Response {
     render(&NewsPage {
-        l: site.layout(Some(&sess), "最新公告", "Latest News", "news"),
+        l: site.layout(Some(&sess), "news-page-title", "news"),
         news: site.news().views(100),
     })
 }

@@ -38,43 +38,31 @@ fn holder_name(sess: &Sess) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) fn link_invalid(
-    site: &Site,
-    sess: &Sess,
-    title_zh: &'static str,
-    title_en: &'static str,
-) -> Response {
+pub(crate) fn link_invalid(site: &Site, sess: &Sess, title: &'static str) -> Response {
     render(&MessagePage {
-        l: site.layout(Some(sess), title_zh, title_en, "link-invalid"),
+        l: site.layout(Some(sess), title, "link-invalid"),
         ok: false,
         lines: vec![Text::msg(Msg::LinkInvalid)],
         warnings: Vec::new(),
-        links: vec![("/login", "回登入頁 Back to Home")],
+        links: vec![("/login", "button-back-home")],
     })
 }
 
-fn done(
-    site: &Site,
-    sess: &Sess,
-    title_zh: &'static str,
-    title_en: &'static str,
-    msg: Msg,
-) -> Response {
+fn done(site: &Site, sess: &Sess, title: &'static str, msg: Msg) -> Response {
     render(&MessagePage {
-        l: site.layout(Some(sess), title_zh, title_en, "done"),
+        l: site.layout(Some(sess), title, "done"),
         ok: true,
         lines: vec![Text::msg(msg)],
         warnings: Vec::new(),
-        links: vec![("/login", "回登入頁 Back to Home")],
+        links: vec![("/login", "button-back-home")],
     })
 }
 
-const VERIFY_ZH: &str = "健保卡網路服務註冊-電子信箱認證";
-const VERIFY_EN: &str = "NHI Card Online Services Registration-E-mail Verification";
+const VERIFY: &str = "page-title-verify-email";
 
 fn verify_view(site: &Site, sess: &Sess, message: SysMsg, token: String) -> Response {
     render(&VerifyEmailPage {
-        l: site.layout(Some(sess), VERIFY_ZH, VERIFY_EN, "verify-email"),
+        l: site.layout(Some(sess), VERIFY, "verify-email"),
         message,
         name: holder_name(sess),
         token,
@@ -94,7 +82,7 @@ pub(crate) async fn verify_page(
             SysMsg::info(vec![Text::msg(Msg::ReadCardPrompt)]),
             t,
         ),
-        None => link_invalid(&site, &sess, VERIFY_ZH, VERIFY_EN),
+        None => link_invalid(&site, &sess, VERIFY),
     }
 }
 
@@ -105,7 +93,7 @@ pub(crate) async fn verify_submit(
     F(q): F<TokenQuery>,
 ) -> Response {
     let Some(t) = token(&q.token) else {
-        return link_invalid(&site, &sess, VERIFY_ZH, VERIFY_EN);
+        return link_invalid(&site, &sess, VERIFY);
     };
     if sess.view.card.is_none() {
         return verify_view(
@@ -116,19 +104,16 @@ pub(crate) async fn verify_submit(
         );
     }
     match site.service().verify_email(&sess.caller(), &t).await {
-        Ok(msg) => done(&site, &sess, VERIFY_ZH, VERIFY_EN, msg),
+        Ok(msg) => done(&site, &sess, VERIFY, msg),
         Err(e @ ServiceError::Secret { .. }) => {
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);
             render(&MessagePage {
-                l: site.layout(Some(&sess), VERIFY_ZH, VERIFY_EN, "link-invalid"),
+                l: site.layout(Some(&sess), VERIFY, "link-invalid"),
                 ok: false,
                 lines: message.lines,
                 warnings: Vec::new(),
-                links: vec![
-                    ("/resend", "重寄認證信 Resend verification email"),
-                    ("/login", "回登入頁 Back to Home"),
-                ],
+                links: vec![("/resend", "button-resend"), ("/login", "button-back-home")],
             })
         }
         Err(e) => {
@@ -156,29 +141,19 @@ impl Kind {
         mut f: LetterForm,
     ) -> Response {
         f.name = holder_name(sess);
-        let (title_zh, title_en, page_id) = match self {
-            Kind::Resend => (
-                "健保卡網路服務註冊-重寄認證信",
-                "NHI Card Online Services Registration-Resend verification email",
-                "resend",
-            ),
-            Kind::Forgot => (
-                "健保卡網路服務註冊-忘記註冊密碼",
-                "NHI Card Online Services Registration-Forgot Password",
-                "forgot",
-            ),
+        let (title, page_id) = match self {
+            Kind::Resend => ("page-title-resend", "resend"),
+            Kind::Forgot => ("page-title-forgot", "forgot"),
         };
-        let l = site.layout(Some(sess), title_zh, title_en, page_id);
+        let l = site.layout(Some(sess), title, page_id);
         let page = match self {
             Kind::Resend => LetterRequestPage {
                 l,
                 action: "/resend",
-                instruction_zh: Msg::EnvironmentSetupInstruction.zh(),
-                instruction_en: Msg::EnvironmentSetupInstruction.en(),
-                method_label_zh: "選擇重寄認證信方式",
-                method_label_en: "Password delivery method",
-                registered_label: "重寄認證信(Resend verification email)",
-                new_label: "修改電子郵件信箱重寄認證信(Change email address and resend verification email)",
+                instruction: Msg::EnvironmentSetupInstruction.id(),
+                method_label: "resend-method",
+                registered_label: "resend-method-registered",
+                new_label: "resend-method-new",
                 notice: None,
                 message,
                 errors,
@@ -187,12 +162,10 @@ impl Kind {
             Kind::Forgot => LetterRequestPage {
                 l,
                 action: "/forgot-password",
-                instruction_zh: "請先進行健保卡註冊系統環境設定並安裝下載元件。",
-                instruction_en: "Please set the NHI Card Online Service environment settings and install the download components first.",
-                method_label_zh: "選擇註冊密碼寄送方式",
-                method_label_en: "Password delivery method",
-                registered_label: "寄送重設註冊密碼信(Send reset password Email)",
-                new_label: "修改電子郵件信箱寄送重設註冊密碼信(Change Email address and send reset password Email)",
+                instruction: "forgot-instruction",
+                method_label: "forgot-method",
+                registered_label: "forgot-method-registered",
+                new_label: "forgot-method-new",
                 notice: Some(Text::msg(Msg::ResetAppNotice)),
                 message,
                 errors,
@@ -247,17 +220,11 @@ impl Kind {
         };
         match result {
             Ok(msg) => {
-                let (zh, en) = match self {
-                    Kind::Resend => (
-                        "健保卡網路服務註冊-重寄認證信",
-                        "NHI Card Online Services Registration-Resend verification email",
-                    ),
-                    Kind::Forgot => (
-                        "健保卡網路服務註冊-忘記註冊密碼",
-                        "NHI Card Online Services Registration-Forgot Password",
-                    ),
+                let title = match self {
+                    Kind::Resend => "page-title-resend",
+                    Kind::Forgot => "page-title-forgot",
                 };
-                done(site, sess, zh, en, msg)
+                done(site, sess, title, msg)
             }
             Err(e) => {
                 let message = refusal(&e, &mut errors);
@@ -307,8 +274,7 @@ pub(crate) async fn forgot_submit(
     Kind::Forgot.submit(&site, &sess, f).await
 }
 
-const RESET_ZH: &str = "健保卡網路服務註冊-重設註冊密碼";
-const RESET_EN: &str = "NHI Card Online Services Registration-Reset Password";
+const RESET: &str = "page-title-reset";
 
 fn reset_view(
     site: &Site,
@@ -318,7 +284,7 @@ fn reset_view(
     token: String,
 ) -> Response {
     render(&ResetPage {
-        l: site.layout(Some(sess), RESET_ZH, RESET_EN, "reset"),
+        l: site.layout(Some(sess), RESET, "reset"),
         message,
         errors,
         name: holder_name(sess),
@@ -334,7 +300,7 @@ pub(crate) async fn reset_page(
 ) -> Response {
     match token(&q.token) {
         Some(t) => reset_view(&site, &sess, SysMsg::none(), FieldErrors::default(), t),
-        None => link_invalid(&site, &sess, RESET_ZH, RESET_EN),
+        None => link_invalid(&site, &sess, RESET),
     }
 }
 
@@ -356,7 +322,7 @@ pub(crate) async fn reset_submit(
     F(form): F<ResetForm>,
 ) -> Response {
     let Some(t) = token(&form.token) else {
-        return link_invalid(&site, &sess, RESET_ZH, RESET_EN);
+        return link_invalid(&site, &sess, RESET);
     };
     let mut errors = FieldErrors::default();
     if sess.view.card.is_none() {
@@ -376,7 +342,7 @@ pub(crate) async fn reset_submit(
         .reset_password(&sess.caller(), &t, input)
         .await
     {
-        Ok(msg) => done(&site, &sess, RESET_ZH, RESET_EN, msg),
+        Ok(msg) => done(&site, &sess, RESET, msg),
         Err(e) => {
             let message = refusal(&e, &mut errors);
             reset_view(&site, &sess, message, errors, t)

@@ -41,7 +41,7 @@ fn page_with(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     render(&LoginPage {
-        l: site.layout(Some(sess), "登入", "LOGIN", "login"),
+        l: site.layout(Some(sess), "login-title", "login"),
         env: ua::parse(ua),
         message,
         errors,
@@ -77,13 +77,7 @@ pub(crate) async fn submit(
 ) -> Response {
     let mut errors = FieldErrors::default();
     if form.password.is_empty() {
-        errors.add(
-            "password",
-            Text::new(
-                "請輸入註冊密碼。",
-                "Please enter the registration password.",
-            ),
-        );
+        errors.add("password", Text::id("password-required"));
         let message = errors.to_message();
         return page_with(&site, &sess, &headers, message, errors);
     }

@@ -35,7 +35,7 @@ pub(crate) async fn root() -> Redirect {
 pub(crate) async fn not_found(State(site): State<Site>, req: Request) -> Response {
     site.plain_error(
         StatusCode::NOT_FOUND,
-        &Text::new("查無此網頁。", "Page not found."),
+        &Text::id("page-not-found"),
         crate::security::wants_json(&req),
     )
 }
@@ -54,14 +54,7 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<Site> for F<T> {
             }
             Err(e) => {
                 tracing::debug!(error = %e, "malformed form");
-                Err(site.plain_error(
-                    StatusCode::BAD_REQUEST,
-                    &Text::new(
-                        "表單資料格式錯誤，請重新整理網頁後再試一次。",
-                        "The form data are malformed. Please reload the page and try again.",
-                    ),
-                    false,
-                ))
+                Err(site.plain_error(StatusCode::BAD_REQUEST, &Text::id("form-malformed"), false))
             }
         }
     }
@@ -83,7 +76,7 @@ impl<T: serde::de::DeserializeOwned + Send> FromRequest<Site> for J<T> {
                 tracing::debug!(error = %e, "malformed JSON");
                 Err(site.plain_error(
                     StatusCode::BAD_REQUEST,
-                    &Text::new("要求格式錯誤。", "The request is malformed."),
+                    &Text::id("request-malformed"),
                     true,
                 ))
             }
@@ -121,16 +114,17 @@ pub(crate) fn address(
         Err(first) => {
             errors.add(household_field(first), Text::of(&first));
             // The later parts, checked on their own with a known-good county/township.
+            // cjk-ok: a county, township and village that parse, to check the later parts alone
+            const GOOD: [&str; 3] = ["臺北市", "中正區", "建國里"];
             if matches!(first, HouseholdError::County | HouseholdError::Township) {
-                if let Err(e) = HouseholdAddress::parse("臺北市", "中正區", village, "1") {
+                if let Err(e) = HouseholdAddress::parse(GOOD[0], GOOD[1], village, "1") {
                     errors.add("village", Text::of(&e));
                 }
-                if let Err(e) = HouseholdAddress::parse("臺北市", "中正區", "建國里", neighborhood)
-                {
+                if let Err(e) = HouseholdAddress::parse(GOOD[0], GOOD[1], GOOD[2], neighborhood) {
                     errors.add("neighborhood", Text::of(&e));
                 }
             } else if first == HouseholdError::Village
-                && let Err(e) = HouseholdAddress::parse(county, township, "建國里", neighborhood)
+                && let Err(e) = HouseholdAddress::parse(county, township, GOOD[2], neighborhood)
             {
                 errors.add(household_field(e), Text::of(&e));
             }

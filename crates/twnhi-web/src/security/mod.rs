@@ -94,10 +94,7 @@ pub(crate) async fn rate_limit(State(site): State<Site>, req: Request, next: Nex
         Err(wait) => {
             tracing::warn!(client = %ip, "rate limit reached");
             let secs = wait.as_secs().saturating_add(1);
-            let text = Text::new(
-                "您的操作過於頻繁，請稍後再試。",
-                "Too many requests. Please try again later.",
-            );
+            let text = Text::id("too-many-requests");
             let mut resp = site.plain_error(StatusCode::TOO_MANY_REQUESTS, &text, wants_json(&req));
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 resp.headers_mut().insert(RETRY_AFTER, v);
@@ -139,21 +136,14 @@ pub(crate) fn same_origin(site: &Site, headers: &HeaderMap) -> bool {
 pub(crate) fn too_large(site: &Site, json: bool) -> Response {
     site.plain_error(
         StatusCode::PAYLOAD_TOO_LARGE,
-        &Text::new("送出的資料過大。", "The request is too large."),
+        &Text::id("request-too-large"),
         json,
     )
 }
 
 /// A bilingual `403` for a missing or wrong CSRF token or a foreign origin.
 pub(crate) fn forbidden(site: &Site, json: bool) -> Response {
-    let mut resp = site.plain_error(
-        StatusCode::FORBIDDEN,
-        &Text::new(
-            "網頁已逾時或來源不明，請重新整理網頁後再試一次。",
-            "The page has expired or the request did not come from this site. Please reload the page and try again.",
-        ),
-        json,
-    );
+    let mut resp = site.plain_error(StatusCode::FORBIDDEN, &Text::id("request-forbidden"), json);
     resp.headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp.into_response()
