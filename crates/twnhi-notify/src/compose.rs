@@ -26,8 +26,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::text::bilingual_with;
 use core::fmt;
 use std::time::SystemTime;
+use twnhi_account::messages::bilingual;
 
 use chrono::{DateTime, Utc};
 use lettre::Address;
@@ -49,17 +51,17 @@ const BOUNDARY: &str = "=_twnhi_alternative_0";
 #[non_exhaustive]
 pub enum ComposeError {
     /// An address lettre does not accept.
-    #[error("電子郵件地址格式錯誤：{address} / invalid e-mail address: {address}")]
+    #[error("{}", bilingual_with("notify-invalid-address", &[("address", .address.into())]))]
     InvalidAddress {
         /// The address.
         address: String,
     },
     /// A Message-ID that is not `<left@right>` with dot-atom parts, or a derivation key with
     /// other characters than `A-Z a-z 0-9 . - _`.
-    #[error("Message-ID 格式錯誤 / invalid Message-ID")]
+    #[error("{}", bilingual("notify-invalid-message-id"))]
     InvalidMessageId,
     /// lettre refused to build the message.
-    #[error("無法產生電子郵件 / the e-mail message could not be built")]
+    #[error("{}", bilingual("notify-compose-build"))]
     Build {
         /// lettre's error.
         #[source]

@@ -33,6 +33,7 @@
 
 use core::fmt;
 use core::str::FromStr;
+use twnhi_account::messages::bilingual;
 
 use askama::Template;
 use twnhi_account::Email;
@@ -260,9 +261,7 @@ impl fmt::Display for LetterKind {
 
 /// The error of [`LetterKind::from_str`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "沒有這種信件(confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-changed, password-changed) / no such letter (confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-changed, password-changed)"
-)]
+#[error("{}", bilingual("notify-unknown-letter"))]
 #[non_exhaustive]
 pub struct UnknownLetter;
 
@@ -327,7 +326,7 @@ impl LetterLangs {
 #[non_exhaustive]
 pub enum LetterError {
     /// A template failed.
-    #[error("信件範本產生失敗 / a letter template failed")]
+    #[error("{}", bilingual("notify-letter-template"))]
     Template {
         /// What the template engine said.
         #[source]

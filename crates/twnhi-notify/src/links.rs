@@ -18,6 +18,7 @@
 //! ```
 
 use core::fmt;
+use twnhi_account::messages::bilingual;
 
 use url::Url;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -45,21 +46,19 @@ pub mod paths {
 #[non_exhaustive]
 pub enum LinkError {
     /// The base URL is not an absolute URL.
-    #[error("網站網址格式錯誤 / the public base URL is not a valid absolute URL")]
+    #[error("{}", bilingual("notify-base-url-invalid"))]
     InvalidUrl,
     /// The base URL's scheme is not `http` or `https`.
-    #[error("網站網址須為 http 或 https / the public base URL must use http or https")]
+    #[error("{}", bilingual("notify-base-url-scheme"))]
     UnsupportedScheme,
     /// The base URL has user name, password, query or fragment.
-    #[error(
-        "網站網址不可包含帳號密碼、查詢字串或片段 / the public base URL must not contain credentials, a query or a fragment"
-    )]
+    #[error("{}", bilingual("notify-base-url-parts"))]
     ExtraParts,
     /// A link token of the wrong length or with characters outside `A-Z a-z 0-9 - _`.
-    #[error("連結驗證碼格式錯誤 / the link token is malformed")]
+    #[error("{}", bilingual("notify-link-token"))]
     InvalidToken,
     /// An e-mail verification code of the wrong length or not letters and digits.
-    #[error("E-Mail 驗證碼格式錯誤 / the e-mail verification code is malformed")]
+    #[error("{}", bilingual("notify-email-code"))]
     InvalidCode,
 }
 

@@ -12,8 +12,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::text::bilingual_with;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use twnhi_account::messages::bilingual;
 
 use chrono::{DateTime, TimeZone, Utc};
 use twnhi_account::Email;
@@ -34,7 +36,7 @@ pub const SAMPLE_SENDER: &str = "noreply@twnhi.example";
 /// The recipient of the samples.
 pub const SAMPLE_RECIPIENT: &str = "test.one@example.com";
 /// The registrant's name in the samples (synthetic).
-pub const SAMPLE_NAME: &str = "測試一";
+pub const SAMPLE_NAME: &str = "測試一"; // cjk-ok: sample data, the manual's example name
 /// The link token of the samples.
 pub const SAMPLE_TOKEN: &str = "Zk3vQ9xT2mB7nR4wYc8hJ1pL";
 /// The cancellation e-mail code of the samples.
@@ -45,7 +47,7 @@ pub const SAMPLE_CODE: &str = "3Cp2R25w";
 #[non_exhaustive]
 pub enum PreviewError {
     /// A sample value was refused (not expected).
-    #[error("範例資料錯誤 / invalid sample data")]
+    #[error("{}", bilingual("notify-preview-sample"))]
     Sample,
     /// Rendering failed.
     #[error(transparent)]
@@ -54,7 +56,7 @@ pub enum PreviewError {
     #[error(transparent)]
     Compose(#[from] ComposeError),
     /// Writing a file failed.
-    #[error("無法寫入檔案 {path} / cannot write the file {path}")]
+    #[error("{}", bilingual_with("notify-preview-io", &[("path", .path.display().to_string().into())]))]
     Io {
         /// The file or directory.
         path: PathBuf,

@@ -13,6 +13,7 @@
 //! ```
 
 use qrcode::{Color, EcLevel};
+use twnhi_account::messages::bilingual;
 
 use crate::raster::Gray;
 
@@ -24,16 +25,16 @@ const QUIET: usize = 4;
 #[non_exhaustive]
 pub enum QrError {
     /// The payload does not fit in a QR code.
-    #[error("QR Code 內容過長 / the QR code payload is too long")]
+    #[error("{}", bilingual("notify-qr-too-long"))]
     TooLong,
     /// The payload is empty.
-    #[error("QR Code 內容不可為空 / the QR code payload is empty")]
+    #[error("{}", bilingual("notify-qr-empty"))]
     Empty,
     /// The module size is 0 or the image would be too large.
-    #[error("QR Code 圖片大小錯誤 / invalid QR code image size")]
+    #[error("{}", bilingual("notify-qr-size"))]
     BadSize,
     /// The PNG encoder failed.
-    #[error("無法產生 PNG 圖片 / the PNG image could not be encoded")]
+    #[error("{}", bilingual("notify-png"))]
     Png(#[source] png::EncodingError),
 }
 

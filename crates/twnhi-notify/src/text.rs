@@ -5,6 +5,8 @@
 //! newline in a name could forge lines of the plain-text letter), no bidirectional overrides
 //! (which can make `moc.elpmaxe` read as `example.com`), no invisible characters, bounded length.
 
+use twnhi_account::messages::{self, Arg, Lang};
+
 /// Longest inserted display value, in characters.
 const MAX_DISPLAY_CHARS: usize = 64;
 
@@ -14,6 +16,16 @@ fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}'
+    )
+}
+
+/// The zh-TW and English texts of the catalog message `id` with named arguments, joined as
+/// "zh-TW / English" (the `Display` of errors, which shows both languages).
+pub(crate) fn bilingual_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    format!(
+        "{} / {}",
+        messages::format(Lang::ZhTw, id, args),
+        messages::format(Lang::En, id, args)
     )
 }
 

@@ -56,6 +56,7 @@ mod voices;
 
 use core::f64::consts::PI;
 use core::fmt;
+use twnhi_account::messages::bilingual;
 
 use rand_core::{CryptoRng, Rng};
 use twnhi_account::messages::{Lang, Msg};
@@ -74,13 +75,13 @@ pub const DIGITS: usize = 5;
 #[non_exhaustive]
 pub enum CaptchaError {
     /// An answer that is not five ASCII digits.
-    #[error("圖片驗證碼須為5碼數字 / the captcha must be 5 digits")]
+    #[error("{}", bilingual("notify-captcha-digits"))]
     InvalidAnswer,
     /// The PNG encoder failed.
-    #[error("無法產生 PNG 圖片 / the PNG image could not be encoded")]
+    #[error("{}", bilingual("notify-png"))]
     Png(#[source] png::EncodingError),
     /// The audio clip could not be made (unusable embedded voices; not expected).
-    #[error("無法產生語音驗證碼 / the audio captcha could not be made")]
+    #[error("{}", bilingual("notify-captcha-audio"))]
     Audio,
 }
 
@@ -153,7 +154,7 @@ impl CaptchaAnswer {
             }
             let ascii = match c {
                 '0'..='9' => c as u32 as u8,
-                '０'..='９' => (c as u32 - '０' as u32) as u8 + b'0',
+                '０'..='９' => (c as u32 - '０' as u32) as u8 + b'0', // cjk-ok: full-width digits the parser accepts
                 _ => return false,
             };
             match typed.get_mut(n) {

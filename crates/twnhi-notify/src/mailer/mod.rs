@@ -9,11 +9,13 @@
 //! The trait is object-safe (`Box<dyn Mailer>` picked from configuration at run time) and its
 //! futures are `Send` (it uses `async-trait`, which lettre's tokio transport already pulls in).
 
+use crate::text::bilingual_with;
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
+use twnhi_account::messages::bilingual;
 
 use async_trait::async_trait;
 
@@ -30,9 +32,7 @@ pub mod smtp;
 pub enum MailError {
     /// The server refused the recipient or the message for good (SMTP 5xx), e.g. a mailbox
     /// that does not exist or a relay that refuses us.
-    #[error(
-        "郵件伺服器拒收 ({code}): {message} / the mail server refused the message ({code}): {message}"
-    )]
+    #[error("{}", bilingual_with("notify-mail-rejected", &[("code", .code.to_string().into()), ("message", .message.into())]))]
     Rejected {
         /// The SMTP reply code (e.g. 550).
         code: u16,
@@ -40,9 +40,7 @@ pub enum MailError {
         message: String,
     },
     /// The server refused for now (SMTP 4xx); try again later.
-    #[error(
-        "郵件伺服器暫時無法收信 ({code}): {message} / the mail server is temporarily unavailable ({code}): {message}"
-    )]
+    #[error("{}", bilingual_with("notify-mail-transient", &[("code", .code.to_string().into()), ("message", .message.into())]))]
     Transient {
         /// The SMTP reply code (e.g. 451).
         code: u16,
@@ -50,41 +48,41 @@ pub enum MailError {
         message: String,
     },
     /// The server did not answer within the configured time.
-    #[error("郵件伺服器逾時未回應({after:?}) / the mail server did not answer within {after:?}")]
+    #[error("{}", bilingual_with("notify-mail-timeout", &[("after", format!("{:?}", .after).into())]))]
     Timeout {
         /// The configured timeout.
         after: Duration,
     },
     /// No connection could be made (refused, unreachable, DNS).
-    #[error("無法連線至郵件伺服器 / cannot connect to the mail server")]
+    #[error("{}", bilingual("notify-mail-connect"))]
     Connect {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// TLS failed (handshake, certificate, or the server does not offer STARTTLS).
-    #[error("與郵件伺服器的加密連線失敗 / the encrypted connection to the mail server failed")]
+    #[error("{}", bilingual("notify-mail-tls"))]
     Tls {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The server refused our credentials.
-    #[error("郵件伺服器驗證失敗 / the mail server refused the credentials")]
+    #[error("{}", bilingual("notify-mail-auth"))]
     Auth {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The server broke the protocol or the client refused to go on.
-    #[error("郵件傳送協定錯誤 / mail protocol error")]
+    #[error("{}", bilingual("notify-mail-protocol"))]
     Protocol {
         /// The underlying error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// Writing the `.eml` file failed.
-    #[error("無法寫入郵件檔案 {path} / cannot write the mail file {path}")]
+    #[error("{}", bilingual_with("notify-mail-io", &[("path", .path.display().to_string().into())]))]
     Io {
         /// The file or directory.
         path: PathBuf,
@@ -93,13 +91,13 @@ pub enum MailError {
         source: std::io::Error,
     },
     /// An address the transport does not accept.
-    #[error("電子郵件地址格式錯誤：{address} / invalid e-mail address: {address}")]
+    #[error("{}", bilingual_with("notify-invalid-address", &[("address", .address.into())]))]
     InvalidAddress {
         /// The address.
         address: String,
     },
     /// A failure injected into a [`MemoryMailer`].
-    #[error("模擬的傳送失敗 / simulated delivery failure")]
+    #[error("{}", bilingual("notify-mail-simulated"))]
     Simulated,
 }
 

@@ -24,9 +24,11 @@
 //! # Ok::<(), twnhi_notify::SmtpConfigError>(())
 //! ```
 
+use crate::text::bilingual_with;
 use core::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
+use twnhi_account::messages::bilingual;
 
 use async_trait::async_trait;
 use lettre::address::Envelope;
@@ -60,29 +62,25 @@ pub enum SmtpSecurity {
 #[non_exhaustive]
 pub enum SmtpConfigError {
     /// Not a URL.
-    #[error("SMTP 網址格式錯誤 / the SMTP URL is not valid")]
+    #[error("{}", bilingual("notify-smtp-url"))]
     InvalidUrl,
     /// A scheme other than `smtp` or `smtps`.
-    #[error(
-        "SMTP 網址須以 smtp:// 或 smtps:// 開頭 / the SMTP URL must start with smtp:// or smtps://"
-    )]
+    #[error("{}", bilingual("notify-smtp-scheme"))]
     UnsupportedScheme,
     /// No host.
-    #[error("SMTP 網址缺少主機名稱 / the SMTP URL has no host")]
+    #[error("{}", bilingual("notify-smtp-host"))]
     MissingHost,
     /// Plain SMTP to a host that is not on the loopback.
-    #[error(
-        "未加密的 SMTP 只允許連線到本機(127.0.0.1、::1、localhost) / plain SMTP is only allowed to the loopback (127.0.0.1, ::1, localhost)"
-    )]
+    #[error("{}", bilingual("notify-smtp-plain"))]
     PlaintextNotLoopback,
     /// An unknown or malformed query parameter.
-    #[error("SMTP 網址參數錯誤：{0} / bad SMTP URL parameter: {0}")]
+    #[error("{}", bilingual_with("notify-smtp-param", &[("detail", .0.into())]))]
     BadParameter(String),
     /// A root certificate that is not PEM.
-    #[error("根憑證格式錯誤 / the root certificate is not valid PEM")]
+    #[error("{}", bilingual("notify-smtp-root-cert"))]
     BadCertificate,
     /// TLS could not be set up.
-    #[error("無法設定 TLS / TLS could not be set up")]
+    #[error("{}", bilingual("notify-smtp-tls"))]
     Tls,
 }
 
