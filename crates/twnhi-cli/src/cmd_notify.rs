@@ -18,6 +18,7 @@
 //! line on stderr.
 
 use crate::exit;
+use crate::texts;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -190,7 +191,13 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
             Err(e) => {
                 return exit::report(
                     exit::ENVIRONMENT,
-                    format!("無法讀取 {0} / cannot read {0}: {e}", path.display()),
+                    format!(
+                        "{}: {e}",
+                        texts::both_with(
+                            "cli-cannot-read",
+                            &[("path", path.display().to_string().into())]
+                        )
+                    ),
                 );
             }
         }
@@ -224,13 +231,13 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::ENVIRONMENT,
-                format!("無法啟動非同步執行環境 / cannot start the async runtime: {e}"),
+                format!("{}: {e}", texts::both("cli-async-runtime")),
             );
         }
     };
     match runtime.block_on(mailer.send(&mail)) {
         Ok(d) => {
-            println!("已寄出 sent: {} {}", d.message_id, d.detail);
+            println!("{}: {} {}", texts::pair("cli-sent"), d.message_id, d.detail);
             ExitCode::from(exit::OK)
         }
         Err(e) => {
@@ -247,7 +254,13 @@ fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExitCode> {
     std::fs::write(path, bytes).map_err(|e| {
         exit::report(
             exit::ENVIRONMENT,
-            format!("無法寫入 {0} / cannot write {0}: {e}", path.display()),
+            format!(
+                "{}: {e}",
+                texts::both_with(
+                    "cli-cannot-write",
+                    &[("path", path.display().to_string().into())]
+                )
+            ),
         )
     })
 }
@@ -272,10 +285,7 @@ pub fn qr(args: &QrArgs) -> ExitCode {
         {
             Ok(()) => ExitCode::from(exit::OK),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(exit::OK),
-            Err(e) => exit::report(
-                exit::FAILURE,
-                format!("無法輸出 / cannot write to stdout: {e}"),
-            ),
+            Err(e) => exit::report(exit::FAILURE, format!("{}: {e}", texts::both("cli-stdout"))),
         };
     }
     if let Some(path) = &args.png {

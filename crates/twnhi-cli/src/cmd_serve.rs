@@ -22,6 +22,7 @@
 //! use, database or key file unusable, SMTP settings), 1 anything else.
 
 use crate::exit;
+use crate::texts;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -188,9 +189,7 @@ fn mailer(s: &Resolved) -> Result<Arc<dyn Mailer>, String> {
             Ok(Arc::new(mailer))
         }
         MailSettings::Directory(dir) => Ok(Arc::new(DirectoryMailer::new(dir.clone()))),
-        other => Err(format!(
-            "不支援的寄信設定 / unsupported mail settings: {other:?}"
-        )),
+        other => Err(format!("{}: {other:?}", texts::both("cli-mail-settings"))),
     }
 }
 
@@ -217,7 +216,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::FAILURE,
-                format!("無法啟動 / cannot start the runtime: {e}"),
+                format!("{}: {e}", texts::both("cli-runtime")),
             );
         }
     };
@@ -235,7 +234,7 @@ async fn serve(s: Resolved) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::ENVIRONMENT,
-                environment("SAM 金鑰檔 SAM key file", &s.sam_key_file, e),
+                environment(&texts::pair("cli-sam-key-file"), &s.sam_key_file, e),
             );
         }
     };
@@ -244,7 +243,7 @@ async fn serve(s: Resolved) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::ENVIRONMENT,
-                environment("伺服器金鑰檔 server key file", &s.server_key_file, e),
+                environment(&texts::pair("cli-server-key-file"), &s.server_key_file, e),
             );
         }
     };
@@ -253,7 +252,7 @@ async fn serve(s: Resolved) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::ENVIRONMENT,
-                format!("資料庫 database {}: {e}", s.database_url),
+                format!("{} {}: {e}", texts::pair("cli-database"), s.database_url),
             );
         }
     };
@@ -264,7 +263,8 @@ async fn serve(s: Resolved) -> ExitCode {
         return exit::report(
             exit::ENVIRONMENT,
             format!(
-                "資料庫無法寫入（唯讀、權限不足或磁碟已滿） / the database cannot be written (read-only, no permission or disk full) {}: {e}",
+                "{} {}: {e}",
+                texts::both("cli-database-read-only"),
                 s.database_url
             ),
         );
@@ -322,8 +322,10 @@ async fn serve(s: Resolved) -> ExitCode {
         }
     };
     println!(
-        "健保卡網路服務註冊 twnhi serve: {} (listening on {})",
+        "{}: {} ({} {})",
+        texts::pair("cli-serve-title"),
         s.public_url,
+        texts::en("cli-listening-on"),
         bound.local_addr()
     );
     let result = bound.serve(crate::signal::shutdown_signal()).await;

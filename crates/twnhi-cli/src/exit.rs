@@ -3,6 +3,8 @@
 use std::process::ExitCode;
 use twnhi_card::CardError;
 
+use crate::texts;
+
 /// 0: done.
 pub const OK: u8 = 0;
 /// 1: anything else (a bug, a failure the other codes do not name).
@@ -17,7 +19,7 @@ pub const CARD: u8 = 4;
 /// Prints `錯誤 error: …` on stderr and returns `code`.
 #[allow(clippy::print_stderr)]
 pub fn report(code: u8, message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("錯誤 error: {message}");
+    eprintln!("{}: {message}", texts::pair("cli-error"));
     ExitCode::from(code)
 }
 
@@ -47,7 +49,9 @@ pub fn install_panic_hook() {
             .map(|l| format!(" ({}:{})", l.file(), l.line()))
             .unwrap_or_default();
         eprintln!(
-            "錯誤 error: 程式內部錯誤，請回報 / internal error, please report it: {what}{place}"
+            "{}: {}: {what}{place}",
+            texts::pair("cli-error"),
+            texts::both("cli-internal-error")
         );
     }));
 }

@@ -20,6 +20,7 @@ mod cmd_notify;
 mod cmd_serve;
 mod exit;
 mod signal;
+mod texts;
 
 /// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
 ///
