@@ -53,9 +53,6 @@ const NOT_YET_CONVERTED: &[(&str, usize)] = &[
     ("crates/twnhi-store/src/model.rs", 1),
     ("crates/twnhi-store/src/model/audit.rs", 3),
     ("crates/twnhi-store/src/registry.rs", 13),
-    ("crates/twnhi-web/src/client.rs", 5),
-    ("crates/twnhi-web/src/error.rs", 8),
-    ("crates/twnhi-web/src/settings.rs", 7),
 ];
 
 /// Whether `c` is a CJK character in the sense of this check.

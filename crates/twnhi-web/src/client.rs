@@ -52,13 +52,13 @@ use crate::api::{
 #[non_exhaustive]
 pub enum ClientError {
     /// The base URL is not `http://host[:port]/…`.
-    #[error("網址格式錯誤，僅支援 http:// / the base URL must be http://host[:port]/")]
+    #[error("{}", crate::error::joined("client-error-url", &[], " / "))]
     Url,
     /// The server could not be reached.
-    #[error("無法連線至網站 / cannot connect to the site: {0}")]
+    #[error("{}", crate::error::joined("client-error-connect", &[("source", .0.to_string().into())], " / "))]
     Connect(#[source] std::io::Error),
     /// The HTTP exchange failed.
-    #[error("HTTP 錯誤 / HTTP error: {0}")]
+    #[error("{}", crate::error::joined("client-error-http", &[("source", .0.to_string().into())], " / "))]
     Http(#[source] hyper::Error),
     /// The site refused: its bilingual error.
     #[error("{} / {} ({status})", .body.error.message_zh, .body.error.message_en)]
@@ -69,7 +69,7 @@ pub enum ClientError {
         body: ErrorBody,
     },
     /// An answer that is not the expected JSON.
-    #[error("回應格式錯誤 / unexpected answer ({status}): {detail}")]
+    #[error("{}", crate::error::joined("client-error-unexpected", &[("status", status.to_string().into()), ("detail", detail.into())], " / "))]
     Unexpected {
         /// The HTTP status.
         status: StatusCode,
@@ -77,7 +77,7 @@ pub enum ClientError {
         detail: String,
     },
     /// The TOTP parameters cannot make a code.
-    #[error("動態密碼參數錯誤 / unusable TOTP parameters")]
+    #[error("{}", crate::error::joined("client-error-totp", &[], " / "))]
     Totp,
 }
 

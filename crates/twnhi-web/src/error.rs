@@ -3,27 +3,33 @@
 
 use std::io;
 
+use twnhi_account::messages::{self, Arg, Lang};
+
+/// The zh-TW and English texts of the catalog message `id`, joined by `sep` (the
+/// messages of this crate's errors show both languages).
+pub(crate) fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
+    format!(
+        "{}{sep}{}",
+        messages::format(Lang::ZhTw, id, args),
+        messages::format(Lang::En, id, args)
+    )
+}
+
 /// A setting that cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// Cookies without `Secure` were asked for a site that is not plain http on loopback.
-    #[error(
-        "不加密的 http 僅限於本機 127.0.0.1 的展示使用 / plain-http cookies are only allowed for a site listening on loopback with an http://localhost or http://127.0.0.1 public URL"
-    )]
+    #[error("{}", crate::error::joined("web-error-plain-http", &[], " / "))]
     PlainHttp,
     /// Secure cookies on a site whose public URL is plain http: the browser would drop them.
-    #[error(
-        "網站網址為 http，無法使用安全 Cookie；請使用 https，或僅於本機展示時使用不加密模式 / the public URL is http, so Secure cookies would never be sent back: use https, or the plain-http loopback mode for a local demo"
-    )]
+    #[error("{}", crate::error::joined("web-error-insecure-cookies", &[], " / "))]
     InsecureCookies,
     /// The bridge origin is not `http(s)://host[:port]`.
-    #[error(
-        "健保卡元件網址格式錯誤，須為 http(s)://主機:連接埠 / the bridge origin must be http(s)://host[:port]"
-    )]
+    #[error("{}", crate::error::joined("web-error-bridge-origin", &[], " / "))]
     BridgeOrigin,
     /// A limit is out of range.
-    #[error("設定值超出範圍：{0} / setting out of range: {0}")]
+    #[error("{}", crate::error::joined("web-error-limit", &[("what", .0.to_string().into())], " / "))]
     Limit(&'static str),
 }
 
@@ -35,7 +41,7 @@ pub enum WebError {
     #[error(transparent)]
     Config(#[from] ConfigError),
     /// The listening socket could not be opened.
-    #[error("無法監聽 {addr} / cannot listen on {addr}: {source}")]
+    #[error("{}", crate::error::joined("web-error-bind", &[("addr", addr.to_string().into()), ("source", source.to_string().into())], " / "))]
     Bind {
         /// The address.
         addr: std::net::SocketAddr,
@@ -44,16 +50,16 @@ pub enum WebError {
         source: io::Error,
     },
     /// The server failed while running.
-    #[error("網站服務錯誤 / the web server failed: {0}")]
+    #[error("{}", crate::error::joined("web-error-serve", &[("source", .0.to_string().into())], " / "))]
     Serve(#[source] io::Error),
     /// The operating system's random source failed.
-    #[error("無法取得作業系統亂數 / the operating system's random source failed")]
+    #[error("{}", crate::error::joined("web-error-random", &[], " / "))]
     Random,
     /// The use-case layer could not be set up.
     #[error(transparent)]
     Service(#[from] twnhi_service::ServiceError),
     /// A file of the demo or the mailbox could not be read or written.
-    #[error("檔案存取錯誤 {path} / cannot access {path}: {source}")]
+    #[error("{}", crate::error::joined("web-error-file", &[("path", path.display().to_string().into()), ("source", source.to_string().into())], " / "))]
     File {
         /// The file.
         path: std::path::PathBuf,
@@ -61,4 +67,29 @@ pub enum WebError {
         #[source]
         source: io::Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_bilingual_from_the_catalog() {
+        assert_eq!(
+            ConfigError::Limit("max_connections").to_string(),
+            "設定值超出範圍：max_connections / setting out of range: max_connections"
+        );
+        let e = WebError::Bind {
+            addr: "127.0.0.1:8080".parse().unwrap(),
+            source: io::Error::other("in use"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "無法監聽 127.0.0.1:8080 / cannot listen on 127.0.0.1:8080: in use"
+        );
+        assert_eq!(
+            WebError::Random.to_string(),
+            "無法取得作業系統亂數 / the operating system's random source failed"
+        );
+    }
 }

@@ -30,6 +30,7 @@ use std::path::{Path, PathBuf};
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use twnhi_account::Email;
+use twnhi_account::messages;
 use twnhi_account::roc::ServiceHours;
 use twnhi_notify::PublicBaseUrl;
 use url::Url;
@@ -54,7 +55,7 @@ pub const MASK: &str = "********";
 #[non_exhaustive]
 pub enum SettingsError {
     /// The configuration file could not be read.
-    #[error("無法讀取設定檔 {path} / cannot read the configuration file {path}: {source}")]
+    #[error("{}", crate::error::joined("web-settings-read", &[("path", path.into()), ("source", source.to_string().into())], " / "))]
     Read {
         /// The file.
         path: String,
@@ -63,7 +64,7 @@ pub enum SettingsError {
     },
     /// The configuration file is not valid TOML, has an unknown key or a value of the wrong
     /// type. The message names the line and the column.
-    #[error("設定檔 {path} 有誤 / the configuration file {path} is invalid: {source}")]
+    #[error("{}", crate::error::joined("web-settings-syntax", &[("path", path.into()), ("source", source.to_string().into())], " / "))]
     Syntax {
         /// The file.
         path: String,
@@ -71,15 +72,15 @@ pub enum SettingsError {
         source: Box<toml::de::Error>,
     },
     /// A required setting is missing.
-    #[error("請設定 {key} / {key} is required: {hint}")]
+    #[error("{}: {}", crate::error::joined("web-settings-missing", &[("key", (*key).into())], " / "), messages::bilingual(hint))]
     Missing {
         /// The file key.
         key: &'static str,
-        /// How to give it.
+        /// How to give it: the id of a catalog text.
         hint: &'static str,
     },
     /// A setting has a value that cannot be used.
-    #[error("{key} 的值無效 / bad value of {key}: {reason}")]
+    #[error("{}", crate::error::joined("web-settings-invalid", &[("key", (*key).into()), ("reason", reason.into())], " / "))]
     Invalid {
         /// The file key.
         key: &'static str,
@@ -257,7 +258,7 @@ impl ServeSettings {
     pub fn resolve(self) -> Result<Resolved, SettingsError> {
         let public_url = self.public_url.ok_or(SettingsError::Missing {
             key: "public_url",
-            hint: "--public-url, TWNHI_PUBLIC_URL 或設定檔 / or the configuration file",
+            hint: "web-settings-hint-public-url",
         })?;
         let public_url = PublicBaseUrl::parse(&public_url).map_err(|e| invalid("public_url", e))?;
         let mail_from = match self.mail_from {
@@ -289,7 +290,7 @@ impl ServeSettings {
             (None, None) => {
                 return Err(SettingsError::Missing {
                     key: "smtp_url",
-                    hint: "請設定 smtp_url 或 mail_dir，信件才有去處 / set smtp_url or mail_dir: letters must go somewhere",
+                    hint: "web-settings-hint-mail",
                 });
             }
         };
@@ -383,7 +384,11 @@ fn minutes(
     if !(1..=24 * 60).contains(&v) {
         return Err(invalid(
             key,
-            format!("須介於 1 至 1440 分鐘 / must be 1 to 1440 minutes (got {v})"),
+            crate::error::joined(
+                "web-settings-minutes",
+                &[("value", v.to_string().into())],
+                " / ",
+            ),
         ));
     }
     Ok(TimeDelta::minutes(i64::from(v)))

@@ -515,3 +515,63 @@ cancel-choose-method = Choose how the verification letter is sent, then click "S
 dev-letter-not-found = No such letter.
 # *Design.* Demo card switcher: a person without registration.
 dev-not-registered = not registered
+
+## Errors of the site's set-up and of the app client (twnhi-web error.rs, settings.rs, client.rs); shown as "zh-TW / English"
+# *Design.* Cookies without Secure asked for a site that is not plain http on loopback.
+web-error-plain-http = plain-http cookies are only allowed for a site listening on loopback with an http://localhost or http://127.0.0.1 public URL
+# *Design.* Secure cookies on a plain-http public URL.
+web-error-insecure-cookies = the public URL is http, so Secure cookies would never be sent back: use https, or the plain-http loopback mode for a local demo
+# *Design.* The bridge origin is no origin.
+web-error-bridge-origin = the bridge origin must be http(s)://host[:port]
+# *Design.* A limit out of range.
+# $what: the setting
+web-error-limit = setting out of range: { $what }
+# *Design.* The listening socket could not be opened.
+# $addr: the address
+# $source: the operating system's error
+web-error-bind = cannot listen on { $addr }: { $source }
+# *Design.* The server failed while running.
+# $source: the operating system's error
+web-error-serve = the web server failed: { $source }
+# *Design.* No random numbers.
+web-error-random = the operating system's random source failed
+# *Design.* A file of the demo or the mailbox.
+# $path: the file
+# $source: the operating system's error
+web-error-file = cannot access { $path }: { $source }
+# *Design.* The configuration file cannot be read.
+# $path: the file
+# $source: the operating system's error
+web-settings-read = cannot read the configuration file { $path }: { $source }
+# *Design.* The configuration file is not valid.
+# $path: the file
+# $source: the parser's error, with line and column
+web-settings-syntax = the configuration file { $path } is invalid: { $source }
+# *Design.* A required setting is missing (followed by how to give it).
+# $key: the setting's key
+web-settings-missing = { $key } is required
+# *Design.* A setting's value cannot be used.
+# $key: the setting's key
+# $reason: why
+web-settings-invalid = bad value of { $key }: { $reason }
+# *Design.* How to give the public URL.
+web-settings-hint-public-url = --public-url, TWNHI_PUBLIC_URL or the configuration file
+# *Design.* How to give the place for letters.
+web-settings-hint-mail = set smtp_url or mail_dir: letters must go somewhere
+# *Design.* A number of minutes out of range.
+# $value: the value given
+web-settings-minutes = must be 1 to 1440 minutes (got { $value })
+# *Design.* The app client's base URL.
+client-error-url = the base URL must be http://host[:port]/
+# *Design.* The app client cannot connect.
+# $source: the operating system's error
+client-error-connect = cannot connect to the site: { $source }
+# *Design.* The HTTP exchange failed.
+# $source: the HTTP library's error
+client-error-http = HTTP error: { $source }
+# *Design.* An answer that is not the expected JSON.
+# $status: the HTTP status
+# $detail: what was wrong
+client-error-unexpected = unexpected answer ({ $status }): { $detail }
+# *Design.* The TOTP parameters cannot make a code.
+client-error-totp = unusable TOTP parameters

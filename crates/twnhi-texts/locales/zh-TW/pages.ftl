@@ -515,3 +515,63 @@ cancel-choose-method = 請選擇刪除認證信寄送方式，再按【送出刪
 dev-letter-not-found = 查無此信件。
 # *Design.* Demo card switcher: a person without registration.
 dev-not-registered = 未註冊
+
+## Errors of the site's set-up and of the app client (twnhi-web error.rs, settings.rs, client.rs); shown as "zh-TW / English"
+# *Design.* Cookies without Secure asked for a site that is not plain http on loopback.
+web-error-plain-http = 不加密的 http 僅限於本機 127.0.0.1 的展示使用
+# *Design.* Secure cookies on a plain-http public URL.
+web-error-insecure-cookies = 網站網址為 http，無法使用安全 Cookie；請使用 https，或僅於本機展示時使用不加密模式
+# *Design.* The bridge origin is no origin.
+web-error-bridge-origin = 健保卡元件網址格式錯誤，須為 http(s)://主機:連接埠
+# *Design.* A limit out of range.
+# $what: the setting
+web-error-limit = 設定值超出範圍：{ $what }
+# *Design.* The listening socket could not be opened.
+# $addr: the address
+# $source: the operating system's error
+web-error-bind = 無法監聽 { $addr }
+# *Design.* The server failed while running.
+# $source: the operating system's error
+web-error-serve = 網站服務錯誤
+# *Design.* No random numbers.
+web-error-random = 無法取得作業系統亂數
+# *Design.* A file of the demo or the mailbox.
+# $path: the file
+# $source: the operating system's error
+web-error-file = 檔案存取錯誤 { $path }
+# *Design.* The configuration file cannot be read.
+# $path: the file
+# $source: the operating system's error
+web-settings-read = 無法讀取設定檔 { $path }
+# *Design.* The configuration file is not valid.
+# $path: the file
+# $source: the parser's error, with line and column
+web-settings-syntax = 設定檔 { $path } 有誤
+# *Design.* A required setting is missing (followed by how to give it).
+# $key: the setting's key
+web-settings-missing = 請設定 { $key }
+# *Design.* A setting's value cannot be used.
+# $key: the setting's key
+# $reason: why
+web-settings-invalid = { $key } 的值無效
+# *Design.* How to give the public URL.
+web-settings-hint-public-url = --public-url, TWNHI_PUBLIC_URL 或設定檔
+# *Design.* How to give the place for letters.
+web-settings-hint-mail = 請設定 smtp_url 或 mail_dir，信件才有去處
+# *Design.* A number of minutes out of range.
+# $value: the value given
+web-settings-minutes = 須介於 1 至 1440 分鐘
+# *Design.* The app client's base URL.
+client-error-url = 網址格式錯誤，僅支援 http://
+# *Design.* The app client cannot connect.
+# $source: the operating system's error
+client-error-connect = 無法連線至網站
+# *Design.* The HTTP exchange failed.
+# $source: the HTTP library's error
+client-error-http = HTTP 錯誤
+# *Design.* An answer that is not the expected JSON.
+# $status: the HTTP status
+# $detail: what was wrong
+client-error-unexpected = 回應格式錯誤
+# *Design.* The TOTP parameters cannot make a code.
+client-error-totp = 動態密碼參數錯誤
