@@ -27,20 +27,9 @@ use crate::cards::DemoCards;
 use crate::mailbox::DevMailbox;
 use crate::people::{DemoPerson, generate};
 
-/// The announcements file the demo writes when its data directory has none.
-const SAMPLE_NEWS: &str = "\
-# 最新公告：展示用公告檔，可自行編輯，網站會自動重新讀取。
-# Latest news: the demo's announcements file; edit it and the site picks the change up.
-[2024-05-01] 展示系統上線 The demo is running
-本展示系統使用合成資料與模擬健保卡，僅供體驗，請勿輸入真實個人資料。
-
-This demo runs on synthetic data and simulated NHI cards; do not enter real personal data.
-
-[2024-04-15] 系統維護公告 Scheduled maintenance (sample)
-這是一則範例公告：本系統將於每月第一個星期日 02:00-04:00 進行例行維護。
-
-A sample announcement: routine maintenance on the first Sunday of each month, 02:00-04:00.
-";
+/// The announcements file the demo writes when its data directory has none: a sample the
+/// operator edits (data, bilingual in itself, in the announcements format), not catalog text.
+const SAMPLE_NEWS: &str = include_str!("../data/sample-announcements.txt");
 
 /// How to start the demo.
 #[derive(Clone, Debug)]

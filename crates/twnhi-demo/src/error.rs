@@ -3,12 +3,25 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-/// Why the demo could not start or stop. `Display` is bilingual ("zh-TW / English").
+use twnhi_texts::{self as texts, Arg, Lang};
+
+/// The zh-TW and English texts of the catalog message `id` (`service.ftl`) joined by `sep`
+/// (`" / "`, or `"/ "` after a closing full-width parenthesis).
+fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
+    format!(
+        "{}{sep}{}",
+        texts::format(Lang::ZhTw, id, args),
+        texts::format(Lang::En, id, args)
+    )
+}
+
+/// Why the demo could not start or stop. `Display` is bilingual ("zh-TW / English", from the
+/// catalog).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DemoError {
     /// A file or directory of the data directory could not be read or written.
-    #[error("無法讀寫 {path} / cannot read or write {path}: {source}")]
+    #[error("{}", joined("demo-error-file", &[("path", path.display().to_string().into()), ("source", source.to_string().into())], " / "))]
     File {
         /// The path.
         path: PathBuf,
@@ -17,7 +30,7 @@ pub enum DemoError {
         source: std::io::Error,
     },
     /// An address could not be bound (in use, or not this machine's).
-    #[error("無法使用位址 {addr} / cannot listen on {addr}: {source}")]
+    #[error("{}", joined("demo-error-bind", &[("addr", addr.to_string().into()), ("source", source.to_string().into())], " / "))]
     Bind {
         /// The address.
         addr: SocketAddr,
@@ -26,15 +39,13 @@ pub enum DemoError {
         source: std::io::Error,
     },
     /// The demo serves plain http, so only on a loopback address.
-    #[error(
-        "展示僅能在本機位址提供（{addr} 不是）/ the demo serves plain http on loopback addresses only ({addr} is not one)"
-    )]
+    #[error("{}", joined("demo-error-not-loopback", &[("addr", addr.to_string().into())], "/ "))]
     NotLoopback {
         /// The address asked for.
         addr: SocketAddr,
     },
     /// The operating system's random numbers are unavailable.
-    #[error("無法取得亂數 / the system's random numbers are unavailable")]
+    #[error("{}", twnhi_texts::bilingual("demo-error-random"))]
     Random,
     /// The use cases refused their configuration.
     #[error(transparent)]

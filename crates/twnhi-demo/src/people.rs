@@ -134,10 +134,12 @@ pub fn generate(count: usize, master: &MasterKey, random: &dyn Randomness) -> Ve
             .get(usize::try_from(below(random, towns.len() as u64)).unwrap_or(0))
             .or_else(|| towns.first());
         let Some(town) = town else { continue };
+        // A township (鄉) has villages (村), other towns have 里.
+        // cjk-ok: the township suffix the code tests
         let village = if town.zh().ends_with('鄉') {
-            "測試村"
+            "測試村" // cjk-ok: synthetic demo data (the registry's village name)
         } else {
-            "測試里"
+            "測試里" // cjk-ok: synthetic demo data (the registry's village name)
         };
         let neighborhood = u16::try_from(below(random, 30) + 1).unwrap_or(1);
         let Ok(address) = HouseholdAddress::new(town.county_zh(), town.zh(), village, neighborhood)
@@ -147,7 +149,7 @@ pub fn generate(count: usize, master: &MasterKey, random: &dyn Randomness) -> Ve
         let birth = date_between(random, min_birth, max_birth);
         let issue_from = NaiveDate::from_ymd_opt(birth.year().max(2005), 1, 1).unwrap_or(birth);
         let issue = date_between(random, issue_from.max(birth), max_issue);
-        let name = format!("測試{}", fullwidth(i + 1));
+        let name = format!("測試{}", fullwidth(i + 1)); // cjk-ok: synthetic demo data (names)
         let identity = Identity {
             card_no: card.as_str().to_owned(),
             name: name.clone(),

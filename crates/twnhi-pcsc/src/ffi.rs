@@ -34,6 +34,7 @@ use libloading::Library;
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::ptr;
 use std::sync::OnceLock;
+use twnhi_texts::{self as texts, Lang};
 
 /// The platform's types and library names, as its PC/SC headers declare them (with their
 /// spelling).
@@ -227,14 +228,22 @@ use sys::{DWORD, LONG};
 
 /// Why the PC/SC library could not be used.
 #[derive(Debug, thiserror::Error)]
-#[error(
-    "無法載入 PC/SC 程式庫（讀取實體卡片需要 libpcsclite1 與 pcscd）／ cannot load the PC/SC library \
-     (reading real cards needs libpcsclite1 and pcscd): {}",
-    .tried.join("; ")
-)]
+#[error("{}", self.message())]
 pub(crate) struct LoadError {
     /// One line per library tried: its name and why it failed.
     tried: Vec<String>,
+}
+
+impl LoadError {
+    /// zh-TW / English, from the catalog (`pcsc-load-error`).
+    fn message(&self) -> String {
+        let args = [("tried", self.tried.join("; ").into())];
+        format!(
+            "{} / {}",
+            texts::format(Lang::ZhTw, "pcsc-load-error", &args),
+            texts::format(Lang::En, "pcsc-load-error", &args)
+        )
+    }
 }
 
 /// A PC/SC context (`SCARDCONTEXT`), as the library handed it out.

@@ -280,10 +280,8 @@ macro_rules! errors {
             fn describe(self) -> (&'static str, &'static str) {
                 match self {
                     $( Error::$name => ($text, $symbol), )*
-                    Error::LibraryUnavailable => (
-                        "無法載入 PC/SC 程式庫，請安裝 libpcsclite1 ／ the PC/SC library cannot be loaded; install libpcsclite1",
-                        "",
-                    ),
+                    // Shown from the catalog (`Display`).
+                    Error::LibraryUnavailable => ("", ""),
                     Error::Unrecognized(_) => ("unknown PC/SC error", ""),
                 }
             }
@@ -358,6 +356,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.describe(), self) {
             (_, Error::Unrecognized(code)) => write!(f, "unknown PC/SC error 0x{code:08X}"),
+            (_, Error::LibraryUnavailable) => {
+                f.write_str(&twnhi_texts::bilingual("pcsc-library-unavailable"))
+            }
             ((text, ""), _) => f.write_str(text),
             ((text, symbol), _) => write!(f, "{text} ({symbol})"),
         }

@@ -26,16 +26,27 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
+use twnhi_texts::{self as texts, Arg, Lang};
 use zeroize::Zeroizing;
 
 use crate::ports::Randomness;
+
+/// The zh-TW and English texts of the catalog message `id` (`service.ftl`) with `args`, joined
+/// as "zh-TW / English" (for `Display` of errors).
+pub(crate) fn both(id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    format!(
+        "{} / {}",
+        texts::format(Lang::ZhTw, id, args),
+        texts::format(Lang::En, id, args)
+    )
+}
 
 /// Why a key file cannot be used.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeyFileError {
     /// Reading or creating the file failed.
-    #[error("無法讀寫金鑰檔 {path} / cannot read or create the key file {path}: {source}")]
+    #[error("{}", both("service-key-file-io", &[("path", path.display().to_string().into()), ("source", source.to_string().into())]))]
     Io {
         /// The file.
         path: PathBuf,
@@ -44,9 +55,7 @@ pub enum KeyFileError {
         source: io::Error,
     },
     /// Group or others may access the file.
-    #[error(
-        "金鑰檔 {path} 權限過寬({mode:o})，請執行 chmod 600 / the key file {path} is accessible to others (mode {mode:o}); run chmod 600"
-    )]
+    #[error("{}", both("service-key-file-permissions", &[("path", path.display().to_string().into()), ("mode", format!("{mode:o}").into())]))]
     Permissions {
         /// The file.
         path: PathBuf,
@@ -54,9 +63,7 @@ pub enum KeyFileError {
         mode: u32,
     },
     /// The file does not hold one line of the right number of hex digits.
-    #[error(
-        "金鑰檔 {path} 格式錯誤(應為 {len} 位元組的十六進位) / the key file {path} must hold {len} bytes in hex"
-    )]
+    #[error("{}", both("service-key-file-format", &[("path", path.display().to_string().into()), ("len", len.to_string().into())]))]
     Format {
         /// The file.
         path: PathBuf,

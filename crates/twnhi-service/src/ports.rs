@@ -28,7 +28,7 @@ pub struct SystemRandom {
 
 /// The operating system's random source failed.
 #[derive(Debug, thiserror::Error)]
-#[error("無法取得作業系統亂數 / the operating system's random source failed")]
+#[error("{}", twnhi_texts::bilingual("service-random-unavailable"))]
 #[non_exhaustive]
 pub struct RandomUnavailable;
 

@@ -20,7 +20,7 @@ use crate::ports::Randomness;
 #[non_exhaustive]
 pub enum SamError {
     /// The SAM (a device, a remote service) is not reachable.
-    #[error("安全存取模組無法使用 / the SAM is unavailable: {reason}")]
+    #[error("{}", crate::keyfile::both("service-sam-unavailable", &[("reason", reason.into())]))]
     Unavailable {
         /// Why (no key material).
         reason: String,

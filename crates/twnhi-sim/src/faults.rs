@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use thiserror::Error;
+use twnhi_texts::{self as texts, Lang};
 
 /// How the card fills the 20-byte name field of the basic data after the name.
 ///
@@ -48,7 +49,9 @@ pub struct Faults {
 /// An unknown or malformed fault mode.
 #[derive(Debug, Error, PartialEq, Eq)]
 #[error(
-    "無法辨識的模擬卡模式「{0}」/ unknown card mode `{0}` (use normal, t0, new-gen, wrong-le, other-card, remove-after=N, slow=MS, pad-nul, pad-space)"
+    "{}/ {}",
+    texts::format(Lang::ZhTw, "sim-unknown-mode", &[("mode", .0.into())]),
+    texts::format(Lang::En, "sim-unknown-mode", &[("mode", .0.into())])
 )]
 pub struct FaultsError(pub String);
 

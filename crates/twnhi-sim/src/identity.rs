@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 use twnhi_card::auth::{CardKey, MasterKey};
 use twnhi_card::{BASIC_DATA_LEN, BasicData, CardNo, IdNo, Sex};
+use twnhi_texts::{self as texts, Lang};
 
 /// The contents of a simulated card, as stored in an identity file (JSON).
 ///
@@ -77,10 +78,18 @@ impl core::fmt::Debug for Identity {
 #[non_exhaustive]
 pub enum IdentityError {
     /// The JSON is malformed or misses fields.
-    #[error("身分檔格式錯誤 / identity file is malformed: {0}")]
+    #[error(
+        "{} / {}",
+        texts::format(Lang::ZhTw, "sim-identity-json", &[("reason", .0.to_string().into())]),
+        texts::format(Lang::En, "sim-identity-json", &[("reason", .0.to_string().into())])
+    )]
     Json(#[from] serde_json::Error),
     /// A field does not fit the card layout.
-    #[error("身分資料不符卡片格式：{0} / identity does not fit the card layout: {0}")]
+    #[error(
+        "{} / {}",
+        texts::format(Lang::ZhTw, "sim-identity-layout", &[("reason", (*.0).into())]),
+        texts::format(Lang::En, "sim-identity-layout", &[("reason", (*.0).into())])
+    )]
     Layout(&'static str),
 }
 
@@ -89,7 +98,7 @@ impl Identity {
     pub fn sample() -> Identity {
         Identity {
             card_no: "000011112222".into(),
-            name: "測試一".into(),
+            name: "測試一".into(), // cjk-ok: synthetic card data (the sample holder's name)
             id_no: "A123456789".into(),
             birth_date: NaiveDate::from_ymd_opt(1990, 1, 1).unwrap_or_default(),
             sex: Sex::Male,

@@ -71,11 +71,20 @@ pub(crate) async fn import(
             Ok(_) => {}
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 return Err(StoreError::Import {
-                    reason: format!(
-                        "身分證號 {} 將有兩張有效的健保卡 / ID number {} would have two valid cards",
-                        p.id_number.masked(),
-                        p.id_number.masked()
-                    ),
+                    reason: {
+                        let text = |lang| {
+                            twnhi_account::messages::format(
+                                lang,
+                                "store-import-two-valid-cards",
+                                &[("id", p.id_number.masked().into())],
+                            )
+                        };
+                        format!(
+                            "{} / {}",
+                            text(twnhi_account::Lang::ZhTw),
+                            text(twnhi_account::Lang::En)
+                        )
+                    },
                 }
                 .into());
             }

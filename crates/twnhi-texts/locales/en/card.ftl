@@ -43,3 +43,14 @@ card-basic-sex = sex is neither M nor F
 
 card-sex-male = male
 card-sex-female = female
+
+## The PC/SC library (twnhi-pcsc)
+
+pcsc-load-error = cannot load the PC/SC library (reading real cards needs libpcsclite1 and pcscd): { $tried }
+pcsc-library-unavailable = the PC/SC library cannot be loaded; install libpcsclite1
+
+## The simulated card (twnhi-sim)
+
+sim-unknown-mode = unknown card mode `{ $mode }` (use normal, t0, new-gen, wrong-le, other-card, remove-after=N, slow=MS, pad-nul, pad-space)
+sim-identity-json = identity file is malformed: { $reason }
+sim-identity-layout = identity does not fit the card layout: { $reason }

@@ -77,3 +77,24 @@ card-basic-sex = 性別欄位錯誤
 card-sex-male = 男
 # *Design.* Sex `F` (`Sex::text`).
 card-sex-female = 女
+
+## The PC/SC library (twnhi-pcsc)
+
+# *Design.* The PC/SC library could not be loaded (shown with the English text and the
+# libraries tried).
+# $tried: each library tried with why it failed, joined by "; "
+pcsc-load-error = 無法載入 PC/SC 程式庫（讀取實體卡片需要 libpcsclite1 與 pcscd）
+# *Design.* A PC/SC call when the library is not available.
+pcsc-library-unavailable = 無法載入 PC/SC 程式庫，請安裝 libpcsclite1
+
+## The simulated card (twnhi-sim)
+
+# *Design.* An unknown fault mode of the simulated card (the English text lists the modes).
+# $mode: the mode given
+sim-unknown-mode = 無法辨識的模擬卡模式「{ $mode }」
+# *Design.* The identity file is not valid JSON or misses fields.
+# $reason: the JSON parser's error
+sim-identity-json = 身分檔格式錯誤
+# *Design.* A field of the identity does not fit the card layout.
+# $reason: which field and why, in English
+sim-identity-layout = 身分資料不符卡片格式：{ $reason }
