@@ -26,15 +26,15 @@
 use crate::exit;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 
+use crate::database::Database;
+use crate::texts;
 use chrono::{DateTime, SecondsFormat, Utc};
 use twnhi_account::IdNumber;
 use twnhi_account::roc::RocDateTime;
 use twnhi_service::{Service, ServiceError, SystemRandom};
+use twnhi_store::MailStatus;
 use twnhi_store::registry::parse_csv;
-use twnhi_store::{MailStatus, OutboxStore as _, RegistryImport as _};
-use twnhi_store_sqlite::SqliteStore;
 
 /// `twnhi admin …`.
 #[derive(clap::Subcommand, Debug)]
@@ -114,8 +114,8 @@ pub enum RegistryCommand {
 /// Where the database is.
 #[derive(clap::Args, Debug)]
 pub struct DbArgs {
-    /// 資料庫 Database URL (`sqlite://path/file.sqlite3`) or file path. Default: twnhi.sqlite3
-    /// in the data directory.
+    /// 資料庫 Database: `postgres://user@host/db` (PostgreSQL), `sqlite://path/file.sqlite3` or
+    /// a file path (SQLite). Default: twnhi.sqlite3 in the data directory.
     #[arg(long, value_name = "URL", env = "TWNHI_DATABASE_URL")]
     pub db: Option<String>,
 }
@@ -203,14 +203,15 @@ fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
         .map_err(|e| {
             exit::report(
                 exit::ENVIRONMENT,
-                format!("無法啟動執行環境 / cannot start the runtime: {e}"),
+                format!("{}: {e}", texts::both("cli-admin-runtime")),
             )
         })
 }
 
-async fn open(db: &DbArgs) -> Result<Arc<SqliteStore>, ExitCode> {
+async fn open(db: &DbArgs) -> Result<Database, ExitCode> {
     let url = database(db);
     if !url.starts_with("sqlite:")
+        && !Database::is_postgres(&url)
         && let Some(parent) = Path::new(&url)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -219,16 +220,24 @@ async fn open(db: &DbArgs) -> Result<Arc<SqliteStore>, ExitCode> {
         return Err(exit::report(
             exit::ENVIRONMENT,
             format!(
-                "無法建立目錄 {} / cannot create {}: {e}",
-                parent.display(),
-                parent.display()
+                "{}: {e}",
+                texts::both_with(
+                    "cli-cannot-create-dir",
+                    &[("path", parent.display().to_string().into())]
+                )
             ),
         ));
     }
-    SqliteStore::connect(&url)
-        .await
-        .map(Arc::new)
-        .map_err(|e| exit::report(exit::ENVIRONMENT, e))
+    Database::open(&url).await.map_err(|e| {
+        exit::report(
+            exit::ENVIRONMENT,
+            format!(
+                "{} {}: {e}",
+                texts::pair("cli-database"),
+                Database::shown_url(&url)
+            ),
+        )
+    })
 }
 
 fn parse_id(s: &str) -> Result<IdNumber, ExitCode> {
@@ -269,29 +278,38 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
         exit::report(
             exit::USAGE,
             format!(
-                "無法讀取 {} / cannot read {}: {e}",
-                args.file.display(),
-                args.file.display()
+                "{}: {e}",
+                texts::both_with(
+                    "cli-cannot-read",
+                    &[("path", args.file.display().to_string().into())]
+                )
             ),
         )
     })?;
     let persons = parse_csv(&text).map_err(|e| exit::report(exit::USAGE, e))?;
-    let store = open(&args.db).await?;
-    let report = store
+    let db = open(&args.db).await?;
+    let report = db
+        .import
         .import_registry(&persons, Utc::now())
         .await
         .map_err(|e| match e {
             twnhi_store::StoreError::Import { .. } => exit::report(exit::USAGE, e),
             e => exit::report(exit::FAILURE, e),
         })?;
-    let counts = store
+    let counts = db
+        .import
         .registry_counts()
         .await
         .map_err(|e| exit::report(exit::FAILURE, e))?;
     out(format!(
-        "匯入 imported: {} new, {} updated ({} persons, {} cards in the registry)",
-        report.inserted, report.updated, counts.persons, counts.cards
+        "{}: {} new, {} updated ({} persons, {} cards in the registry)",
+        texts::pair("cli-imported"),
+        report.inserted,
+        report.updated,
+        counts.persons,
+        counts.cards
     ));
+    db.close().await;
     Ok(ExitCode::from(exit::OK))
 }
 
@@ -309,9 +327,11 @@ fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
         exit::report(
             exit::ENVIRONMENT,
             format!(
-                "無法寫入 {} / cannot write {}: {e}",
-                args.out.display(),
-                args.out.display()
+                "{}: {e}",
+                texts::both_with(
+                    "cli-cannot-write",
+                    &[("path", args.out.display().to_string().into())]
+                )
             ),
         )
     })?;
@@ -324,9 +344,9 @@ fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
 
 async fn counter(args: &CounterArgs, suspend: bool) -> Result<ExitCode, ExitCode> {
     let id = parse_id(&args.id)?;
-    let store = open(&args.db).await?;
-    let service =
-        Service::counter(store.clone(), store).map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
+    let db = open(&args.db).await?;
+    let service = Service::counter(db.store.clone(), db.registry.clone())
+        .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let msg = if suspend {
         service.suspend(&id, &args.operator).await
     } else {
@@ -346,35 +366,48 @@ fn taipei(t: DateTime<Utc>) -> String {
 
 async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
     let id = parse_id(&args.id)?;
-    let store = open(&args.db).await?;
-    let service =
-        Service::counter(store.clone(), store).map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
+    let db = open(&args.db).await?;
+    let service = Service::counter(db.store.clone(), db.registry.clone())
+        .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let reports = service.show(&id).await.map_err(|e| service_error(&e))?;
     for r in reports {
         out(format!(
-            "註冊 registration {}  身分證號 ID {}  狀態 state: {}",
-            r.id, r.id_number_masked, r.state
+            "{} {}  {} {}  {}: {}",
+            texts::pair("cli-registration"),
+            r.id,
+            texts::pair("cli-id-number"),
+            r.id_number_masked,
+            texts::pair("cli-state"),
+            r.state
         ));
-        out(format!("  申請 applied:   {}", taipei(r.created_at)));
+        out(format!(
+            "  {}:   {}",
+            texts::pair("cli-applied"),
+            taipei(r.created_at)
+        ));
         if let Some(t) = r.verified_at {
-            out(format!("  認證 verified:  {}", taipei(t)));
+            out(format!("  {}:  {}", texts::pair("cli-verified"), taipei(t)));
         }
         if let Some(t) = r.cancelled_at {
-            out(format!("  刪除 cancelled: {}", taipei(t)));
+            out(format!("  {}: {}", texts::pair("cli-cancelled"), taipei(t)));
         }
         out(format!(
-            "  E-Mail {}  行動電話 mobile {}",
-            r.email_masked, r.mobile_masked
+            "  E-Mail {}  {} {}",
+            r.email_masked,
+            texts::pair("cli-mobile"),
+            r.mobile_masked
         ));
         for (device, platform, model, state) in &r.devices {
             out(format!(
-                "  裝置 device {device}  {platform} / {model}  {}",
+                "  {} {device}  {platform} / {model}  {}",
+                texts::pair("cli-device"),
                 state.msg()
             ));
         }
         for l in &r.letters {
             out(format!(
-                "  信件 letter {} {}  {} ({} attempt(s)){}",
+                "  {} {} {}  {} ({} attempt(s)){}",
+                texts::pair("cli-letter"),
                 l.kind,
                 l.id,
                 l.status.as_str(),
@@ -385,7 +418,7 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
                     .unwrap_or_default()
             ));
         }
-        out("  稽核 audit trail:");
+        out(format!("  {}:", texts::pair("cli-audit-trail")));
         for e in &r.audit {
             out(format!(
                 "    {}  {} {}{}{}",
@@ -409,17 +442,20 @@ async fn show(args: &ShowArgs) -> Result<ExitCode, ExitCode> {
 
 async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
     let status = args.status.as_deref().and_then(MailStatus::parse);
-    let store = open(&args.db).await?;
-    let letters = store
+    let db = open(&args.db).await?;
+    let letters = db
+        .outbox
         .list_mail(status, args.limit)
         .await
         .map_err(|e| exit::report(exit::FAILURE, e))?;
-    let (pending, sent, failed) = store
+    let (pending, sent, failed) = db
+        .outbox
         .counts()
         .await
         .map_err(|e| exit::report(exit::FAILURE, e))?;
     out(format!(
-        "郵件佇列 outbox: {pending} pending, {sent} sent, {failed} failed"
+        "{}: {pending} pending, {sent} sent, {failed} failed",
+        texts::pair("cli-outbox")
     ));
     for l in letters {
         out(format!(
@@ -441,27 +477,23 @@ async fn outbox_retry(args: &OutboxRetryArgs) -> Result<ExitCode, ExitCode> {
     let id = match &args.id {
         Some(id) => Some(
             twnhi_store::RegistrationId::parse(id)
-                .map_err(|_| {
-                    exit::report(
-                        exit::USAGE,
-                        "信件識別碼格式錯誤 / malformed letter identifier",
-                    )
-                })?
+                .map_err(|_| exit::report(exit::USAGE, texts::both("cli-bad-letter-id")))?
                 .to_string(),
         ),
         None => None,
     };
-    let store = open(&args.db).await?;
-    let n = store
+    let db = open(&args.db).await?;
+    let n = db
+        .outbox
         .requeue(id.clone(), Utc::now())
         .await
         .map_err(|e| exit::report(exit::FAILURE, e))?;
     if n == 0 && id.is_some() {
         return Err(exit::report(
             exit::FAILURE,
-            "沒有可重送的信件（不存在、未放棄或內容已清除） / no such letter to send again (unknown, not given up, or its contents were wiped)",
+            texts::both("cli-no-letter-to-requeue"),
         ));
     }
-    out(format!("重送 requeued: {n} letter(s)"));
+    out(format!("{}: {n} letter(s)", texts::pair("cli-requeued")));
     Ok(ExitCode::from(exit::OK))
 }

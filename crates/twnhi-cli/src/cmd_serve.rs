@@ -29,12 +29,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::database::Database;
 use twnhi_notify::{DirectoryMailer, Mailer, SmtpConfig, SmtpMailer};
 use twnhi_service::{
     MaintenanceWorker, OutboxWorker, Ports, Service, ServiceConfig, SoftwareSam, SystemClock,
     SystemRandom,
 };
-use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::health::Health;
 use twnhi_web::settings::{MailSettings, Resolved, ServeSettings};
 use twnhi_web::{CookieSecurity, Site, SiteDeps, WebConfig};
@@ -247,26 +247,23 @@ async fn serve(s: Resolved) -> ExitCode {
             );
         }
     };
-    let store = match SqliteStore::connect(&s.database_url).await {
-        Ok(st) => Arc::new(st),
+    let shown_url = Database::shown_url(&s.database_url);
+    let db = match Database::open(&s.database_url).await {
+        Ok(db) => db,
         Err(e) => {
             return exit::report(
                 exit::ENVIRONMENT,
-                format!("{} {}: {e}", texts::pair("cli-database"), s.database_url),
+                format!("{} {shown_url}: {e}", texts::pair("cli-database")),
             );
         }
     };
     // A database that cannot be written (read-only file or directory, full disk) would
     // answer 503 to everyone: refuse to start instead.
-    if let Err(e) = twnhi_store::Store::check_writable(&*store, chrono::Utc::now()).await {
-        store.close().await;
+    if let Err(e) = db.store.check_writable(chrono::Utc::now()).await {
+        db.close().await;
         return exit::report(
             exit::ENVIRONMENT,
-            format!(
-                "{} {}: {e}",
-                texts::both("cli-database-read-only"),
-                s.database_url
-            ),
+            format!("{} {shown_url}: {e}", texts::both("cli-database-read-only"),),
         );
     }
     let mailer = match mailer(&s) {
@@ -278,8 +275,8 @@ async fn serve(s: Resolved) -> ExitCode {
     config.session_idle_timeout = s.session_idle;
     config.app_token_lifetime = s.app_token;
     let ports = Ports {
-        store: store.clone(),
-        registry: store.clone(),
+        store: db.store.clone(),
+        registry: db.registry.clone(),
         sam: Arc::new(sam),
         clock: Arc::new(SystemClock),
         random,
@@ -288,7 +285,7 @@ async fn serve(s: Resolved) -> ExitCode {
         Ok(svc) => svc,
         Err(e) => return exit::report(exit::USAGE, e),
     };
-    let outbox = OutboxWorker::new(&service, store.clone(), mailer).spawn();
+    let outbox = OutboxWorker::new(&service, db.outbox.clone(), mailer).spawn();
     let maintenance = MaintenanceWorker::new(&service, MAINTENANCE_EVERY).spawn();
     let health = Health::new(
         Some(outbox.monitor()),
@@ -331,7 +328,7 @@ async fn serve(s: Resolved) -> ExitCode {
     let result = bound.serve(crate::signal::shutdown_signal()).await;
     outbox.shutdown().await;
     maintenance.shutdown().await;
-    store.close().await;
+    db.close().await;
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => exit::report(exit::FAILURE, e),

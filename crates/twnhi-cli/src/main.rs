@@ -18,6 +18,7 @@ mod cmd_card;
 mod cmd_demo;
 mod cmd_notify;
 mod cmd_serve;
+mod database;
 mod exit;
 mod signal;
 mod texts;

@@ -323,7 +323,7 @@ fn format_in(
 /// language, so neither happens in a release); formatting never fails.
 ///
 /// ```
-/// use twnhi_account::messages::{format, Lang};
+/// use twnhi_texts::{format, Lang};
 /// assert_eq!(format(Lang::En, "attempts-left", &[("left", 1.into())]),
 ///            "The verification code is incorrect. You have 1 attempt left.");
 /// ```

@@ -23,3 +23,23 @@ cli-database = database
 cli-database-read-only = the database cannot be written (read-only, no permission or disk full)
 cli-serve-title = twnhi serve
 cli-listening-on = listening on
+
+## twnhi admin
+
+cli-admin-runtime = cannot start the runtime
+cli-cannot-create-dir = cannot create { $path }
+cli-imported = imported
+cli-registration = registration
+cli-id-number = ID
+cli-state = state
+cli-applied = applied
+cli-verified = verified
+cli-cancelled = cancelled
+cli-mobile = mobile
+cli-device = device
+cli-letter = letter
+cli-audit-trail = audit trail
+cli-outbox = outbox
+cli-bad-letter-id = malformed letter identifier
+cli-no-letter-to-requeue = no such letter to send again (unknown, not given up, or its contents were wiped)
+cli-requeued = requeued
