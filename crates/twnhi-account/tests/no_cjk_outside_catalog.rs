@@ -2,21 +2,23 @@
 //! this test fails when a CJK character appears anywhere else in the product code.
 //!
 //! # What is scanned
-//! `crates/*/src/**/*.rs`, `crates/*/build.rs` and every file under `crates/*/templates/`.
-//! `tests/`, `benches/`, `examples/`, data files (`crates/*/data/`) and the catalog
-//! (`crates/twnhi-texts/locales/`) are not scanned.
+//! `crates/*/src/**/*.rs`, `crates/*/build.rs`, every file under `crates/*/templates/` and
+//! the pages, scripts and styles under `crates/*/assets/` (`.html`, `.js`, `.css`).
+//! `tests/`, `benches/`, `examples/`, data files (`crates/*/data/`, the other files of
+//! `assets/`) and the catalog (`crates/twnhi-texts/locales/`) are not scanned.
 //!
 //! # What is flagged
 //! A CJK character (Han ideographs and their extensions and compatibility forms, radicals,
 //! Bopomofo, CJK symbols and punctuation such as `，。「」【】`, CJK compatibility forms and
 //! full-width/half-width forms such as `（）：！`) in Rust code or string and character
-//! literals, or in template text.
+//! literals, in template text, or in an asset's markup, code or strings.
 //!
 //! # What is allowed
 //! * Comments: `//`, `/* */` and doc comments (`///`, `//!`) may quote the manual.
 //! * Test code: the item after `#[cfg(test)]` (usually `mod tests { … }`), and the file of a
 //!   `#[cfg(test)] mod name;` declaration.
-//! * Askama comments `{# … #}` in templates.
+//! * Askama comments `{# … #}` in templates; comments of assets: `<!-- -->` in HTML,
+//!   `/* */` in CSS and JavaScript, `//` in JavaScript.
 //! * A line whose code ends with `// cjk-ok: <reason>`, or that follows a line holding only
 //!   that comment: for vocabulary the code parses or a notation it defines (民國, 年,
 //!   村/里), never for a sentence shown to a person.
@@ -41,6 +43,7 @@ const NOT_YET_CONVERTED: &[(&str, usize)] = &[
     ("crates/twnhi-store/src/model.rs", 1),
     ("crates/twnhi-store/src/model/audit.rs", 3),
     ("crates/twnhi-store/src/registry.rs", 13),
+    ("crates/twnhi-web/assets/site.js", 10),
 ];
 
 /// Whether `c` is a CJK character in the sense of this check.
@@ -280,6 +283,104 @@ fn scan_template(src: &str) -> BTreeSet<usize> {
     flagged
 }
 
+/// Lines (1-based) of an asset with CJK outside comments: `<!-- -->` in HTML (`ext` `html`),
+/// `/* */` in CSS and JavaScript, `//` in JavaScript (`js`). Strings are followed so that
+/// `"wss://"` opens no comment; a backslash escapes the next character (also in a regular
+/// expression, `/a\/b/`).
+fn scan_asset(src: &str, ext: &str) -> BTreeSet<usize> {
+    #[derive(PartialEq)]
+    enum St {
+        Code,
+        LineComment,
+        Block,
+        Markup,
+        Str(char),
+    }
+    let (html, js) = (ext == "html", ext == "js");
+    let chars: Vec<char> = src.chars().collect();
+    let mut flagged = BTreeSet::new();
+    let mut st = St::Code;
+    let mut line = 1;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied().unwrap_or('\0');
+        if c == '\n' {
+            line += 1;
+        }
+        match st {
+            St::Code if html => {
+                if src_starts(&chars, i, "<!--") {
+                    st = St::Markup;
+                    i += 4;
+                    continue;
+                }
+            }
+            St::Code => {
+                if c == '/' && next == '*' {
+                    st = St::Block;
+                    i += 2;
+                    continue;
+                }
+                if js && c == '/' && next == '/' {
+                    st = St::LineComment;
+                    i += 2;
+                    continue;
+                }
+                if c == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if c == '"' || c == '\'' || (js && c == '`') {
+                    st = St::Str(c);
+                }
+            }
+            St::LineComment => {
+                if c == '\n' {
+                    st = St::Code;
+                }
+                i += 1;
+                continue;
+            }
+            St::Block => {
+                if c == '*' && next == '/' {
+                    st = St::Code;
+                    i += 2;
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            St::Markup => {
+                if src_starts(&chars, i, "-->") {
+                    st = St::Code;
+                    i += 3;
+                } else {
+                    i += 1;
+                }
+                continue;
+            }
+            St::Str(q) => {
+                if c == '\\' {
+                    if next == '\n' {
+                        line += 1;
+                    }
+                    i += 2;
+                    continue;
+                }
+                if c == q || (c == '\n' && q != '`') {
+                    st = St::Code;
+                }
+            }
+        }
+        if is_cjk(c) {
+            flagged.insert(line);
+        }
+        i += 1;
+    }
+    flagged
+}
+
 /// Every scanned file (relative to the workspace, `/`-separated) → lines with CJK.
 fn findings() -> BTreeMap<String, BTreeSet<usize>> {
     let root = workspace();
@@ -320,6 +421,16 @@ fn findings() -> BTreeMap<String, BTreeSet<usize>> {
         for p in templates {
             if let Ok(src) = fs::read_to_string(&p) {
                 results.push((p.clone(), scan_template(&src)));
+            }
+        }
+        let mut assets = Vec::new();
+        walk(&dir.join("assets"), &mut assets);
+        for p in assets {
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if matches!(ext, "html" | "js" | "css")
+                && let Ok(src) = fs::read_to_string(&p)
+            {
+                results.push((p.clone(), scan_asset(&src, ext)));
             }
         }
         for (p, lines) in results {
@@ -375,6 +486,21 @@ fn the_scanner_tells_code_from_comments_and_tests() {
     let t = scan_template("{# 註解 #}\n<p>中文</p>\n{{ t(\"x\") }}\n");
     assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![2]);
     assert!(is_cjk('，') && is_cjk('【') && is_cjk('ㄅ') && is_cjk('：') && !is_cjk('※'));
+    let js = "// 註解\nvar a = \"中\"; /* 區塊\n區塊 */ var u = \"wss://\" + '文';\nvar r = /a\\/b/; x(`樣板`);\n<!-- 文 -->\n";
+    assert_eq!(
+        scan_asset(js, "js").into_iter().collect::<Vec<_>>(),
+        vec![2, 3, 4, 5]
+    );
+    let html = "<!-- 註解\n註解 -->\n<p>中文</p>\n<p>/* 文 */</p>\n";
+    assert_eq!(
+        scan_asset(html, "html").into_iter().collect::<Vec<_>>(),
+        vec![3, 4]
+    );
+    let css = "/* 註解 */\np::before { content: \"文\"; }\n// 文\n";
+    assert_eq!(
+        scan_asset(css, "css").into_iter().collect::<Vec<_>>(),
+        vec![2, 3]
+    );
 }
 
 /// Prints the current findings as allow-list lines (`cargo test -p twnhi-account --test

@@ -1,28 +1,31 @@
-// 檢測健保卡認證 NHI Card Check — the bridge's environment check page.
+// NHI Card Check — the bridge's environment check page.
 // Talks to the bridge it was served by: the legacy protocol on /echo (as pages written for the
 // official component do) and the JSON protocol on /v1/ws. Card data is only ever set with
 // textContent, never parsed as HTML.
+// The script holds no language: its texts come from the message catalog (bridge.ftl), which
+// the page embeds as JSON in <script type="application/json" id="texts">, each id with its
+// zh-TW and English text and the arguments written {name}.
 "use strict";
 
 (function () {
-  var MESSAGES = {
-    "4061": ["無法連線到健保卡元件", "the card component cannot be reached"],
-    "7001": ["讀卡機服務（PC/SC）未啟動", "the smart-card service (PC/SC) is not running"],
-    "7002": ["找不到讀卡機", "no card reader found"],
-    "7003": ["無法存取讀卡機", "the card reader cannot be accessed"],
-    "7004": ["未插入健保卡", "no card inserted"],
-    "8001": ["讀卡失敗", "card read failed"],
-    "8002": ["讀卡過程中健保卡被移除", "the card was removed during the read"],
-    "8003": ["健保卡認證傳輸錯誤（取得亂數）", "card authentication error (challenge)"],
-    "8004": ["健保卡認證傳輸錯誤", "card authentication error"],
-    "8005": ["無法讀取卡片識別碼", "the card id cannot be read"],
-    "8006": ["健保卡認證失敗", "card authentication failed"],
-    "8010": ["基本資料讀取失敗", "basic data read failed"],
-    "8011": ["基本資料格式錯誤", "basic data is malformed"],
-    "8013": ["無法存取健保卡（不是健保卡或被其他程式占用）", "cannot access the card (not an NHI card, or in use)"],
-    "8201": ["元件不支援此功能", "not supported by this component"],
-    "9999": ["無法辨識的指令", "unknown command"]
-  };
+  var TEXTS = (function () {
+    try { return JSON.parse(document.getElementById("texts").textContent); } catch (e) { return {}; }
+  }());
+
+  // The zh-TW and English texts of the catalog message `id`.
+  function t(id) { return TEXTS[id] || [id, id]; }
+
+  // Like t(id), with the arguments `{name}` replaced by args[name]: a value for both
+  // languages, or a pair [zh-TW, English] such as another t(id).
+  function fmt(id, args) {
+    return t(id).map(function (s, lang) {
+      return s.replace(/\{(\w+)\}/g, function (all, name) {
+        if (!Object.prototype.hasOwnProperty.call(args, name)) { return all; }
+        var v = args[name];
+        return String(Array.isArray(v) ? v[lang] : v);
+      });
+    });
+  }
 
   function $(id) { return document.getElementById(id); }
 
@@ -41,9 +44,12 @@
     }
   }
 
+  // Shows the pair of texts [zh-TW, English] in `el`.
+  function show(el, texts, cls) { say(el, texts[0], texts[1], cls); }
+
   function describeCode(code) {
-    var m = MESSAGES[code] || ["錯誤", "error"];
-    return [m[0] + "（錯誤碼 " + code + "）", m[1] + " (error " + code + ")"];
+    var m = TEXTS["bridge-check-code-" + code] || t("bridge-check-code-other");
+    return fmt("bridge-check-error", { message: m, code: code });
   }
 
   function browser() {
@@ -77,9 +83,9 @@
 
   function setStatus(ok) {
     if (ok) {
-      say($("status"), "伺服器連線正常", "Connected to server", "good");
+      show($("status"), t("bridge-check-connected"), "good");
     } else {
-      say($("status"), "伺服器連線 失敗", "Connection to server failed", "bad");
+      show($("status"), t("bridge-check-disconnected"), "bad");
     }
   }
 
@@ -101,30 +107,31 @@
   function showLegacyReply(text) {
     if (text.indexOf("GetBasic:") === 0) {
       var f = text.substring(9).split(",");
-      var sex = f[4] === "M" ? "男 M" : (f[4] === "F" ? "女 F" : f[4]);
-      say($("reply"),
-        "讀取成功：卡號 " + f[0] + "，身分證號 " + f[1] + "，姓名 " + f[2] + "，出生日期 " + f[3] + "，性別 " + sex,
-        "Read: card " + f[0] + ", ID " + f[1] + ", name " + f[2] + ", born (ROC) " + f[3], "good");
+      var sex = f[4] === "M" ? t("bridge-check-sex-m") : (f[4] === "F" ? t("bridge-check-sex-f") : f[4]);
+      show($("reply"),
+        fmt("bridge-check-basic", { card: f[0], id: f[1], name: f[2], birth: f[3], sex: sex }), "good");
       return;
     }
     if (/^\d{4}$/.test(text)) {
-      var m = describeCode(text);
-      say($("reply"), m[0], m[1], "bad");
+      show($("reply"), describeCode(text), "bad");
       return;
     }
     say($("reply"), text, "");
   }
 
   function showReaders(readers) {
-    if (!readers.length) { say($("reader"), "找不到讀卡機", "no card reader", "bad"); return; }
+    if (!readers.length) { show($("reader"), t("bridge-check-no-reader"), "bad"); return; }
     var zh = [], en = [];
     readers.forEach(function (r) {
-      var card = r.card_present ? (r.card_kind === "nhi" ? "健保卡" : "其他卡片") : "無卡";
-      var cardEn = r.card_present ? (r.card_kind === "nhi" ? "NHI card" : "other card") : "no card";
-      zh.push(r.name + "（" + card + "）");
-      en.push(r.name + " (" + cardEn + ")");
+      var card = r.card_present
+        ? (r.card_kind === "nhi" ? t("bridge-check-card-nhi") : t("bridge-check-card-other"))
+        : t("bridge-check-card-none");
+      var line = fmt("bridge-check-reader-card", { reader: r.name, card: card });
+      zh.push(line[0]);
+      en.push(line[1]);
     });
-    say($("reader"), zh.join("；"), en.join("; "));
+    var sep = t("bridge-check-reader-separator");
+    say($("reader"), zh.join(sep[0]), en.join(sep[1]));
   }
 
   function request(type, fields, done) {
@@ -167,24 +174,21 @@
     say($("browser"), browser(), "");
     say($("os"), os(), "");
     if (supported) {
-      say($("supported"), "✔ 支援", "supported", "good");
+      show($("supported"), t("bridge-check-supported-yes"), "good");
     } else {
-      say($("supported"), "✘ 不支援，請改用其他瀏覽器", "not supported: use another browser", "bad");
+      show($("supported"), t("bridge-check-supported-no"), "bad");
       setStatus(false);
     }
     $("read").addEventListener("click", function () {
-      if (!legacy || legacy.readyState !== 1) { var m = describeCode("4061"); say($("reply"), m[0], m[1], "bad"); return; }
-      say($("reply"), "讀取中…", "reading…");
+      if (!legacy || legacy.readyState !== 1) { show($("reply"), describeCode("4061"), "bad"); return; }
+      show($("reply"), t("bridge-check-reading"));
       legacy.send("GetBasic");
     });
     $("verify").addEventListener("click", function () {
-      say($("reply"), "驗證中…", "verifying…");
+      show($("reply"), t("bridge-check-verifying"));
       request("challenge", {}, function (res, err) {
-        if (err) { var m = describeCode(String(err.code)); say($("reply"), m[0], m[1], "bad"); return; }
-        say($("reply"),
-          "健保卡回應認證挑戰（卡號 " + res.card_no + "，亂數 " + res.rc + "）。完整的卡片驗證由網站伺服器完成。",
-          "The card answers the authentication challenge (card " + res.card_no + "). The site's server completes the verification.",
-          "good");
+        if (err) { show($("reply"), describeCode(String(err.code)), "bad"); return; }
+        show($("reply"), fmt("bridge-check-challenge", { card: res.card_no, rc: res.rc }), "good");
       });
     });
     $("clear").addEventListener("click", function () { say($("reply"), "", ""); });

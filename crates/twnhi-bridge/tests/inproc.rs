@@ -724,7 +724,10 @@ async fn check_page_under_a_strict_policy() {
             .unwrap()
             .starts_with("text/javascript")
     );
-    assert!(js.body.contains("伺服器連線正常"));
+    assert!(
+        r.body.contains("伺服器連線正常"),
+        "the script's texts are in the page"
+    );
     let css = http(addr, "GET", "/check.css", &[]).await;
     assert!(css.header("content-type").unwrap().starts_with("text/css"));
     bridge.shutdown().await.unwrap();

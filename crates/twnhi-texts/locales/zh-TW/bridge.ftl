@@ -105,3 +105,124 @@ bridge-http-not-found = 找不到此頁面
 bridge-http-host-refused = 主機名稱不允許
 # *Design.* 403: the `Origin` is not allowed.
 bridge-http-origin-refused = 來源不允許
+
+## The check page at `/` (檢測健保卡認證; assets/index.html and assets/check.js)
+# In index.html, `{{id}}` shows the zh-TW text followed by the English one in
+# `<span class="en">`, `{{zh-TW:id}}` and `{{en:id}}` one language. The texts are element
+# content: `&`, `<` and `>` are escaped, quotes are kept; ids ending in `-html` hold inline
+# markup, shown as written. check.js reads its texts from the JSON the page embeds, with its
+# arguments as `{name}`.
+
+# *Manual.* Title of the page (and of the browser tab).
+bridge-check-title = 檢測健保卡認證
+# *Design.* What the page does.
+bridge-check-lead = 此頁檢查瀏覽器能否連上本機的健保卡元件（twnhi bridge）。插入健保卡後按【讀取健保卡】及【驗證健保卡】檢測是否成功。
+# *Manual.* Button that reads the card (legacy protocol, `GetBasic`).
+bridge-check-read = 讀取健保卡
+# *Manual.* Button that verifies the card (JSON protocol, `challenge`).
+bridge-check-verify = 驗證健保卡
+# *Manual.* Button that clears the reply.
+bridge-check-clear = 清除
+# *Manual.* Row: the browser and its version.
+bridge-check-browser = 瀏覽器版本
+# *Design.* Row: the operating system.
+bridge-check-os = 作業系統
+# *Manual.* Row: whether the browser is supported.
+bridge-check-supported = 是否支援
+# *Design.* Row: the card readers and their cards.
+bridge-check-reader = 讀卡機
+# *Manual.* Row: the component's reply.
+bridge-check-reply = 回應訊息
+# *Manual.* Row: the connection status.
+bridge-check-status = 連線狀態
+# *Design.* Connection status while the page connects.
+bridge-check-connecting = 連線中…
+# *Design.* Shown when the browser runs no JavaScript.
+bridge-check-needs-script = 此頁需要 JavaScript。
+# *Design.* Heading of the help when the connection fails.
+bridge-check-help = 伺服器連線失敗時
+# *Design.* Help: is the component running? Inline markup: the commands.
+bridge-check-help-running-html = 確認元件正在執行：<code>systemctl --user status twnhi-bridge</code>，或在終端機執行 <code>twnhi bridge</code>。
+# *Design.* Help: is the smart-card service running? Inline markup: the command.
+bridge-check-help-pcscd-html = 確認讀卡機服務正在執行：<code>systemctl status pcscd</code>（錯誤碼 7001）。
+# *Design.* Help: the local certificate for https sites. Inline markup: the command.
+bridge-check-help-cert-html = 網站若使用 https，請依說明安裝本機憑證：<code>twnhi bridge cert</code>。
+# *Manual.* Connection status: the bridge answers.
+bridge-check-connected = 伺服器連線正常
+# *Manual.* Connection status: the bridge cannot be reached.
+bridge-check-disconnected = 伺服器連線 失敗
+# *Design.* Row "supported": the browser has WebSocket.
+bridge-check-supported-yes = ✔ 支援
+# *Design.* Row "supported": the browser cannot run the check.
+bridge-check-supported-no = ✘ 不支援，請改用其他瀏覽器
+# *Design.* Reply while the card is read.
+bridge-check-reading = 讀取中…
+# *Design.* Reply while the card is verified.
+bridge-check-verifying = 驗證中…
+# *Design.* Reply: the basic data read from the card (the English text leaves out the sex).
+# $card: the card number
+# $id: the ID number
+# $name: the name
+# $birth: the date of birth, ROC calendar (0700101)
+# $sex: `bridge-check-sex-m`, `bridge-check-sex-f` or the card's letter
+bridge-check-basic = 讀取成功：卡號 { $card }，身分證號 { $id }，姓名 { $name }，出生日期 { $birth }，性別 { $sex }
+# *Design.* The sex M of the basic data.
+bridge-check-sex-m = 男 M
+# *Design.* The sex F of the basic data.
+bridge-check-sex-f = 女 F
+# *Design.* Reply: the card answered the authentication challenge.
+# $card: the card number
+# $rc: the challenge's random number (hexadecimal)
+bridge-check-challenge = 健保卡回應認證挑戰（卡號 { $card }，亂數 { $rc }）。完整的卡片驗證由網站伺服器完成。
+# *Design.* Row "reader": no reader was found.
+bridge-check-no-reader = 找不到讀卡機
+# *Design.* Row "reader": one reader and its card.
+# $reader: the reader's name
+# $card: `bridge-check-card-nhi`, `bridge-check-card-other` or `bridge-check-card-none`
+bridge-check-reader-card = { $reader }（{ $card }）
+# *Design.* Row "reader": between two readers.
+bridge-check-reader-separator = ；
+# *Design.* The reader holds an NHI card.
+bridge-check-card-nhi = 健保卡
+# *Design.* The reader holds a card that is not an NHI card.
+bridge-check-card-other = 其他卡片
+# *Design.* The reader holds no card.
+bridge-check-card-none = 無卡
+# *Design.* Reply: an error of the component with its code.
+# $message: `bridge-check-code-*`
+# $code: the error code, 8001
+bridge-check-error = { $message }（錯誤碼 { $code }）
+# *Design.* Error 4061: the component cannot be reached.
+bridge-check-code-4061 = 無法連線到健保卡元件
+# *Design.* Error 7001.
+bridge-check-code-7001 = 讀卡機服務（PC/SC）未啟動
+# *Design.* Error 7002.
+bridge-check-code-7002 = 找不到讀卡機
+# *Design.* Error 7003.
+bridge-check-code-7003 = 無法存取讀卡機
+# *Design.* Error 7004.
+bridge-check-code-7004 = 未插入健保卡
+# *Design.* Error 8001.
+bridge-check-code-8001 = 讀卡失敗
+# *Design.* Error 8002.
+bridge-check-code-8002 = 讀卡過程中健保卡被移除
+# *Design.* Error 8003.
+bridge-check-code-8003 = 健保卡認證傳輸錯誤（取得亂數）
+# *Design.* Error 8004.
+bridge-check-code-8004 = 健保卡認證傳輸錯誤
+# *Design.* Error 8005.
+bridge-check-code-8005 = 無法讀取卡片識別碼
+# *Design.* Error 8006.
+bridge-check-code-8006 = 健保卡認證失敗
+# *Design.* Error 8010.
+bridge-check-code-8010 = 基本資料讀取失敗
+# *Design.* Error 8011.
+bridge-check-code-8011 = 基本資料格式錯誤
+# *Design.* Error 8013.
+bridge-check-code-8013 = 無法存取健保卡（不是健保卡或被其他程式占用）
+# *Design.* Error 8201.
+bridge-check-code-8201 = 元件不支援此功能
+# *Design.* Error 9999.
+bridge-check-code-9999 = 無法辨識的指令
+# *Design.* An error code without a text of its own.
+bridge-check-code-other = 錯誤
