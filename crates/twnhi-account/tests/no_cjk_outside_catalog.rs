@@ -43,7 +43,6 @@ const NOT_YET_CONVERTED: &[(&str, usize)] = &[
     ("crates/twnhi-store/src/model.rs", 1),
     ("crates/twnhi-store/src/model/audit.rs", 3),
     ("crates/twnhi-store/src/registry.rs", 13),
-    ("crates/twnhi-web/assets/site.js", 10),
 ];
 
 /// Whether `c` is a CJK character in the sense of this check.

@@ -10,9 +10,21 @@
  * - The password strength meter (the same rule as twnhi_account::password::Strength).
  * - County → township selects of the household registration address.
  * - The environment check (系統設定須知 / 檢測健保卡認證) and the login page's support status.
+ *
+ * The script holds no language: its texts come from the message catalog, embedded by every
+ * page as JSON (`<script type="application/json" id="site-texts">`, ids `site-js-*` of
+ * pages.ftl), `{"id": {"zh": …, "en": …}}`.
  */
 (function () {
   'use strict';
+
+  var TEXTS = (function () {
+    var el = document.getElementById('site-texts');
+    try { return el ? JSON.parse(el.textContent) : {}; } catch (e) { return {}; }
+  }());
+  function zh(id) { return (TEXTS[id] || {}).zh || id; }
+  function en(id) { return (TEXTS[id] || {}).en || id; }
+  function both(id) { return zh(id) + ' ' + en(id); }
 
   var body = document.body;
   var bridgeUrl = body.getAttribute('data-bridge') || 'ws://127.0.0.1:7777/v1/ws';
@@ -117,9 +129,7 @@
     this.en = en;
   }
 
-  var UNREACHABLE = new BridgeError(4061,
-    '無法連線健保卡元件，請確認元件已安裝並啟動（請參考系統設定須知）。',
-    'Cannot connect to the NHI card component. Please make sure it is installed and running (see the System Setting Instructions).');
+  var UNREACHABLE = new BridgeError(4061, zh('site-js-unreachable'), en('site-js-unreachable'));
 
   /** Opens the bridge; resolves with {request, close, hello} once its hello arrived. */
   function openBridge(timeoutMs) {
@@ -140,8 +150,7 @@
             msg.id = id;
             var t = setTimeout(function () {
               delete pending[id];
-              rej(new BridgeError(8001, '讀取健保卡逾時，請重新插入健保卡後再試。',
-                'Reading the NHI card timed out. Please re-insert the card and try again.'));
+              rej(new BridgeError(8001, zh('site-js-card-timeout'), en('site-js-card-timeout')));
             }, ms || 20000);
             pending[id] = { res: res, rej: rej, timer: t };
             ws.send(JSON.stringify(msg));
@@ -188,8 +197,8 @@
       return resp.json().catch(function () { return {}; }).then(function (json) {
         if (!resp.ok) {
           var e = json.error || {};
-          throw new BridgeError(resp.status, e.message_zh || '系統忙碌中，請稍後再試。',
-            e.message_en || 'The system is busy. Please try again later.');
+          throw new BridgeError(resp.status, e.message_zh || zh('site-js-busy'),
+            e.message_en || en('site-js-busy'));
         }
         return json;
       });
@@ -246,7 +255,7 @@
 
   function errorOf(err) {
     if (err instanceof BridgeError) { return err; }
-    return new BridgeError(0, '系統忙碌中，請稍後再試。', 'The system is busy. Please try again later.');
+    return new BridgeError(0, zh('site-js-busy'), en('site-js-busy'));
   }
 
   function onCardDone(form, result) {
@@ -263,10 +272,10 @@
         var form = button.closest('form');
         var box = messageBox(button);
         button.disabled = true;
-        showMessage(box, 'info', '讀取健保卡中，請稍候…', 'Reading the NHI card, please wait…');
+        showMessage(box, 'info', zh('site-js-reading-card'), en('site-js-reading-card'));
         cardAuth().then(function (result) {
           onCardDone(form, result);
-          showMessage(box, 'ok', '健保卡驗證成功。', 'The NHI card has been verified.');
+          showMessage(box, 'ok', zh('site-js-card-verified'), en('site-js-card-verified'));
         }, function (err) {
           var e = errorOf(err);
           showMessage(box, 'error', e.zh, e.en);
@@ -281,7 +290,7 @@
         var box = messageBox(form);
         var submit = form.querySelector('[type=submit]');
         if (submit) { submit.disabled = true; }
-        showMessage(box, 'info', '讀取健保卡中，請稍候…', 'Reading the NHI card, please wait…');
+        showMessage(box, 'info', zh('site-js-reading-card'), en('site-js-reading-card'));
         cardAuth().then(function (result) {
           onCardDone(form, result);
           if (submit) { submit.disabled = false; }
@@ -306,7 +315,7 @@
 
   function setConnection(ok) {
     document.querySelectorAll('[data-connection]').forEach(function (el) {
-      el.textContent = ok ? '伺服器連線正常 Server connection OK' : '伺服器連線 失敗 Server connection failed';
+      el.textContent = ok ? both('site-js-connection-ok') : both('site-js-connection-failed');
       el.className = ok ? 'connection ok' : 'connection fail';
       el.setAttribute('data-connected', ok ? 'yes' : 'no');
     });
@@ -342,7 +351,7 @@
           return b.request({ type: 'read' }).then(function (r) {
             b.close();
             var tail = (r.card_no || '').slice(-4);
-            say('讀取健保卡成功 Card read: ****' + tail + ' (' + r.reader + ')');
+            say(both('site-js-card-read') + ': ****' + tail + ' (' + r.reader + ')');
           }, function (e) { b.close(); throw e; });
         }).catch(function (err) {
           var e = errorOf(err);
@@ -356,7 +365,7 @@
         say('…');
         cardAuth().then(function (r) {
           setConnection(true);
-          say('驗證健保卡成功 Card verified: ' + (r.card_no_masked || ''));
+          say(both('site-js-card-checked') + ': ' + (r.card_no_masked || ''));
         }, function (err) {
           var e = errorOf(err);
           if (e === UNREACHABLE) { setConnection(false); }

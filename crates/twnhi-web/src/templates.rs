@@ -103,7 +103,46 @@ pub(crate) trait Texts {
         let value = PageText(value.to_string()).to_string();
         PageMarkup(with_arg(Lang::En, id.as_ref(), name, value))
     }
+
+    /// The texts of the site's script (`assets/site.js`) as the JSON the base template embeds
+    /// in `<script type="application/json" id="site-texts">`.
+    fn script_texts(&self) -> PageMarkup {
+        PageMarkup(SCRIPT_TEXTS.clone())
+    }
 }
+
+/// The catalog ids `assets/site.js` uses.
+pub(crate) const SCRIPT_TEXT_IDS: &[&str] = &[
+    "site-js-unreachable",
+    "site-js-card-timeout",
+    "site-js-busy",
+    "site-js-reading-card",
+    "site-js-card-verified",
+    "site-js-connection-ok",
+    "site-js-connection-failed",
+    "site-js-card-read",
+    "site-js-card-checked",
+];
+
+/// `{"id": {"zh": …, "en": …}}` of [`SCRIPT_TEXT_IDS`], with every `<` written `\u003c` so
+/// that no text can end the script element.
+static SCRIPT_TEXTS: LazyLock<String> = LazyLock::new(|| {
+    let map: serde_json::Map<String, serde_json::Value> = SCRIPT_TEXT_IDS
+        .iter()
+        .map(|id| {
+            (
+                (*id).to_owned(),
+                serde_json::json!({
+                    "zh": messages::text(Lang::ZhTw, id),
+                    "en": messages::text(Lang::En, id),
+                }),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map)
+        .to_string()
+        .replace('<', "\\u003c")
+});
 
 fn with_arg(lang: Lang, id: &str, name: &str, value: String) -> String {
     messages::format(lang, id, &[(name, value.into())])
@@ -622,4 +661,32 @@ pub(crate) struct CardRow {
 pub(crate) struct DevCardsPage {
     pub l: Layout,
     pub cards: Vec<CardRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_finds_every_text_it_uses() {
+        let script = crate::assets::SITE_JS;
+        let mut used = std::collections::BTreeSet::new();
+        for call in ["zh('", "en('", "both('"] {
+            for (i, _) in script.match_indices(call) {
+                let rest = &script[i + call.len()..];
+                used.insert(&rest[..rest.find('\'').unwrap()]);
+            }
+        }
+        let listed: std::collections::BTreeSet<&str> = SCRIPT_TEXT_IDS.iter().copied().collect();
+        assert_eq!(used, listed);
+        let json: serde_json::Value = serde_json::from_str(&SCRIPT_TEXTS).unwrap();
+        for id in SCRIPT_TEXT_IDS {
+            assert!(
+                messages::has(Lang::ZhTw, id) && messages::has(Lang::En, id),
+                "{id}"
+            );
+            assert_eq!(json[id]["en"], messages::text(Lang::En, id));
+        }
+        assert!(!SCRIPT_TEXTS.contains('<'));
+    }
 }

@@ -575,3 +575,15 @@ client-error-http = HTTP error: { $source }
 client-error-unexpected = unexpected answer ({ $status }): { $detail }
 # *Design.* The TOTP parameters cannot make a code.
 client-error-totp = unusable TOTP parameters
+
+## The site's script (assets/site.js)
+
+site-js-unreachable = Cannot connect to the NHI card component. Please make sure it is installed and running (see the System Setting Instructions).
+site-js-card-timeout = Reading the NHI card timed out. Please re-insert the card and try again.
+site-js-busy = The system is busy. Please try again later.
+site-js-reading-card = Reading the NHI card, please wait…
+site-js-card-verified = The NHI card has been verified.
+site-js-connection-ok = Server connection OK
+site-js-connection-failed = Server connection failed
+site-js-card-read = Card read
+site-js-card-checked = Card verified

@@ -575,3 +575,24 @@ client-error-http = HTTP 錯誤
 client-error-unexpected = 回應格式錯誤
 # *Design.* The TOTP parameters cannot make a code.
 client-error-totp = 動態密碼參數錯誤
+
+## The site's script (assets/site.js): embedded in every page as JSON
+
+# *Design.* The card component does not answer.
+site-js-unreachable = 無法連線健保卡元件，請確認元件已安裝並啟動（請參考系統設定須知）。
+# *Design.* Reading the card took too long.
+site-js-card-timeout = 讀取健保卡逾時，請重新插入健保卡後再試。
+# *Design.* Anything else went wrong.
+site-js-busy = 系統忙碌中，請稍後再試。
+# *Design.* While the card is read.
+site-js-reading-card = 讀取健保卡中，請稍候…
+# *Design.* Card authentication succeeded.
+site-js-card-verified = 健保卡驗證成功。
+# *Design.* The check page: the component answers.
+site-js-connection-ok = 伺服器連線正常
+# *Design.* The check page: the component does not answer.
+site-js-connection-failed = 伺服器連線 失敗
+# *Design.* The check page: the card was read (label before the masked number).
+site-js-card-read = 讀取健保卡成功
+# *Design.* The check page: the card was verified (label before the masked number).
+site-js-card-checked = 驗證健保卡成功
