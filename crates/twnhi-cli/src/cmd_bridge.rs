@@ -2,6 +2,7 @@
 //! `twnhi bridge cert`, which makes the local certificate authority for `wss://`.
 
 use crate::exit;
+use crate::texts;
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,41 +11,8 @@ use std::sync::Arc;
 use twnhi_bridge::settings::{BridgeSettings, FILE_NAME};
 use twnhi_bridge::{BridgeError, CardBackend, Origin, PcscBackend, SimBackend};
 
-const LONG_ABOUT: &str = "\
-健保卡元件 Run the local NHI card component browsers talk to
-
-A localhost service that replaces the official mNHIICC / mLNHIICC component: web pages talk
-to it over WebSocket and HTTP, it reads the NHI card through PC/SC (pcscd), one operation at
-a time per reader, and pushes reader and card changes to the pages.
-
-It serves:
-  /         the environment check page 檢測健保卡認證 (open it in a browser)
-  /echo     the official component's text protocol (GetVersion, GetBasic, GetRandom)
-  /v1/...   the JSON protocol: GET /v1/status, /v1/readers, /v1/readers/{reader}/card,
-            WebSocket /v1/ws (docs/bridge-protocol.md)
-
-Only pages from allowed origins get card data: loopback origins (http(s)://localhost and
-127.0.0.1 on any port, where `twnhi serve` and `twnhi demo` run) plus the origins given with
---allow-origin (your registration site). The bridge keeps running while pcscd is stopped
-(requests answer 7001) and picks up again when it returns. Ctrl-C or SIGTERM stops it
-gracefully.
-
-Configuration, highest priority first: flags, TWNHI_BRIDGE_* environment variables, the
-configuration file (TOML; --config, else ~/.config/twnhi/bridge.toml when it exists), defaults.
---print-config shows the result.
-
-Examples:
-  twnhi bridge
-  twnhi bridge --allow-origin https://nhi.example.org
-  twnhi bridge --sim                            # no reader: a simulated card in process
-  twnhi bridge cert                             # make the local CA for wss:// (once)
-  twnhi bridge --tls-cert ~/.config/twnhi/bridge-tls/localhost.pem \\
-               --tls-key ~/.config/twnhi/bridge-tls/localhost-key.pem
-  TWNHI_LOG=info twnhi bridge --listen 127.0.0.1:7778";
-
-const AFTER_LONG_HELP: &str = "\
-Configuration file (TOML, every key optional; `twnhi bridge --print-config` prints all):
-  listen = \"127.0.0.1:7777\"
+/// The sample configuration file of `twnhi bridge --help` (TOML, not a text to translate).
+const CONFIG_SAMPLE: &str = "  listen = \"127.0.0.1:7777\"
   allow_origins = [\"https://nhi.example.org\"]
   loopback_origins = true
   allow_null_origin = false
@@ -58,18 +26,35 @@ Configuration file (TOML, every key optional; `twnhi bridge --print-config` prin
   ping_interval_secs = 20.0
   tls_cert = \"/home/me/.config/twnhi/bridge-tls/localhost.pem\"
   tls_key = \"/home/me/.config/twnhi/bridge-tls/localhost-key.pem\"
-  sim = false
+  sim = false";
 
-Running it as a systemd user service: packaging/systemd/twnhi-bridge.service and docs/bridge.md.
+/// The bridge's one-line help: 「健保卡元件 Run the local NHI card component browsers talk to」.
+fn about() -> String {
+    texts::pair("cli-bridge-about")
+}
 
-Exit codes: 0 stopped normally · 1 could not start (port in use, TLS files) · 2 bad
-configuration.";
+/// The bridge's long help: the one-line help, then the English text of the catalog.
+fn long_about() -> String {
+    format!("{}\n\n{}", about(), texts::en("cli-bridge-long-about"))
+}
+
+/// After the options in `twnhi bridge --help`: the configuration file, systemd, exit codes.
+fn after_long_help() -> String {
+    format!(
+        "{}\n{CONFIG_SAMPLE}\n\n{}\n\n{}",
+        texts::en("cli-bridge-config-file"),
+        texts::en("cli-bridge-systemd"),
+        texts::en("cli-bridge-exit-codes")
+    )
+}
 
 #[derive(Args, Debug)]
+// The help texts come from the catalog: clap calls these functions when it builds the
+// command (`about` takes a `String` as well as a literal), so `--help` reads as it always did.
 #[command(
-    about = "健保卡元件 Run the local NHI card component browsers talk to",
-    long_about = LONG_ABOUT,
-    after_long_help = AFTER_LONG_HELP,
+    about = about(),
+    long_about = long_about(),
+    after_long_help = after_long_help(),
     args_conflicts_with_subcommands = true
 )]
 pub struct BridgeArgs {
@@ -253,7 +238,8 @@ fn settings(args: &RunArgs) -> Result<BridgeSettings, String> {
             Some(dir) if dir.join("bridge.json").is_file() => {
                 tracing::warn!(
                     path = %dir.join("bridge.json").display(),
-                    "不再讀取 JSON 設定檔，請改寫為 {FILE_NAME}（TOML） / the JSON configuration file is no longer read: write it as {FILE_NAME} (TOML)"
+                    "{}",
+                    texts::both_with("cli-bridge-json-config", &[("file", FILE_NAME.into())])
                 );
                 BridgeSettings::default()
             }
@@ -271,16 +257,21 @@ fn backend(eff: &BridgeSettings) -> Result<(Arc<dyn CardBackend>, String), Strin
         None => twnhi_sim::Identity::sample(),
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
-                format!(
-                    "無法讀取身分檔 {p}（{e}）/ cannot read identity file {p} ({e})",
-                    p = path.display()
+                texts::both_tight_with(
+                    "cli-cannot-read-identity",
+                    &[
+                        ("path", path.display().to_string().into()),
+                        ("error", e.to_string().into()),
+                    ],
                 )
             })?;
             twnhi_sim::Identity::from_json(&text).map_err(|e| e.to_string())?
         }
     };
     let label = format!(
-        "模擬卡 simulated card, reader \"{}\"",
+        "{}, {} \"{}\"",
+        texts::pair("cli-bridge-sim-card"),
+        texts::en("cli-bridge-reader"),
         SimBackend::DEMO_READER
     );
     let card = twnhi_sim::SimCard::new(identity, twnhi_sim::Faults::default());
@@ -312,7 +303,10 @@ fn serve(args: &RunArgs) -> ExitCode {
     };
     let mut origins = Vec::new();
     if config.origins.allow_loopback {
-        origins.push("localhost / 127.0.0.1 (any port)".to_owned());
+        origins.push(format!(
+            "localhost / 127.0.0.1 ({})",
+            texts::en("cli-bridge-any-port")
+        ));
     }
     origins.extend(config.origins.allowed.iter().map(Origin::to_string));
     if config.origins.allow_null {
@@ -322,23 +316,32 @@ fn serve(args: &RunArgs) -> ExitCode {
         twnhi_bridge::run_blocking(config, backend, crate::signal::shutdown_signal(), |bound| {
             let url = bound.url();
             let ws = url.replacen("http", "ws", 1);
+            // Labels in a column: the values start at column 22.
+            let label = |id: &str| texts::pad(&texts::pair(id), 19);
             eprintln!(
-                "twnhi bridge {} — 健保卡元件 NHI card component",
-                env!("CARGO_PKG_VERSION")
+                "twnhi bridge {} — {}",
+                env!("CARGO_PKG_VERSION"),
+                texts::pair("cli-bridge-component")
             );
-            eprintln!("  檢測頁 check page   {url}");
-            eprintln!("  舊版協定 legacy     {ws}echo");
-            eprintln!("  JSON 協定           {ws}v1/ws · {url}v1/status");
-            eprintln!("  讀卡 cards          {cards}");
-            eprintln!("  允許來源 origins    {}", origins.join(", "));
+            eprintln!("  {} {url}", label("cli-bridge-check-page"));
+            eprintln!("  {} {ws}echo", label("cli-bridge-legacy"));
+            eprintln!(
+                "  {} {ws}v1/ws · {url}v1/status",
+                texts::pad(&texts::zh("cli-bridge-json"), 19)
+            );
+            eprintln!("  {} {cards}", label("cli-bridge-cards"));
+            eprintln!("  {} {}", label("cli-bridge-origins"), origins.join(", "));
             if !bound.is_loopback() {
                 eprintln!(
-                    "注意 warning: 正在非本機位址 {} 監聽，其他電腦也能連線 / listening on a \
-                 non-loopback address: other machines can reach the bridge",
-                    bound.local_addr()
+                    "{}: {}",
+                    texts::pair("cli-warning"),
+                    texts::both_with(
+                        "cli-bridge-non-loopback",
+                        &[("addr", bound.local_addr().to_string().into())]
+                    )
                 );
             }
-            eprintln!("Ctrl-C 停止 / to stop");
+            eprintln!("Ctrl-C {}", texts::both("cli-bridge-to-stop"));
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -354,10 +357,7 @@ fn cert(args: &CertArgs) -> ExitCode {
         .clone()
         .or_else(|| config_dir().map(|d| d.join("bridge-tls")))
     else {
-        return exit::report(
-            exit::USAGE,
-            "找不到家目錄，請以 --out 指定目錄 / no home directory: give --out DIR",
-        );
+        return exit::report(exit::USAGE, texts::both("cli-bridge-no-home"));
     };
     let files = match twnhi_bridge::tls::write_cert_dir(&dir, &args.names, args.new_ca) {
         Ok(f) => f,
@@ -367,57 +367,62 @@ fn cert(args: &CertArgs) -> ExitCode {
     let ca = files.ca_cert.display();
     println!(
         "{}",
-        if files.ca_created {
-            "已建立新的本機憑證機構 / created a new local certificate authority"
+        texts::both(if files.ca_created {
+            "cli-bridge-ca-created"
         } else {
-            "沿用既有的本機憑證機構，已更新伺服器憑證 / kept the existing CA, renewed the server certificate"
-        }
+            "cli-bridge-ca-kept"
+        })
     );
-    println!("  CA 憑證 CA certificate      {ca}");
-    println!("  CA 金鑰 CA key (0600)       {}", files.ca_key.display());
+    // Labels in a column: the values start at column 30, or one space after a longer label.
+    let label = |id: &str| texts::pad(&texts::pair(id), 27);
+    println!("  {} {ca}", label("cli-bridge-ca-cert"));
     println!(
-        "  伺服器憑證 server cert      {}",
+        "  {} {}",
+        label("cli-bridge-ca-key"),
+        files.ca_key.display()
+    );
+    println!(
+        "  {} {}",
+        label("cli-bridge-server-cert"),
         files.server_cert.display()
     );
     println!(
-        "  伺服器金鑰 server key (0600) {}",
+        "  {} {}",
+        label("cli-bridge-server-key"),
         files.server_key.display()
     );
     println!(
-        "  名稱 names                  {}, 127.0.0.1, ::1",
+        "  {} {}, 127.0.0.1, ::1",
+        label("cli-bridge-names"),
         files.names.join(", ")
     );
     println!();
     if files.ca_created {
-        println!("信任此 CA（每台電腦一次）/ Trust the CA (once per machine):");
+        println!("{}:", texts::both_tight("cli-bridge-trust-ca"));
         println!();
-        println!("  Chromium / Chrome (Linux, NSS; package libnss3-tools):");
+        println!("  {}:", texts::en("cli-bridge-trust-chromium"));
         println!(
             "    certutil -d sql:$HOME/.pki/nssdb -A -t \"C,,\" -n \"twnhi bridge local CA\" -i {ca}"
         );
-        println!("  Firefox (each profile; snap Firefox: ~/snap/firefox/common/.mozilla/firefox):");
+        println!("  {}:", texts::en("cli-bridge-trust-firefox"));
         println!(
             "    for p in ~/.mozilla/firefox/*.default*; do certutil -d sql:$p -A -t \"C,,\" -n \"twnhi bridge local CA\" -i {ca}; done"
         );
-        println!(
-            "    (or Settings → Privacy & Security → Certificates → View Certificates → Authorities → Import)"
-        );
-        println!("  System store, Debian / Ubuntu:");
+        println!("    ({})", texts::en("cli-bridge-trust-firefox-settings"));
+        println!("  {}:", texts::en("cli-bridge-trust-debian"));
         println!(
             "    sudo cp {ca} /usr/local/share/ca-certificates/twnhi-bridge-ca.crt && sudo update-ca-certificates"
         );
-        println!("  System store, Fedora:");
+        println!("  {}:", texts::en("cli-bridge-trust-fedora"));
         println!(
             "    sudo cp {ca} /etc/pki/ca-trust/source/anchors/twnhi-bridge-ca.pem && sudo update-ca-trust"
         );
         println!();
-        println!(
-            "此 CA 只能簽發 localhost、127.0.0.0/8、::1 與上列名稱的憑證。/ The CA can only certify localhost, 127.0.0.0/8, ::1 and the names above."
-        );
-        println!("重新啟動瀏覽器後生效。/ Restart the browsers afterwards.");
+        println!("{}", texts::both_tight("cli-bridge-ca-scope"));
+        println!("{}", texts::both_tight("cli-bridge-restart-browsers"));
         println!();
     }
-    println!("啟動 Run:");
+    println!("{}:", texts::pair("cli-bridge-run"));
     println!(
         "  twnhi bridge --tls-cert {} --tls-key {}",
         files.server_cert.display(),

@@ -1,6 +1,7 @@
 //! `twnhi card …`: readers, read, watch, decode, sim.
 
 use crate::exit;
+use crate::texts;
 use chrono::Datelike;
 use clap::{Args, Subcommand};
 use serde::Serialize;
@@ -142,21 +143,19 @@ fn readers(args: &ReadersArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if list.is_empty() {
-        out("找不到讀卡機 / no card reader found");
+        out(&texts::both("cli-card-no-reader"));
         return ExitCode::SUCCESS;
     }
     for r in &list {
-        let card = if !r.card_present {
-            "無卡 no card".to_owned()
+        let card = texts::pair(if !r.card_present {
+            "cli-card-no-card"
         } else {
             match r.card_kind {
-                twnhi_card::atr::CardKind::Nhi { .. } => "健保卡 NHI card".to_owned(),
-                twnhi_card::atr::CardKind::HealthProfessional => {
-                    "醫事人員卡 health professional card".to_owned()
-                }
-                _ => "其他卡片 other card".to_owned(),
+                twnhi_card::atr::CardKind::Nhi { .. } => "cli-card-nhi-card",
+                twnhi_card::atr::CardKind::HealthProfessional => "cli-card-professional-card",
+                _ => "cli-card-other-card",
             }
-        };
+        });
         let atr = r.atr.as_deref().map(hex_spaced).unwrap_or_default();
         out(&format!("{}\t{card}\t{atr}", r.name));
     }
@@ -188,7 +187,7 @@ fn read(args: &ReadArgs) -> ExitCode {
     if args.wait > 0 {
         let spinner = (!args.json).then(|| {
             let s = indicatif::ProgressBar::new_spinner();
-            s.set_message("等待插入健保卡… / waiting for an NHI card… (Ctrl-C to stop)");
+            s.set_message(texts::both("cli-card-waiting"));
             s.enable_steady_tick(Duration::from_millis(100));
             s
         });
@@ -216,31 +215,53 @@ fn print_basic(data: &BasicData, reader: Option<&str>, as_json: bool) {
         return;
     }
     let roc = |d: chrono::NaiveDate| {
+        texts::zh_with(
+            "cli-card-roc-date",
+            &[
+                ("date", d.to_string().into()),
+                ("year", roc_year(d).to_string().into()),
+                ("month", d.month().to_string().into()),
+                ("day", d.day().to_string().into()),
+            ],
+        )
+    };
+    // Two columns of labels, zh-TW then English: the values start at column 20.
+    let label = |id: &str| {
         format!(
-            "{d}（民國 {} 年 {} 月 {} 日）",
-            roc_year(d),
-            d.month(),
-            d.day()
+            "{} {}",
+            texts::pad(&texts::zh(id), 8),
+            texts::pad(&texts::en(id), 10)
         )
     };
     if let Some(r) = reader {
-        out(&format!("讀卡機   Reader     {r}"));
+        out(&format!("{} {r}", label("cli-card-reader")));
     }
-    out(&format!("卡號     Card no.   {}", data.card_no));
+    out(&format!("{} {}", label("cli-card-card-no"), data.card_no));
     let lossy = if data.name_lossy {
-        "（部分字元無法解碼 / some characters could not be decoded）"
+        texts::zh_with(
+            "cli-card-note",
+            &[("note", texts::both("cli-card-name-lossy").into())],
+        )
     } else {
-        ""
+        String::new()
     };
-    out(&format!("姓名     Name       {}{lossy}", data.name));
-    out(&format!("身分證號 ID no.     {}", data.id_no));
-    out(&format!("出生日期 Birth date {}", roc(data.birth_date)));
-    let sex = match data.sex {
-        Sex::Male => "男 M",
-        Sex::Female => "女 F",
-    };
-    out(&format!("性別     Sex        {sex}"));
-    out(&format!("發卡日期 Issue date {}", roc(data.issue_date)));
+    out(&format!("{} {}{lossy}", label("cli-card-name"), data.name));
+    out(&format!("{} {}", label("cli-card-id-no"), data.id_no));
+    out(&format!(
+        "{} {}",
+        label("cli-card-birth-date"),
+        roc(data.birth_date)
+    ));
+    let sex = texts::pair(match data.sex {
+        Sex::Male => "cli-card-male",
+        Sex::Female => "cli-card-female",
+    });
+    out(&format!("{} {sex}", label("cli-card-sex")));
+    out(&format!(
+        "{} {}",
+        label("cli-card-issue-date"),
+        roc(data.issue_date)
+    ));
 }
 
 fn watch(args: &WatchArgs) -> ExitCode {
@@ -257,7 +278,14 @@ fn watch(args: &WatchArgs) -> ExitCode {
                     tracing::warn!("PC/SC service not running; waiting for it");
                     #[allow(clippy::print_stderr)]
                     {
-                        eprintln!("注意 note: {e}（等待服務啟動 / waiting for it to start）");
+                        eprintln!(
+                            "{}: {e}{}",
+                            texts::pair("cli-note"),
+                            texts::zh_with(
+                                "cli-card-note",
+                                &[("note", texts::both("cli-card-waiting-service").into())]
+                            )
+                        );
                     }
                     warned = true;
                 }
@@ -292,23 +320,28 @@ fn describe_event(ev: &twnhi_pcsc::Event) -> String {
     let now = chrono::Local::now().format("%H:%M:%S");
     match ev {
         twnhi_pcsc::Event::ReaderAdded { reader } => {
-            format!("{now} 讀卡機接上 reader added: {reader}")
+            format!("{now} {}: {reader}", texts::pair("cli-card-reader-added"))
         }
         twnhi_pcsc::Event::ReaderRemoved { reader } => {
-            format!("{now} 讀卡機移除 reader removed: {reader}")
+            format!("{now} {}: {reader}", texts::pair("cli-card-reader-removed"))
         }
         twnhi_pcsc::Event::CardInserted {
             reader, card_kind, ..
         } => {
-            let kind = if matches!(card_kind, twnhi_card::atr::CardKind::Nhi { .. }) {
-                "健保卡 NHI card"
-            } else {
-                "其他卡片 other card"
-            };
-            format!("{now} 插入卡片 card inserted: {reader} ({kind})")
+            let kind = texts::pair(
+                if matches!(card_kind, twnhi_card::atr::CardKind::Nhi { .. }) {
+                    "cli-card-nhi-card"
+                } else {
+                    "cli-card-other-card"
+                },
+            );
+            format!(
+                "{now} {}: {reader} ({kind})",
+                texts::pair("cli-card-inserted")
+            )
         }
         twnhi_pcsc::Event::CardRemoved { reader } => {
-            format!("{now} 取出卡片 card removed: {reader}")
+            format!("{now} {}: {reader}", texts::pair("cli-card-removed"))
         }
         #[allow(unreachable_patterns)]
         other => format!("{now} {other:?}"),
@@ -319,16 +352,17 @@ fn describe_event(ev: &twnhi_pcsc::Event) -> String {
 fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
     let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     let bytes = hex::decode(&compact)
-        .map_err(|e| format!("無法解析十六進位資料（{e}） / not valid hex ({e})"))?;
+        .map_err(|e| texts::both_with("cli-card-bad-hex", &[("error", e.to_string().into())]))?;
     match bytes.len() {
         57 => Ok(bytes),
         59 if bytes.ends_with(&[0x90, 0x00]) => Ok(bytes[..57].to_vec()),
-        59 => Err(format!(
-            "回應狀態不是 90 00（{:02X} {:02X}） / the status word is not 90 00 ({:02X} {:02X})",
-            bytes[57], bytes[58], bytes[57], bytes[58]
+        59 => Err(texts::both_with(
+            "cli-card-bad-status",
+            &[("sw", format!("{:02X} {:02X}", bytes[57], bytes[58]).into())],
         )),
-        n => Err(format!(
-            "長度 {n} 位元組，應為 57 或 59（含 90 00） / {n} bytes; expected 57, or 59 ending in 90 00"
+        n => Err(texts::both_with(
+            "cli-card-bad-length",
+            &[("n", n.to_string().into())],
         )),
     }
 }
@@ -356,10 +390,12 @@ fn sim(args: &SimArgs) -> ExitCode {
                 Err(e) => {
                     return exit::report(
                         exit::USAGE,
-                        format!(
-                            "無法讀取身分檔 {}（{e}） / cannot read identity file {} ({e})",
-                            path.display(),
-                            path.display()
+                        texts::both_with(
+                            "cli-cannot-read-identity",
+                            &[
+                                ("path", path.display().to_string().into()),
+                                ("error", e.to_string().into()),
+                            ],
                         ),
                     );
                 }
@@ -377,10 +413,12 @@ fn sim(args: &SimArgs) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::ENVIRONMENT,
-                format!(
-                    "無法連線 vpcd（{vpcd}）：請確認已安裝 vsmartcard-vpcd 且 pcscd 正在執行（{e}） / \
-                     cannot reach vpcd at {vpcd}: is pcscd running with vsmartcard-vpcd installed? ({e})",
-                    vpcd = args.vpcd
+                texts::both_with(
+                    "cli-card-no-vpcd",
+                    &[
+                        ("vpcd", args.vpcd.as_str().into()),
+                        ("error", e.to_string().into()),
+                    ],
                 ),
             );
         }
@@ -388,9 +426,16 @@ fn sim(args: &SimArgs) -> ExitCode {
     #[allow(clippy::print_stderr)]
     {
         eprintln!(
-            "模擬健保卡已插入（{name}，模式 {mode}） / simulated NHI card inserted ({name}, mode {mode}) via vpcd {vpcd}. Ctrl-C 取出 / Ctrl-C to remove.",
-            mode = args.mode,
-            vpcd = args.vpcd
+            "{} {}",
+            texts::both_with(
+                "cli-card-sim-inserted",
+                &[
+                    ("name", name.as_str().into()),
+                    ("mode", args.mode.to_string().into()),
+                    ("vpcd", args.vpcd.as_str().into()),
+                ],
+            ),
+            texts::both("cli-card-sim-remove")
         );
     }
     // Returns when the card leaves by itself (remove-after fault); Ctrl-C ends the process,
@@ -398,10 +443,13 @@ fn sim(args: &SimArgs) -> ExitCode {
     let card = attached.wait();
     #[allow(clippy::print_stderr)]
     {
+        let count = card.as_ref().map_or(0, SimCard::commands_answered);
         eprintln!(
-            "模擬卡已取出（回答了 {} 個指令） / simulated card removed after answering {} commands",
-            card.as_ref().map_or(0, SimCard::commands_answered),
-            card.as_ref().map_or(0, SimCard::commands_answered)
+            "{}",
+            texts::both_with(
+                "cli-card-sim-removed",
+                &[("count", count.to_string().into())]
+            )
         );
     }
     ExitCode::SUCCESS

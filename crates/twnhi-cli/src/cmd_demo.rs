@@ -13,6 +13,7 @@
 //! use or a data directory that cannot be written, 1 anything else. Errors are one bilingual line on stderr.
 
 use crate::exit;
+use crate::texts;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,8 +59,11 @@ pub fn run(args: &DemoArgs) -> ExitCode {
         return exit::report(
             exit::ENVIRONMENT,
             format!(
-                "無法刪除資料目錄 {0} / cannot delete {0}: {e}",
-                dir.display()
+                "{}: {e}",
+                texts::both_with(
+                    "cli-demo-cannot-delete",
+                    &[("path", dir.display().to_string().into())]
+                )
             ),
         );
     }
@@ -71,7 +75,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
         Err(e) => {
             return exit::report(
                 exit::FAILURE,
-                format!("無法啟動 / cannot start the runtime: {e}"),
+                format!("{}: {e}", texts::both("cli-runtime")),
             );
         }
     };
@@ -101,34 +105,49 @@ fn print_banner(demo: &Demo) {
         .reader()
         .with_card(|c| c.identity().card_no.clone())
         .unwrap_or_default();
-    println!("twnhi demo — 健保卡網路服務註冊 展示 / NHI Card Online Services Registration demo");
-    println!("  網站 Site                 {site}");
-    println!("  郵件信箱 Mailbox          {site}dev/mailbox");
-    println!("  切換健保卡 Switch card    {site}dev/cards");
-    println!("  健保卡元件 Card bridge    {}", demo.bridge_url());
-    println!("  資料目錄 Data directory   {}", demo.data_dir().display());
-    println!("  信件 Letters (.eml)       {}", demo.mail_dir().display());
+    // Labels in a column: the values start at column 28.
+    let label = |id: &str| texts::pad(&texts::pair(id), 25);
+    println!("twnhi demo — {}", texts::both("cli-demo-title"));
+    println!("  {} {site}", label("cli-demo-site"));
+    println!("  {} {site}dev/mailbox", label("cli-demo-mailbox"));
+    println!("  {} {site}dev/cards", label("cli-demo-switch-card"));
+    println!("  {} {}", label("cli-demo-card-bridge"), demo.bridge_url());
+    println!(
+        "  {} {}",
+        label("cli-demo-data-dir"),
+        demo.data_dir().display()
+    );
+    println!(
+        "  {} {}",
+        label("cli-demo-letters"),
+        demo.mail_dir().display()
+    );
     println!();
-    println!("  合成人物 Synthetic people (每位都有一張模擬健保卡 / each has a simulated card):");
+    println!(
+        "  {} ({}):",
+        texts::pair("cli-demo-people"),
+        texts::both("cli-demo-each-has-card")
+    );
+    let in_reader = format!("  ← {}", texts::pair("cli-demo-in-reader"));
     for p in demo.people() {
         let person = &p.person;
         let inserted = if p.identity.card_no == card {
-            "  ← 讀卡機中 in the reader"
+            in_reader.as_str()
         } else {
             ""
         };
         println!(
-            "    {}  {}  卡號 card {}  戶號 household {}  {}{inserted}",
+            "    {}  {}  {} {}  {} {}  {}{inserted}",
             person.name,
             person.id_number.as_str(),
+            texts::pair("cli-demo-card"),
             person.card_number.as_str(),
+            texts::pair("cli-demo-household"),
             person.household_id.as_str(),
             person.address,
         );
     }
     println!();
-    println!(
-        "  展示以未加密的 http 僅於本機提供，資料皆為合成。/ Plain http on 127.0.0.1 only; every person is synthetic."
-    );
-    println!("  按 Ctrl-C 結束 / Press Ctrl-C to stop.");
+    println!("  {}", texts::both_tight("cli-demo-synthetic"));
+    println!("  {}", texts::both("cli-demo-stop"));
 }

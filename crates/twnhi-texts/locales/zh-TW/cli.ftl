@@ -78,3 +78,198 @@ cli-bad-letter-id = 信件識別碼格式錯誤
 cli-no-letter-to-requeue = 沒有可重送的信件（不存在、未放棄或內容已清除）
 # *Design.* Letters put back in the queue (label).
 cli-requeued = 重送
+
+## twnhi bridge, twnhi card, twnhi demo
+
+# *Design.* The label of a warning line on stderr.
+cli-warning = 注意
+# *Design.* The label of a note line on stderr.
+cli-note = 注意
+# *Design.* An identity file (JSON) of a simulated card could not be read.
+# $path: the file
+# $error: why
+cli-cannot-read-identity = 無法讀取身分檔 { $path }（{ $error }）
+
+## twnhi bridge
+
+# *Design.* The bridge's one-line help (a label beside the English sentence).
+cli-bridge-about = 健保卡元件
+# *Design.* The bridge's long help (`twnhi bridge --help`), after its one-line help.
+cli-bridge-long-about =
+    本機服務，取代官方的 mNHIICC / mLNHIICC 元件：網頁以 WebSocket 與 HTTP 與它連線，它透過
+    PC/SC（pcscd）讀取健保卡，每台讀卡機一次一個操作，並將讀卡機與卡片的變動推送給網頁。
+
+    提供：
+      /         檢測健保卡認證頁面（以瀏覽器開啟）
+      /echo     官方元件的文字協定（GetVersion、GetBasic、GetRandom）
+      /v1/...   JSON 協定：GET /v1/status、/v1/readers、/v1/readers/{"{"}reader{"}"}/card，
+                WebSocket /v1/ws（docs/bridge-protocol.md）
+
+    只有允許來源的網頁能取得卡片資料：本機來源（任何連接埠的 http(s)://localhost 與
+    127.0.0.1，`twnhi serve` 與 `twnhi demo` 即在此執行），以及以 --allow-origin 指定的來源
+    （您的註冊網站）。pcscd 停止時元件仍繼續執行（請求回覆 7001），服務恢復後即自動接續。
+    按 Ctrl-C 或送出 SIGTERM 即正常停止。
+
+    設定的優先順序由高至低：參數、TWNHI_BRIDGE_* 環境變數、設定檔（TOML；--config，否則為
+    存在時的 ~/.config/twnhi/bridge.toml）、預設值。--print-config 顯示合併後的結果。
+
+    範例：
+      twnhi bridge
+      twnhi bridge --allow-origin https://nhi.example.org
+      twnhi bridge --sim                            # 沒有讀卡機：程序內的模擬卡
+      twnhi bridge cert                             # 建立 wss:// 用的本機憑證機構（一次）
+      twnhi bridge --tls-cert ~/.config/twnhi/bridge-tls/localhost.pem \
+                   --tls-key ~/.config/twnhi/bridge-tls/localhost-key.pem
+      TWNHI_LOG=info twnhi bridge --listen 127.0.0.1:7778
+# *Design.* The heading of the sample configuration file in `twnhi bridge --help`.
+cli-bridge-config-file = 設定檔（TOML，每個鍵皆可省略；`twnhi bridge --print-config` 列出全部）：
+# *Design.* Where to read about running the bridge as a systemd user service.
+cli-bridge-systemd = 以 systemd 使用者服務執行：見 packaging/systemd/twnhi-bridge.service 與 docs/bridge.md。
+# *Design.* The bridge's exit codes, in `twnhi bridge --help`.
+cli-bridge-exit-codes = 結束代碼：0 正常停止 · 1 無法啟動（連接埠已被使用、TLS 檔案） · 2 設定錯誤。
+# *Design.* The old JSON configuration file is ignored (a warning in the log).
+# $file: the name of the TOML file to write instead
+cli-bridge-json-config = 不再讀取 JSON 設定檔，請改寫為 { $file }（TOML）
+# *Design.* The cards of the simulated reader (beside the reader's name).
+cli-bridge-sim-card = 模擬卡
+# *Design.* A reader, before its name.
+cli-bridge-reader = 讀卡機
+# *Design.* Loopback origins on any port.
+cli-bridge-any-port = 任何連接埠
+# *Design.* The title of the bridge's start-up lines.
+cli-bridge-component = 健保卡元件
+# *Design.* The start-up lines (labels): the check page's address.
+cli-bridge-check-page = 檢測頁
+# *Design.* The address of the official component's text protocol (label).
+cli-bridge-legacy = 舊版協定
+# *Design.* The addresses of the JSON protocol (label; only the zh-TW text is shown, it
+# already holds the English word).
+cli-bridge-json = JSON 協定
+# *Design.* Where the cards are read: PC/SC or the simulated card (label).
+cli-bridge-cards = 讀卡
+# *Design.* The origins allowed to use the bridge (label).
+cli-bridge-origins = 允許來源
+# *Design.* The bridge listens on an address other machines can reach.
+# $addr: the address
+cli-bridge-non-loopback = 正在非本機位址 { $addr } 監聽，其他電腦也能連線
+# *Design.* How to stop: after "Ctrl-C".
+cli-bridge-to-stop = 停止
+# *Design.* `twnhi bridge cert` found no home directory.
+cli-bridge-no-home = 找不到家目錄，請以 --out 指定目錄
+# *Design.* `twnhi bridge cert` made a new certificate authority.
+cli-bridge-ca-created = 已建立新的本機憑證機構
+# *Design.* `twnhi bridge cert` kept the certificate authority and renewed the certificate.
+cli-bridge-ca-kept = 沿用既有的本機憑證機構，已更新伺服器憑證
+# *Design.* The files written by `twnhi bridge cert` (labels).
+cli-bridge-ca-cert = CA 憑證
+cli-bridge-ca-key = CA 金鑰
+cli-bridge-server-cert = 伺服器憑證
+cli-bridge-server-key = 伺服器金鑰
+# *Design.* The names the certificate holds (label).
+cli-bridge-names = 名稱
+# *Design.* The heading of the steps that make browsers and the system trust the CA.
+cli-bridge-trust-ca = 信任此 CA（每台電腦一次）
+# *Design.* The steps, one per browser or system (headings before commands).
+cli-bridge-trust-chromium = Chromium / Chrome（Linux，NSS；套件 libnss3-tools）
+cli-bridge-trust-firefox = Firefox（每個設定檔；snap 版 Firefox：~/snap/firefox/common/.mozilla/firefox）
+cli-bridge-trust-firefox-settings = 或 設定 → 隱私權與安全性 → 憑證 → 檢視憑證 → 憑證機構 → 匯入
+cli-bridge-trust-debian = 系統憑證庫，Debian / Ubuntu
+cli-bridge-trust-fedora = 系統憑證庫，Fedora
+# *Design.* What the CA can certify.
+cli-bridge-ca-scope = 此 CA 只能簽發 localhost、127.0.0.0/8、::1 與上列名稱的憑證。
+# *Design.* Browsers read the trusted CAs when they start.
+cli-bridge-restart-browsers = 重新啟動瀏覽器後生效。
+# *Design.* The command that runs the bridge with the certificate (label).
+cli-bridge-run = 啟動
+
+## twnhi card
+
+# *Design.* No reader at all.
+cli-card-no-reader = 找不到讀卡機
+# *Design.* What is in a reader (`twnhi card readers`, `twnhi card watch`).
+cli-card-no-card = 無卡
+cli-card-nhi-card = 健保卡
+cli-card-professional-card = 醫事人員卡
+cli-card-other-card = 其他卡片
+# *Design.* `twnhi card read --wait`: the spinner's text.
+cli-card-waiting = 等待插入健保卡…
+# *Design.* A date with its ROC form: 1990-01-01（民國 79 年 1 月 1 日）.
+# $date: the date, YYYY-MM-DD
+# $year: the ROC year
+# $month: the month, 1–12
+# $day: the day of the month
+cli-card-roc-date = { $date }（民國 { $year } 年 { $month } 月 { $day } 日）
+# *Design.* A note in parentheses after a value.
+# $note: the note
+cli-card-note = （{ $note }）
+# *Design.* The card's basic data (labels in a column).
+cli-card-reader = 讀卡機
+cli-card-card-no = 卡號
+cli-card-name = 姓名
+cli-card-id-no = 身分證號
+cli-card-birth-date = 出生日期
+cli-card-sex = 性別
+cli-card-issue-date = 發卡日期
+# *Design.* Some characters of the name could not be decoded (a note after it).
+cli-card-name-lossy = 部分字元無法解碼
+# *Design.* The sex on the card.
+cli-card-male = 男
+cli-card-female = 女
+# *Design.* `twnhi card watch` waits for the PC/SC service (a note after the error).
+cli-card-waiting-service = 等待服務啟動
+# *Design.* `twnhi card watch`: what happened (labels before the reader's name).
+cli-card-reader-added = 讀卡機接上
+cli-card-reader-removed = 讀卡機移除
+cli-card-inserted = 插入卡片
+cli-card-removed = 取出卡片
+# *Design.* `twnhi card decode`: the text is not hex.
+# $error: why
+cli-card-bad-hex = 無法解析十六進位資料（{ $error }）
+# *Design.* `twnhi card decode`: the status word is not 90 00.
+# $sw: the two bytes of the status word in hex, "6A 82"
+cli-card-bad-status = 回應狀態不是 90 00（{ $sw }）
+# *Design.* `twnhi card decode`: the response has the wrong length.
+# $n: the number of bytes
+cli-card-bad-length = 長度 { $n } 位元組，應為 57 或 59（含 90 00）
+# *Design.* `twnhi card sim`: vpcd cannot be reached.
+# $vpcd: vpcd's address
+# $error: why
+cli-card-no-vpcd = 無法連線 vpcd（{ $vpcd }）：請確認已安裝 vsmartcard-vpcd 且 pcscd 正在執行（{ $error }）
+# *Design.* `twnhi card sim`: the simulated card is in the reader.
+# $name: the card holder's name
+# $mode: the fault modes
+# $vpcd: vpcd's address
+cli-card-sim-inserted = 模擬健保卡已插入（{ $name }，模式 { $mode }）
+# *Design.* `twnhi card sim`: how to take the card out.
+cli-card-sim-remove = Ctrl-C 取出
+# *Design.* `twnhi card sim`: the simulated card left the reader.
+# $count: how many commands it answered
+cli-card-sim-removed = 模擬卡已取出（回答了 { $count } 個指令）
+
+## twnhi demo
+
+# *Design.* The demo's data directory could not be deleted (--fresh).
+# $path: the directory
+cli-demo-cannot-delete = 無法刪除資料目錄 { $path }
+# *Design.* The title of the demo's start-up lines.
+cli-demo-title = 健保卡網路服務註冊 展示
+# *Design.* The demo's addresses and directories (labels in a column).
+cli-demo-site = 網站
+cli-demo-mailbox = 郵件信箱
+cli-demo-switch-card = 切換健保卡
+cli-demo-card-bridge = 健保卡元件
+cli-demo-data-dir = 資料目錄
+cli-demo-letters = 信件
+# *Design.* The heading of the list of synthetic people.
+cli-demo-people = 合成人物
+# *Design.* Every synthetic person has a simulated card (after the heading).
+cli-demo-each-has-card = 每位都有一張模擬健保卡
+# *Design.* A person's card number and household ID number (labels in the list).
+cli-demo-card = 卡號
+cli-demo-household = 戶號
+# *Design.* The person whose card is in the simulated reader (after the line).
+cli-demo-in-reader = 讀卡機中
+# *Design.* The demo serves plain http on loopback, with synthetic data.
+cli-demo-synthetic = 展示以未加密的 http 僅於本機提供，資料皆為合成。
+# *Design.* How to stop the demo.
+cli-demo-stop = 按 Ctrl-C 結束
