@@ -64,7 +64,10 @@ fn admin_commands_work_on_postgres() {
     );
     // The rows are in PostgreSQL, not in a file named like the URL.
     let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
-    assert_eq!(pg.psql(name, "SELECT count(*) FROM insured_persons").trim(), "5");
+    assert_eq!(
+        pg.psql(name, "SELECT count(*) FROM insured_persons").trim(),
+        "5"
+    );
     let out = ok(&twnhi(&["admin", "outbox", "list", "--db", &url]));
     assert!(
         out.contains("郵件佇列 outbox: 0 pending, 0 sent, 0 failed"),
