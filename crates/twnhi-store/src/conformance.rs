@@ -1281,6 +1281,7 @@ async fn due_cancellations_in_order(b: &dyn Backend) -> Outcome {
 
 async fn registry_import_is_all_or_nothing(b: &dyn Backend) -> Outcome {
     let row = |card: &str, id: &str, status: &str| {
+        // cjk-ok: a synthetic registry row (data, not a text shown to a person)
         format!("{card},{id},測試一,1990-01-01,M,{status},F1234567,臺北市,中正區,建國里,5")
     };
     let parse = |csv: String| parse_csv(&csv).map_err(|e| Failure(format!("csv: {e}")));

@@ -1,5 +1,6 @@
 //! The store's error type, the same for every backend: a backend's own errors (a driver's,
 //! a migration tool's) travel as boxed sources.
+use twnhi_account::messages::bilingual;
 
 /// A backend's underlying error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -13,41 +14,42 @@ pub enum StoreError {
     /// A precondition of a change did not hold: a unique constraint (one registration per ID
     /// number, one secret per digest), a version that changed since it was read, a secret that
     /// was used meanwhile. Nothing of the change set was written.
-    #[error("資料已被變更，請重新操作 / the data changed meanwhile: {what}")]
+    #[error("{}: {what}", bilingual("store-conflict"))]
     Conflict {
         /// What conflicted (no personal data).
         what: &'static str,
     },
     /// The database could not be opened or migrated.
-    #[error("無法開啟資料庫 / cannot open the database: {source}")]
+    #[error("{}: {source}", bilingual("store-open"))]
     Open {
         /// The underlying error.
         #[source]
         source: BoxError,
     },
     /// Applying the embedded migrations failed.
-    #[error("資料庫結構更新失敗 / database migration failed: {source}")]
+    #[error("{}: {source}", bilingual("store-migrate"))]
     Migrate {
         /// The underlying error.
         #[source]
         source: BoxError,
     },
     /// A query failed.
-    #[error("資料庫錯誤 / database error: {source}")]
+    #[error("{}: {source}", bilingual("store-database"))]
     Database {
         /// The underlying error.
         #[source]
         source: BoxError,
     },
     /// A stored value could not be read back (a corrupted or hand-edited row).
-    #[error("資料庫內容錯誤 / corrupt stored value in {what}")]
+    #[error("{} {what}", bilingual("store-corrupt"))]
     Corrupt {
         /// Which table and column.
         what: &'static str,
     },
     /// The database's file system has less free space than the readiness check asks for.
     #[error(
-        "資料庫磁碟空間不足 / the database's disk is nearly full: {available} bytes free, {wanted} wanted"
+        "{}: {available} bytes free, {wanted} wanted",
+        bilingual("store-disk-full")
     )]
     DiskFull {
         /// Bytes available.
@@ -56,7 +58,7 @@ pub enum StoreError {
         wanted: u64,
     },
     /// A registry import was refused (nothing was written).
-    #[error("健保資料匯入失敗 / registry import refused: {reason}")]
+    #[error("{}: {reason}", bilingual("store-import"))]
     Import {
         /// Why (no personal data beyond masked numbers).
         reason: String,

@@ -75,7 +75,7 @@ impl From<RegistrationId> for String {
 
 /// A registration or outbox identifier that is not 32 lower-case hex digits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("識別碼格式錯誤 / malformed identifier")]
+#[error("{}", twnhi_account::messages::bilingual("store-bad-identifier"))]
 #[non_exhaustive]
 pub struct InvalidId;
 

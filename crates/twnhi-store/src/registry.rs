@@ -44,6 +44,7 @@ use core::fmt;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use twnhi_account::messages::{self as texts, Arg, Lang};
 use twnhi_account::roc::RocDate;
 use twnhi_account::{CardNumber, HouseholdAddress, HouseholdId, IdNumber, Localized, Sex};
 
@@ -82,17 +83,15 @@ pub struct RowError {
 
 impl fmt::Display for RowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let line = [("line", Arg::from(self.line))];
+        let label = format!(
+            "{} {}",
+            texts::format(Lang::ZhTw, "store-line", &line),
+            texts::format(Lang::En, "store-line", &line)
+        );
         match self.column {
-            Some(c) => write!(
-                f,
-                "第 {} 行 line {}, {c}: {}",
-                self.line, self.line, self.message
-            ),
-            None => write!(
-                f,
-                "第 {} 行 line {}: {}",
-                self.line, self.line, self.message
-            ),
+            Some(c) => write!(f, "{label}, {c}: {}", self.message),
+            None => write!(f, "{label}: {}", self.message),
         }
     }
 }
@@ -107,12 +106,10 @@ pub struct CsvError {
 
 impl fmt::Display for CsvError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "健保資料檔有 {} 個錯誤，未匯入任何資料 / the registry file has {} error(s); nothing was imported",
-            self.errors.len(),
-            self.errors.len()
-        )?;
+        f.write_str(&both_with(
+            "store-import-errors",
+            &[("count", Arg::from(self.errors.len()))],
+        ))?;
         for e in &self.errors {
             write!(f, "\n  {e}")?;
         }
@@ -149,7 +146,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
                     return Err(RowError {
                         line: start,
                         column: None,
-                        message: "引號未結束 / unterminated quoted field".to_owned(),
+                        message: texts::bilingual("store-unterminated-quote"),
                     });
                 }
                 break;
@@ -195,6 +192,15 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
     Ok(out)
 }
 
+/// The zh-TW and English texts of the catalog message `id` as "zh-TW / English".
+fn both_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    format!(
+        "{} / {}",
+        texts::format(Lang::ZhTw, id, args),
+        texts::format(Lang::En, id, args)
+    )
+}
+
 fn bilingual(m: &impl Localized) -> String {
     let msg = m.msg();
     format!("{} / {}", msg.zh(), msg.en())
@@ -218,10 +224,12 @@ fn parse_row(line: usize, f: &[String], errors: &mut Vec<RowError>) -> Option<In
         errors.push(RowError {
             line,
             column: None,
-            message: format!(
-                "欄位數應為 {n}，實際為 {got} / expected {n} columns, found {got}",
-                n = COLUMNS.len(),
-                got = f.len()
+            message: both_with(
+                "store-columns",
+                &[
+                    ("expected", Arg::from(COLUMNS.len())),
+                    ("found", Arg::from(f.len())),
+                ],
             ),
         });
         return None;
@@ -237,43 +245,28 @@ fn parse_row(line: usize, f: &[String], errors: &mut Vec<RowError>) -> Option<In
     let name = get(2);
     let name_len = name.chars().count();
     if name_len == 0 || name_len > 20 || name.chars().any(char::is_control) {
-        errors.push(err(
-            "name",
-            "姓名須為1至20個字且不含控制字元 / the name must be 1 to 20 characters without control characters".to_owned(),
-        ));
+        errors.push(err("name", texts::bilingual("store-name")));
     }
     let birth = parse_birth_date(get(3));
     if birth.is_none() {
-        errors.push(err(
-            "birth_date",
-            "出生日期格式錯誤(YYYY-MM-DD 或民國 YYYMMDD) / the birth date must be YYYY-MM-DD or ROC YYYMMDD".to_owned(),
-        ));
+        errors.push(err("birth_date", texts::bilingual("store-birth-date")));
     }
     let sex = match get(4).to_ascii_uppercase().as_str() {
         "M" => Some(Sex::Male),
         "F" => Some(Sex::Female),
         _ => {
-            errors.push(err(
-                "sex",
-                "性別須為 M 或 F / sex must be M or F".to_owned(),
-            ));
+            errors.push(err("sex", texts::bilingual("store-sex")));
             None
         }
     };
     if let (Some(sex), Some(id)) = (sex, &id)
         && id.sex().is_some_and(|s| s != sex)
     {
-        errors.push(err(
-            "sex",
-            "性別與身分證號第2碼不符 / sex does not agree with the ID number".to_owned(),
-        ));
+        errors.push(err("sex", texts::bilingual("store-sex-mismatch")));
     }
     let status = CardStatus::parse(get(5));
     if status.is_none() {
-        errors.push(err(
-            "card_status",
-            "卡片狀態須為 valid 或 revoked / card_status must be valid or revoked".to_owned(),
-        ));
+        errors.push(err("card_status", texts::bilingual("store-card-status")));
     }
     let household = HouseholdId::parse(get(6))
         .map_err(|e| errors.push(err("household_id", bilingual(&e))))
@@ -325,9 +318,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<InsuredPerson>, CsvError> {
             errors: vec![RowError {
                 line: 1,
                 column: None,
-                message: format!(
-                    "第一行須為欄位名稱 / the first line must be the header: {CSV_HEADER}"
-                ),
+                message: format!("{}: {CSV_HEADER}", texts::bilingual("store-header")),
             }],
         });
     }
@@ -346,7 +337,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<InsuredPerson>, CsvError> {
             errors.push(RowError {
                 line,
                 column: Some("card_number"),
-                message: format!("卡號與第 {first} 行重複 / card number already on line {first}"),
+                message: both_with("store-card-repeated", &[("first", Arg::from(first))]),
             });
             continue;
         }
@@ -356,9 +347,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<InsuredPerson>, CsvError> {
             errors.push(RowError {
                 line,
                 column: Some("card_status"),
-                message: format!(
-                    "此人在第 {first} 行已有有效卡片 / this person already has a valid card on line {first}"
-                ),
+                message: both_with("store-two-valid-cards", &[("first", Arg::from(first))]),
             });
             continue;
         }

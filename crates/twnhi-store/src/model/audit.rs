@@ -37,13 +37,16 @@ pub struct AuditEvent {
 #[non_exhaustive]
 pub enum AuditParseError {
     /// Not an [`AuditAction`] name.
-    #[error("未知的稽核動作 / unknown audit action")]
+    #[error("{}", twnhi_account::messages::bilingual("store-unknown-audit-action"))]
     Action,
     /// Not an [`AuditOutcome`] name.
-    #[error("未知的稽核結果 / unknown audit outcome")]
+    #[error(
+        "{}",
+        twnhi_account::messages::bilingual("store-unknown-audit-outcome")
+    )]
     Outcome,
     /// Not a [`MailKind`] name.
-    #[error("未知的信件種類 / unknown letter kind")]
+    #[error("{}", twnhi_account::messages::bilingual("store-unknown-letter-kind"))]
     MailKind,
 }
 
