@@ -4,14 +4,10 @@
 //! hashing under a burst. Each test was written against the defect it names and failed
 //! before the fix.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use chrono::TimeDelta;
-use common::*;
 use twnhi_account::device::{DeviceId, DeviceInfo};
 use twnhi_account::messages::{Lang, Localized, Msg};
 use twnhi_account::password::HashPolicy;

@@ -6,15 +6,11 @@
 //! have read the same state, and both try to commit. The database's unique constraints and
 //! conditional updates must then let exactly one through.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use common::*;
 use tokio::sync::Barrier;
 use twnhi_account::IdNumber;
 use twnhi_account::device::{DeviceId, DeviceInfo};

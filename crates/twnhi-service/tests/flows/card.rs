@@ -1,0 +1,103 @@
+//! Card authentication (SPEC §3): the rules a card and its session must follow.
+
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn card_authentication_rules() {
+    let app = App::new().await;
+    let caller = app.caller().await;
+    // A card keyed with another master key fails at the card (au refused): not verified.
+    let mut forged = app.person(0).identity.clone();
+    forged.card_key = [0xAA; 16];
+    assert!(matches!(
+        authenticate(&app.service, &caller, &forged).await,
+        Err(ServiceError::CardNotVerified)
+    ));
+    // A card the registry does not know.
+    let mut unknown = app.person(0).identity.clone();
+    unknown.card_no = "000099999999".into();
+    let unknown = unknown.with_master_key(&twnhi_card::auth::MasterKey::from_bytes(MASTER));
+    assert!(matches!(
+        authenticate(&app.service, &caller, &unknown).await,
+        Err(ServiceError::CardNotVerified)
+    ));
+    // A nonce is bound to its session and used once.
+    let nonce = app.service.card_auth_begin(&caller).await.unwrap();
+    let other = app.caller().await;
+    assert!(matches!(
+        app.service
+            .card_auth_respond(&other, &nonce.nonce, "000011112222", &[1; 8])
+            .await,
+        Err(ServiceError::CardAuthExpired)
+    ));
+    let _ = app
+        .service
+        .card_auth_respond(
+            &caller,
+            &nonce.nonce,
+            app.person(0).identity.card_no.as_str(),
+            &[1; 8],
+        )
+        .await
+        .unwrap();
+    // Answered once only.
+    assert!(matches!(
+        app.service
+            .card_auth_respond(&caller, &nonce.nonce, "000011112222", &[1; 8])
+            .await,
+        Err(ServiceError::CardAuthExpired)
+    ));
+    // Malformed input is refused, not a panic.
+    let n2 = app.service.card_auth_begin(&caller).await.unwrap();
+    assert!(
+        app.service
+            .card_auth_respond(&caller, &n2.nonce, "12", &[1; 8])
+            .await
+            .is_err()
+    );
+    assert!(
+        app.service
+            .card_auth_respond(&caller, &n2.nonce, "000011112222", &[1; 3])
+            .await
+            .is_err()
+    );
+    assert!(
+        app.service
+            .card_auth_finish(&caller, "garbage", &[0; 16])
+            .await
+            .is_err()
+    );
+    // Expired nonce (2 minutes).
+    let n3 = app.service.card_auth_begin(&caller).await.unwrap();
+    app.clock.advance(TimeDelta::minutes(3));
+    assert!(matches!(
+        app.service
+            .card_auth_respond(&caller, &n3.nonce, "000011112222", &[1; 8])
+            .await,
+        Err(ServiceError::CardAuthExpired)
+    ));
+    // A genuine card works, and the session shows the registry's data.
+    let holder = authenticate(&app.service, &caller, &app.person(0).identity)
+        .await
+        .unwrap();
+    let info = app.service.session_info(&caller.session).await.unwrap();
+    assert_eq!(info.card.unwrap(), holder);
+    assert_eq!(
+        holder.id_number_masked,
+        app.person(0).person.id_number.masked()
+    );
+    // The card authentication goes stale after its validity.
+    app.clock.advance(TimeDelta::minutes(11));
+    assert!(
+        app.service
+            .session_info(&caller.session)
+            .await
+            .unwrap()
+            .card
+            .is_none()
+    );
+    assert!(matches!(
+        app.service.login(&caller, &pw(PASSWORD)).await,
+        Err(ServiceError::CardRequired)
+    ));
+}
