@@ -3,10 +3,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
-use crate::api::service_error;
+use crate::api::ApiError;
 use crate::app::Site;
 use crate::pages::J;
 use crate::session::S;
@@ -19,15 +18,15 @@ pub(crate) struct NonceResponse {
 }
 
 /// `POST /card/nonce`.
-pub(crate) async fn nonce(State(site): State<Site>, S(sess): S) -> Response {
-    match site.service().card_auth_begin(&sess.caller()).await {
-        Ok(n) => Json(NonceResponse {
-            nonce: n.nonce.to_string(),
-            expires_at: n.expires_at,
-        })
-        .into_response(),
-        Err(e) => service_error(&e),
-    }
+pub(crate) async fn nonce(
+    State(site): State<Site>,
+    S(sess): S,
+) -> Result<Json<NonceResponse>, ApiError> {
+    let n = site.service().card_auth_begin(&sess.caller()).await?;
+    Ok(Json(NonceResponse {
+        nonce: n.nonce.to_string(),
+        expires_at: n.expires_at,
+    }))
 }
 
 /// Step 3's request: the bridge's `challenge` result relayed.
@@ -57,19 +56,15 @@ pub(crate) async fn answer(
     State(site): State<Site>,
     S(sess): S,
     J(req): J<AnswerRequest>,
-) -> Response {
+) -> Result<Json<AnswerResponse>, ApiError> {
     let rc = hex_bytes(&req.rc, 64).unwrap_or_default();
-    match site
+    let a = site
         .service()
         .card_auth_respond(&sess.caller(), &req.nonce, &req.card_no, &rc)
-        .await
-    {
-        Ok(a) => Json(AnswerResponse {
-            au: hex::encode_upper(a.au),
-        })
-        .into_response(),
-        Err(e) => service_error(&e),
-    }
+        .await?;
+    Ok(Json(AnswerResponse {
+        au: hex::encode_upper(a.au),
+    }))
 }
 
 /// Step 5's request: the bridge's `authenticate` result relayed.
@@ -92,19 +87,15 @@ pub(crate) async fn verify(
     State(site): State<Site>,
     S(sess): S,
     J(req): J<VerifyRequest>,
-) -> Response {
+) -> Result<Json<VerifyResponse>, ApiError> {
     let cr = hex_bytes(&req.cr, 64).unwrap_or_default();
-    match site
+    let holder = site
         .service()
         .card_auth_finish(&sess.caller(), &req.nonce, &cr)
-        .await
-    {
-        Ok(holder) => Json(VerifyResponse {
-            name: holder.name,
-            card_no_masked: holder.card_number_masked,
-            id_no_masked: holder.id_number_masked,
-        })
-        .into_response(),
-        Err(e) => service_error(&e),
-    }
+        .await?;
+    Ok(Json(VerifyResponse {
+        name: holder.name,
+        card_no_masked: holder.card_number_masked,
+        id_no_masked: holder.id_number_masked,
+    }))
 }
