@@ -48,7 +48,7 @@ pub struct PasswordCheckArgs {
     #[arg(long = "card-no", value_name = "CARD_NO")]
     pub card_no: Option<String>,
 
-    /// The person's birth date (YYYY-MM-DD, YYYY/MM/DD, ROC YYYMMDD or 民國Y年M月D日): the
+    /// The person's birth date (YYYY-MM-DD, YYYY/MM/DD, ROC YYYMMDD or the ROC date in words): the
     /// password must not contain it.
     #[arg(long, value_name = "DATE")]
     pub birth: Option<String>,

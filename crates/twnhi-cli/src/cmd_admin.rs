@@ -39,17 +39,17 @@ use twnhi_store::registry::parse_csv;
 /// `twnhi admin …`.
 #[derive(clap::Subcommand, Debug)]
 pub enum AdminCommand {
-    /// 健保資料 The registry of insured persons: import a CSV file, generate demo people.
+    /// The registry of insured persons: import a CSV file, generate demo people.
     #[command(subcommand)]
     Registry(RegistryCommand),
-    /// 停用 Suspend a registration at a counter: no more logins, sessions and app tokens end.
+    /// Suspend a registration at a counter: no more logins, sessions and app tokens end.
     Suspend(CounterArgs),
-    /// 恢復 Reinstate a suspended registration at a counter.
+    /// Reinstate a suspended registration at a counter.
     Reinstate(CounterArgs),
-    /// 查詢 Show a person's registrations: state, masked contacts, devices, letters and the
+    /// Show a person's registrations: state, masked contacts, devices, letters and the
     /// audit trail (no secrets).
     Show(ShowArgs),
-    /// 郵件佇列 The mail outbox: list letters, send given-up letters again.
+    /// The mail outbox: list letters, send given-up letters again.
     #[command(subcommand)]
     Outbox(OutboxCommand),
 }
@@ -57,25 +57,21 @@ pub enum AdminCommand {
 /// `twnhi admin outbox …`.
 #[derive(clap::Subcommand, Debug)]
 pub enum OutboxCommand {
-    /// 列出 List the newest letters (no contents: kind, state, attempts, last error).
-    ///
-    /// Example: `twnhi admin outbox list --status failed`
+    /// List the newest letters (no contents: kind, state, attempts, last error).
     List(OutboxListArgs),
-    /// 重送 Put given-up letters back in the queue, attempts counted from zero (a running
+    /// Put given-up letters back in the queue, attempts counted from zero (a running
     /// `twnhi serve` sends them within seconds). Letters given up more than a week ago have
     /// had their contents wiped and cannot be sent again.
-    ///
-    /// Examples: `twnhi admin outbox retry --all`, `twnhi admin outbox retry 3f9c…`
     Retry(OutboxRetryArgs),
 }
 
 /// Arguments of `twnhi admin outbox list`.
 #[derive(clap::Args, Debug)]
 pub struct OutboxListArgs {
-    /// 狀態 Only letters in this state: pending, sent or failed.
+    /// Only letters in this state: pending, sent or failed.
     #[arg(long, value_name = "STATE", value_parser = ["pending", "sent", "failed"])]
     pub status: Option<String>,
-    /// 筆數 How many, newest first.
+    /// How many, newest first.
     #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub limit: u32,
     #[command(flatten)]
@@ -102,11 +98,11 @@ pub struct OutboxRetryArgs {
 /// `twnhi admin registry …`.
 #[derive(clap::Subcommand, Debug)]
 pub enum RegistryCommand {
-    /// 匯入 Import insured persons from a CSV file (header: card_number, id_number, name,
+    /// Import insured persons from a CSV file (header: card_number, id_number, name,
     /// birth_date, sex, card_status, household_id, county, township, village, neighborhood).
     /// Every row is checked; nothing is imported unless all are right.
     Import(ImportArgs),
-    /// 示範資料 Write synthetic insured persons (registry.csv) and a simulated-card identity
+    /// Write synthetic insured persons (registry.csv) and a simulated-card identity
     /// file per person (cards/*.json), card keys derived from the SAM master key.
     Demo(DemoArgs),
 }
@@ -114,7 +110,7 @@ pub enum RegistryCommand {
 /// Where the database is.
 #[derive(clap::Args, Debug)]
 pub struct DbArgs {
-    /// 資料庫 Database: `postgres://user@host/db` (PostgreSQL), `sqlite://path/file.sqlite3` or
+    /// Database: `postgres://user@host/db` (PostgreSQL), `sqlite://path/file.sqlite3` or
     /// a file path (SQLite). Default: twnhi.sqlite3 in the data directory.
     #[arg(long, value_name = "URL", env = "TWNHI_DATABASE_URL")]
     pub db: Option<String>,
@@ -133,13 +129,13 @@ pub struct ImportArgs {
 /// Arguments of `twnhi admin registry demo`.
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
-    /// 人數 How many persons.
+    /// How many persons.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub count: u32,
-    /// 輸出目錄 Output directory (created if missing).
+    /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// SAM 主金鑰檔 The SAM master key file (created with mode 0600 when missing). Default:
+    /// The SAM master key file (created with mode 0600 when missing). Default:
     /// sam-master.key in the data directory.
     #[arg(long, value_name = "FILE", env = "TWNHI_SAM_KEY")]
     pub sam_key: Option<PathBuf>,
@@ -148,10 +144,10 @@ pub struct DemoArgs {
 /// Arguments of `twnhi admin suspend` and `reinstate`.
 #[derive(clap::Args, Debug)]
 pub struct CounterArgs {
-    /// 身分證號(居留證號) The ID number.
+    /// The ID number.
     #[arg(value_name = "ID")]
     pub id: String,
-    /// 承辦人 Who does it (recorded in the audit trail).
+    /// Who does it (recorded in the audit trail).
     #[arg(long, value_name = "NAME", default_value = "counter")]
     pub operator: String,
     #[command(flatten)]
@@ -161,7 +157,7 @@ pub struct CounterArgs {
 /// Arguments of `twnhi admin show`.
 #[derive(clap::Args, Debug)]
 pub struct ShowArgs {
-    /// 身分證號(居留證號) The ID number.
+    /// The ID number.
     #[arg(value_name = "ID")]
     pub id: String,
     #[command(flatten)]

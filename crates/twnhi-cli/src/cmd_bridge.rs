@@ -1,4 +1,4 @@
-//! `twnhi bridge`: the local NHI card component (健保卡元件) browsers talk to, and
+//! `twnhi bridge`: the local NHI card component browsers talk to, and
 //! `twnhi bridge cert`, which makes the local certificate authority for `wss://`.
 
 use crate::exit;
@@ -28,7 +28,7 @@ const CONFIG_SAMPLE: &str = "  listen = \"127.0.0.1:7777\"
   tls_key = \"/home/me/.config/twnhi/bridge-tls/localhost-key.pem\"
   sim = false";
 
-/// The bridge's one-line help: 「健保卡元件 Run the local NHI card component browsers talk to」.
+/// The bridge's one-line help: the zh-TW label then the English sentence of `cli-bridge-about`.
 fn about() -> String {
     texts::pair("cli-bridge-about")
 }
@@ -66,17 +66,9 @@ pub struct BridgeArgs {
 
 #[derive(Subcommand, Debug)]
 enum BridgeCommand {
-    /// 本機憑證 Write the local CA and a localhost certificate for wss:// / https://
+    /// Write the local CA and a localhost certificate for wss:// / https://.
     ///
-    /// Creates (once) a certificate authority that may only certify localhost, 127.0.0.0/8,
-    /// ::1 and the names given with --name, and issues a server certificate with it. Run it
-    /// again to renew the server certificate: the CA is kept, so browsers keep trusting it.
-    /// Prints how to make Chromium, Firefox and the system trust the CA.
-    ///
-    /// Examples:
-    ///   twnhi bridge cert
-    ///   twnhi bridge cert --name iccert.nhi.gov.tw   # pages written for the official component
-    #[command(verbatim_doc_comment)]
+    /// Its long help, with examples, is in the catalog (`cli-help.ftl`).
     Cert(CertArgs),
 }
 

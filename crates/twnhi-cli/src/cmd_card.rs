@@ -16,42 +16,21 @@ use twnhi_sim::{Faults, Identity, SimCard, vpcd};
 
 #[derive(Subcommand, Debug)]
 pub enum CardCommand {
-    /// 列出讀卡機 List the card readers PC/SC knows, with the card in each.
+    /// List the card readers PC/SC knows, with the card in each.
     Readers(ReadersArgs),
-    /// 讀取健保卡 Read the basic data of the NHI card in a reader
+    /// Read the basic data of the NHI card in a reader.
     ///
-    /// Reads the card number, name, ID number, birth date, sex and issue date with one
-    /// PC/SC transaction (SELECT + GET DATA), sharing the reader with other software.
-    ///
-    /// Examples:
-    ///   twnhi card read
-    ///   twnhi card read --wait 30 --json
-    ///   twnhi card read --reader "Virtual PCD 00 00"
-    #[command(verbatim_doc_comment)]
+    /// Its long help, with examples, is in the catalog (`cli-help.ftl`).
     Read(ReadArgs),
-    /// 監看插拔 Watch readers and cards being added and removed, until Ctrl-C.
+    /// Watch readers and cards being added and removed, until Ctrl-C.
     Watch(WatchArgs),
-    /// 解碼 Decode a basic-data response given in hex (57 bytes, or 59 ending in 90 00)
+    /// Decode a basic-data response given in hex (57 bytes, or 59 ending in 90 00).
     ///
-    /// Example:
-    ///   twnhi card decode "30 30 30 30 31 31 … 90 00"
-    #[command(verbatim_doc_comment)]
+    /// Its long help, with examples, is in the catalog (`cli-help.ftl`).
     Decode(DecodeArgs),
-    /// 模擬卡 Attach a simulated NHI card to vsmartcard-vpcd until Ctrl-C
+    /// Attach a simulated NHI card to vsmartcard-vpcd until Ctrl-C.
     ///
-    /// The card then appears to every PC/SC application in the reader "Virtual PCD 00 00".
-    /// Needs pcscd running with the vsmartcard-vpcd driver installed.
-    ///
-    /// Modes (combine with commas): normal, t0 (61xx + GET RESPONSE), new-gen (SELECT
-    /// answers 6D 00), wrong-le (6Cxx), other-card (not an NHI card), remove-after=N
-    /// (pulled out after answering N commands), slow=MS (each answer takes MS ms), pad-nul
-    /// (the name padded with NUL bytes, as issued cards have it) or pad-space (padded with
-    /// spaces, the default).
-    ///
-    /// Examples:
-    ///   twnhi card sim
-    ///   twnhi card sim --identity person.json --mode t0,slow=20
-    #[command(verbatim_doc_comment)]
+    /// Its long help, with examples, is in the catalog (`cli-help.ftl`).
     Sim(SimArgs),
 }
 

@@ -23,25 +23,25 @@ use twnhi_demo::{Demo, DemoError, DemoOptions};
 /// Arguments of `twnhi demo`.
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
-    /// 資料目錄 Data directory: the SQLite database, the key files, the mailbox and the
+    /// Data directory: the SQLite database, the key files, the mailbox and the
     /// announcements file (default: `twnhi-demo` in the system's temporary directory). Kept
     /// between runs: the same people, registrations and letters.
     #[arg(long, env = "TWNHI_DEMO_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
 
-    /// 網站位址 Address of the site (loopback only: the demo serves plain http).
+    /// Address of the site (loopback only: the demo serves plain http).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// 健保卡元件位址 Address of the in-process card bridge.
+    /// Address of the in-process card bridge.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:7777")]
     pub bridge_listen: SocketAddr,
 
-    /// 合成人物數 How many synthetic people the registry holds.
+    /// How many synthetic people the registry holds.
     #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub people: u16,
 
-    /// 重新開始 Delete the data directory first (a fresh demo).
+    /// Delete the data directory first (a fresh demo).
     #[arg(long)]
     pub fresh: bool,
 }

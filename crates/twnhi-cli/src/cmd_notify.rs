@@ -34,17 +34,17 @@ use twnhi_notify::{
 /// Arguments of `twnhi mail render`.
 #[derive(clap::Args, Debug)]
 pub struct MailRenderArgs {
-    /// 信件 The letter to preview: confirmation, completion, password-reset, cancellation,
+    /// The letter to preview: confirmation, completion, password-reset, cancellation,
     /// deleted, email-changed, password-changed, or `all`.
     #[arg(value_name = "LETTER")]
     pub letter: String,
 
-    /// 只輸出一種語言 Only this language (`zh-TW` or `en`). Without it the preview is
+    /// Only this language (`zh-TW` or `en`). Without it the preview is
     /// bilingual, zh-TW first, exactly as the letter is sent.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
 
-    /// 輸出目錄 Directory for the `.eml` files (created if missing).
+    /// Directory for the `.eml` files (created if missing).
     #[arg(long, value_name = "DIR", default_value = ".")]
     pub out: PathBuf,
 }
@@ -52,7 +52,7 @@ pub struct MailRenderArgs {
 /// Arguments of `twnhi mail send-test`.
 #[derive(clap::Args, Debug)]
 pub struct MailSendTestArgs {
-    /// SMTP 伺服器 The SMTP server: `smtp://host[:port]` (STARTTLS, required),
+    /// The SMTP server: `smtp://host[:port]` (STARTTLS, required),
     /// `smtps://host[:port]` (implicit TLS), `smtp://127.0.0.1:2525?tls=none` (plain, loopback
     /// only); `user:password@` for AUTH; `?timeout=SECONDS`. Prefer the environment variable
     /// to keep a password out of the process list.
@@ -64,19 +64,19 @@ pub struct MailSendTestArgs {
     )]
     pub smtp: String,
 
-    /// 收件人 The recipient.
+    /// The recipient.
     #[arg(long, value_name = "ADDR")]
     pub to: String,
 
-    /// 信件 The letter to send (sample data).
+    /// The letter to send (sample data).
     #[arg(long, value_name = "LETTER", default_value = "confirmation")]
     pub letter: String,
 
-    /// 寄件地址 The sender address (shown as 「衛生福利部中央健康保險署」).
+    /// The sender address (shown with the name of the NHI Administration).
     #[arg(long, value_name = "ADDR", default_value = preview::SAMPLE_SENDER)]
     pub from: String,
 
-    /// 額外信任的根憑證 An extra root certificate (PEM) to trust, for a relay with a private CA.
+    /// An extra root certificate (PEM) to trust, for a relay with a private CA.
     #[arg(long = "ca-cert", value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
 }
@@ -84,23 +84,23 @@ pub struct MailSendTestArgs {
 /// Arguments of `twnhi qr`.
 #[derive(clap::Args, Debug)]
 pub struct QrArgs {
-    /// 內容 The text to encode (e.g. a device verification code).
+    /// The text to encode (e.g. a device verification code).
     #[arg(value_name = "TEXT")]
     pub text: String,
 
-    /// 輸出 PNG Write a PNG image to FILE instead of drawing in the terminal.
+    /// Write a PNG image to FILE instead of drawing in the terminal.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
 
-    /// 輸出 SVG Write an SVG image to FILE instead of drawing in the terminal.
+    /// Write an SVG image to FILE instead of drawing in the terminal.
     #[arg(long, value_name = "FILE")]
     pub svg: Option<PathBuf>,
 
-    /// 淺色終端機 Draw for a terminal with a light background (default: dark background).
+    /// Draw for a terminal with a light background (default: dark background).
     #[arg(long)]
     pub light: bool,
 
-    /// PNG 每格像素 Pixels per module of the PNG.
+    /// Pixels per module of the PNG.
     #[arg(long, value_name = "PX", default_value_t = 8,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub scale: u32,

@@ -45,29 +45,29 @@ const MAINTENANCE_EVERY: Duration = Duration::from_secs(60);
 /// Arguments of `twnhi serve`.
 #[derive(clap::Args, Debug, Default)]
 pub struct ServeArgs {
-    /// 設定檔 Configuration file (TOML; keys are the flags' names with `_`).
+    /// Configuration file (TOML; keys are the flags' names with `_`).
     #[arg(long, env = "TWNHI_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// 顯示設定 Print the effective settings (flags, environment, file and defaults merged;
+    /// Print the effective settings (flags, environment, file and defaults merged;
     /// secrets masked) as TOML and exit.
     #[arg(long)]
     pub print_config: bool,
 
-    /// 監聽位址 Address to listen on [default: 127.0.0.1:8080].
+    /// Address to listen on [default: 127.0.0.1:8080].
     #[arg(long, env = "TWNHI_LISTEN", value_name = "ADDR")]
     pub listen: Option<SocketAddr>,
 
-    /// 網站網址 The site's public URL (links in letters, the origin of form posts), e.g.
+    /// The site's public URL (links in letters, the origin of form posts), e.g.
     /// `https://nhi.example.org/`. Required.
     #[arg(long, env = "TWNHI_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
-    /// 資料庫 SQLite database: a path or `sqlite://PATH` [default: twnhi.sqlite3].
+    /// SQLite database: a path or `sqlite://PATH` [default: twnhi.sqlite3].
     #[arg(long, env = "TWNHI_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
 
-    /// 郵件伺服器 SMTP relay, e.g. `smtp://mail.example.org:587?tls=starttls` (user name and
+    /// SMTP relay, e.g. `smtp://mail.example.org:587?tls=starttls` (user name and
     /// password in the URL or in TWNHI_SMTP_USER / TWNHI_SMTP_PASSWORD). Either this or
     /// `--mail-dir`.
     #[arg(long, env = "TWNHI_SMTP_URL", value_name = "URL")]
@@ -91,34 +91,34 @@ pub struct ServeArgs {
     )]
     pub smtp_password: Option<String>,
 
-    /// 郵件目錄 Write letters as `.eml` files into this directory instead of sending them.
+    /// Write letters as `.eml` files into this directory instead of sending them.
     #[arg(long, env = "TWNHI_MAIL_DIR", value_name = "DIR")]
     pub mail_dir: Option<PathBuf>,
 
-    /// 寄件地址 Sender address of the letters [default: noreply@ the public URL's host].
+    /// Sender address of the letters [default: noreply@ the public URL's host].
     #[arg(long, env = "TWNHI_MAIL_FROM", value_name = "ADDRESS")]
     pub mail_from: Option<String>,
 
-    /// SAM 金鑰檔 The software SAM's master key file (created, mode 0600, when missing)
+    /// The software SAM's master key file (created, mode 0600, when missing)
     /// [default: sam-master.key].
     #[arg(long, env = "TWNHI_SAM_KEY_FILE", value_name = "FILE")]
     pub sam_key_file: Option<PathBuf>,
 
-    /// 伺服器金鑰檔 The key of one-time secrets, sealed letters and CSRF tokens (created,
+    /// The key of one-time secrets, sealed letters and CSRF tokens (created,
     /// mode 0600, when missing) [default: server.key].
     #[arg(long, env = "TWNHI_SERVER_KEY_FILE", value_name = "FILE")]
     pub server_key_file: Option<PathBuf>,
 
-    /// 服務時間 Service hours in Taipei time [default: 06:00-24:00].
+    /// Service hours in Taipei time [default: 06:00-24:00].
     #[arg(long, env = "TWNHI_SERVICE_HOURS", value_name = "HH:MM-HH:MM")]
     pub service_hours: Option<String>,
 
-    /// 健保卡元件 Origin of the card bridge the pages talk to [default:
+    /// Origin of the card bridge the pages talk to [default:
     /// http://127.0.0.1:7777].
     #[arg(long, env = "TWNHI_BRIDGE_ORIGIN", value_name = "URL")]
     pub bridge_origin: Option<String>,
 
-    /// 最新公告 The announcements file the operator edits.
+    /// The announcements file the operator edits.
     #[arg(long, env = "TWNHI_ANNOUNCEMENTS", value_name = "FILE")]
     pub announcements: Option<PathBuf>,
 
@@ -131,7 +131,7 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
 
-    /// 閒置逾時 Minutes without a request after which a browser session ends [default: 20].
+    /// Minutes without a request after which a browser session ends [default: 20].
     #[arg(long, env = "TWNHI_SESSION_IDLE_MINUTES", value_name = "MIN")]
     pub session_idle_minutes: Option<u32>,
 

@@ -16,7 +16,8 @@ pub const ENVIRONMENT: u8 = 3;
 /// 4: the card answered with an error or malformed data.
 pub const CARD: u8 = 4;
 
-/// Prints `錯誤 error: …` on stderr and returns `code`.
+/// Prints the error label (`cli-error`, both languages) and `message` on stderr and returns
+/// `code`.
 #[allow(clippy::print_stderr)]
 pub fn report(code: u8, message: impl std::fmt::Display) -> ExitCode {
     eprintln!("{}: {message}", texts::pair("cli-error"));

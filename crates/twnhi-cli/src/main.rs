@@ -1,7 +1,7 @@
 //! `twnhi`: the command-line entry point. Thin: parses arguments, sets up logging, calls the
 //! library crates, maps their errors to exit codes.
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// jemalloc gives memory back to the system after a burst (its background thread purges
@@ -20,17 +20,14 @@ mod cmd_notify;
 mod cmd_serve;
 mod database;
 mod exit;
+mod help;
 mod signal;
 mod texts;
 
-/// twnhi — 健保卡網路服務註冊 (NHI Card Online Services Registration), open source.
+/// twnhi, NHI Card Online Services Registration, open source.
 ///
-/// Reads Taiwan NHI cards over PC/SC, simulates cards for development, runs the local card
-/// component browsers talk to (`bridge`), checks ID numbers and passwords, previews letters,
-/// and manages the registry of insured persons.
-///
-/// Exit codes: 0 success · 1 failure · 2 bad usage or bad input · 3 environment (no PC/SC
-/// service, no reader, no card) · 4 card error.
+/// The help of every command and argument comes from the catalog (`cli-help.ftl`, see
+/// [`help`]); these comments are for the reader of the code.
 #[derive(Parser, Debug)]
 #[command(
     name = "twnhi",
@@ -49,27 +46,27 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// 展示 The whole system in one process: site, synthetic registry, simulated card, mailbox.
+    /// The whole system in one process: site, synthetic registry, simulated card, mailbox.
     Demo(cmd_demo::DemoArgs),
-    /// 網站 Run the registration site (pages and the app API) over SQLite.
+    /// Run the registration site (pages and the app API) over SQLite.
     Serve(Box<cmd_serve::ServeArgs>),
-    /// 健保卡 NHI card: list readers, read, watch, decode, simulate.
+    /// NHI card: list readers, read, watch, decode, simulate.
     #[command(subcommand)]
     Card(cmd_card::CardCommand),
     // The bridge's help is defined on BridgeArgs (a doc comment here would replace it).
     Bridge(Box<cmd_bridge::BridgeArgs>),
-    /// 身分證號 ID numbers: check format, check digit, kind and sex.
+    /// ID numbers: check format, check digit, kind and sex.
     #[command(subcommand)]
     Id(IdCommand),
-    /// 註冊密碼 Registration passwords: check against the password rules.
+    /// Registration passwords: check against the password rules.
     #[command(subcommand)]
     Password(PasswordCommand),
-    /// 通知信 Letters: preview every letter, send a test letter over SMTP.
+    /// Letters: preview every letter, send a test letter over SMTP.
     #[command(subcommand)]
     Mail(MailCommand),
-    /// QR 碼 Draw a QR code in the terminal, or write it as PNG or SVG.
+    /// Draw a QR code in the terminal, or write it as PNG or SVG.
     Qr(cmd_notify::QrArgs),
-    /// 管理 Registry of insured persons and the counter's work: import, demo, suspend,
+    /// Registry of insured persons and the counter's work: import, demo, suspend,
     /// reinstate, show.
     #[command(subcommand)]
     Admin(cmd_admin::AdminCommand),
@@ -97,7 +94,7 @@ enum PasswordCommand {
 
 fn main() -> ExitCode {
     exit::install_panic_hook();
-    let cli = Cli::parse();
+    let cli = parse();
     init_logging(&cli.log);
     match &cli.command {
         Command::Demo(a) => cmd_demo::run(a),
@@ -111,6 +108,14 @@ fn main() -> ExitCode {
         Command::Qr(a) => cmd_notify::qr(a),
         Command::Admin(c) => cmd_admin::run(c),
     }
+}
+
+/// The command line, parsed with the help from the catalog ([`help::localized`]); errors and
+/// exit codes as `Cli::parse()` (bad usage exits with 2).
+fn parse() -> Cli {
+    let mut cmd = help::localized(Cli::command());
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.format(&mut cmd).exit())
 }
 
 fn init_logging(filter: &str) {

@@ -1,10 +1,10 @@
 //! The CLI's texts, from the message catalog (`locales/<tag>/cli.ftl`). The CLI prints both
-//! languages on one line: a label side by side (「錯誤 error」) or a sentence as
-//! "zh-TW / English".
+//! languages on one line: a label side by side ("<zh-TW> <English>", as in `cli-error`) or a
+//! sentence as "zh-TW / English".
 
 use twnhi_account::messages::{self, Arg, Lang};
 
-/// The zh-TW and English texts of `id` side by side: 「錯誤 error」.
+/// The zh-TW and English texts of `id` side by side: "<zh-TW> <English>".
 pub fn pair(id: &str) -> String {
     format!(
         "{} {}",

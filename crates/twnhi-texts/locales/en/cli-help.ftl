@@ -1,0 +1,277 @@
+# The command line's help (`twnhi --help`, `twnhi <command> -h`), one entry per command and
+# argument: `cli-help` is `twnhi` itself, `cli-help-card-read` is `twnhi card read`,
+# `cli-help-card-read--wait` its argument `wait` (the argument's id, `_` written `-`). An
+# argument looked up under a command's entry serves the whole family below it
+# (`cli-help-admin--db` is `--db` of every `twnhi admin …` command) unless a nearer entry
+# exists. crates/twnhi-cli/src/help.rs reads this file.
+#
+# The value is the one-line help in this language, `.long` the long help (`--help`) when it
+# says more, `.label` a short label. The help of twnhi prints a labelled entry as the zh-TW
+# label then the English help (「列出讀卡機 List the card readers …」), an entry without a
+# label in English.
+
+## twnhi
+
+cli-help = (NHI Card Online Services Registration), open source
+    .label = twnhi — NHI Card Online Services Registration
+    .long =
+        (NHI Card Online Services Registration), open source.
+
+        Reads Taiwan NHI cards over PC/SC, simulates cards for development, runs the local card component browsers talk to (`bridge`), checks ID numbers and passwords, previews letters, and manages the registry of insured persons.
+
+        Exit codes: 0 success · 1 failure · 2 bad usage or bad input · 3 environment (no PC/SC service, no reader, no card) · 4 card error.
+cli-help--log = Log filter for diagnostics on stderr (e.g. `info`, `twnhi_pcsc=debug`)
+
+## twnhi demo
+
+cli-help-demo = The whole system in one process: site, synthetic registry, simulated card, mailbox
+    .label = Demo
+cli-help-demo--data-dir = Data directory: the SQLite database, the key files, the mailbox and the announcements file (default: `twnhi-demo` in the system's temporary directory). Kept between runs: the same people, registrations and letters
+    .label = Data directory
+cli-help-demo--listen = Address of the site (loopback only: the demo serves plain http)
+    .label = Site address
+cli-help-demo--bridge-listen = Address of the in-process card bridge
+    .label = Card bridge address
+cli-help-demo--people = How many synthetic people the registry holds
+    .label = Synthetic people
+cli-help-demo--fresh = Delete the data directory first (a fresh demo)
+    .label = Start over
+
+## twnhi serve
+
+cli-help-serve = Run the registration site (pages and the app API) over SQLite
+    .label = Site
+cli-help-serve--config = Configuration file (TOML; keys are the flags' names with `_`)
+    .label = Configuration file
+cli-help-serve--print-config = Print the effective settings (flags, environment, file and defaults merged; secrets masked) as TOML and exit
+    .label = Show settings
+cli-help-serve--listen = Address to listen on [default: 127.0.0.1:8080]
+    .label = Listen address
+cli-help-serve--public-url = The site's public URL (links in letters, the origin of form posts), e.g. `https://nhi.example.org/`. Required
+    .label = Site URL
+cli-help-serve--database-url = SQLite database: a path or `sqlite://PATH` [default: twnhi.sqlite3]
+    .label = Database
+cli-help-serve--smtp-url = SMTP relay, e.g. `smtp://mail.example.org:587?tls=starttls` (user name and password in the URL or in TWNHI_SMTP_USER / TWNHI_SMTP_PASSWORD). Either this or `--mail-dir`
+    .label = Mail server
+cli-help-serve--smtp-user = SMTP user name
+cli-help-serve--smtp-password = SMTP password (prefer the environment variable to the flag)
+cli-help-serve--mail-dir = Write letters as `.eml` files into this directory instead of sending them
+    .label = Mail directory
+cli-help-serve--mail-from = Sender address of the letters [default: noreply@ the public URL's host]
+    .label = Sender address
+cli-help-serve--sam-key-file = The software SAM's master key file (created, mode 0600, when missing) [default: sam-master.key]
+    .label = SAM key file
+cli-help-serve--server-key-file = The key of one-time secrets, sealed letters and CSRF tokens (created, mode 0600, when missing) [default: server.key]
+    .label = Server key file
+cli-help-serve--service-hours = Service hours in Taipei time [default: 06:00-24:00]
+    .label = Service hours
+cli-help-serve--bridge-origin = Origin of the card bridge the pages talk to [default: http://127.0.0.1:7777]
+    .label = Card bridge
+cli-help-serve--announcements = The announcements file the operator edits
+    .label = Announcements
+cli-help-serve--insecure-http = Serve plain http with cookies without `Secure` — only on loopback with an http://127.0.0.1 or http://localhost public URL (local trials)
+cli-help-serve--trust-forwarded-for = Take the client address from X-Forwarded-For (behind a reverse proxy that sets it)
+cli-help-serve--session-idle-minutes = Minutes without a request after which a browser session ends [default: 20]
+    .label = Idle timeout
+cli-help-serve--app-token-minutes = App token lifetime in minutes [default: 15]
+
+## twnhi card
+
+cli-help-card = NHI card: list readers, read, watch, decode, simulate
+    .label = NHI card
+cli-help-card-readers = List the card readers PC/SC knows, with the card in each
+    .label = List readers
+cli-help-card-readers--json = Print JSON instead of a table
+cli-help-card-read = Read the basic data of the NHI card in a reader
+    .label = Read card
+    .long =
+        Read the basic data of the NHI card in a reader
+
+        Reads the card number, name, ID number, birth date, sex and issue date with one
+        PC/SC transaction (SELECT + GET DATA), sharing the reader with other software.
+
+        Examples:
+          twnhi card read
+          twnhi card read --wait 30 --json
+          twnhi card read --reader "Virtual PCD 00 00"
+cli-help-card-read--reader = Reader to use (default: the first reader holding a card, NHI cards first)
+cli-help-card-read--wait = Wait up to SECS seconds for a card to be inserted (0 = do not wait)
+cli-help-card-read--json = Print JSON (fields card_no, name, name_lossy, id_no, birth_date, sex, issue_date, reader)
+cli-help-card-watch = Watch readers and cards being added and removed, until Ctrl-C
+    .label = Watch
+cli-help-card-watch--json = Print one JSON object per line
+cli-help-card-watch--max-events = Stop after this many events (default: run until interrupted)
+cli-help-card-decode = Decode a basic-data response given in hex (57 bytes, or 59 ending in 90 00)
+    .label = Decode
+    .long =
+        Decode a basic-data response given in hex (57 bytes, or 59 ending in 90 00)
+
+        Example:
+          twnhi card decode "30 30 30 30 31 31 … 90 00"
+cli-help-card-decode--hex = The response in hex; spaces allowed (quote it)
+cli-help-card-decode--json = Print JSON
+cli-help-card-sim = Attach a simulated NHI card to vsmartcard-vpcd until Ctrl-C
+    .label = Simulated card
+    .long =
+        Attach a simulated NHI card to vsmartcard-vpcd until Ctrl-C
+
+        The card then appears to every PC/SC application in the reader "Virtual PCD 00 00".
+        Needs pcscd running with the vsmartcard-vpcd driver installed.
+
+        Modes (combine with commas): normal, t0 (61xx + GET RESPONSE), new-gen (SELECT
+        answers 6D 00), wrong-le (6Cxx), other-card (not an NHI card), remove-after=N
+        (pulled out after answering N commands), slow=MS (each answer takes MS ms), pad-nul
+        (the name padded with NUL bytes, as issued cards have it) or pad-space (padded with
+        spaces, the default).
+
+        Examples:
+          twnhi card sim
+          twnhi card sim --identity person.json --mode t0,slow=20
+cli-help-card-sim--vpcd = vpcd address of the virtual reader (35963 = "Virtual PCD 00 00", 35964 = "… 00 01")
+cli-help-card-sim--identity = Identity file (JSON) of the card holder; default: a built-in synthetic person
+cli-help-card-sim--mode = Fault modes, comma-separated (see above)
+
+## twnhi bridge
+
+# `twnhi bridge` itself: cli-bridge-about and cli-bridge-long-about in cli.ftl.
+
+cli-help-bridge--listen = Address to listen on [default: 127.0.0.1:7777]. Anything but loopback lets other machines reach the bridge (a warning is printed)
+cli-help-bridge--allow-origins = Origin allowed to use the bridge besides loopback origins, e.g. https://nhi.example.org (repeat, or comma-separated in the variable)
+cli-help-bridge--no-loopback-origins = Do not allow loopback origins (http(s)://localhost, 127.0.0.1, [::1]); the bridge's own check page keeps working
+cli-help-bridge--allow-null-origin = Allow the origin `null` (pages opened from file:// in some browsers — and sandboxed frames of any site: only on a machine you control)
+cli-help-bridge--allow-hosts = Host name accepted in requests besides localhost and loopback addresses, e.g. iccert.nhi.gov.tw when the hosts file maps it to 127.0.0.1 (repeat; `*` accepts any)
+cli-help-bridge--reader = Reader to use when a request names none [default: the first reader holding a card]
+cli-help-bridge--max-clients = Most simultaneous clients (WebSocket connections and HTTP requests) [default: 64]
+cli-help-bridge--max-frame = Largest WebSocket message accepted, in bytes [default: 16384]
+cli-help-bridge--max-connections = Most open HTTP connections besides WebSockets; at the cap the one waiting longest for a request is closed [default: 256]
+cli-help-bridge--header-timeout = Seconds a connection has to send a request head (and finish a TLS handshake) [default: 10]
+cli-help-bridge--idle-timeout = Seconds after which a WebSocket that sent nothing, not even a pong, is closed [default: 60]. Must be longer than --ping-interval
+cli-help-bridge--ping-interval = Seconds between the pings sent on every WebSocket; browsers answer them by themselves, so an open page keeps its connection [default: 20]
+cli-help-bridge--tls-cert = Serve https:// and wss:// with this certificate chain (PEM; see `twnhi bridge cert`)
+cli-help-bridge--tls-key = The private key of --tls-cert (PEM)
+cli-help-bridge--sim = Use a simulated reader holding a demo card instead of PC/SC (no hardware needed)
+cli-help-bridge--sim-identity = Identity file (JSON, as for `twnhi card sim`) of the simulated card; implies --sim
+cli-help-bridge--config = Configuration file (TOML) [default: ~/.config/twnhi/bridge.toml if it exists]
+cli-help-bridge--print-config = Print the effective configuration (flags, environment, file and defaults merged) as TOML and exit
+cli-help-bridge-cert = Write the local CA and a localhost certificate for wss:// / https://
+    .label = Local certificate
+    .long =
+        Write the local CA and a localhost certificate for wss:// / https://
+
+        Creates (once) a certificate authority that may only certify localhost, 127.0.0.0/8,
+        ::1 and the names given with --name, and issues a server certificate with it. Run it
+        again to renew the server certificate: the CA is kept, so browsers keep trusting it.
+        Prints how to make Chromium, Firefox and the system trust the CA.
+
+        Examples:
+          twnhi bridge cert
+          twnhi bridge cert --name iccert.nhi.gov.tw   # pages written for the official component
+cli-help-bridge-cert--out = Directory to write ca.pem, ca-key.pem, localhost.pem, localhost-key.pem into [default: ~/.config/twnhi/bridge-tls]
+cli-help-bridge-cert--names = Extra DNS name for the certificate (repeat), e.g. iccert.nhi.gov.tw
+cli-help-bridge-cert--new-ca = Make a new CA even if DIR holds one (browsers must then trust the new one)
+
+## twnhi id
+
+cli-help-id = ID numbers: check format, check digit, kind and sex
+    .label = ID numbers
+cli-help-id-check = Check ID numbers (national, resident new and old format); exit 0 when all are valid
+cli-help-id-check--ids = ID numbers to check: national ID numbers or resident certificate numbers (new or old format)
+cli-help-id-check--json = Print one JSON object per line instead of text
+
+## twnhi password
+
+cli-help-password = Registration passwords: check against the password rules
+    .label = Registration passwords
+cli-help-password-check = Check one password read from stdin: strength and every rule it breaks
+cli-help-password-check--json = Print one JSON object instead of text
+cli-help-password-check--id = The person's ID number: the password must not contain it
+cli-help-password-check--card-no = The person's NHI card number (12 digits): the password must not contain it
+cli-help-password-check--birth = The person's birth date (YYYY-MM-DD, YYYY/MM/DD, ROC YYYMMDD or 民國Y年M月D日): the password must not contain it
+
+## twnhi mail
+
+cli-help-mail = Letters: preview every letter, send a test letter over SMTP
+    .label = Letters
+cli-help-mail-render = Write `.eml` previews of a letter (or `all`) with sample data
+cli-help-mail-render--letter = The letter to preview: confirmation, completion, password-reset, cancellation, deleted, email-changed, password-changed, or `all`
+    .label = Letter
+cli-help-mail-render--lang = Only this language (`zh-TW` or `en`). Without it the preview is bilingual, zh-TW first, exactly as the letter is sent
+    .label = One language only
+cli-help-mail-render--out = Directory for the `.eml` files (created if missing)
+    .label = Output directory
+cli-help-mail-send-test = Send one letter with sample data through an SMTP server
+cli-help-mail-send-test--smtp = The SMTP server: `smtp://host[:port]` (STARTTLS, required), `smtps://host[:port]` (implicit TLS), `smtp://127.0.0.1:2525?tls=none` (plain, loopback only); `user:password@` for AUTH; `?timeout=SECONDS`. Prefer the environment variable to keep a password out of the process list
+    .label = SMTP server
+cli-help-mail-send-test--to = The recipient
+    .label = Recipient
+cli-help-mail-send-test--letter = The letter to send (sample data)
+    .label = Letter
+cli-help-mail-send-test--from = The sender address (shown as 「衛生福利部中央健康保險署」)
+    .label = Sender address
+cli-help-mail-send-test--ca-cert = An extra root certificate (PEM) to trust, for a relay with a private CA
+    .label = Extra trusted root certificate
+
+## twnhi qr
+
+cli-help-qr = Draw a QR code in the terminal, or write it as PNG or SVG
+    .label = QR code
+cli-help-qr--text = The text to encode (e.g. a device verification code)
+    .label = Content
+cli-help-qr--png = Write a PNG image to FILE instead of drawing in the terminal
+    .label = PNG output
+cli-help-qr--svg = Write an SVG image to FILE instead of drawing in the terminal
+    .label = SVG output
+cli-help-qr--light = Draw for a terminal with a light background (default: dark background)
+    .label = Light terminal
+cli-help-qr--scale = Pixels per module of the PNG
+    .label = PNG pixels per module
+
+## twnhi admin
+
+cli-help-admin = Registry of insured persons and the counter's work: import, demo, suspend, reinstate, show
+    .label = Administration
+cli-help-admin-registry = The registry of insured persons: import a CSV file, generate demo people
+    .label = Registry
+cli-help-admin-registry-import = Import insured persons from a CSV file (header: card_number, id_number, name, birth_date, sex, card_status, household_id, county, township, village, neighborhood). Every row is checked; nothing is imported unless all are right
+    .label = Import
+cli-help-admin-registry-import--file = The CSV file (UTF-8)
+cli-help-admin--db = Database: `postgres://user@host/db` (PostgreSQL), `sqlite://path/file.sqlite3` or a file path (SQLite). Default: twnhi.sqlite3 in the data directory
+    .label = Database
+cli-help-admin-registry-demo = Write synthetic insured persons (registry.csv) and a simulated-card identity file per person (cards/*.json), card keys derived from the SAM master key
+    .label = Demo data
+cli-help-admin-registry-demo--count = How many persons
+    .label = Persons
+cli-help-admin-registry-demo--out = Output directory (created if missing)
+    .label = Output directory
+cli-help-admin-registry-demo--sam-key = The SAM master key file (created with mode 0600 when missing). Default: sam-master.key in the data directory
+    .label = SAM master key file
+cli-help-admin-suspend = Suspend a registration at a counter: no more logins, sessions and app tokens end
+    .label = Suspend
+cli-help-admin--id = The ID number
+    .label = ID number
+cli-help-admin--operator = Who does it (recorded in the audit trail)
+    .label = Operator
+cli-help-admin-reinstate = Reinstate a suspended registration at a counter
+    .label = Reinstate
+cli-help-admin-show = Show a person's registrations: state, masked contacts, devices, letters and the audit trail (no secrets)
+    .label = Show
+cli-help-admin-outbox = The mail outbox: list letters, send given-up letters again
+    .label = Mail outbox
+cli-help-admin-outbox-list = List the newest letters (no contents: kind, state, attempts, last error)
+    .label = List
+    .long =
+        List the newest letters (no contents: kind, state, attempts, last error).
+
+        Example: `twnhi admin outbox list --status failed`
+cli-help-admin-outbox-list--status = Only letters in this state: pending, sent or failed
+    .label = State
+cli-help-admin-outbox-list--limit = How many, newest first
+    .label = Count
+cli-help-admin-outbox-retry = Put given-up letters back in the queue, attempts counted from zero (a running `twnhi serve` sends them within seconds). Letters given up more than a week ago have had their contents wiped and cannot be sent again
+    .label = Retry
+    .long =
+        Put given-up letters back in the queue, attempts counted from zero (a running `twnhi serve` sends them within seconds). Letters given up more than a week ago have had their contents wiped and cannot be sent again.
+
+        Examples: `twnhi admin outbox retry --all`, `twnhi admin outbox retry 3f9c…`
+cli-help-admin-outbox-retry--id = The letter (its identifier from `list`)
+cli-help-admin-outbox-retry--all = Every given-up letter
