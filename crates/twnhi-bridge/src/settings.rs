@@ -71,16 +71,16 @@ pub enum SettingsError {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BridgeSettings {
-    /// Address to listen on [default: `127.0.0.1:7777`].
+    /// Address to listen on (default: `127.0.0.1:7777`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<SocketAddr>,
     /// Origins allowed besides loopback origins, e.g. `https://nhi.example.org`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_origins: Option<Vec<String>>,
-    /// Allow loopback origins (`http(s)://localhost`, `127.0.0.1`, `[::1]`) [default: true].
+    /// Allow loopback origins (`http(s)://localhost`, `127.0.0.1`, `[::1]`) (default: true).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loopback_origins: Option<bool>,
-    /// Allow the origin `null` [default: false].
+    /// Allow the origin `null` (default: false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_null_origin: Option<bool>,
     /// Host names accepted in requests besides localhost and loopback addresses.
@@ -89,22 +89,22 @@ pub struct BridgeSettings {
     /// The reader to use when a request names none.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reader: Option<String>,
-    /// Most simultaneous clients [default: 64].
+    /// Most simultaneous clients (default: 64).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_clients: Option<usize>,
-    /// Largest WebSocket message, in bytes [default: 16384].
+    /// Largest WebSocket message, in bytes (default: 16384).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_frame: Option<usize>,
-    /// Most open HTTP connections besides WebSockets [default: 256].
+    /// Most open HTTP connections besides WebSockets (default: 256).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_connections: Option<usize>,
-    /// Seconds a connection has to send a request head [default: 10].
+    /// Seconds a connection has to send a request head (default: 10).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header_timeout_secs: Option<f64>,
-    /// Seconds after which a silent WebSocket is closed [default: 60].
+    /// Seconds after which a silent WebSocket is closed (default: 60).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub idle_timeout_secs: Option<f64>,
-    /// Seconds between pings on every WebSocket [default: 20].
+    /// Seconds between pings on every WebSocket (default: 20).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ping_interval_secs: Option<f64>,
     /// Certificate chain (PEM) for `https://` / `wss://`; needs `tls_key`.
@@ -113,7 +113,7 @@ pub struct BridgeSettings {
     /// The private key (PEM) of `tls_cert`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tls_key: Option<PathBuf>,
-    /// Use a simulated reader holding a demo card instead of PC/SC [default: false].
+    /// Use a simulated reader holding a demo card instead of PC/SC (default: false).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sim: Option<bool>,
     /// Identity file (JSON) of the simulated card; implies `sim`.

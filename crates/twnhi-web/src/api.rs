@@ -4,9 +4,9 @@
 //! short-lived bearer token. No cookies, so no CSRF; every error is `{"error": {"code", "message_zh",
 //! "message_en"}}`.
 //!
-//! The handlers read like the flows: typed extractors ([`ApiJson`], [`Bearer`],
-//! [`ClientAddr`]) take the request apart, the use case runs, and every failure — a malformed
-//! body, an invalid field, a refusal of the use case — is an [`ApiError`] returned with `?`,
+//! The handlers read like the flows: typed extractors (`ApiJson`, `Bearer`,
+//! `ClientAddr`) take the request apart, the use case runs, and every failure — a malformed
+//! body, an invalid field, a refusal of the use case — is an `ApiError` returned with `?`,
 //! which answers itself ([`IntoResponse`]) with its status, `Retry-After` and
 //! `WWW-Authenticate` as due.
 
@@ -305,7 +305,7 @@ fn bad_json(rejection: &JsonRejection) -> Response {
     )
 }
 
-/// A JSON body; a malformed one is an [`ApiError`].
+/// A JSON body; a malformed one is an `ApiError`.
 pub(crate) struct ApiJson<T>(pub(crate) T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>

@@ -95,13 +95,13 @@ pub enum SettingsError {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServeSettings {
-    /// Address to listen on [default: `127.0.0.1:8080`].
+    /// Address to listen on (default: `127.0.0.1:8080`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub listen: Option<SocketAddr>,
     /// The site's public URL (links in letters, the origin of form posts). Required.
     #[serde(alias = "public-url", skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
-    /// The database: a path or `sqlite://PATH` [default: `twnhi.sqlite3`].
+    /// The database: a path or `sqlite://PATH` (default: `twnhi.sqlite3`).
     #[serde(alias = "database-url", skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
     /// SMTP relay URL; either this or `mail_dir`.
@@ -116,37 +116,37 @@ pub struct ServeSettings {
     /// Write letters as `.eml` files into this directory instead of sending them.
     #[serde(alias = "mail-dir", skip_serializing_if = "Option::is_none")]
     pub mail_dir: Option<PathBuf>,
-    /// Sender address of the letters [default: `noreply@` the public URL's host].
+    /// Sender address of the letters (default: `noreply@` the public URL's host).
     #[serde(alias = "mail-from", skip_serializing_if = "Option::is_none")]
     pub mail_from: Option<String>,
-    /// The software SAM's master key file [default: `sam-master.key`].
+    /// The software SAM's master key file (default: `sam-master.key`).
     #[serde(alias = "sam-key-file", skip_serializing_if = "Option::is_none")]
     pub sam_key_file: Option<PathBuf>,
-    /// The server key file [default: `server.key`].
+    /// The server key file (default: `server.key`).
     #[serde(alias = "server-key-file", skip_serializing_if = "Option::is_none")]
     pub server_key_file: Option<PathBuf>,
-    /// Service hours in Taipei time, `HH:MM-HH:MM` [default: `06:00-24:00`].
+    /// Service hours in Taipei time, `HH:MM-HH:MM` (default: `06:00-24:00`).
     #[serde(alias = "service-hours", skip_serializing_if = "Option::is_none")]
     pub service_hours: Option<String>,
-    /// Origin of the card bridge the pages talk to [default: `http://127.0.0.1:7777`].
+    /// Origin of the card bridge the pages talk to (default: `http://127.0.0.1:7777`).
     #[serde(alias = "bridge-origin", skip_serializing_if = "Option::is_none")]
     pub bridge_origin: Option<String>,
     /// The announcements file (最新公告).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub announcements: Option<PathBuf>,
-    /// Cookies without `Secure` (loopback trials only) [default: false].
+    /// Cookies without `Secure` (loopback trials only) (default: false).
     #[serde(alias = "insecure-http", skip_serializing_if = "Option::is_none")]
     pub insecure_http: Option<bool>,
-    /// Take the client address from `X-Forwarded-For` [default: false].
+    /// Take the client address from `X-Forwarded-For` (default: false).
     #[serde(alias = "trust-forwarded-for", skip_serializing_if = "Option::is_none")]
     pub trust_forwarded_for: Option<bool>,
-    /// Minutes without a request after which a browser session ends [default: 20].
+    /// Minutes without a request after which a browser session ends (default: 20).
     #[serde(
         alias = "session-idle-minutes",
         skip_serializing_if = "Option::is_none"
     )]
     pub session_idle_minutes: Option<u32>,
-    /// App token lifetime in minutes [default: 15].
+    /// App token lifetime in minutes (default: 15).
     #[serde(alias = "app-token-minutes", skip_serializing_if = "Option::is_none")]
     pub app_token_minutes: Option<u32>,
 }

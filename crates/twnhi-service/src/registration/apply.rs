@@ -59,9 +59,9 @@ impl Service {
     /// Returns the card holder from the registry (the 姓名 of the next step).
     ///
     /// # Errors
-    /// [`ServiceError::Closed`], [`ServiceError::SessionExpired`],
-    /// [`ServiceError::CardRequired`], [`ServiceError::CardNotVerified`] (the card is no
-    /// longer valid), [`ServiceError::RegistryMismatch`], [`ServiceError::Throttled`], store
+    /// [`ServiceError::Closed`](crate::ServiceError::Closed), [`ServiceError::SessionExpired`](crate::ServiceError::SessionExpired),
+    /// [`ServiceError::CardRequired`](crate::ServiceError::CardRequired), [`ServiceError::CardNotVerified`](crate::ServiceError::CardNotVerified) (the card is no
+    /// longer valid), [`ServiceError::RegistryMismatch`](crate::ServiceError::RegistryMismatch), [`ServiceError::Throttled`](crate::ServiceError::Throttled), store
     /// errors.
     pub async fn apply_check(
         &self,
@@ -101,9 +101,9 @@ impl Service {
     /// the person is registered already (then the registered address gets a reminder).
     ///
     /// # Errors
-    /// [`ServiceError::Closed`], [`ServiceError::CardRequired`],
-    /// [`ServiceError::RegistryMismatch`], [`ServiceError::Password`],
-    /// [`ServiceError::Throttled`], [`ServiceError::Busy`] (a concurrent application for the
+    /// [`ServiceError::Closed`](crate::ServiceError::Closed), [`ServiceError::CardRequired`](crate::ServiceError::CardRequired),
+    /// [`ServiceError::RegistryMismatch`](crate::ServiceError::RegistryMismatch), [`ServiceError::Password`](crate::ServiceError::Password),
+    /// [`ServiceError::Throttled`](crate::ServiceError::Throttled), [`ServiceError::Busy`](crate::ServiceError::Busy) (a concurrent application for the
     /// same person won), store errors.
     pub async fn apply(&self, caller: &Caller, input: ApplyInput) -> Result<ApplyOutcome> {
         let now = self.now();

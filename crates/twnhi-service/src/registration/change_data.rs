@@ -41,8 +41,8 @@ impl Service {
     /// the current password; the old main address is told of a new one.
     ///
     /// # Errors
-    /// [`ServiceError::ReauthenticationRequired`],
-    /// [`ServiceError::CurrentPasswordIncorrect`], and the usual.
+    /// [`ServiceError::ReauthenticationRequired`](crate::ServiceError::ReauthenticationRequired),
+    /// [`ServiceError::CurrentPasswordIncorrect`](crate::ServiceError::CurrentPasswordIncorrect), and the usual.
     pub async fn change_data(
         &self,
         caller: &Caller,

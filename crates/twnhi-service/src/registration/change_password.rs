@@ -33,8 +33,8 @@ impl Service {
     /// the new password) and tells the registered address.
     ///
     /// # Errors
-    /// [`ServiceError::SessionExpired`], [`ServiceError::CurrentPasswordIncorrect`],
-    /// [`ServiceError::Password`], [`ServiceError::Throttled`], and the usual.
+    /// [`ServiceError::SessionExpired`](crate::ServiceError::SessionExpired), [`ServiceError::CurrentPasswordIncorrect`](crate::ServiceError::CurrentPasswordIncorrect),
+    /// [`ServiceError::Password`](crate::ServiceError::Password), [`ServiceError::Throttled`](crate::ServiceError::Throttled), and the usual.
     pub async fn change_password(
         &self,
         caller: &Caller,

@@ -218,8 +218,8 @@ impl Service {
     /// registration's address). Answers the same in every case (SPEC §5).
     ///
     /// # Errors
-    /// [`ServiceError::CardRequired`], [`ServiceError::RegistryMismatch`] (the household
-    /// address of a new address), [`ServiceError::Throttled`], and the usual.
+    /// [`ServiceError::CardRequired`](crate::ServiceError::CardRequired), [`ServiceError::RegistryMismatch`](crate::ServiceError::RegistryMismatch) (the household
+    /// address of a new address), [`ServiceError::Throttled`](crate::ServiceError::Throttled), and the usual.
     pub async fn resend_confirmation(
         &self,
         caller: &Caller,

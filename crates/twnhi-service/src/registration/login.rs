@@ -22,15 +22,15 @@ pub struct LoginOutcome {
 
 impl Service {
     /// 4.2 Log in with the card authenticated in the session and the registration password.
-    /// Wrong card or password: one answer ([`ServiceError::LoginFailed`]), the same hashing
+    /// Wrong card or password: one answer ([`ServiceError::LoginFailed`](crate::ServiceError::LoginFailed)), the same hashing
     /// time. Throttled per person (back-off, and NIST's cap of 100 consecutive failures) —
     /// counters only the card holder can feed, since this path needs the card — and on the
     /// login form's ceiling per client address. Success renews the session and also clears
     /// the app's counters of the person (the card proves the owner).
     ///
     /// # Errors
-    /// [`ServiceError::LoginFailed`], [`ServiceError::Throttled`], [`ServiceError::Locked`],
-    /// [`ServiceError::Overloaded`], [`ServiceError::Flow`] (not verified yet, suspended —
+    /// [`ServiceError::LoginFailed`](crate::ServiceError::LoginFailed), [`ServiceError::Throttled`](crate::ServiceError::Throttled), [`ServiceError::Locked`](crate::ServiceError::Locked),
+    /// [`ServiceError::Overloaded`](crate::ServiceError::Overloaded), [`ServiceError::Flow`](crate::ServiceError::Flow) (not verified yet, suspended —
     /// told only after the right password), and the usual.
     pub async fn login(&self, caller: &Caller, password: &Password) -> Result<LoginOutcome> {
         let now = self.now();

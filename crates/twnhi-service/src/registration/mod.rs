@@ -121,7 +121,7 @@ impl Service {
 
     /// Opens a registration's link of `kind` (4.1 step 5, 4.9) for the card holder `person`:
     /// unknown tokens are "link invalid", another person's registration is
-    /// [`ServiceError::CardNotRegistrant`]. The link is checked in memory first (a used link is
+    /// [`ServiceError::CardNotRegistrant`](crate::ServiceError::CardNotRegistrant). The link is checked in memory first (a used link is
     /// "invalid" whatever the state); nothing is spent unless the whole change commits:
     /// returns the registration and the change that spends the link, for the caller's change
     /// set (commit it with [`Service::commit_spend`]).

@@ -32,8 +32,8 @@ impl Service {
     /// password, ends every session and app token, tells the registered address.
     ///
     /// # Errors
-    /// [`ServiceError::Secret`] (link), [`ServiceError::CardNotRegistrant`],
-    /// [`ServiceError::Password`], [`ServiceError::Flow`], and the usual.
+    /// [`ServiceError::Secret`](crate::ServiceError::Secret) (link), [`ServiceError::CardNotRegistrant`](crate::ServiceError::CardNotRegistrant),
+    /// [`ServiceError::Password`](crate::ServiceError::Password), [`ServiceError::Flow`](crate::ServiceError::Flow), and the usual.
     pub async fn reset_password(
         &self,
         caller: &Caller,

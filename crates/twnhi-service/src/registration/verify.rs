@@ -14,8 +14,8 @@ impl Service {
     /// the session. The registration becomes active and the completion letter goes out.
     ///
     /// # Errors
-    /// [`ServiceError::Secret`] (link invalid, used or expired),
-    /// [`ServiceError::CardNotRegistrant`], [`ServiceError::Flow`], and the usual.
+    /// [`ServiceError::Secret`](crate::ServiceError::Secret) (link invalid, used or expired),
+    /// [`ServiceError::CardNotRegistrant`](crate::ServiceError::CardNotRegistrant), [`ServiceError::Flow`](crate::ServiceError::Flow), and the usual.
     pub async fn verify_email(&self, caller: &Caller, token: &str) -> Result<Msg> {
         let now = self.now();
         self.guard_hours(now)?;
