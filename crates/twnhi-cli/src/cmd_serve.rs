@@ -63,9 +63,19 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
 
-    /// SQLite database: a path or `sqlite://PATH` [default: twnhi.sqlite3].
+    /// Database: `postgres://user@host/db` (PostgreSQL), a path or `sqlite://PATH` (SQLite)
+    /// [default: twnhi.sqlite3].
     #[arg(long, env = "TWNHI_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
+
+    /// PostgreSQL: the most database connections of this process [default: 10].
+    #[arg(long, env = "TWNHI_DATABASE_MAX_CONNECTIONS", value_name = "N")]
+    pub database_max_connections: Option<u32>,
+
+    /// PostgreSQL: seconds after which a statement is cancelled, 0 for the server's setting
+    /// [default: 30].
+    #[arg(long, env = "TWNHI_DATABASE_STATEMENT_TIMEOUT", value_name = "SECS")]
+    pub database_statement_timeout: Option<u64>,
 
     /// SMTP relay, e.g. `smtp://mail.example.org:587?tls=starttls` (user name and
     /// password in the URL or in TWNHI_SMTP_USER / TWNHI_SMTP_PASSWORD). Either this or
@@ -147,6 +157,8 @@ impl ServeArgs {
             listen: self.listen,
             public_url: self.public_url.clone(),
             database_url: self.database_url.clone(),
+            database_max_connections: self.database_max_connections,
+            database_statement_timeout_secs: self.database_statement_timeout,
             smtp_url: self.smtp_url.clone(),
             smtp_user: self.smtp_user.clone(),
             smtp_password: self.smtp_password.clone(),
@@ -248,7 +260,7 @@ async fn serve(s: Resolved) -> ExitCode {
         }
     };
     let shown_url = Database::shown_url(&s.database_url);
-    let db = match Database::open(&s.database_url).await {
+    let db = match Database::open_with(&s.database_url, Database::options(&s)).await {
         Ok(db) => db,
         Err(e) => {
             return exit::report(

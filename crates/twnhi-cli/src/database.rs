@@ -7,6 +7,7 @@ use std::sync::Arc;
 use twnhi_store::{OutboxStore, Registry, RegistryImport, Store, StoreError};
 use twnhi_store_postgres::{PostgresOptions, PostgresStore, is_postgres_url};
 use twnhi_store_sqlite::SqliteStore;
+use twnhi_web::settings::Resolved;
 
 /// An open database, as the ports the use cases and the admin commands need.
 pub struct Database {
@@ -27,10 +28,22 @@ enum Backend {
 }
 
 impl Database {
-    /// Opens (and migrates) the database `url` names.
+    /// Opens (and migrates) the database `url` names, PostgreSQL with its default options.
     pub async fn open(url: &str) -> Result<Database, StoreError> {
+        Database::open_with(url, PostgresOptions::default()).await
+    }
+
+    /// The PostgreSQL options of `twnhi serve`'s settings (a SQLite file has none).
+    pub fn options(s: &Resolved) -> PostgresOptions {
+        PostgresOptions::default()
+            .with_max_connections(s.database_max_connections)
+            .with_statement_timeout(s.database_statement_timeout)
+    }
+
+    /// Opens (and migrates) the database `url` names; `options` apply to PostgreSQL.
+    pub async fn open_with(url: &str, options: PostgresOptions) -> Result<Database, StoreError> {
         if is_postgres_url(url) {
-            let store = Arc::new(PostgresStore::connect(url, PostgresOptions::default()).await?);
+            let store = Arc::new(PostgresStore::connect(url, options).await?);
             Ok(Database {
                 store: store.clone(),
                 registry: store.clone(),
@@ -75,5 +88,38 @@ impl Database {
             Backend::Sqlite(s) => s.close().await,
             Backend::Postgres(p) => p.close().await,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+    use twnhi_web::settings::ServeSettings;
+
+    #[test]
+    fn serve_settings_reach_the_postgres_options() {
+        let s = ServeSettings::from_toml(
+            "public_url = \"https://a.example/\"\nmail_dir = \"m\"\ndatabase_max_connections = 3\ndatabase_statement_timeout_secs = 7\n",
+            "f",
+        )
+        .unwrap()
+        .resolve()
+        .unwrap();
+        let o = Database::options(&s);
+        assert_eq!(o.max_connections, 3);
+        assert_eq!(o.statement_timeout, Some(Duration::from_secs(7)));
+    }
+
+    #[test]
+    fn passwords_are_not_shown() {
+        assert_eq!(
+            Database::shown_url("postgres://u:hunter2@db.example/twnhi"),
+            "postgres://u:***@db.example/twnhi"
+        );
+        assert_eq!(
+            Database::shown_url("/var/lib/twnhi.sqlite3"),
+            "/var/lib/twnhi.sqlite3"
+        );
     }
 }

@@ -47,6 +47,12 @@ pub const DEFAULT_SERVER_KEY_FILE: &str = "server.key";
 pub const DEFAULT_SESSION_IDLE_MINUTES: u32 = 20;
 /// Lifetime of the app's tokens in minutes, when not set.
 pub const DEFAULT_APP_TOKEN_MINUTES: u32 = 15;
+/// PostgreSQL connections of one process when not set.
+pub const DEFAULT_DATABASE_MAX_CONNECTIONS: u32 = 10;
+/// The most PostgreSQL connections one process may be given.
+pub const MAX_DATABASE_CONNECTIONS: u32 = 1000;
+/// The PostgreSQL statement timeout in seconds when not set.
+pub const DEFAULT_DATABASE_STATEMENT_TIMEOUT_SECS: u64 = 30;
 /// What `--print-config` shows instead of a secret.
 pub const MASK: &str = "********";
 
@@ -101,9 +107,22 @@ pub struct ServeSettings {
     /// The site's public URL (links in letters, the origin of form posts). Required.
     #[serde(alias = "public-url", skip_serializing_if = "Option::is_none")]
     pub public_url: Option<String>,
-    /// The database: a path or `sqlite://PATH` (default: `twnhi.sqlite3`).
+    /// The database: `postgres://…`, a path or `sqlite://PATH` (default: `twnhi.sqlite3`).
     #[serde(alias = "database-url", skip_serializing_if = "Option::is_none")]
     pub database_url: Option<String>,
+    /// PostgreSQL: the most connections this process opens (default: 10).
+    #[serde(
+        alias = "database-max-connections",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub database_max_connections: Option<u32>,
+    /// PostgreSQL: seconds after which a statement is cancelled; 0 keeps the server's setting
+    /// (default: 30).
+    #[serde(
+        alias = "database-statement-timeout-secs",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub database_statement_timeout_secs: Option<u64>,
     /// SMTP relay URL; either this or `mail_dir`.
     #[serde(alias = "smtp-url", skip_serializing_if = "Option::is_none")]
     pub smtp_url: Option<String>,
@@ -178,6 +197,10 @@ pub struct Resolved {
     pub public_url: PublicBaseUrl,
     /// The database URL or path.
     pub database_url: String,
+    /// PostgreSQL: the most connections this process opens.
+    pub database_max_connections: u32,
+    /// PostgreSQL: the statement timeout; `None` keeps the server's setting.
+    pub database_statement_timeout: Option<std::time::Duration>,
     /// Where letters go.
     pub mail: MailSettings,
     /// Sender address.
@@ -233,6 +256,12 @@ impl ServeSettings {
             listen: over.listen.or(self.listen),
             public_url: over.public_url.or(self.public_url),
             database_url: over.database_url.or(self.database_url),
+            database_max_connections: over
+                .database_max_connections
+                .or(self.database_max_connections),
+            database_statement_timeout_secs: over
+                .database_statement_timeout_secs
+                .or(self.database_statement_timeout_secs),
             smtp_url: over.smtp_url.or(self.smtp_url),
             smtp_user: over.smtp_user.or(self.smtp_user),
             smtp_password: over.smtp_password.or(self.smtp_password),
@@ -300,6 +329,8 @@ impl ServeSettings {
             database_url: self
                 .database_url
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            database_max_connections: database_connections(self.database_max_connections)?,
+            database_statement_timeout: statement_timeout(self.database_statement_timeout_secs)?,
             mail,
             mail_from,
             sam_key_file: self
@@ -349,6 +380,10 @@ impl Resolved {
             listen: Some(self.listen),
             public_url: Some(self.public_url.as_str().to_owned()),
             database_url: Some(mask_url_password(&self.database_url)),
+            database_max_connections: Some(self.database_max_connections),
+            database_statement_timeout_secs: Some(
+                self.database_statement_timeout.map_or(0, |d| d.as_secs()),
+            ),
             smtp_url,
             smtp_user,
             smtp_password,
@@ -373,6 +408,38 @@ fn invalid(key: &'static str, e: impl std::fmt::Display) -> SettingsError {
         key,
         reason: e.to_string(),
     }
+}
+
+/// The database connections of one process, 1 to [`MAX_DATABASE_CONNECTIONS`].
+fn database_connections(value: Option<u32>) -> Result<u32, SettingsError> {
+    let v = value.unwrap_or(DEFAULT_DATABASE_MAX_CONNECTIONS);
+    if !(1..=MAX_DATABASE_CONNECTIONS).contains(&v) {
+        return Err(invalid(
+            "database_max_connections",
+            crate::error::joined(
+                "web-settings-database-connections",
+                &[("value", v.to_string().into())],
+                " / ",
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+/// The statement timeout, 0 (the server's setting) to a day.
+fn statement_timeout(value: Option<u64>) -> Result<Option<std::time::Duration>, SettingsError> {
+    let v = value.unwrap_or(DEFAULT_DATABASE_STATEMENT_TIMEOUT_SECS);
+    if v > 24 * 3600 {
+        return Err(invalid(
+            "database_statement_timeout_secs",
+            crate::error::joined(
+                "web-settings-statement-timeout",
+                &[("value", v.to_string().into())],
+                " / ",
+            ),
+        ));
+    }
+    Ok((v > 0).then(|| std::time::Duration::from_secs(v)))
 }
 
 fn minutes(
@@ -464,6 +531,52 @@ mod tests {
             ServeSettings::from_toml("listen = \"127.0.0.1:1\"\nlisten = \"127.0.0.1:2\"\n", "f")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn database_pool_settings() {
+        let r = base().resolve().unwrap();
+        assert_eq!(r.database_max_connections, DEFAULT_DATABASE_MAX_CONNECTIONS);
+        assert_eq!(
+            r.database_statement_timeout,
+            Some(std::time::Duration::from_secs(30))
+        );
+        let file = ServeSettings::from_toml(
+            "public_url = \"https://a.example/\"\nmail_dir = \"m\"\ndatabase_max_connections = 4\ndatabase_statement_timeout_secs = 0\n",
+            "f",
+        )
+        .unwrap();
+        let flags = ServeSettings {
+            database_max_connections: Some(5),
+            ..ServeSettings::default()
+        };
+        let r = file.clone().layered(flags).resolve().unwrap();
+        assert_eq!(r.database_max_connections, 5, "the top layer wins");
+        assert_eq!(
+            r.database_statement_timeout, None,
+            "0: the server's setting"
+        );
+        let printed = r.to_toml_masked();
+        assert!(
+            printed.contains("database_max_connections = 5"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains("database_statement_timeout_secs = 0"),
+            "{printed}"
+        );
+        for bad in [
+            ServeSettings {
+                database_max_connections: Some(0),
+                ..file.clone()
+            },
+            ServeSettings {
+                database_statement_timeout_secs: Some(100_000),
+                ..file
+            },
+        ] {
+            assert!(matches!(bad.resolve(), Err(SettingsError::Invalid { .. })));
+        }
     }
 
     #[test]

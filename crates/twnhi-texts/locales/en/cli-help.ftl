@@ -49,7 +49,7 @@ cli-help-serve--listen = Address to listen on [default: 127.0.0.1:8080]
     .label = Listen address
 cli-help-serve--public-url = The site's public URL (links in letters, the origin of form posts), e.g. `https://nhi.example.org/`. Required
     .label = Site URL
-cli-help-serve--database-url = SQLite database: a path or `sqlite://PATH` [default: twnhi.sqlite3]
+cli-help-serve--database-url = Database: `postgres://user@host/db` (PostgreSQL), a path or `sqlite://PATH` (SQLite) [default: twnhi.sqlite3]
     .label = Database
 cli-help-serve--smtp-url = SMTP relay, e.g. `smtp://mail.example.org:587?tls=starttls` (user name and password in the URL or in TWNHI_SMTP_USER / TWNHI_SMTP_PASSWORD). Either this or `--mail-dir`
     .label = Mail server
@@ -73,6 +73,8 @@ cli-help-serve--insecure-http = Serve plain http with cookies without `Secure` â
 cli-help-serve--trust-forwarded-for = Take the client address from X-Forwarded-For (behind a reverse proxy that sets it)
 cli-help-serve--session-idle-minutes = Minutes without a request after which a browser session ends [default: 20]
     .label = Idle timeout
+cli-help-serve--database-max-connections = PostgreSQL: the most database connections of this process [default: 10]
+cli-help-serve--database-statement-timeout = PostgreSQL: seconds after which a statement is cancelled, 0 for the server's setting [default: 30]
 cli-help-serve--app-token-minutes = App token lifetime in minutes [default: 15]
 
 ## twnhi card

@@ -561,6 +561,8 @@ web-settings-hint-mail = set smtp_url or mail_dir: letters must go somewhere
 # *Design.* A number of minutes out of range.
 # $value: the value given
 web-settings-minutes = must be 1 to 1440 minutes (got { $value })
+web-settings-database-connections = must be 1 to 1000 (got { $value })
+web-settings-statement-timeout = must be 0 to 86400 seconds (got { $value })
 # *Design.* The app client's base URL.
 client-error-url = the base URL must be http://host[:port]/
 # *Design.* The app client cannot connect.

@@ -63,7 +63,7 @@ cli-help-serve--listen = 監聽的位址［預設：127.0.0.1:8080］
 cli-help-serve--public-url = 網站的公開網址（信件中的連結、表單送出的來源），例如 `https://nhi.example.org/`。必填
     .label = 網站網址
 # *Design.* `twnhi serve`: argument `database-url`.
-cli-help-serve--database-url = SQLite 資料庫：路徑或 `sqlite://PATH`［預設：twnhi.sqlite3］
+cli-help-serve--database-url = 資料庫：`postgres://user@host/db`（PostgreSQL）、路徑或 `sqlite://PATH`（SQLite）［預設：twnhi.sqlite3］
     .label = 資料庫
 # *Design.* `twnhi serve`: argument `smtp-url`.
 cli-help-serve--smtp-url = SMTP 轉寄伺服器，例如 `smtp://mail.example.org:587?tls=starttls`（使用者名稱與密碼寫在網址中，或 TWNHI_SMTP_USER / TWNHI_SMTP_PASSWORD）。與 `--mail-dir` 擇一
@@ -100,6 +100,10 @@ cli-help-serve--trust-forwarded-for = 從 X-Forwarded-For 取得用戶端位址�
 # *Design.* `twnhi serve`: argument `session-idle-minutes`.
 cli-help-serve--session-idle-minutes = 瀏覽器工作階段在無請求多少分鐘後結束［預設：20］
     .label = 閒置逾時
+# *Design.* `twnhi serve`: argument `database-max-connections`.
+cli-help-serve--database-max-connections = PostgreSQL：本程序最多開啟的資料庫連線數［預設：10］
+# *Design.* `twnhi serve`: argument `database-statement-timeout`.
+cli-help-serve--database-statement-timeout = PostgreSQL：SQL 敘述逾時秒數，0 表示使用伺服器設定［預設：30］
 # *Design.* `twnhi serve`: argument `app-token-minutes`.
 cli-help-serve--app-token-minutes = App 權杖的有效分鐘數［預設：15］
 

@@ -561,6 +561,12 @@ web-settings-hint-mail = 請設定 smtp_url 或 mail_dir，信件才有去處
 # *Design.* A number of minutes out of range.
 # $value: the value given
 web-settings-minutes = 須介於 1 至 1440 分鐘
+# *Design.* The database connections of one process are out of range.
+# $value: the value given (number)
+web-settings-database-connections = 須介於 1 至 1000
+# *Design.* The statement timeout is out of range.
+# $value: the value given (number)
+web-settings-statement-timeout = 須介於 0 至 86400 秒
 # *Design.* The app client's base URL.
 client-error-url = 網址格式錯誤，僅支援 http://
 # *Design.* The app client cannot connect.
