@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use crate::roc::RocDateTime;
 
 pub use twnhi_texts::{
-    Arg, Lang, TextError, UnknownLang, bilingual, format, format_checked, has, text,
+    Arg, Lang, TextError, UnknownLang, bilingual, bilingual_with, format, format_checked, has,
+    joined, text,
 };
 
 /// The text of every [`Msg`], by language then by `Msg as usize`, formatted once.

@@ -4,17 +4,9 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use thiserror::Error;
-use twnhi_texts::{self as texts, Arg, Lang, bilingual};
+use twnhi_texts::{self as texts, Lang, bilingual};
 
-/// The zh-TW and English texts of the catalog message `id` joined by `sep` (`" / "`, or `"/ "`
-/// after a closing full-width parenthesis, as the bridge's messages have always been shown).
-pub(crate) fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
-    format!(
-        "{}{sep}{}",
-        texts::format(Lang::ZhTw, id, args),
-        texts::format(Lang::En, id, args)
-    )
-}
+pub(crate) use twnhi_texts::joined;
 
 /// Why the bridge could not start, serve, or write its certificates.
 ///

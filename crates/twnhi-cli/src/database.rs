@@ -68,18 +68,9 @@ impl Database {
         is_postgres_url(url)
     }
 
-    /// `url` as it may be shown in messages and logs: a password in it replaced by `***`.
+    /// `url` as it may be shown in messages and logs: a password in it masked.
     pub fn shown_url(url: &str) -> String {
-        match url::Url::parse(url) {
-            Ok(mut u) if u.password().is_some() => {
-                if u.set_password(Some("***")).is_ok() {
-                    u.to_string()
-                } else {
-                    "***".to_owned()
-                }
-            }
-            _ => url.to_owned(),
-        }
+        twnhi_web::settings::mask_url_password(url)
     }
 
     /// Closes the connections (waits for the ones in use).
@@ -115,7 +106,7 @@ mod tests {
     fn passwords_are_not_shown() {
         assert_eq!(
             Database::shown_url("postgres://u:hunter2@db.example/twnhi"),
-            "postgres://u:***@db.example/twnhi"
+            "postgres://u:********@db.example/twnhi"
         );
         assert_eq!(
             Database::shown_url("/var/lib/twnhi.sqlite3"),

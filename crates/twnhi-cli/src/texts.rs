@@ -20,11 +20,7 @@ pub fn both(id: &str) -> String {
 
 /// The zh-TW and English texts of `id` with named arguments, as "zh-TW / English".
 pub fn both_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
-    format!(
-        "{} / {}",
-        messages::format(Lang::ZhTw, id, args),
-        messages::format(Lang::En, id, args)
-    )
+    messages::bilingual_with(id, args)
 }
 
 /// The English text of `id` (the detail of a line whose label is bilingual).
@@ -46,20 +42,12 @@ pub fn zh_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
 /// The zh-TW and English texts of `id` as "zh-TW/ English": for a zh-TW text that ends in
 /// full-width punctuation (「。」「）」), which brings its own space.
 pub fn both_tight(id: &str) -> String {
-    format!(
-        "{}/ {}",
-        messages::text(Lang::ZhTw, id),
-        messages::text(Lang::En, id)
-    )
+    messages::joined(id, &[], "/ ")
 }
 
 /// [`both_tight`] with named arguments.
 pub fn both_tight_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
-    format!(
-        "{}/ {}",
-        messages::format(Lang::ZhTw, id, args),
-        messages::format(Lang::En, id, args)
-    )
+    messages::joined(id, args, "/ ")
 }
 
 /// `text` followed by spaces up to `width` terminal columns (a column of labels); a CJK or

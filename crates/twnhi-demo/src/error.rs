@@ -3,17 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use twnhi_texts::{self as texts, Arg, Lang};
-
-/// The zh-TW and English texts of the catalog message `id` (`service.ftl`) joined by `sep`
-/// (`" / "`, or `"/ "` after a closing full-width parenthesis).
-fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
-    format!(
-        "{}{sep}{}",
-        texts::format(Lang::ZhTw, id, args),
-        texts::format(Lang::En, id, args)
-    )
-}
+use twnhi_texts::joined;
 
 /// Why the demo could not start or stop. `Display` is bilingual ("zh-TW / English", from the
 /// catalog).

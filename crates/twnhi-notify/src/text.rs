@@ -5,8 +5,6 @@
 //! newline in a name could forge lines of the plain-text letter), no bidirectional overrides
 //! (which can make `moc.elpmaxe` read as `example.com`), no invisible characters, bounded length.
 
-use twnhi_account::messages::{self, Arg, Lang};
-
 /// Longest inserted display value, in characters.
 const MAX_DISPLAY_CHARS: usize = 64;
 
@@ -19,15 +17,7 @@ fn is_invisible_format(c: char) -> bool {
     )
 }
 
-/// The zh-TW and English texts of the catalog message `id` with named arguments, joined as
-/// "zh-TW / English" (the `Display` of errors, which shows both languages).
-pub(crate) fn bilingual_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
-    format!(
-        "{} / {}",
-        messages::format(Lang::ZhTw, id, args),
-        messages::format(Lang::En, id, args)
-    )
-}
+pub(crate) use twnhi_account::messages::bilingual_with;
 
 /// A value (a name from a card or typed by a person) cleaned for display in a letter: control
 /// characters and runs of white space become one space, invisible format characters are

@@ -26,20 +26,11 @@ use std::fs;
 use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
-use twnhi_texts::{self as texts, Arg, Lang};
 use zeroize::Zeroizing;
 
 use crate::ports::Randomness;
 
-/// The zh-TW and English texts of the catalog message `id` (`service.ftl`) with `args`, joined
-/// as "zh-TW / English" (for `Display` of errors).
-pub(crate) fn both(id: &str, args: &[(&str, Arg<'_>)]) -> String {
-    format!(
-        "{} / {}",
-        texts::format(Lang::ZhTw, id, args),
-        texts::format(Lang::En, id, args)
-    )
-}
+pub(crate) use twnhi_texts::bilingual_with as both;
 
 /// Why a key file cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -63,20 +63,10 @@ pub(crate) async fn import(
             Ok(_) => {}
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                 return Err(StoreError::Import {
-                    reason: {
-                        let text = |lang| {
-                            twnhi_account::messages::format(
-                                lang,
-                                "store-import-two-valid-cards",
-                                &[("id", p.id_number.masked().into())],
-                            )
-                        };
-                        format!(
-                            "{} / {}",
-                            text(twnhi_account::Lang::ZhTw),
-                            text(twnhi_account::Lang::En)
-                        )
-                    },
+                    reason: twnhi_account::messages::bilingual_with(
+                        "store-import-two-valid-cards",
+                        &[("id", p.id_number.masked().into())],
+                    ),
                 }
                 .into());
             }

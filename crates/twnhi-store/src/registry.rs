@@ -192,14 +192,7 @@ fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
     Ok(out)
 }
 
-/// The zh-TW and English texts of the catalog message `id` as "zh-TW / English".
-fn both_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
-    format!(
-        "{} / {}",
-        texts::format(Lang::ZhTw, id, args),
-        texts::format(Lang::En, id, args)
-    )
-}
+use twnhi_account::messages::bilingual_with as both_with;
 
 fn bilingual(m: &impl Localized) -> String {
     let msg = m.msg();

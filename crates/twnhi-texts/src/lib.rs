@@ -389,7 +389,24 @@ pub fn has(lang: Lang, id: &str) -> bool {
 /// and logs, which show both languages).
 #[must_use]
 pub fn bilingual(id: &str) -> String {
-    format!("{} / {}", text(Lang::ZhTw, id), text(Lang::En, id))
+    joined(id, &[], " / ")
+}
+
+/// [`bilingual`] with named arguments.
+#[must_use]
+pub fn bilingual_with(id: &str, args: &[(&str, Arg<'_>)]) -> String {
+    joined(id, args, " / ")
+}
+
+/// The zh-TW and English texts of `id` with named arguments, joined by `sep` (`" / "`; `"/ "`
+/// after a zh-TW text that ends in full-width punctuation, which brings its own space).
+#[must_use]
+pub fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
+    format!(
+        "{}{sep}{}",
+        format(Lang::ZhTw, id, args),
+        format(Lang::En, id, args)
+    )
 }
 
 #[cfg(test)]

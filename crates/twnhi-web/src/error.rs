@@ -3,17 +3,7 @@
 
 use std::io;
 
-use twnhi_account::messages::{self, Arg, Lang};
-
-/// The zh-TW and English texts of the catalog message `id`, joined by `sep` (the
-/// messages of this crate's errors show both languages).
-pub(crate) fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
-    format!(
-        "{}{sep}{}",
-        messages::format(Lang::ZhTw, id, args),
-        messages::format(Lang::En, id, args)
-    )
-}
+pub(crate) use twnhi_account::messages::joined;
 
 /// A setting that cannot be used.
 #[derive(Debug, thiserror::Error)]

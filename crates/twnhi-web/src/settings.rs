@@ -461,8 +461,10 @@ fn minutes(
     Ok(TimeDelta::minutes(i64::from(v)))
 }
 
-/// The URL with its password (if any) replaced by [`MASK`]; text that is no URL unchanged.
-fn mask_url_password(text: &str) -> String {
+/// The URL with its password (if any) replaced by [`MASK`]; text that is no URL unchanged
+/// (for messages and logs that name a database or a relay).
+#[must_use]
+pub fn mask_url_password(text: &str) -> String {
     match Url::parse(text) {
         Ok(mut url) if url.password().is_some() => {
             if url.set_password(Some(MASK)).is_ok() {
