@@ -13,6 +13,8 @@
 use core::fmt;
 
 use chrono::{DateTime, Utc};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 use twnhi_account::messages::Msg;
 use twnhi_account::registration::{Flow, RegistrationEvent};
 use twnhi_account::secret::{SecretError, SecretKind};
@@ -25,7 +27,7 @@ use zeroize::Zeroizing;
 use crate::error::{Result, ServiceError};
 use crate::letters::LetterData;
 use crate::ports::PortRng;
-use crate::service::{Caller, CodeAccepted, Service};
+use crate::service::{Caller, CodeAccepted, Service, SessionToken};
 use crate::throttle::Form;
 
 /// What the cancellation code's record holds when it was sent to a new address.
@@ -93,6 +95,61 @@ impl fmt::Debug for CancelConfirmInput {
     }
 }
 
+/// The session's captcha as [`Service::captcha_on_screen`] gives it.
+pub struct CaptchaOnScreen {
+    /// The five digits.
+    pub answer: Zeroizing<String>,
+    /// The seed of the image's noise.
+    pub draw_seed: Zeroizing<[u8; 32]>,
+    /// The seed of the audio clip's noise.
+    pub audio_seed: Zeroizing<[u8; 32]>,
+    /// A short public tag of this captcha (changes with every new captcha), for URLs that
+    /// must not be cached across captchas.
+    pub tag: String,
+}
+
+impl fmt::Debug for CaptchaOnScreen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaptchaOnScreen")
+            .field("tag", &self.tag)
+            .finish_non_exhaustive()
+    }
+}
+
+/// HMAC-SHA-256 keyed by the session token over a label and the captcha's digest.
+fn captcha_mac(token: &SessionToken, label: &[u8], digest: &str) -> Zeroizing<[u8; 32]> {
+    let mut out = Zeroizing::new([0u8; 32]);
+    if let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(token.expose().as_bytes()) {
+        mac.update(b"twnhi-captcha\0");
+        mac.update(label);
+        mac.update(b"\0");
+        mac.update(digest.as_bytes());
+        out.copy_from_slice(&mac.finalize().into_bytes());
+    }
+    out
+}
+
+/// The answer XORed with a pad derived from the session token, hex: what the store keeps.
+fn seal_captcha(token: &SessionToken, digest: &str, answer: &str) -> String {
+    let pad = captcha_mac(token, b"seal", digest);
+    answer
+        .bytes()
+        .zip(pad.iter().cycle())
+        .map(|(a, p)| format!("{:02x}", a ^ p))
+        .collect()
+}
+
+fn unseal_captcha(token: &SessionToken, digest: &str, sealed: &str) -> Option<Zeroizing<String>> {
+    let bytes = hex::decode(sealed).ok()?;
+    if bytes.len() > 32 {
+        return None;
+    }
+    let pad = captcha_mac(token, b"seal", digest);
+    let plain: Vec<u8> = bytes.iter().zip(pad.iter()).map(|(b, p)| b ^ p).collect();
+    let plain = Zeroizing::new(String::from_utf8(plain).ok()?);
+    plain.bytes().all(|b| b.is_ascii_digit()).then_some(plain)
+}
+
 impl Service {
     /// A new image captcha for this session (replacing the previous one): the 5-digit answer,
     /// for the web layer to draw (`twnhi_notify::Captcha::draw`).
@@ -113,12 +170,48 @@ impl Service {
                 &mut PortRng(self.random()),
             )
             .into_parts();
-        self.commit(ChangeSet::new().with(Change::PutSecret(StoredSecret {
-            record,
-            payload: None,
-        })))
-        .await?;
+        let payload = Some(seal_captcha(&caller.session, record.digest_hex(), &answer));
+        self.commit(ChangeSet::new().with(Change::PutSecret(StoredSecret { record, payload })))
+            .await?;
         Ok(answer)
+    }
+
+    /// The session's captcha on screen, as any replica can draw it again: the answer (kept
+    /// in the store sealed under the session's token, which only the browser holds — the
+    /// store alone does not reveal it) and the seeds of its drawing and its audio clip
+    /// (derived from the token, so every replica draws the same image and plays the same
+    /// clip). `None` when the session has no unspent, unexpired captcha.
+    ///
+    /// # Errors
+    /// [`ServiceError::SessionExpired`], a store error.
+    pub async fn captcha_on_screen(&self, caller: &Caller) -> Result<Option<CaptchaOnScreen>> {
+        let now = self.now();
+        let s = self.web_session(&caller.session, now).await?;
+        let Some(secret) = self
+            .inner
+            .store
+            .secret_for(SecretKind::Captcha, &s.digest)
+            .await?
+        else {
+            return Ok(None);
+        };
+        if secret.record.is_spent(now) {
+            return Ok(None);
+        }
+        let digest = secret.record.digest_hex();
+        let Some(answer) = secret
+            .payload
+            .as_deref()
+            .and_then(|p| unseal_captcha(&caller.session, digest, p))
+        else {
+            return Ok(None);
+        };
+        Ok(Some(CaptchaOnScreen {
+            answer,
+            draw_seed: captcha_mac(&caller.session, b"draw", digest),
+            audio_seed: captcha_mac(&caller.session, b"audio", digest),
+            tag: digest.get(..12).unwrap_or(digest).to_owned(),
+        }))
     }
 
     /// Checks and consumes the session's captcha (one try).

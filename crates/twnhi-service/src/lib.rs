@@ -24,7 +24,7 @@ mod throttle;
 
 pub use account::AccountView;
 pub use admin::{RegistrationReport, mask_email, mask_mobile};
-pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput};
+pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput, CaptchaOnScreen};
 pub use card_auth::{CardHolder, CardNonce, SamAnswer, SessionView};
 pub use config::{HashingConfig, LetterCaps, OutboxConfig, ServiceConfig};
 pub use devices::{

@@ -73,7 +73,6 @@ pub(crate) struct Inner {
     csp: HeaderValue,
     public_origin: String,
     news: NewsFile,
-    captchas: crate::captcha::CaptchaCache,
     dev: Option<DevTools>,
     connections: Arc<crate::conn::Tracker>,
 }
@@ -135,7 +134,6 @@ impl Site {
             csrf: csrf_key(server_key),
             limiter: RateLimiter::new(config.rate_limits),
             news: NewsFile::new(config.announcements.clone()),
-            captchas: crate::captcha::CaptchaCache::default(),
             connections: Arc::new(crate::conn::Tracker::default()),
             csp,
             public_origin,
@@ -177,10 +175,6 @@ impl Site {
 
     pub(crate) fn news(&self) -> &NewsFile {
         &self.0.news
-    }
-
-    pub(crate) fn captchas(&self) -> &crate::captcha::CaptchaCache {
-        &self.0.captchas
     }
 
     pub(crate) fn dev(&self) -> Option<&DevTools> {

@@ -37,25 +37,10 @@ pub async fn backend(base: &str, people: usize, tune: impl FnOnce(&mut ServiceCo
     let people = generate(people, &master, &SeededRandom::new(11));
     let persons: Vec<_> = people.iter().map(|p| p.person.clone()).collect();
     store.import_registry(&persons, Utc::now()).await.unwrap();
-    let base = PublicBaseUrl::parse(base).unwrap();
-    let mut config = ServiceConfig::new(base, Email::parse("noreply@twnhi.test").unwrap());
-    config.service_hours = ServiceHours::ALWAYS;
-    config.hash_policy = HashPolicy::new(64, 1, 1).unwrap();
+    let mut config = config(base);
     tune(&mut config);
-    let store_arc = Arc::new(store.clone());
     let server_key = ServerKey::new(vec![7; 32]).unwrap();
-    let service = Service::new(
-        Ports {
-            store: store_arc.clone(),
-            registry: store_arc,
-            sam: Arc::new(SoftwareSam::new(master)),
-            clock: Arc::new(SystemClock),
-            random: Arc::new(SeededRandom::new(3)),
-        },
-        server_key.clone(),
-        config,
-    )
-    .unwrap();
+    let service = service_over(&store, &server_key, config, 3);
     Backend {
         service,
         store,
@@ -63,4 +48,40 @@ pub async fn backend(base: &str, people: usize, tune: impl FnOnce(&mut ServiceCo
         server_key,
         dir,
     }
+}
+
+fn config(base: &str) -> ServiceConfig {
+    let base = PublicBaseUrl::parse(base).unwrap();
+    let mut config = ServiceConfig::new(base, Email::parse("noreply@twnhi.test").unwrap());
+    config.service_hours = ServiceHours::ALWAYS;
+    config.hash_policy = HashPolicy::new(64, 1, 1).unwrap();
+    config
+}
+
+fn service_over(store: &SqliteStore, key: &ServerKey, config: ServiceConfig, seed: u64) -> Service {
+    let store_arc = Arc::new(store.clone());
+    Service::new(
+        Ports {
+            store: store_arc.clone(),
+            registry: store_arc,
+            sam: Arc::new(SoftwareSam::new(MasterKey::from_bytes([9; 16]))),
+            clock: Arc::new(SystemClock),
+            random: Arc::new(SeededRandom::new(seed)),
+        },
+        key.clone(),
+        config,
+    )
+    .unwrap()
+}
+
+/// Another replica of `b`'s site: its own connection pool to the same database file and its
+/// own use cases, with the same keys and configuration — nothing shared in memory.
+pub async fn replica(
+    b_dir: &std::path::Path,
+    server_key: &ServerKey,
+    base: &str,
+    seed: u64,
+) -> Service {
+    let store = SqliteStore::open(&b_dir.join("t.sqlite3")).await.unwrap();
+    service_over(&store, server_key, config(base), seed)
 }

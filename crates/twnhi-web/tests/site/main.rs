@@ -11,5 +11,6 @@ mod common;
 mod api;
 mod connections;
 mod pages;
+mod replicas;
 mod security;
 mod support;

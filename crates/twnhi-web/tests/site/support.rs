@@ -61,6 +61,7 @@ pub(crate) struct App {
     pub(crate) mailer: MemoryMailer,
     pub(crate) cookie: Option<String>,
     pub(crate) csrf: String,
+    pub(crate) server_key: twnhi_account::secret::ServerKey,
     pub(crate) _dir: tempfile::TempDir,
 }
 
@@ -77,6 +78,7 @@ pub(crate) async fn app_with(limits: RateLimits) -> App {
         mailer: MemoryMailer::new(),
         cookie: None,
         csrf: String::new(),
+        server_key: b.server_key,
         _dir: b.dir,
     }
 }
