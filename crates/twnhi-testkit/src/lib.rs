@@ -1,5 +1,7 @@
-//! Test harness for the PC/SC tier of twnhi's tests (not published), and a private
-//! PostgreSQL server for the PostgreSQL adapter's tests ([`postgres`]).
+//! Test harness for the PC/SC tier of twnhi's tests (not published), a private
+//! PostgreSQL server for the PostgreSQL adapter's tests ([`postgres`]), and SoftHSM2 tokens
+//! for the certificate tests (`softhsm`, feature `softhsm`), and a test PKI of citizen
+//! certificates ([`pki`]).
 //!
 //! Tests that go through the real PC/SC stack share one machine-wide resource: pcscd with the
 //! vsmartcard-vpcd driver, whose first virtual reader listens on `127.0.0.1:35963`. This crate
@@ -23,8 +25,11 @@
 //! when they are missing: it is only used by tests, where a panic is a clear failure.
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::print_stderr)]
 
+pub mod pki;
 #[cfg(unix)]
 pub mod postgres;
+#[cfg(all(unix, feature = "softhsm"))]
+pub mod softhsm;
 
 use std::ffi::CString;
 use std::fs::File;

@@ -1,0 +1,323 @@
+//! The errors of the crate: why a certificate is refused ([`VerifyError`]), why a signature
+//! does not verify ([`SignatureError`]), why an input cannot be used ([`LoadError`]). Each has
+//! its texts in the catalog (`pki.ftl`); `Display` shows zh-TW / English, and the refusals
+//! their stable code.
+
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use twnhi_texts::{self as texts, Lang};
+
+use crate::signature::SignatureScheme;
+
+/// How times are shown in messages: `2024-01-31 23:59:59 UTC`.
+pub(crate) fn show_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// Why a certificate is refused. Codes 7601–7619, stable: logs, the CLI and the site show
+/// them.
+///
+/// | code | variant | meaning |
+/// |---|---|---|
+/// | 7601 | [`Malformed`](Self::Malformed) | not a parseable X.509 certificate |
+/// | 7602 | [`UnknownIssuer`](Self::UnknownIssuer) | no chain to a trust anchor (a foreign CA) |
+/// | 7603 | [`BadSignature`](Self::BadSignature) | a certificate of the chain does not verify under its issuer's key |
+/// | 7604 | [`Expired`](Self::Expired) | past its validity |
+/// | 7605 | [`NotYetValid`](Self::NotYetValid) | before its validity |
+/// | 7606 | [`Revoked`](Self::Revoked) | listed in its issuer's CRL |
+/// | 7607 | [`WrongKeyUsage`](Self::WrongKeyUsage) | not a signing certificate |
+/// | 7608 | [`RevocationUnknown`](Self::RevocationUnknown) | no CRL of its issuer (when required) |
+/// | 7609 | [`CrlExpired`](Self::CrlExpired) | the CRL is past its next update |
+/// | 7610 | [`CrlInvalid`](Self::CrlInvalid) | the CRL's signature is invalid |
+/// | 7611 | [`Unsupported`](Self::Unsupported) | an algorithm or critical extension webpki does not support |
+/// | 7619 | [`Other`](Self::Other) | any other refusal of the path validation |
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The certificate (or one of the chain) cannot be parsed.
+    Malformed {
+        /// The parser's words (English).
+        detail: String,
+    },
+    /// No chain leads to a configured trust anchor: issued by a foreign CA, or an
+    /// intermediate is missing.
+    UnknownIssuer,
+    /// A certificate of the chain does not verify under its issuer's public key.
+    BadSignature,
+    /// The certificate (or one of the chain) has expired.
+    Expired {
+        /// The end of its validity.
+        not_after: DateTime<Utc>,
+    },
+    /// The certificate (or one of the chain) is not yet valid.
+    NotYetValid {
+        /// The start of its validity.
+        not_before: DateTime<Utc>,
+    },
+    /// The certificate is listed in its issuer's CRL.
+    Revoked,
+    /// The certificate is not a signing certificate: its key usage lacks `digitalSignature`,
+    /// its extended key usage lacks `clientAuth`, or it is a CA certificate.
+    WrongKeyUsage,
+    /// Revocation was required but no CRL covers the certificate's issuer.
+    RevocationUnknown,
+    /// The CRL that covers the issuer is past its next update.
+    CrlExpired,
+    /// The CRL's signature is invalid or its issuer may not sign CRLs.
+    CrlInvalid,
+    /// An algorithm or critical extension that is not supported.
+    Unsupported {
+        /// Which (English).
+        detail: String,
+    },
+    /// Any other refusal.
+    Other {
+        /// The validator's words (English).
+        detail: String,
+    },
+}
+
+impl VerifyError {
+    /// The stable code (see the table of [`VerifyError`]).
+    #[must_use]
+    pub fn code(&self) -> u16 {
+        match self {
+            VerifyError::Malformed { .. } => 7601,
+            VerifyError::UnknownIssuer => 7602,
+            VerifyError::BadSignature => 7603,
+            VerifyError::Expired { .. } => 7604,
+            VerifyError::NotYetValid { .. } => 7605,
+            VerifyError::Revoked => 7606,
+            VerifyError::WrongKeyUsage => 7607,
+            VerifyError::RevocationUnknown => 7608,
+            VerifyError::CrlExpired => 7609,
+            VerifyError::CrlInvalid => 7610,
+            VerifyError::Unsupported { .. } => 7611,
+            VerifyError::Other { .. } => 7619,
+        }
+    }
+
+    /// The catalog id of the message (`pki-error-*`).
+    #[must_use]
+    pub fn text_id(&self) -> &'static str {
+        match self {
+            VerifyError::Malformed { .. } => "pki-error-malformed",
+            VerifyError::UnknownIssuer => "pki-error-unknown-issuer",
+            VerifyError::BadSignature => "pki-error-bad-signature",
+            VerifyError::Expired { .. } => "pki-error-expired",
+            VerifyError::NotYetValid { .. } => "pki-error-not-yet-valid",
+            VerifyError::Revoked => "pki-error-revoked",
+            VerifyError::WrongKeyUsage => "pki-error-wrong-key-usage",
+            VerifyError::RevocationUnknown => "pki-error-revocation-unknown",
+            VerifyError::CrlExpired => "pki-error-crl-expired",
+            VerifyError::CrlInvalid => "pki-error-crl-invalid",
+            VerifyError::Unsupported { .. } => "pki-error-unsupported",
+            VerifyError::Other { .. } => "pki-error-other",
+        }
+    }
+
+    /// The message in `lang`, from the catalog.
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        let id = self.text_id();
+        match self {
+            VerifyError::Malformed { detail }
+            | VerifyError::Unsupported { detail }
+            | VerifyError::Other { detail } => {
+                texts::format(lang, id, &[("detail", detail.as_str().into())])
+            }
+            VerifyError::Expired { not_after } => {
+                texts::format(lang, id, &[("not_after", show_time(*not_after).into())])
+            }
+            VerifyError::NotYetValid { not_before } => {
+                texts::format(lang, id, &[("not_before", show_time(*not_before).into())])
+            }
+            _ => texts::text(lang, id),
+        }
+    }
+}
+
+impl core::fmt::Display for VerifyError {
+    /// `zh-TW / English [code]`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} / {} [{}]",
+            self.message(Lang::ZhTw),
+            self.message(Lang::En),
+            self.code()
+        )
+    }
+}
+
+/// Why a signature does not verify. Codes 7621–7623.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignatureError {
+    /// 7621: the signature does not verify under the certificate's key (wrong key, altered
+    /// message or signature).
+    Invalid,
+    /// 7622: the scheme does not fit the certificate's key (ECDSA with an RSA key …).
+    KeyMismatch {
+        /// The scheme asked for.
+        scheme: SignatureScheme,
+    },
+    /// 7623: the certificate or the signature cannot be parsed.
+    Malformed {
+        /// What is wrong (English).
+        detail: String,
+    },
+}
+
+impl SignatureError {
+    /// The stable code.
+    #[must_use]
+    pub fn code(&self) -> u16 {
+        match self {
+            SignatureError::Invalid => 7621,
+            SignatureError::KeyMismatch { .. } => 7622,
+            SignatureError::Malformed { .. } => 7623,
+        }
+    }
+
+    /// The message in `lang`, from the catalog (`pki-signature-*`).
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            SignatureError::Invalid => texts::text(lang, "pki-signature-invalid"),
+            SignatureError::KeyMismatch { scheme } => texts::format(
+                lang,
+                "pki-signature-key-mismatch",
+                &[("scheme", scheme.name().into())],
+            ),
+            SignatureError::Malformed { detail } => texts::format(
+                lang,
+                "pki-signature-malformed",
+                &[("detail", detail.as_str().into())],
+            ),
+        }
+    }
+}
+
+impl core::fmt::Display for SignatureError {
+    /// `zh-TW / English [code]`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} / {} [{}]",
+            self.message(Lang::ZhTw),
+            self.message(Lang::En),
+            self.code()
+        )
+    }
+}
+
+/// Why an input (a certificate, a trust anchor, a CRL, a file) cannot be used: bad input
+/// rather than a refused certificate.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// A file cannot be read.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Neither PEM nor DER of the expected kind.
+    Format {
+        /// The file or source.
+        what: String,
+        /// The parser's words (English).
+        detail: String,
+    },
+    /// PEM without a certificate.
+    NoCertificate {
+        /// The file or source.
+        what: String,
+    },
+    /// A trust anchor that cannot be used.
+    Anchor {
+        /// The file or source.
+        what: String,
+        /// The parser's words (English).
+        detail: String,
+    },
+    /// A CRL that cannot be parsed (webpki takes version 2 CRLs with a next update and a CRL
+    /// number; no delta CRLs).
+    Crl {
+        /// The file or source.
+        what: String,
+        /// The parser's words (English).
+        detail: String,
+    },
+    /// A CRL source this build cannot fetch.
+    UnsupportedSource {
+        /// The source.
+        what: String,
+    },
+}
+
+impl LoadError {
+    /// The message in `lang`, from the catalog (`pki-load-*`).
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            LoadError::Io { path, source } => format!(
+                "{}: {source}",
+                texts::format(
+                    lang,
+                    "pki-load-io",
+                    &[("path", path.display().to_string().into())]
+                )
+            ),
+            LoadError::Format { what, detail } => texts::format(
+                lang,
+                "pki-load-format",
+                &[
+                    ("what", what.as_str().into()),
+                    ("detail", detail.as_str().into()),
+                ],
+            ),
+            LoadError::NoCertificate { what } => texts::format(
+                lang,
+                "pki-load-no-certificate",
+                &[("what", what.as_str().into())],
+            ),
+            LoadError::Anchor { what, detail } => texts::format(
+                lang,
+                "pki-load-anchor",
+                &[
+                    ("what", what.as_str().into()),
+                    ("detail", detail.as_str().into()),
+                ],
+            ),
+            LoadError::Crl { what, detail } => texts::format(
+                lang,
+                "pki-load-crl",
+                &[
+                    ("what", what.as_str().into()),
+                    ("detail", detail.as_str().into()),
+                ],
+            ),
+            LoadError::UnsupportedSource { what } => texts::format(
+                lang,
+                "pki-load-unsupported-source",
+                &[("what", what.as_str().into())],
+            ),
+        }
+    }
+}
+
+impl core::fmt::Display for LoadError {
+    /// `zh-TW / English`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(
+            f,
+            "{} / {}",
+            self.message(Lang::ZhTw),
+            self.message(Lang::En)
+        )
+    }
+}

@@ -1,0 +1,58 @@
+# Certificate verification (twnhi-pki). Arguments are documented in zh-TW/pki.ftl.
+
+## Why a certificate is refused (`VerifyError`), codes 76xx
+
+pki-error-malformed = the certificate is malformed: { $detail }
+pki-error-unknown-issuer = the certificate was not issued by a trusted certification authority
+pki-error-bad-signature = the certificate's signature is invalid (it may have been altered or forged)
+pki-error-expired = the certificate has expired (valid until { $not_after })
+pki-error-not-yet-valid = the certificate is not yet valid (valid from { $not_before })
+pki-error-revoked = the certificate has been revoked or suspended
+pki-error-wrong-key-usage = the certificate's key usage does not allow signing; use the signing certificate
+pki-error-revocation-unknown = cannot tell whether the certificate was revoked (no CRL of its issuer)
+pki-error-crl-expired = the certificate revocation list is past its next update; the certificate's status is unknown
+pki-error-crl-invalid = the certificate revocation list's signature is invalid
+pki-error-unsupported = the certificate uses an unsupported algorithm or extension: { $detail }
+pki-error-other = certificate verification failed: { $detail }
+
+## Signatures (`SignatureError`), codes 762x
+
+pki-signature-invalid = the signature does not verify
+pki-signature-key-mismatch = the signature scheme { $scheme } does not match the certificate's key type
+pki-signature-malformed = the signature or certificate is malformed: { $detail }
+pki-signature-unknown-scheme = unknown signature scheme { $scheme } (use pkcs1-sha256, pss-sha256 or ecdsa-p256-sha256)
+
+## Inputs (`LoadError`)
+
+pki-load-io = cannot read { $path }
+pki-load-format = { $what } is neither PEM nor DER: { $detail }
+pki-load-no-certificate = { $what } holds no certificate
+pki-load-anchor = { $what } cannot be used as a trusted root: { $detail }
+pki-load-crl = { $what } is not a usable certificate revocation list: { $detail }
+pki-load-unsupported-source = unsupported CRL source { $what }
+
+## The key types of the summary
+
+pki-key-rsa = RSA { $bits } bits
+pki-key-ec-p256 = ECDSA P-256
+pki-key-other = other ({ $oid })
+
+## `twnhi cert verify`
+
+pki-verify-valid = the certificate is valid
+pki-label-subject = Subject
+pki-label-name = Name
+pki-label-serial = Serial
+pki-label-issuer = Issuer
+pki-label-valid-from = Valid from
+pki-label-valid-until = Valid until
+pki-label-key = Key
+pki-label-id-last4 = ID last 4
+pki-label-chain = Chain
+pki-label-revocation = Revocation
+pki-revocation-checked = checked against { $count ->
+    [one] 1 CRL
+   *[other] { $count } CRLs
+}
+pki-revocation-not-checked = not checked (no --crl given)
+pki-verify-bad-time = the time { $value } is not RFC 3339 (for example 2025-01-31T12:00:00+08:00)
