@@ -52,6 +52,18 @@ pub enum AdminCommand {
     /// The mail outbox: list letters, send given-up letters again.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// The database itself: bring its schema up to this program's.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `twnhi admin db …`.
+#[derive(clap::Subcommand, Debug)]
+pub enum DbCommand {
+    /// Apply this program's pending migrations (PostgreSQL: run once before starting or
+    /// upgrading the replicas of `twnhi serve`, which do not migrate unless `--migrate`).
+    /// Safe to run again: a current schema is left as it is.
+    Migrate(DbArgs),
 }
 
 /// `twnhi admin outbox …`.
@@ -224,16 +236,7 @@ async fn open(db: &DbArgs) -> Result<Database, ExitCode> {
             ),
         ));
     }
-    Database::open(&url).await.map_err(|e| {
-        exit::report(
-            exit::ENVIRONMENT,
-            format!(
-                "{} {}: {e}",
-                texts::pair("cli-database"),
-                Database::shown_url(&url)
-            ),
-        )
-    })
+    Database::open(&url).await.map_err(|e| open_failed(&url, e))
 }
 
 fn parse_id(s: &str) -> Result<IdNumber, ExitCode> {
@@ -264,9 +267,48 @@ pub fn run(cmd: &AdminCommand) -> ExitCode {
             AdminCommand::Show(a) => show(a).await,
             AdminCommand::Outbox(OutboxCommand::List(a)) => outbox_list(a).await,
             AdminCommand::Outbox(OutboxCommand::Retry(a)) => outbox_retry(a).await,
+            AdminCommand::Db(DbCommand::Migrate(a)) => db_migrate(a).await,
         };
         result.unwrap_or_else(|code| code)
     })
+}
+
+/// `twnhi admin db migrate`.
+async fn db_migrate(args: &DbArgs) -> Result<ExitCode, ExitCode> {
+    let url = database(args);
+    let pending = match Database::open(&url).await {
+        Ok(db) => {
+            db.close().await;
+            0
+        }
+        Err(twnhi_store::StoreError::SchemaNotCurrent { pending }) => pending,
+        Err(e) => return Err(open_failed(&url, e)),
+    };
+    if pending > 0 {
+        let db = Database::open_migrating(&url)
+            .await
+            .map_err(|e| open_failed(&url, e))?;
+        db.close().await;
+    }
+    out(texts::both_with(
+        "cli-db-migrated",
+        &[
+            ("database", Database::shown_url(&url).into()),
+            ("applied", pending.into()),
+        ],
+    ));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_failed(url: &str, e: twnhi_store::StoreError) -> ExitCode {
+    exit::report(
+        exit::ENVIRONMENT,
+        format!(
+            "{} {}: {e}",
+            texts::pair("cli-database"),
+            Database::shown_url(url)
+        ),
+    )
 }
 
 async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {

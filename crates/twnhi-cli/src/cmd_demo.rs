@@ -44,6 +44,11 @@ pub struct DemoArgs {
     /// Delete the data directory first (a fresh demo).
     #[arg(long)]
     pub fresh: bool,
+
+    /// A PostgreSQL database (`postgres://user@host/db`, migrated at start) instead of the
+    /// SQLite file in the data directory. `--fresh` does not empty it.
+    #[arg(long, env = "TWNHI_DEMO_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
 }
 
 /// Runs `twnhi demo` until Ctrl-C.
@@ -83,6 +88,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     options.listen = args.listen;
     options.bridge_listen = args.bridge_listen;
     options.people = usize::from(args.people);
+    options.database_url.clone_from(&args.database_url);
     runtime.block_on(async move {
         let demo = match Demo::start(options).await {
             Ok(d) => d,

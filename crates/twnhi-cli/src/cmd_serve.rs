@@ -132,6 +132,14 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_ANNOUNCEMENTS", value_name = "FILE")]
     pub announcements: Option<PathBuf>,
 
+    /// The card component release's SHA256SUMS file, listed on the setup page.
+    #[arg(long, env = "TWNHI_RELEASE_SUMS", value_name = "FILE")]
+    pub release_sums: Option<PathBuf>,
+
+    /// Where the release's files are downloaded from.
+    #[arg(long, env = "TWNHI_RELEASE_URL", value_name = "URL")]
+    pub release_url: Option<String>,
+
     /// Serve plain http with cookies without `Secure` — only on loopback with an
     /// http://127.0.0.1 or http://localhost public URL (local trials).
     #[arg(long, env = "TWNHI_INSECURE_HTTP")]
@@ -140,6 +148,17 @@ pub struct ServeArgs {
     /// Take the client address from X-Forwarded-For (behind a reverse proxy that sets it).
     #[arg(long, env = "TWNHI_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+
+    /// PostgreSQL: apply this program's pending migrations at start (off: an outdated
+    /// schema is refused; migrate once with `twnhi admin db migrate`). A SQLite file is
+    /// always migrated.
+    #[arg(long, env = "TWNHI_MIGRATE")]
+    pub migrate: bool,
+
+    /// How many replicas share the site behind one load balancer: each enforces 1/N of the
+    /// per-address request limits [default: 1].
+    #[arg(long, env = "TWNHI_REPLICAS", value_name = "N")]
+    pub replicas: Option<u32>,
 
     /// Minutes without a request after which a browser session ends [default: 20].
     #[arg(long, env = "TWNHI_SESSION_IDLE_MINUTES", value_name = "MIN")]
@@ -169,8 +188,12 @@ impl ServeArgs {
             service_hours: self.service_hours.clone(),
             bridge_origin: self.bridge_origin.clone(),
             announcements: self.announcements.clone(),
+            release_sums: self.release_sums.clone(),
+            release_url: self.release_url.clone(),
             insecure_http: self.insecure_http.then_some(true),
             trust_forwarded_for: self.trust_forwarded_for.then_some(true),
+            migrate: self.migrate.then_some(true),
+            replicas: self.replicas,
             session_idle_minutes: self.session_idle_minutes,
             app_token_minutes: self.app_token_minutes,
         }
@@ -308,7 +331,10 @@ async fn serve(s: Resolved) -> ExitCode {
     web.listen = s.listen;
     web.bridge_origin = s.bridge_origin.clone();
     web.announcements = s.announcements.clone();
+    web.release_sums = s.release_sums.clone();
+    web.release_url = s.release_url.clone();
     web.trust_forwarded_for = s.trust_forwarded_for;
+    web.rate_limits = web.rate_limits.shared_by(s.replicas);
     web.shutdown_grace = Duration::from_secs(10);
     if s.insecure_http {
         web.cookies = CookieSecurity::PlainHttpLoopback;

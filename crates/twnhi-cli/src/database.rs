@@ -28,9 +28,16 @@ enum Backend {
 }
 
 impl Database {
-    /// Opens (and migrates) the database `url` names, PostgreSQL with its default options.
+    /// Opens the database `url` names: a SQLite file is created and migrated; a PostgreSQL
+    /// database must have a current schema (`twnhi admin db migrate` makes it so), else
+    /// [`StoreError::SchemaNotCurrent`].
     pub async fn open(url: &str) -> Result<Database, StoreError> {
-        Database::open_with(url, PostgresOptions::default()).await
+        Database::open_with(url, PostgresOptions::default().with_migrate(false)).await
+    }
+
+    /// Opens the database `url` names and applies pending migrations (PostgreSQL too).
+    pub async fn open_migrating(url: &str) -> Result<Database, StoreError> {
+        Database::open_with(url, PostgresOptions::default().with_migrate(true)).await
     }
 
     /// The PostgreSQL options of `twnhi serve`'s settings (a SQLite file has none).
@@ -38,9 +45,11 @@ impl Database {
         PostgresOptions::default()
             .with_max_connections(s.database_max_connections)
             .with_statement_timeout(s.database_statement_timeout)
+            .with_migrate(s.migrate)
     }
 
-    /// Opens (and migrates) the database `url` names; `options` apply to PostgreSQL.
+    /// Opens the database `url` names; `options` apply to PostgreSQL (a SQLite file is
+    /// always migrated).
     pub async fn open_with(url: &str, options: PostgresOptions) -> Result<Database, StoreError> {
         if is_postgres_url(url) {
             let store = Arc::new(PostgresStore::connect(url, options).await?);

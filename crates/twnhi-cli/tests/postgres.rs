@@ -50,6 +50,43 @@ fn admin_commands_work_on_postgres() {
         key.to_str().unwrap(),
     ]));
     let csv = people.join("registry.csv");
+    // A new PostgreSQL database is migrated by `admin db migrate`, not by other commands.
+    let o = twnhi(&[
+        "admin",
+        "registry",
+        "import",
+        "--db",
+        &url,
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(3),
+        "an unmigrated database is the environment"
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("twnhi admin db migrate"), "{err}");
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    assert_eq!(
+        pg.psql(
+            name,
+            "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+        )
+        .trim(),
+        "0",
+        "nothing created by a refused command"
+    );
+    let out = ok(&twnhi(&["admin", "db", "migrate", "--db", &url]));
+    let applied = twnhi_store_postgres::embedded_migrations();
+    assert!(
+        out.contains(&format!("({applied} migration(s) applied now)")),
+        "{out}"
+    );
+    let out = ok(&twnhi(&["admin", "db", "migrate", "--db", &url]));
+    assert!(
+        out.contains("(0 migration(s) applied now)"),
+        "again: nothing to do: {out}"
+    );
     let out = ok(&twnhi(&[
         "admin",
         "registry",
@@ -63,7 +100,6 @@ fn admin_commands_work_on_postgres() {
         "{out}"
     );
     // The rows are in PostgreSQL, not in a file named like the URL.
-    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
     assert_eq!(
         pg.psql(name, "SELECT count(*) FROM insured_persons").trim(),
         "5"
@@ -94,25 +130,34 @@ fn serve_starts_on_postgres_and_is_ready() {
         .local_addr()
         .unwrap()
         .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .arg("serve")
-        .args(["--listen", &format!("127.0.0.1:{port}")])
-        .args(["--public-url", &format!("http://127.0.0.1:{port}/")])
-        .arg("--insecure-http")
-        .args(["--database-url", &url])
-        .arg("--mail-dir")
-        .arg(dir.path().join("mail"))
-        .arg("--sam-key-file")
-        .arg(dir.path().join("sam.key"))
-        .arg("--server-key-file")
-        .arg(dir.path().join("server.key"))
-        .env_remove("TWNHI_LOG")
-        .env_remove("TWNHI_CONFIG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let serve = |extra: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_twnhi"));
+        c.arg("serve")
+            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--public-url", &format!("http://127.0.0.1:{port}/")])
+            .arg("--insecure-http")
+            .args(["--database-url", &url])
+            .arg("--mail-dir")
+            .arg(dir.path().join("mail"))
+            .arg("--sam-key-file")
+            .arg(dir.path().join("sam.key"))
+            .arg("--server-key-file")
+            .arg(dir.path().join("server.key"))
+            .args(extra)
+            .env_remove("TWNHI_LOG")
+            .env_remove("TWNHI_CONFIG")
+            .env_remove("TWNHI_MIGRATE")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        c
+    };
+    // Replicas do not migrate unless told: an unmigrated database is refused (exit 3).
+    let refused = serve(&[]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("--migrate"), "{err}");
+    let mut child = serve(&["--migrate"]).spawn().unwrap();
     let mut first = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)

@@ -16,7 +16,8 @@ use twnhi_service::{
     SeededRandom, Service, ServiceConfig, SoftwareSam, SystemClock, SystemRandom,
 };
 use twnhi_sim::{Faults, SimCard, SimReader};
-use twnhi_store::RegistryImport as _;
+use twnhi_store::{OutboxStore, Registry, RegistryImport, Store};
+use twnhi_store_postgres::{PostgresOptions, PostgresStore, is_postgres_url};
 use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::dev::DevTools;
 use twnhi_web::{BoundSite, CookieSecurity, RateLimits, Site, SiteDeps, SiteHandle, WebConfig};
@@ -51,6 +52,10 @@ pub struct DemoOptions {
     pub rate_limits: RateLimits,
     /// Password hashing (default: OWASP's minimum, as in production).
     pub hash_policy: HashPolicy,
+    /// A PostgreSQL database to use instead of `twnhi.sqlite3` in the data directory
+    /// (`postgres://…`; migrated at start). The key files, mail and announcements stay in
+    /// the data directory.
+    pub database_url: Option<String>,
 }
 
 impl DemoOptions {
@@ -65,6 +70,74 @@ impl DemoOptions {
             seed: 20_201_027,
             rate_limits: RateLimits::default(),
             hash_policy: HashPolicy::default(),
+            database_url: None,
+        }
+    }
+}
+
+/// The ports of one database.
+struct StorePorts {
+    store: Arc<dyn Store>,
+    registry: Arc<dyn Registry>,
+    import: Arc<dyn RegistryImport>,
+    outbox: Arc<dyn OutboxStore>,
+}
+
+/// The demo's database: the SQLite file of its data directory, or a PostgreSQL database.
+#[derive(Clone, Debug)]
+enum DemoStore {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl DemoStore {
+    async fn open(options: &DemoOptions) -> Result<(DemoStore, PathBuf), DemoError> {
+        match options.database_url.as_deref() {
+            Some(url) if is_postgres_url(url) => {
+                let shown = PathBuf::from(twnhi_web::settings::mask_url_password(url));
+                let store = PostgresStore::connect(url, PostgresOptions::default())
+                    .await
+                    .map_err(|e| other(&shown, e))?;
+                Ok((DemoStore::Postgres(store), shown))
+            }
+            Some(path) => {
+                let path = PathBuf::from(path.strip_prefix("sqlite://").unwrap_or(path));
+                let store = SqliteStore::open(&path)
+                    .await
+                    .map_err(|e| other(&path, e))?;
+                Ok((DemoStore::Sqlite(store), path))
+            }
+            None => {
+                let path = options.data_dir.join("twnhi.sqlite3");
+                let store = SqliteStore::open(&path)
+                    .await
+                    .map_err(|e| other(&path, e))?;
+                Ok((DemoStore::Sqlite(store), path))
+            }
+        }
+    }
+
+    fn ports(&self) -> StorePorts {
+        fn of<T: Store + Registry + RegistryImport + OutboxStore + 'static>(
+            a: Arc<T>,
+        ) -> StorePorts {
+            StorePorts {
+                store: a.clone(),
+                registry: a.clone(),
+                import: a.clone(),
+                outbox: a,
+            }
+        }
+        match self {
+            DemoStore::Sqlite(s) => of(Arc::new(s.clone())),
+            DemoStore::Postgres(s) => of(Arc::new(s.clone())),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            DemoStore::Sqlite(s) => s.close().await,
+            DemoStore::Postgres(s) => s.close().await,
         }
     }
 }
@@ -76,7 +149,7 @@ pub struct Demo {
     bridge: BridgeHandle,
     outbox: OutboxHandle,
     maintenance: MaintenanceHandle,
-    store: SqliteStore,
+    store: DemoStore,
     site_url: String,
     data_dir: PathBuf,
     people: Arc<Vec<DemoPerson>>,
@@ -118,17 +191,16 @@ impl Demo {
             .map_err(|e| other(&server_key_path, e))?;
 
         // The registry: synthetic people with cards keyed for this SAM.
-        let db_path = dir.join("twnhi.sqlite3");
-        let store = SqliteStore::open(&db_path)
-            .await
-            .map_err(|e| other(&db_path, e))?;
+        let (store, db_path) = DemoStore::open(&options).await?;
+        let ports = store.ports();
         let people = generate(
             options.people.max(1),
             sam.master_key(),
             &SeededRandom::new(options.seed),
         );
         let persons: Vec<_> = people.iter().map(|p| p.person.clone()).collect();
-        store
+        ports
+            .import
             .import_registry(&persons, Utc::now())
             .await
             .map_err(|e| other(&db_path, e))?;
@@ -180,18 +252,17 @@ impl Demo {
         service_config.hash_policy = options.hash_policy;
         service_config.app_token_lifetime = TimeDelta::minutes(15);
         service_config.outbox = OutboxConfig::fast();
-        let store_arc = Arc::new(store.clone());
+        let outbox_port = ports.outbox;
         let ports = Ports {
-            store: store_arc.clone(),
-            registry: store_arc.clone(),
+            store: ports.store,
+            registry: ports.registry,
             sam: Arc::new(sam),
             clock: Arc::new(SystemClock),
             random,
         };
         let service = Service::new(ports, server_key.clone(), service_config)?;
         let mailbox = DevMailbox::new(dir.join("mail"));
-        let outbox =
-            OutboxWorker::new(&service, store_arc.clone(), Arc::new(mailbox.clone())).spawn();
+        let outbox = OutboxWorker::new(&service, outbox_port, Arc::new(mailbox.clone())).spawn();
         let maintenance_every = std::time::Duration::from_secs(60);
         let maintenance = MaintenanceWorker::new(&service, maintenance_every).spawn();
         let health = twnhi_web::health::Health::new(

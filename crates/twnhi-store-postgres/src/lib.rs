@@ -61,6 +61,11 @@ pub struct PostgresOptions {
     pub max_retries: u32,
     /// The `application_name` the server shows in `pg_stat_activity` (default `twnhi`).
     pub application_name: String,
+    /// Whether connecting applies this program's pending migrations (default `true`). With
+    /// `false`, connecting to a database whose schema is not current fails with
+    /// [`StoreError::SchemaNotCurrent`]: the choice of a deployment where an operator
+    /// migrates once (`twnhi admin db migrate`) before starting or upgrading replicas.
+    pub migrate: bool,
 }
 
 impl Default for PostgresOptions {
@@ -72,6 +77,7 @@ impl Default for PostgresOptions {
             statement_timeout: Some(Duration::from_secs(30)),
             max_retries: 3,
             application_name: "twnhi".to_owned(),
+            migrate: true,
         }
     }
 }
@@ -109,6 +115,13 @@ impl PostgresOptions {
     #[must_use]
     pub fn with_max_retries(mut self, n: u32) -> Self {
         self.max_retries = n;
+        self
+    }
+
+    /// Sets [`PostgresOptions::migrate`].
+    #[must_use]
+    pub fn with_migrate(mut self, migrate: bool) -> Self {
+        self.migrate = migrate;
         self
     }
 
@@ -174,11 +187,15 @@ impl PostgresStore {
             })?;
         if schema_is_current(&pool).await {
             tracing::debug!("store connected; its schema is current");
-        } else {
+        } else if options.migrate {
             MIGRATOR.run(&pool).await.map_err(|e| StoreError::Migrate {
                 source: Box::new(e),
             })?;
             tracing::debug!("store connected and migrated");
+        } else {
+            let pending = pending_migrations(&pool).await;
+            pool.close().await;
+            return Err(StoreError::SchemaNotCurrent { pending });
         }
         Ok(PostgresStore {
             pool,
@@ -207,6 +224,33 @@ impl PostgresStore {
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// How many of the embedded migrations are not applied (with their checksum) yet.
+async fn pending_migrations(pool: &PgPool) -> usize {
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await
+            .unwrap_or_default();
+    MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .filter(|m| {
+            !applied
+                .iter()
+                .any(|(v, c)| *v == m.version && c.as_slice() == &*m.checksum)
+        })
+        .count()
+}
+
+/// How many migrations this program embeds (the schema version it expects).
+#[must_use]
+pub fn embedded_migrations() -> usize {
+    MIGRATOR
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration())
+        .count()
 }
 
 /// Whether every embedded migration is applied, with the same checksum, and no other one:

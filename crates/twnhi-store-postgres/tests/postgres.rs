@@ -395,3 +395,28 @@ async fn a_stopped_server_answers_with_database_errors() {
     assert!(matches!(err, StoreError::Database { .. }), "{err:?}");
     assert!(!err.is_conflict());
 }
+
+/// With migrations off, a new or outdated database is refused with the number of pending
+/// migrations, and nothing is created; once migrated, the same connection succeeds.
+#[tokio::test]
+async fn without_migrating_an_outdated_schema_is_refused() {
+    let server = PgServer::shared();
+    let url = server.create_database();
+    let off = PostgresOptions::default().with_migrate(false);
+    match PostgresStore::connect(&url, off.clone()).await {
+        Err(StoreError::SchemaNotCurrent { pending }) => {
+            assert_eq!(pending, twnhi_store_postgres::embedded_migrations());
+            assert!(pending > 0);
+        }
+        other => panic!("expected SchemaNotCurrent, got {other:?}"),
+    }
+    let db = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let tables = server.psql(
+        db,
+        "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'",
+    );
+    assert_eq!(tables.trim(), "0", "nothing created");
+    connect(&url).await.close().await;
+    let store = PostgresStore::connect(&url, off).await.unwrap();
+    store.close().await;
+}

@@ -1,6 +1,6 @@
 //! The store's error type, the same for every backend: a backend's own errors (a driver's,
 //! a migration tool's) travel as boxed sources.
-use twnhi_account::messages::bilingual;
+use twnhi_account::messages::{bilingual, bilingual_with};
 
 /// A backend's underlying error.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -32,6 +32,15 @@ pub enum StoreError {
         /// The underlying error.
         #[source]
         source: BoxError,
+    },
+    /// The database's schema is older (or other) than this program's and the caller chose
+    /// not to migrate it on connecting: an operator migrates it first (`twnhi admin db
+    /// migrate`, or `twnhi serve --migrate`).
+    #[error("{}", bilingual_with("store-schema-not-current", &[("pending", (*pending).into())]))]
+    SchemaNotCurrent {
+        /// How many of this program's migrations are not applied (0 when the database has
+        /// one this program does not know: a newer program migrated it).
+        pending: usize,
     },
     /// A query failed.
     #[error("{}: {source}", bilingual("store-database"))]

@@ -47,6 +47,22 @@ pub struct RateLimits {
     pub posts_burst: f64,
 }
 
+impl RateLimits {
+    /// The share of one of `replicas` processes behind one load balancer: every rate and
+    /// burst divided by `replicas` (a burst never below 1), so that together they allow
+    /// what one process alone would.
+    #[must_use]
+    pub fn shared_by(self, replicas: u32) -> Self {
+        let n = f64::from(replicas.max(1));
+        RateLimits {
+            requests_per_sec: self.requests_per_sec / n,
+            requests_burst: (self.requests_burst / n).max(1.0),
+            posts_per_min: self.posts_per_min / n,
+            posts_burst: (self.posts_burst / n).max(1.0),
+        }
+    }
+}
+
 impl Default for RateLimits {
     /// A ceiling, not a quota: one address may be a clinic, a school or a carrier's NAT with
     /// hundreds of people behind it. 50 requests/s (burst 200) and 600 `POST`s a minute
@@ -158,6 +174,11 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// The announcements file (最新公告) the operator edits; re-read when it changes.
     pub announcements: Option<PathBuf>,
+    /// The card component release's `SHA256SUMS` file, listed on the setup page with
+    /// download links under [`release_url`](Self::release_url); read when the page is shown.
+    pub release_sums: Option<PathBuf>,
+    /// Where the release's files are downloaded from (ends in `/`).
+    pub release_url: Option<Url>,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a reverse proxy
     /// that sets it). Off by default: the peer address is used.
     pub trust_forwarded_for: bool,
@@ -181,6 +202,8 @@ impl WebConfig {
             connections: ConnectionLimits::default(),
             max_body_bytes: DEFAULT_MAX_BODY,
             announcements: None,
+            release_sums: None,
+            release_url: None,
             trust_forwarded_for: false,
             shutdown_grace: Duration::from_secs(10),
             dev_pages: false,
@@ -294,6 +317,19 @@ mod tests {
 
     fn config(base: &str) -> WebConfig {
         WebConfig::new(PublicBaseUrl::parse(base).unwrap())
+    }
+
+    #[test]
+    fn replicas_share_the_per_address_limits() {
+        let one = RateLimits::default();
+        let third = one.shared_by(3);
+        assert!((third.requests_per_sec * 3.0 - one.requests_per_sec).abs() < 1e-9);
+        assert!((third.posts_per_min * 3.0 - one.posts_per_min).abs() < 1e-9);
+        assert!((third.posts_burst * 3.0 - one.posts_burst).abs() < 1e-9);
+        assert_eq!(one.shared_by(1), one);
+        assert_eq!(one.shared_by(0), one, "0 counts as one replica");
+        let tiny = RateLimits::default().shared_by(1000);
+        assert!(tiny.requests_burst >= 1.0 && tiny.posts_burst >= 1.0);
     }
 
     #[test]

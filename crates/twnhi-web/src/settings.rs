@@ -159,6 +159,15 @@ pub struct ServeSettings {
     /// Take the client address from `X-Forwarded-For` (default: false).
     #[serde(alias = "trust-forwarded-for", skip_serializing_if = "Option::is_none")]
     pub trust_forwarded_for: Option<bool>,
+    /// Apply the program's pending PostgreSQL migrations at start (default: false; a SQLite
+    /// file is always migrated).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migrate: Option<bool>,
+    /// How many replicas share the site behind one load balancer (default: 1): each
+    /// enforces 1/N of the per-address request limits, so that together they keep the
+    /// site-wide figure.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replicas: Option<u32>,
     /// Minutes without a request after which a browser session ends (default: 20).
     #[serde(
         alias = "session-idle-minutes",
@@ -219,6 +228,10 @@ pub struct Resolved {
     pub insecure_http: bool,
     /// Client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// Apply pending PostgreSQL migrations at start.
+    pub migrate: bool,
+    /// Replicas sharing the per-address request limits (1 to 1000).
+    pub replicas: u32,
     /// Idle time that ends a browser session.
     pub session_idle: TimeDelta,
     /// Lifetime of the app's tokens.
@@ -274,6 +287,8 @@ impl ServeSettings {
             announcements: over.announcements.or(self.announcements),
             insecure_http: over.insecure_http.or(self.insecure_http),
             trust_forwarded_for: over.trust_forwarded_for.or(self.trust_forwarded_for),
+            migrate: over.migrate.or(self.migrate),
+            replicas: over.replicas.or(self.replicas),
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             app_token_minutes: over.app_token_minutes.or(self.app_token_minutes),
         }
@@ -344,6 +359,8 @@ impl ServeSettings {
             announcements: self.announcements,
             insecure_http: self.insecure_http.unwrap_or(false),
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
+            migrate: self.migrate.unwrap_or(false),
+            replicas: replicas(self.replicas)?,
             session_idle: minutes(
                 "session_idle_minutes",
                 self.session_idle_minutes,
@@ -396,6 +413,8 @@ impl Resolved {
             announcements: self.announcements.clone(),
             insecure_http: Some(self.insecure_http),
             trust_forwarded_for: Some(self.trust_forwarded_for),
+            migrate: Some(self.migrate),
+            replicas: Some(self.replicas),
             session_idle_minutes: u32::try_from(self.session_idle.num_minutes()).ok(),
             app_token_minutes: u32::try_from(self.app_token.num_minutes()).ok(),
         };
@@ -416,6 +435,22 @@ fn database_connections(value: Option<u32>) -> Result<u32, SettingsError> {
     if !(1..=MAX_DATABASE_CONNECTIONS).contains(&v) {
         return Err(invalid(
             "database_max_connections",
+            crate::error::joined(
+                "web-settings-database-connections",
+                &[("value", v.to_string().into())],
+                " / ",
+            ),
+        ));
+    }
+    Ok(v)
+}
+
+/// The number of replicas, 1 to 1000.
+fn replicas(value: Option<u32>) -> Result<u32, SettingsError> {
+    let v = value.unwrap_or(1);
+    if !(1..=1000).contains(&v) {
+        return Err(invalid(
+            "replicas",
             crate::error::joined(
                 "web-settings-database-connections",
                 &[("value", v.to_string().into())],
@@ -533,6 +568,31 @@ mod tests {
             ServeSettings::from_toml("listen = \"127.0.0.1:1\"\nlisten = \"127.0.0.1:2\"\n", "f")
                 .is_err()
         );
+    }
+
+    #[test]
+    fn replicas_and_migrate_settings() {
+        let r = base().resolve().unwrap();
+        assert_eq!(r.replicas, 1);
+        assert!(!r.migrate, "production replicas do not migrate by default");
+        let file = ServeSettings::from_toml(
+            "public_url = \"https://a.example/\"\nmail_dir = \"m\"\nreplicas = 3\nmigrate = true\n",
+            "f",
+        )
+        .unwrap();
+        let r = file.resolve().unwrap();
+        assert_eq!(r.replicas, 3);
+        assert!(r.migrate);
+        let printed = r.to_toml_masked();
+        assert!(printed.contains("replicas = 3"), "{printed}");
+        let zero = ServeSettings {
+            replicas: Some(0),
+            ..base()
+        };
+        assert!(matches!(
+            zero.resolve(),
+            Err(SettingsError::Invalid { key: "replicas", .. })
+        ));
     }
 
     #[test]

@@ -35,6 +35,7 @@ cli-help-demo--bridge-listen = Address of the in-process card bridge
 cli-help-demo--people = How many synthetic people the registry holds
     .label = Synthetic people
 cli-help-demo--fresh = Delete the data directory first (a fresh demo)
+cli-help-demo--database-url = A PostgreSQL database (`postgres://user@host/db`, migrated at start) instead of the SQLite file in the data directory. `--fresh` does not empty it
     .label = Start over
 
 ## twnhi serve
@@ -71,6 +72,8 @@ cli-help-serve--announcements = The announcements file the operator edits
     .label = Announcements
 cli-help-serve--insecure-http = Serve plain http with cookies without `Secure` — only on loopback with an http://127.0.0.1 or http://localhost public URL (local trials)
 cli-help-serve--trust-forwarded-for = Take the client address from X-Forwarded-For (behind a reverse proxy that sets it)
+cli-help-serve--migrate = PostgreSQL: apply this program's pending migrations at start (off: an outdated schema is refused; migrate once with `twnhi admin db migrate`). A SQLite file is always migrated
+cli-help-serve--replicas = How many replicas share the site behind one load balancer: each enforces 1/N of the per-address request limits (default: 1)
 cli-help-serve--session-idle-minutes = Minutes without a request after which a browser session ends [default: 20]
     .label = Idle timeout
 cli-help-serve--database-max-connections = PostgreSQL: the most database connections of this process [default: 10]
@@ -277,3 +280,5 @@ cli-help-admin-outbox-retry = Put given-up letters back in the queue, attempts c
         Examples: `twnhi admin outbox retry --all`, `twnhi admin outbox retry 3f9c…`
 cli-help-admin-outbox-retry--id = The letter (its identifier from `list`)
 cli-help-admin-outbox-retry--all = Every given-up letter
+cli-help-admin-db = The database itself: bring its schema up to this program's
+cli-help-admin-db-migrate = Apply this program's pending migrations (PostgreSQL: run once before starting or upgrading the replicas of `twnhi serve`, which do not migrate unless `--migrate`). Safe to run again: a current schema is left as it is

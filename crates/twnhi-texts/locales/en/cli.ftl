@@ -20,6 +20,7 @@ cli-mail-settings = unsupported mail settings
 cli-sam-key-file = SAM key file
 cli-server-key-file = server key file
 cli-database = database
+cli-db-migrated = { $database }: schema current ({ $applied } migration(s) applied now)
 cli-database-read-only = the database cannot be written (read-only, no permission or disk full)
 cli-serve-title = twnhi serve
 cli-listening-on = listening on

@@ -3,6 +3,7 @@
 store-conflict = the data changed meanwhile
 store-open = cannot open the database
 store-migrate = database migration failed
+store-schema-not-current = the database schema is not current ({ $pending } migration(s) pending, or the database is newer than this program); migrate it first with `twnhi admin db migrate` (or `twnhi serve --migrate`)
 store-database = database error
 store-corrupt = corrupt stored value in
 store-disk-full = the database's disk is nearly full

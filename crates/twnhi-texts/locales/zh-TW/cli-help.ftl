@@ -43,6 +43,8 @@ cli-help-demo--people = 健保資料中的合成人物數
     .label = 合成人物數
 # *Design.* `twnhi demo`: argument `fresh`.
 cli-help-demo--fresh = 先刪除資料目錄（重新開始展示）
+# *Design.* `twnhi demo`: argument `database-url`.
+cli-help-demo--database-url = 改用 PostgreSQL 資料庫（`postgres://user@host/db`，啟動時更新結構），而非資料目錄中的 SQLite 檔案。`--fresh` 不會清空它
     .label = 重新開始
 
 ## twnhi serve
@@ -97,6 +99,10 @@ cli-help-serve--announcements = 由維運人員編輯的公告檔
 cli-help-serve--insecure-http = 以純 http 提供服務，Cookie 不加 `Secure` — 僅限本機迴路，且公開網址為 http://127.0.0.1 或 http://localhost（本機試用）
 # *Design.* `twnhi serve`: argument `trust-forwarded-for`.
 cli-help-serve--trust-forwarded-for = 從 X-Forwarded-For 取得用戶端位址（位於會設定此標頭的反向代理之後）
+# *Design.* `twnhi serve`: argument `migrate`.
+cli-help-serve--migrate = PostgreSQL：啟動時套用本程式尚未套用的資料庫結構更新（關閉時，結構過舊即拒絕啟動；請先執行一次 `twnhi admin db migrate`）。SQLite 檔案一律自動更新
+# *Design.* `twnhi serve`: argument `replicas`.
+cli-help-serve--replicas = 負載平衡器後方共同提供本網站的副本數：每個副本執行每一位址請求上限的 1/N（預設：1）
 # *Design.* `twnhi serve`: argument `session-idle-minutes`.
 cli-help-serve--session-idle-minutes = 瀏覽器工作階段在無請求多少分鐘後結束［預設：20］
     .label = 閒置逾時
@@ -393,3 +399,7 @@ cli-help-admin-outbox-retry = 將已放棄的信件放回佇列，嘗試次數�
 cli-help-admin-outbox-retry--id = 信件（`list` 列出的識別碼）
 # *Design.* `twnhi admin outbox retry`: argument `all`.
 cli-help-admin-outbox-retry--all = 每一封已放棄的信件
+# *Design.* `twnhi admin db`.
+cli-help-admin-db = 資料庫本身：將結構更新至本程式的版本
+# *Design.* `twnhi admin db migrate`.
+cli-help-admin-db-migrate = 套用本程式尚未套用的資料庫結構更新（PostgreSQL：啟動或升級各個 `twnhi serve` 之前執行一次；它們除非加上 `--migrate` 否則不會更新結構）。可重複執行：結構已是最新時不做任何變更

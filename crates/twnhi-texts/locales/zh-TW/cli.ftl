@@ -34,6 +34,10 @@ cli-sam-key-file = SAM 金鑰檔
 cli-server-key-file = 伺服器金鑰檔
 # *Design.* The database (label).
 cli-database = 資料庫
+# *Design.* `twnhi admin db migrate` done.
+# $database: the database (URL or path, password masked)
+# $applied: migrations applied now (number)
+cli-db-migrated = { $database }：資料庫結構已是最新（本次套用 { $applied } 項更新）
 # *Design.* The database cannot be written.
 cli-database-read-only = 資料庫無法寫入（唯讀、權限不足或磁碟已滿）
 # *Design.* The title of the line saying where the site listens.

@@ -6,6 +6,9 @@ store-conflict = 資料已被變更，請重新操作
 store-open = 無法開啟資料庫
 # *Design.* Migrations failed.
 store-migrate = 資料庫結構更新失敗
+# *Design.* Connecting without migrating found an older schema.
+# $pending: migrations not applied yet (number)
+store-schema-not-current = 資料庫結構不是最新版本（{ $pending } 項更新尚未套用，或資料庫版本較本程式新），請先執行 `twnhi admin db migrate`（或 `twnhi serve --migrate`）
 # *Design.* Any other database error.
 store-database = 資料庫錯誤
 # *Design.* A stored value cannot be read (followed by where).
