@@ -15,6 +15,8 @@ mod cmd_account;
 mod cmd_admin;
 mod cmd_bridge;
 mod cmd_card;
+mod cmd_cert;
+mod cmd_cert_verify;
 mod cmd_demo;
 mod cmd_notify;
 mod cmd_serve;
@@ -53,6 +55,9 @@ enum Command {
     /// NHI card: list readers, read, watch, decode, simulate.
     #[command(subcommand)]
     Card(cmd_card::CardCommand),
+    /// Citizen digital certificates: verify.
+    #[command(subcommand)]
+    Cert(cmd_cert::CertCommand),
     // The bridge's help is defined on BridgeArgs (a doc comment here would replace it).
     Bridge(Box<cmd_bridge::BridgeArgs>),
     /// ID numbers: check format, check digit, kind and sex.
@@ -100,6 +105,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => cmd_demo::run(a),
         Command::Serve(a) => cmd_serve::run(a),
         Command::Card(c) => cmd_card::run(c),
+        Command::Cert(c) => cmd_cert::run(c),
         Command::Bridge(a) => cmd_bridge::run(a),
         Command::Id(IdCommand::Check(a)) => cmd_account::id_check(a),
         Command::Password(PasswordCommand::Check(a)) => cmd_account::password_check(a),

@@ -282,3 +282,26 @@ cli-help-admin-outbox-retry--id = The letter (its identifier from `list`)
 cli-help-admin-outbox-retry--all = Every given-up letter
 cli-help-admin-db = The database itself: bring its schema up to this program's
 cli-help-admin-db-migrate = Apply this program's pending migrations (PostgreSQL: run once before starting or upgrading the replicas of `twnhi serve`, which do not migrate unless `--migrate`). Safe to run again: a current schema is left as it is
+
+## twnhi cert verify
+
+cli-help-cert = Citizen digital certificates
+    .label = Citizen certificate
+cli-help-cert-verify = Verify a certificate: trusted roots, validity, key usage, revocation
+    .label = Verify certificate
+    .long =
+        Verify a certificate: trusted roots, validity, key usage, revocation
+
+        Builds a chain from the certificate through intermediates to a trusted root (--trust) and checks every signature and validity period, the extended key usage (clientAuth, when present) and the key usage (digitalSignature); with --crl, checks revocation and refuses a certificate whose issuer no CRL covers or whose CRL is past its next update.
+
+        Exit codes: 0 valid (a summary on stdout) · 1 invalid (the reason and its code on stderr) · 2 bad input (a file unreadable, not PEM/DER, a bad time).
+
+        Examples:
+          twnhi cert verify --trust moica-root.pem --intermediate moica.pem --crl moica.crl citizen.pem
+          twnhi cert verify --trust root.pem --at 2025-01-31T12:00:00+08:00 citizen.pem
+cli-help-cert-verify--trust = Trusted root certificates (PEM, one or more a file; repeatable)
+cli-help-cert-verify--intermediate = Intermediate CA certificates (PEM; repeatable)
+cli-help-cert-verify--crl = Certificate revocation lists (PEM or DER; repeatable)
+cli-help-cert-verify--at = Verify at this time instead of now (RFC 3339)
+cli-help-cert-verify--json = Print JSON
+cli-help-cert-verify--cert = The certificate to verify (PEM or DER)

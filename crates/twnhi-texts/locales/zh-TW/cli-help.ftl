@@ -403,3 +403,34 @@ cli-help-admin-outbox-retry--all = 每一封已放棄的信件
 cli-help-admin-db = 資料庫本身：將結構更新至本程式的版本
 # *Design.* `twnhi admin db migrate`.
 cli-help-admin-db-migrate = 套用本程式尚未套用的資料庫結構更新（PostgreSQL：啟動或升級各個 `twnhi serve` 之前執行一次；它們除非加上 `--migrate` 否則不會更新結構）。可重複執行：結構已是最新時不做任何變更
+
+## twnhi cert verify
+
+# *Design.* `twnhi cert`.
+cli-help-cert = 自然人憑證
+    .label = 自然人憑證
+# *Design.* `twnhi cert verify`.
+cli-help-cert-verify = 驗證憑證：信任的根憑證、有效期間、金鑰用途與廢止狀態
+    .label = 驗證憑證
+    .long =
+        驗證憑證：信任的根憑證、有效期間、金鑰用途與廢止狀態
+
+        建立由憑證經中繼憑證到信任根憑證（--trust）的憑證鏈，檢查每張憑證的簽章與有效期間、擴充金鑰用途（若有，須含 clientAuth）與金鑰用途（須含 digitalSignature）；指定 --crl 時比對憑證廢止清冊，未涵蓋其簽發者或已逾下次更新時間者一律拒絕。
+
+        結束代碼：0 憑證有效（摘要輸出至 stdout） · 1 憑證無效（原因與錯誤碼輸出至 stderr） · 2 輸入錯誤（檔案無法讀取、不是 PEM/DER、時間格式錯誤）。
+
+        範例：
+          twnhi cert verify --trust moica-root.pem --intermediate moica.pem --crl moica.crl citizen.pem
+          twnhi cert verify --trust root.pem --at 2025-01-31T12:00:00+08:00 citizen.pem
+# *Design.* `twnhi cert verify`: argument `trust`.
+cli-help-cert-verify--trust = 信任的根憑證（PEM，一個檔案可含多張；可重複指定）
+# *Design.* `twnhi cert verify`: argument `intermediate`.
+cli-help-cert-verify--intermediate = 中繼憑證（PEM；可重複指定）
+# *Design.* `twnhi cert verify`: argument `crl`.
+cli-help-cert-verify--crl = 憑證廢止清冊（PEM 或 DER；可重複指定）
+# *Design.* `twnhi cert verify`: argument `at`.
+cli-help-cert-verify--at = 以此時間驗證，而非現在（RFC 3339）
+# *Design.* `twnhi cert verify`: argument `json`.
+cli-help-cert-verify--json = 以 JSON 輸出
+# *Design.* `twnhi cert verify`: argument `cert`.
+cli-help-cert-verify--cert = 要驗證的憑證（PEM 或 DER）

@@ -1,0 +1,187 @@
+//! `twnhi cert verify` against the test PKI of `twnhi-testkit` written as PEM files: exit 0
+//! with a summary for valid certificates, 1 with the reason and its code for each bad one,
+//! 2 for bad input.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::LazyLock;
+use twnhi_testkit::pki::TestPki;
+
+/// The PEM files of one test PKI, shared by the tests of this binary.
+static DIR: LazyLock<tempfile::TempDir> = LazyLock::new(|| {
+    let dir = tempfile::tempdir().unwrap();
+    TestPki::generate().write_pem(dir.path());
+    std::fs::write(dir.path().join("not-pem.txt"), "hello\n").unwrap();
+    std::fs::write(
+        dir.path().join("garbage.pem"),
+        "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    dir
+});
+
+fn file(name: &str) -> String {
+    let p: PathBuf = DIR.path().join(name);
+    p.to_str().unwrap().to_owned()
+}
+
+fn twnhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_twnhi"))
+        .args(args)
+        .env_remove("TWNHI_LOG")
+        .output()
+        .expect("run twnhi")
+}
+
+/// `twnhi cert verify --trust root.pem --intermediate intermediate.pem [--crl crl.pem] CERT`.
+fn verify(cert: &str, crl: Option<&str>, extra: &[&str]) -> Output {
+    let (root, intermediate, cert) = (file("root.pem"), file("intermediate.pem"), file(cert));
+    let mut args = vec![
+        "cert",
+        "verify",
+        "--trust",
+        &root,
+        "--intermediate",
+        &intermediate,
+    ];
+    let crl = crl.map(file);
+    if let Some(crl) = &crl {
+        args.extend(["--crl", crl]);
+    }
+    args.extend(extra);
+    args.push(&cert);
+    twnhi(&args)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn valid_certificates_exit_0_with_a_summary() {
+    let o = verify("valid-rsa.pem", Some("crl.pem"), &[]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", text(&o.stderr));
+    assert!(
+        out.starts_with("憑證有效 / the certificate is valid\n"),
+        "{out}"
+    );
+    assert!(out.contains("Test Citizen Valid RSA"), "{out}");
+    assert!(out.contains("身分證末四碼"), "{out}");
+    assert!(out.contains(" 0004\n"), "{out}");
+    assert!(out.contains(" 1001\n"), "{out}");
+    assert!(out.contains("RSA 2048"), "{out}");
+    assert!(
+        out.contains("CN=twnhi Test Citizen CA → C=TW, O=twnhi test PKI, CN=twnhi Test Root CA"),
+        "{out}"
+    );
+    assert!(out.contains("checked against 1 CRL"), "{out}");
+    assert!(o.stderr.is_empty(), "{}", text(&o.stderr));
+
+    let o = verify("valid-ecdsa.pem", None, &["--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["key"]["type"], "ecp256");
+    assert_eq!(json["id_last4"], "0005");
+    assert_eq!(json["crls_checked"], serde_json::Value::Null);
+}
+
+#[test]
+fn each_bad_certificate_exits_1_with_its_reason() {
+    let cases = [
+        ("expired.pem", "[7604]", "expired"),
+        ("not-yet-valid.pem", "[7605]", "not yet valid"),
+        ("revoked.pem", "[7606]", "revoked"),
+        ("foreign.pem", "[7602]", "not issued by a trusted"),
+        ("wrong-key-usage.pem", "[7607]", "key usage"),
+        ("wrong-eku.pem", "[7607]", "key usage"),
+        ("forged.pem", "[7603]", "signature is invalid"),
+        ("garbage.pem", "[7601]", "malformed"),
+    ];
+    for (cert, code, words) in cases {
+        let o = verify(cert, Some("crl.pem"), &[]);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{cert}: {err}");
+        assert!(o.stdout.is_empty(), "{cert}");
+        assert!(err.starts_with("錯誤 error: "), "{cert}: {err}");
+        assert!(err.trim_end().ends_with(code), "{cert}: {err}");
+        assert!(err.contains(words), "{cert}: {err}");
+        assert_eq!(err.lines().count(), 1, "{cert}: {err}");
+    }
+    // A stale CRL leaves the status unknown.
+    let o = verify("valid-rsa.pem", Some("crl-stale.pem"), &[]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("[7609]"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn the_time_can_be_given() {
+    // The expired certificate was valid 60 days ago, the not-yet-valid one will be in 60.
+    let day = chrono::Duration::days(60);
+    let past = (chrono::Utc::now() - day).to_rfc3339();
+    let o = verify("expired.pem", None, &["--at", &past]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let future = (chrono::Utc::now() + day).to_rfc3339();
+    let o = verify("not-yet-valid.pem", None, &["--at", &future]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    // The valid certificate was not valid yet a year and a half ago.
+    let o = verify(
+        "valid-rsa.pem",
+        None,
+        &["--at", "2000-01-01T00:00:00+08:00"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn bad_input_exits_2() {
+    let cases: [(&[&str], &str); 5] = [
+        (&["--at", "yesterday"], "RFC 3339"),
+        (
+            &["--crl", "not-pem.txt"],
+            "not a usable certificate revocation list",
+        ),
+        (&["--crl", "missing.crl"], "cannot read"),
+        (&["--intermediate", "not-pem.txt"], "holds no certificate"),
+        (&["--intermediate", "missing.pem"], "cannot read"),
+    ];
+    for (extra, words) in cases {
+        let extra: Vec<String> = extra
+            .iter()
+            .map(|a| {
+                if a.contains('.') {
+                    file(a)
+                } else {
+                    (*a).to_owned()
+                }
+            })
+            .collect();
+        let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
+        let o = verify("valid-rsa.pem", None, &extra);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {err}");
+        assert!(err.starts_with("錯誤 error: "), "{extra:?}: {err}");
+        assert!(err.contains(words), "{extra:?}: {err}");
+    }
+    let o = verify("missing.pem", None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = verify("not-pem.txt", None, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    // --trust is required (clap's usage error, also 2).
+    let o = twnhi(&["cert", "verify", &file("valid-rsa.pem")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(Path::new(&file("root.pem")).exists());
+}
+
+#[test]
+fn help_comes_from_the_catalog() {
+    let o = twnhi(&["cert", "verify", "--help"]);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(out.contains("驗證憑證"), "{out}");
+    assert!(out.contains("Exit codes: 0 valid"), "{out}");
+    assert!(out.contains("--intermediate"), "{out}");
+}
