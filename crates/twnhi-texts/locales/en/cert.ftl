@@ -24,3 +24,10 @@ cert-pin-ok = PIN ok
 cert-pin-count-low = wrong PINs entered
 cert-pin-final-try = last try
 cert-pin-locked = PIN locked
+
+## twnhi cert list / sign (twnhi-cli)
+
+cli-cert-token = Token
+cli-cert-issuer = issued by { $issuer }
+cli-cert-pin-prompt = Certificate PIN:
+cli-cert-bad-serial = not a serial number in hex: { $serial }

@@ -305,3 +305,35 @@ cli-help-cert-verify--crl = Certificate revocation lists (PEM or DER; repeatable
 cli-help-cert-verify--at = Verify at this time instead of now (RFC 3339)
 cli-help-cert-verify--json = Print JSON
 cli-help-cert-verify--cert = The certificate to verify (PEM or DER)
+
+## twnhi cert list / sign
+
+cli-help-cert--module = The PKCS#11 module of the certificate card (default: the HiCOS module's usual path on this system: HiCOSPKCS11.dll, libHicos_p11v1.dylib or libHicos_p11v1.so)
+cli-help-cert-list = List the certificate cards (PKCS#11 tokens) and their certificates
+    .label = List certificates
+    .long =
+        List the certificate cards (PKCS#11 tokens) and their certificates
+
+        One line per card (slot, label, manufacturer, serial number, PIN state), then one indented line per certificate: serial number, key, validity, subject, issuer. No PIN is needed.
+
+        Exit codes: 0 listed · 3 no module, no card · 4 the card's error.
+
+        Examples:
+          twnhi cert list
+          twnhi cert list --module /usr/lib/softhsm/libsofthsm2.so --json
+cli-help-cert-list--json = Print JSON (fields module, tokens, certificates)
+cli-help-cert-sign = Sign data with a certificate's private key on the card; the PIN is read from stdin
+    .label = Sign
+    .long =
+        Sign data with a certificate's private key on the card; the PIN is read from stdin
+
+        The PIN is one line of stdin (asked for without echo on a terminal), never an argument. The signature is printed in base64: RSA PKCS#1 v1.5 or PSS with SHA-256, or ECDSA P-256 with SHA-256 in DER.
+
+        Exit codes: 0 signed · 2 bad input · 3 no module, no card · 4 wrong PIN, PIN locked, no such certificate or key, scheme not supported.
+
+        Examples:
+          twnhi cert sign --cert 1A2B3C4D --data-hex 00112233
+          printf '%s\n' "$PIN" | twnhi cert sign --cert 1A2B3C4D --data-hex 00112233 --scheme pss-sha256
+cli-help-cert-sign--cert = The certificate's serial number in hex, as `twnhi cert list` shows it (colons allowed)
+cli-help-cert-sign--data-hex = The data to sign in hex (a server's challenge)
+cli-help-cert-sign--scheme = The signature scheme: pkcs1-sha256, pss-sha256 or ecdsa-p256-sha256

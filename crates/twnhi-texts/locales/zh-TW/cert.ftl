@@ -51,3 +51,16 @@ cert-pin-count-low = 曾輸入錯誤 PIN
 cert-pin-final-try = 僅剩最後一次
 # *Design.* CKF_USER_PIN_LOCKED.
 cert-pin-locked = PIN 已鎖住
+
+## twnhi cert list / sign (twnhi-cli)
+
+# *Design.* The label of a token's line in `twnhi cert list`.
+cli-cert-token = 憑證卡
+# *Design.* After a certificate's subject in `twnhi cert list`.
+# $issuer: the issuer's name (RFC 4514 style)
+cli-cert-issuer = 發證者 { $issuer }
+# *Design.* The PIN prompt of `twnhi cert sign` on a terminal.
+cli-cert-pin-prompt = 請輸入憑證 PIN 碼：
+# *Design.* `--cert` is not hex.
+# $serial: what was given
+cli-cert-bad-serial = 憑證序號須為十六進位：{ $serial }

@@ -434,3 +434,42 @@ cli-help-cert-verify--at = 以此時間驗證，而非現在（RFC 3339）
 cli-help-cert-verify--json = 以 JSON 輸出
 # *Design.* `twnhi cert verify`: argument `cert`.
 cli-help-cert-verify--cert = 要驗證的憑證（PEM 或 DER）
+
+## twnhi cert list / sign
+
+# *Design.* `twnhi cert list` and `twnhi cert sign`: argument `module`.
+cli-help-cert--module = 憑證卡的 PKCS#11 模組（預設：本系統上 HiCOS 模組的常見路徑：HiCOSPKCS11.dll、libHicos_p11v1.dylib 或 libHicos_p11v1.so）
+# *Design.* `twnhi cert list`.
+cli-help-cert-list = 列出憑證卡（PKCS#11 token）及其憑證
+    .label = 列出憑證
+    .long =
+        列出憑證卡（PKCS#11 token）及其憑證
+
+        每張卡一行（slot、標籤、製造商、序號、PIN 狀態），其下每張憑證縮排一行：序號、金鑰、有效期間、主體、發證者。不需要 PIN。
+
+        結束代碼：0 已列出 · 3 找不到模組或憑證卡 · 4 卡片回報錯誤。
+
+        範例：
+          twnhi cert list
+          twnhi cert list --module /usr/lib/softhsm/libsofthsm2.so --json
+# *Design.* `twnhi cert list`: argument `json`.
+cli-help-cert-list--json = 以 JSON 輸出（欄位 module、tokens、certificates）
+# *Design.* `twnhi cert sign`.
+cli-help-cert-sign = 以卡片上憑證的私密金鑰簽章；PIN 由 stdin 讀取
+    .label = 簽章
+    .long =
+        以卡片上憑證的私密金鑰簽章；PIN 由 stdin 讀取
+
+        PIN 為 stdin 的一行（在終端機上詢問時不回顯），絕不作為參數。簽章以 base64 輸出：RSA PKCS#1 v1.5 或 PSS（SHA-256），或 ECDSA P-256（SHA-256，DER 編碼）。
+
+        結束代碼：0 已簽章 · 2 輸入錯誤 · 3 找不到模組或憑證卡 · 4 PIN 錯誤、PIN 已鎖、無此憑證或金鑰、不支援的簽章方式。
+
+        範例：
+          twnhi cert sign --cert 1A2B3C4D --data-hex 00112233
+          printf '%s\n' "$PIN" | twnhi cert sign --cert 1A2B3C4D --data-hex 00112233 --scheme pss-sha256
+# *Design.* `twnhi cert sign`: argument `cert`.
+cli-help-cert-sign--cert = 憑證序號（十六進位，與 `twnhi cert list` 所列相同；可含冒號）
+# *Design.* `twnhi cert sign`: argument `data_hex`.
+cli-help-cert-sign--data-hex = 要簽章的資料（十六進位，伺服器的挑戰值）
+# *Design.* `twnhi cert sign`: argument `scheme`.
+cli-help-cert-sign--scheme = 簽章方式：pkcs1-sha256、pss-sha256 或 ecdsa-p256-sha256
