@@ -371,3 +371,24 @@ fn pem_files_load() {
         Err(LoadError::Io { .. })
     ));
 }
+
+#[test]
+fn cjk_names_are_decoded_from_utf8_and_bmp_strings() {
+    use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, KeyPair};
+    let key = KeyPair::generate().unwrap();
+    for value in [
+        DnValue::Utf8String("測試王小明".into()),
+        DnValue::BmpString("測試王小明".try_into().unwrap()),
+    ] {
+        let mut p = CertificateParams::default();
+        p.distinguished_name = DistinguishedName::new();
+        p.distinguished_name.push(DnType::CountryName, "TW");
+        p.distinguished_name.push(DnType::CommonName, value);
+        let cert = p.self_signed(&key).unwrap();
+        let s = CertSummary::of(cert.der()).unwrap();
+        assert_eq!(s.subject_cn.as_deref(), Some("測試王小明"));
+        assert_eq!(s.subject, "C=TW, CN=測試王小明");
+        // No Subject Directory Attributes: no last four.
+        assert_eq!(s.id_last4, None);
+    }
+}
