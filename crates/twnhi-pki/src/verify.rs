@@ -66,7 +66,9 @@ pub struct Verified {
 ///    encryption certificate lacks it).
 #[derive(Debug, Clone)]
 pub struct ChainVerifier {
-    anchors: Vec<(TrustAnchor<'static>, String)>,
+    anchors: Vec<TrustAnchor<'static>>,
+    /// The subjects of `anchors`, same order.
+    anchor_subjects: Vec<String>,
     intermediates: Vec<CertificateDer<'static>>,
     policy: RevocationPolicy,
 }
@@ -79,6 +81,7 @@ impl ChainVerifier {
     /// [`LoadError::Anchor`] for a certificate that cannot be a trust anchor (not X.509).
     pub fn new(anchors: &[CertificateDer<'_>]) -> Result<ChainVerifier, LoadError> {
         let mut out = Vec::with_capacity(anchors.len());
+        let mut subjects = Vec::with_capacity(anchors.len());
         for (i, der) in anchors.iter().enumerate() {
             let what = format!("trust anchor #{}", i + 1);
             let anchor = webpki::anchor_from_trusted_cert(der).map_err(|e| LoadError::Anchor {
@@ -91,10 +94,12 @@ impl ChainVerifier {
                     what,
                     detail: e.message(twnhi_texts::Lang::En),
                 })?;
-            out.push((anchor.to_owned(), subject));
+            out.push(anchor.to_owned());
+            subjects.push(subject);
         }
         Ok(ChainVerifier {
             anchors: out,
+            anchor_subjects: subjects,
             intermediates: Vec::new(),
             policy: RevocationPolicy::default(),
         })
@@ -136,7 +141,6 @@ impl ChainVerifier {
     ) -> Result<Verified, VerifyError> {
         let parsed = summary::parse(cert)?;
         let ee = EndEntityCert::try_from(cert).map_err(map_webpki)?;
-        let anchors: Vec<TrustAnchor<'_>> = self.anchors.iter().map(|(a, _)| a.clone()).collect();
         let all: Vec<CertificateDer<'_>> = self
             .intermediates
             .iter()
@@ -167,7 +171,7 @@ impl ChainVerifier {
         let path = ee
             .verify_for_usage(
                 webpki::ALL_VERIFICATION_ALGS,
-                &anchors,
+                &self.anchors,
                 &all,
                 time,
                 KeyUsage::client_auth(),
@@ -197,10 +201,15 @@ impl ChainVerifier {
             })
             .collect();
         let anchor = path.anchor();
-        if let Some((_, subject)) = self.anchors.iter().find(|(a, _)| {
-            a.subject == anchor.subject
-                && a.subject_public_key_info == anchor.subject_public_key_info
-        }) {
+        if let Some(subject) = self
+            .anchors
+            .iter()
+            .position(|a| {
+                a.subject == anchor.subject
+                    && a.subject_public_key_info == anchor.subject_public_key_info
+            })
+            .and_then(|i| self.anchor_subjects.get(i))
+        {
             chain.push(subject.clone());
         }
         Ok(Verified {
