@@ -55,7 +55,7 @@ enum Command {
     /// NHI card: list readers, read, watch, decode, simulate.
     #[command(subcommand)]
     Card(cmd_card::CardCommand),
-    /// Citizen digital certificates: verify.
+    /// Citizen digital certificates: list, sign (PKCS#11), verify.
     #[command(subcommand)]
     Cert(cmd_cert::CertCommand),
     // The bridge's help is defined on BridgeArgs (a doc comment here would replace it).
