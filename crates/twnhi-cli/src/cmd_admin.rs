@@ -75,6 +75,26 @@ pub enum OutboxCommand {
     /// `twnhi serve` sends them within seconds). Letters given up more than a week ago have
     /// had their contents wiped and cannot be sent again.
     Retry(OutboxRetryArgs),
+    /// Queue sample letters (a completion letter with a sample name) to an address through
+    /// the outbox, to check that the running sites' workers deliver them. Needs the sites'
+    /// server key file (letters are sealed with it).
+    Test(OutboxTestArgs),
+}
+
+/// Arguments of `twnhi admin outbox test`.
+#[derive(clap::Args, Debug)]
+pub struct OutboxTestArgs {
+    /// The recipient (the operator's own mailbox).
+    #[arg(long, value_name = "ADDR")]
+    pub to: String,
+    /// How many letters.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=i64::from(twnhi_service::MAX_TEST_LETTERS)))]
+    pub count: u32,
+    /// The sites' server key file (not created: it must exist).
+    #[arg(long, value_name = "FILE", env = "TWNHI_SERVER_KEY_FILE")]
+    pub server_key_file: PathBuf,
+    #[command(flatten)]
+    pub db: DbArgs,
 }
 
 /// Arguments of `twnhi admin outbox list`.
@@ -267,6 +287,7 @@ pub fn run(cmd: &AdminCommand) -> ExitCode {
             AdminCommand::Show(a) => show(a).await,
             AdminCommand::Outbox(OutboxCommand::List(a)) => outbox_list(a).await,
             AdminCommand::Outbox(OutboxCommand::Retry(a)) => outbox_retry(a).await,
+            AdminCommand::Outbox(OutboxCommand::Test(a)) => outbox_test(a).await,
             AdminCommand::Db(DbCommand::Migrate(a)) => db_migrate(a).await,
         };
         result.unwrap_or_else(|code| code)
@@ -508,6 +529,30 @@ async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
                 .unwrap_or_default()
         ));
     }
+    Ok(ExitCode::from(exit::OK))
+}
+
+async fn outbox_test(args: &OutboxTestArgs) -> Result<ExitCode, ExitCode> {
+    let to = twnhi_account::Email::parse(&args.to).map_err(|e| exit::report(exit::USAGE, e))?;
+    let bytes = twnhi_service::keyfile::read(
+        &args.server_key_file,
+        twnhi_account::secret::MIN_KEY_LEN,
+    )
+    .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
+    let key = twnhi_account::secret::ServerKey::new(bytes.to_vec()).map_err(|e| {
+        exit::report(
+            exit::ENVIRONMENT,
+            format!("{}: {e}", args.server_key_file.display()),
+        )
+    })?;
+    let db = open(&args.db).await?;
+    let service = Service::counter_with_key(db.store.clone(), db.registry.clone(), Some(key))
+        .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
+    let n = service
+        .queue_test_letters(&to, args.count)
+        .await
+        .map_err(|e| service_error(&e))?;
+    out(texts::both_with("cli-test-letters-queued", &[("count", n.into())]));
     Ok(ExitCode::from(exit::OK))
 }
 

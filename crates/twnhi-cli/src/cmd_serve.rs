@@ -160,6 +160,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_REPLICAS", value_name = "N")]
     pub replicas: Option<u32>,
 
+    /// Seconds a letter claimed by this replica's outbox worker stays reserved for it; after
+    /// a crash another replica sends it when the lease ends [default: 120].
+    #[arg(long, env = "TWNHI_OUTBOX_LEASE", value_name = "SECS")]
+    pub outbox_lease_secs: Option<u32>,
+
     /// Minutes without a request after which a browser session ends [default: 20].
     #[arg(long, env = "TWNHI_SESSION_IDLE_MINUTES", value_name = "MIN")]
     pub session_idle_minutes: Option<u32>,
@@ -194,6 +199,7 @@ impl ServeArgs {
             trust_forwarded_for: self.trust_forwarded_for.then_some(true),
             migrate: self.migrate.then_some(true),
             replicas: self.replicas,
+            outbox_lease_secs: self.outbox_lease_secs,
             session_idle_minutes: self.session_idle_minutes,
             app_token_minutes: self.app_token_minutes,
         }
@@ -308,6 +314,7 @@ async fn serve(s: Resolved) -> ExitCode {
     let mut config = ServiceConfig::new(s.public_url.clone(), s.mail_from.clone());
     config.service_hours = s.service_hours;
     config.session_idle_timeout = s.session_idle;
+    config.outbox.lease = s.outbox_lease;
     config.app_token_lifetime = s.app_token;
     let ports = Ports {
         store: db.store.clone(),

@@ -3,7 +3,7 @@
 //! masked.
 
 use chrono::{DateTime, Utc};
-use twnhi_account::IdNumber;
+use twnhi_account::{Email, IdNumber};
 use twnhi_account::device::DeviceState;
 use twnhi_account::messages::Msg;
 use twnhi_account::registration::{RegistrationEvent, RegistrationState};
@@ -12,6 +12,7 @@ use twnhi_store::{
 };
 
 use crate::error::{Result, ServiceError};
+use crate::letters::LetterData;
 use crate::service::Service;
 
 /// One registration as the counter sees it.
@@ -65,7 +66,42 @@ pub fn mask_mobile(mobile: &str) -> String {
     format!("{head}-***{tail}")
 }
 
+/// How many sample letters [`Service::queue_test_letters`] queues at most in one call.
+pub const MAX_TEST_LETTERS: u32 = 10_000;
+
 impl Service {
+    /// Queues `count` sample letters (a completion letter with a sample name) to `to`
+    /// through the outbox, for an operator to check that the running workers deliver
+    /// (`twnhi admin outbox test`). They belong to no registration and skip the letter caps
+    /// (an operator's own check). This service's key must be the sites' `server.key`, or
+    /// no worker can open them. At most [`MAX_TEST_LETTERS`]; enqueued 100 per transaction.
+    ///
+    /// # Errors
+    /// A store error (the letters of the failed batch are not queued; earlier batches are).
+    pub async fn queue_test_letters(&self, to: &Email, count: u32) -> Result<u32> {
+        let count = count.min(MAX_TEST_LETTERS);
+        let now = self.now();
+        let mut queued = 0;
+        while queued < count {
+            let mut cs = ChangeSet::new();
+            for _ in 0..(count - queued).min(100) {
+                let data = LetterData::Completion {
+                    to: to.as_str().to_owned(),
+                    name: "twnhi outbox test".to_owned(),
+                };
+                let mut change = self.mail(now, None, &data)?;
+                if let Change::EnqueueMail(m) = &mut change {
+                    m.cap = None;
+                }
+                cs.push(change);
+            }
+            let n = u32::try_from(cs.changes().len()).unwrap_or(0);
+            self.commit(cs).await?;
+            queued += n;
+        }
+        Ok(queued)
+    }
+
     async fn counter_transition(
         &self,
         id_number: &IdNumber,

@@ -23,7 +23,7 @@ mod service;
 mod throttle;
 
 pub use account::AccountView;
-pub use admin::{RegistrationReport, mask_email, mask_mobile};
+pub use admin::{MAX_TEST_LETTERS, RegistrationReport, mask_email, mask_mobile};
 pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput, CaptchaOnScreen};
 pub use card_auth::{CardHolder, CardNonce, SamAnswer, SessionView};
 pub use config::{HashingConfig, LetterCaps, OutboxConfig, ServiceConfig};

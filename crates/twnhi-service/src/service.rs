@@ -213,13 +213,27 @@ impl Service {
     /// # Errors
     /// [`ServiceError::Internal`] when the operating system's random source fails.
     pub fn counter(store: Arc<dyn Store>, registry: Arc<dyn Registry>) -> Result<Self> {
+        Service::counter_with_key(store, registry, None)
+    }
+
+    /// Like [`Service::counter`], with the sites' server key when given (for
+    /// [`Service::queue_test_letters`], whose letters the sites' workers must open).
+    ///
+    /// # Errors
+    /// [`ServiceError::Internal`] when the operating system's random source fails.
+    pub fn counter_with_key(
+        store: Arc<dyn Store>,
+        registry: Arc<dyn Registry>,
+        server_key: Option<ServerKey>,
+    ) -> Result<Self> {
         let random =
             Arc::new(
                 crate::ports::SystemRandom::new().map_err(|_| ServiceError::Internal {
                     what: "random source",
                 })?,
             );
-        let server_key = ServerKey::generate(&mut crate::ports::PortRng(&*random));
+        let server_key = server_key
+            .unwrap_or_else(|| ServerKey::generate(&mut crate::ports::PortRng(&*random)));
         let master = twnhi_card::auth::MasterKey::from_bytes(random_array(&*random));
         let base = twnhi_notify::PublicBaseUrl::parse("https://counter.invalid/")
             .map_err(|_| ServiceError::Internal { what: "config" })?;

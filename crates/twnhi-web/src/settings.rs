@@ -168,6 +168,10 @@ pub struct ServeSettings {
     /// site-wide figure.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replicas: Option<u32>,
+    /// Seconds a letter claimed by a replica's outbox worker stays reserved for it; after a
+    /// crash, another replica sends it when the lease ends (default: 120).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outbox_lease_secs: Option<u32>,
     /// Minutes without a request after which a browser session ends (default: 20).
     #[serde(
         alias = "session-idle-minutes",
@@ -232,6 +236,8 @@ pub struct Resolved {
     pub migrate: bool,
     /// Replicas sharing the per-address request limits (1 to 1000).
     pub replicas: u32,
+    /// The outbox workers' claim lease.
+    pub outbox_lease: TimeDelta,
     /// Idle time that ends a browser session.
     pub session_idle: TimeDelta,
     /// Lifetime of the app's tokens.
@@ -289,6 +295,7 @@ impl ServeSettings {
             trust_forwarded_for: over.trust_forwarded_for.or(self.trust_forwarded_for),
             migrate: over.migrate.or(self.migrate),
             replicas: over.replicas.or(self.replicas),
+            outbox_lease_secs: over.outbox_lease_secs.or(self.outbox_lease_secs),
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             app_token_minutes: over.app_token_minutes.or(self.app_token_minutes),
         }
@@ -361,6 +368,7 @@ impl ServeSettings {
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
             migrate: self.migrate.unwrap_or(false),
             replicas: replicas(self.replicas)?,
+            outbox_lease: outbox_lease(self.outbox_lease_secs)?,
             session_idle: minutes(
                 "session_idle_minutes",
                 self.session_idle_minutes,
@@ -415,6 +423,7 @@ impl Resolved {
             trust_forwarded_for: Some(self.trust_forwarded_for),
             migrate: Some(self.migrate),
             replicas: Some(self.replicas),
+            outbox_lease_secs: u32::try_from(self.outbox_lease.num_seconds()).ok(),
             session_idle_minutes: u32::try_from(self.session_idle.num_minutes()).ok(),
             app_token_minutes: u32::try_from(self.app_token.num_minutes()).ok(),
         };
@@ -443,6 +452,22 @@ fn database_connections(value: Option<u32>) -> Result<u32, SettingsError> {
         ));
     }
     Ok(v)
+}
+
+/// The outbox lease, 10 s to an hour.
+fn outbox_lease(value: Option<u32>) -> Result<TimeDelta, SettingsError> {
+    let v = value.unwrap_or(120);
+    if !(10..=3600).contains(&v) {
+        return Err(invalid(
+            "outbox_lease_secs",
+            crate::error::joined(
+                "web-settings-lease",
+                &[("value", v.to_string().into())],
+                " / ",
+            ),
+        ));
+    }
+    Ok(TimeDelta::seconds(i64::from(v)))
 }
 
 /// The number of replicas, 1 to 1000.
@@ -583,6 +608,18 @@ mod tests {
         let r = file.resolve().unwrap();
         assert_eq!(r.replicas, 3);
         assert!(r.migrate);
+        assert_eq!(r.outbox_lease, TimeDelta::seconds(120));
+        let short = ServeSettings {
+            outbox_lease_secs: Some(5),
+            ..base()
+        };
+        assert!(matches!(
+            short.resolve(),
+            Err(SettingsError::Invalid {
+                key: "outbox_lease_secs",
+                ..
+            })
+        ));
         let printed = r.to_toml_masked();
         assert!(printed.contains("replicas = 3"), "{printed}");
         let zero = ServeSettings {
@@ -591,7 +628,10 @@ mod tests {
         };
         assert!(matches!(
             zero.resolve(),
-            Err(SettingsError::Invalid { key: "replicas", .. })
+            Err(SettingsError::Invalid {
+                key: "replicas",
+                ..
+            })
         ));
     }
 

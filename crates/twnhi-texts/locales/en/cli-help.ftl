@@ -74,6 +74,7 @@ cli-help-serve--insecure-http = Serve plain http with cookies without `Secure` â
 cli-help-serve--trust-forwarded-for = Take the client address from X-Forwarded-For (behind a reverse proxy that sets it)
 cli-help-serve--migrate = PostgreSQL: apply this program's pending migrations at start (off: an outdated schema is refused; migrate once with `twnhi admin db migrate`). A SQLite file is always migrated
 cli-help-serve--replicas = How many replicas share the site behind one load balancer: each enforces 1/N of the per-address request limits (default: 1)
+cli-help-serve--outbox-lease-secs = Seconds a letter claimed by this replica's outbox worker stays reserved for it; after a crash another replica sends it when the lease ends (default: 120)
 cli-help-serve--session-idle-minutes = Minutes without a request after which a browser session ends [default: 20]
     .label = Idle timeout
 cli-help-serve--database-max-connections = PostgreSQL: the most database connections of this process [default: 10]
@@ -280,6 +281,10 @@ cli-help-admin-outbox-retry = Put given-up letters back in the queue, attempts c
         Examples: `twnhi admin outbox retry --all`, `twnhi admin outbox retry 3f9câ€¦`
 cli-help-admin-outbox-retry--id = The letter (its identifier from `list`)
 cli-help-admin-outbox-retry--all = Every given-up letter
+cli-help-admin-outbox-test = Queue sample letters (a completion letter with a sample name) to an address through the outbox, to check that the running sites' workers deliver them. Needs the sites' server key file (letters are sealed with it)
+cli-help-admin-outbox-test--to = The recipient (the operator's own mailbox)
+cli-help-admin-outbox-test--count = How many letters
+cli-help-admin-outbox-test--server-key-file = The sites' server key file (not created: it must exist)
 cli-help-admin-db = The database itself: bring its schema up to this program's
 cli-help-admin-db-migrate = Apply this program's pending migrations (PostgreSQL: run once before starting or upgrading the replicas of `twnhi serve`, which do not migrate unless `--migrate`). Safe to run again: a current schema is left as it is
 

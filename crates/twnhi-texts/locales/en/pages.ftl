@@ -562,6 +562,7 @@ web-settings-hint-mail = set smtp_url or mail_dir: letters must go somewhere
 # $value: the value given
 web-settings-minutes = must be 1 to 1440 minutes (got { $value })
 web-settings-database-connections = must be 1 to 1000 (got { $value })
+web-settings-lease = must be 10 to 3600 seconds (got { $value })
 web-settings-statement-timeout = must be 0 to 86400 seconds (got { $value })
 # *Design.* The app client's base URL.
 client-error-url = the base URL must be http://host[:port]/

@@ -103,6 +103,8 @@ cli-help-serve--trust-forwarded-for = 從 X-Forwarded-For 取得用戶端位址�
 cli-help-serve--migrate = PostgreSQL：啟動時套用本程式尚未套用的資料庫結構更新（關閉時，結構過舊即拒絕啟動；請先執行一次 `twnhi admin db migrate`）。SQLite 檔案一律自動更新
 # *Design.* `twnhi serve`: argument `replicas`.
 cli-help-serve--replicas = 負載平衡器後方共同提供本網站的副本數：每個副本執行每一位址請求上限的 1/N（預設：1）
+# *Design.* `twnhi serve`: argument `outbox-lease-secs`.
+cli-help-serve--outbox-lease-secs = 本副本寄信程序認領的信件保留給它的秒數；當機後由其他副本在保留期滿時寄出（預設：120）
 # *Design.* `twnhi serve`: argument `session-idle-minutes`.
 cli-help-serve--session-idle-minutes = 瀏覽器工作階段在無請求多少分鐘後結束［預設：20］
     .label = 閒置逾時
@@ -399,6 +401,14 @@ cli-help-admin-outbox-retry = 將已放棄的信件放回佇列，嘗試次數�
 cli-help-admin-outbox-retry--id = 信件（`list` 列出的識別碼）
 # *Design.* `twnhi admin outbox retry`: argument `all`.
 cli-help-admin-outbox-retry--all = 每一封已放棄的信件
+# *Design.* `twnhi admin outbox test`.
+cli-help-admin-outbox-test = 經由郵件佇列寄送測試信件（以範例姓名的註冊完成通知信）至指定信箱，以確認執行中網站的寄信程序正常。需要網站的伺服器金鑰檔（信件以其密封）
+# *Design.* `twnhi admin outbox test`: argument `to`.
+cli-help-admin-outbox-test--to = 收件人（管理者自己的信箱）
+# *Design.* `twnhi admin outbox test`: argument `count`.
+cli-help-admin-outbox-test--count = 信件封數
+# *Design.* `twnhi admin outbox test`: argument `server-key-file`.
+cli-help-admin-outbox-test--server-key-file = 網站的伺服器金鑰檔（不會自動建立，必須已存在）
 # *Design.* `twnhi admin db`.
 cli-help-admin-db = 資料庫本身：將結構更新至本程式的版本
 # *Design.* `twnhi admin db migrate`.

@@ -38,6 +38,9 @@ cli-database = 資料庫
 # $database: the database (URL or path, password masked)
 # $applied: migrations applied now (number)
 cli-db-migrated = { $database }：資料庫結構已是最新（本次套用 { $applied } 項更新）
+# *Design.* `twnhi admin outbox test` done.
+# $count: letters queued (number)
+cli-test-letters-queued = 已排入 { $count } 封測試信件；執行中的網站將於數秒內寄出
 # *Design.* The database cannot be written.
 cli-database-read-only = 資料庫無法寫入（唯讀、權限不足或磁碟已滿）
 # *Design.* The title of the line saying where the site listens.

@@ -564,6 +564,9 @@ web-settings-minutes = 須介於 1 至 1440 分鐘
 # *Design.* The database connections of one process are out of range.
 # $value: the value given (number)
 web-settings-database-connections = 須介於 1 至 1000
+# *Design.* The outbox lease setting is out of range.
+# $value: the value given (number)
+web-settings-lease = 須介於 10 至 3600 秒
 # *Design.* The statement timeout is out of range.
 # $value: the value given (number)
 web-settings-statement-timeout = 須介於 0 至 86400 秒
