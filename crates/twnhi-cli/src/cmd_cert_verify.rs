@@ -30,7 +30,8 @@ pub(crate) struct VerifyArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
-    /// The certificate to verify (PEM or DER).
+    /// The certificate to verify (PEM or DER); further certificates in the file are taken as
+    /// intermediates.
     #[arg(value_name = "CERT.pem")]
     cert: PathBuf,
 }
@@ -72,15 +73,18 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         } else {
             Some(CrlSet::from_files(&args.crl)?)
         };
-        let cert = load::certificate_file(&args.cert)?;
+        // The certificate first; any further ones in its file (a chain as a browser or a
+        // card hands it over) are intermediates.
+        let mut chain = load::certificates_file(&args.cert)?;
+        let cert = chain.remove(0);
         let verifier = ChainVerifier::new(&anchors)?.with_intermediates(intermediates);
-        Ok::<_, twnhi_pki::LoadError>((verifier, crls, cert))
+        Ok::<_, twnhi_pki::LoadError>((verifier, crls, cert, chain))
     })();
-    let (verifier, crls, cert) = match loaded {
+    let (verifier, crls, cert, chain) = match loaded {
         Ok(l) => l,
         Err(e) => return exit::report(exit::USAGE, e),
     };
-    match verifier.verify(&cert, &[], crls.as_ref(), at) {
+    match verifier.verify(&cert, &chain, crls.as_ref(), at) {
         Ok(v) => {
             print(&v, args.json);
             ExitCode::from(exit::OK)

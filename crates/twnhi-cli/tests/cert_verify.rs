@@ -118,6 +118,22 @@ fn each_bad_certificate_exits_1_with_its_reason() {
 }
 
 #[test]
+fn a_chain_in_the_certificate_file_supplies_intermediates() {
+    let chain = DIR.path().join("chain.pem");
+    let pem = |name: &str| std::fs::read_to_string(file(name)).unwrap();
+    std::fs::write(&chain, pem("valid-ecdsa.pem") + &pem("intermediate.pem")).unwrap();
+    let root = file("root.pem");
+    let chain = chain.to_str().unwrap();
+    let o = twnhi(&["cert", "verify", "--trust", &root, chain]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("Test Citizen Valid ECDSA"));
+    // Without the intermediate the root alone does not reach the certificate.
+    let o = twnhi(&["cert", "verify", "--trust", &root, &file("valid-ecdsa.pem")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("[7602]"), "{}", text(&o.stderr));
+}
+
+#[test]
 fn the_time_can_be_given() {
     // The expired certificate was valid 60 days ago, the not-yet-valid one will be in 60.
     let day = chrono::Duration::days(60);

@@ -309,7 +309,7 @@ cli-help-cert-verify--intermediate = Intermediate CA certificates (PEM; repeatab
 cli-help-cert-verify--crl = Certificate revocation lists (PEM or DER; repeatable)
 cli-help-cert-verify--at = Verify at this time instead of now (RFC 3339)
 cli-help-cert-verify--json = Print JSON
-cli-help-cert-verify--cert = The certificate to verify (PEM or DER)
+cli-help-cert-verify--cert = The certificate to verify (PEM or DER; further certificates in the file are taken as intermediates)
 
 ## twnhi cert list / sign
 

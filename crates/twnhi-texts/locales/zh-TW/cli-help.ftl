@@ -443,7 +443,7 @@ cli-help-cert-verify--at = 以此時間驗證，而非現在（RFC 3339）
 # *Design.* `twnhi cert verify`: argument `json`.
 cli-help-cert-verify--json = 以 JSON 輸出
 # *Design.* `twnhi cert verify`: argument `cert`.
-cli-help-cert-verify--cert = 要驗證的憑證（PEM 或 DER）
+cli-help-cert-verify--cert = 要驗證的憑證（PEM 或 DER；檔案中其後的憑證視為中繼憑證）
 
 ## twnhi cert list / sign
 
