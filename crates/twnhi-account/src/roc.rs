@@ -615,6 +615,9 @@ impl ServiceHours {
     /// let late = ServiceHours::parse("07:30-22:00").unwrap();
     /// assert_eq!(late.notice(Lang::ZhTw), "※本系統服務時間每日 07:30-22:00");
     /// assert_eq!(late.notice(Lang::En), "Operating Hours : 7:30a.m.-10p.m. daily");
+    /// // All day is said so, not "12a.m.-12a.m.".
+    /// assert_eq!(ServiceHours::ALWAYS.notice(Lang::ZhTw), "※本系統服務時間每日 00:00-24:00");
+    /// assert_eq!(ServiceHours::ALWAYS.notice(Lang::En), "Operating Hours : open 24 hours a day");
     /// ```
     #[must_use]
     pub fn notice(&self, lang: Lang) -> String {
@@ -625,6 +628,10 @@ impl ServiceHours {
                 ("hours", self.to_string().into()),
                 ("open", twelve_hour(self.open).into()),
                 ("close", twelve_hour(self.close).into()),
+                (
+                    "allday",
+                    if *self == Self::ALWAYS { "yes" } else { "no" }.into(),
+                ),
             ],
         )
     }

@@ -34,6 +34,13 @@
   // ----- password strength (twnhi_account::password::Strength::of) ------------------------
   var SPECIAL = '~!@#$%^&*-';
   var LEVELS = ['weak', 'medium', 'medium-strong', 'strong'];
+  var LEVEL_TEXT = {
+    '': [zh('password-strength-none'), en('password-strength-none')],
+    'weak': [zh('strength-weak'), en('strength-weak')],
+    'medium': [zh('strength-medium'), en('strength-medium')],
+    'medium-strong': [zh('strength-medium-strong'), en('strength-medium-strong')],
+    'strong': [zh('strength-strong'), en('strength-strong')]
+  };
 
   /** The meter level of a password: 'weak' | 'medium' | 'medium-strong' | 'strong'. */
   function strength(password) {
@@ -54,10 +61,19 @@
 
   function bindStrengthMeters() {
     document.querySelectorAll('input[data-strength-meter]').forEach(function (input) {
-      var meter = document.getElementById(input.getAttribute('data-strength-meter'));
+      var meterId = input.getAttribute('data-strength-meter');
+      var meter = document.getElementById(meterId);
       if (!meter) { return; }
+      // The level as text in a polite live region, written only when it changes.
+      var text = document.querySelector('[data-meter-text="' + meterId + '"]');
+      var levelZh = text ? text.querySelector('[data-level-zh]') : null;
+      var levelEn = text ? text.querySelector('[data-level-en]') : null;
       var update = function () {
         var level = input.value === '' ? '' : strength(input.value);
+        if (levelZh && levelEn && meter.getAttribute('data-level') !== level) {
+          levelZh.textContent = LEVEL_TEXT[level][0];
+          levelEn.textContent = LEVEL_TEXT[level][1];
+        }
         meter.setAttribute('data-level', level);
         var n = level === '' ? 0 : LEVELS.indexOf(level) + 1;
         meter.querySelectorAll('[data-step]').forEach(function (cell) {
@@ -240,6 +256,7 @@
     p1.textContent = zh;
     var p2 = document.createElement('span');
     p2.className = 'en';
+    p2.lang = 'en';
     p2.textContent = en;
     box.appendChild(p1);
     box.appendChild(document.createElement('br'));
@@ -269,9 +286,12 @@
     document.querySelectorAll('[data-card-read]').forEach(function (button) {
       button.addEventListener('click', function (ev) {
         ev.preventDefault();
+        // Busy, not disabled: a disabled button loses the keyboard focus, and the person
+        // reading the card should stay on 讀取 (WCAG 2.4.3).
+        if (button.getAttribute('aria-disabled') === 'true') { return; }
         var form = button.closest('form');
         var box = messageBox(button);
-        button.disabled = true;
+        button.setAttribute('aria-disabled', 'true');
         showMessage(box, 'info', zh('site-js-reading-card'), en('site-js-reading-card'));
         cardAuth().then(function (result) {
           onCardDone(form, result);
@@ -279,7 +299,10 @@
         }, function (err) {
           var e = errorOf(err);
           showMessage(box, 'error', e.zh, e.en);
-        }).then(function () { button.disabled = false; });
+        }).then(function () {
+          button.removeAttribute('aria-disabled');
+          if (document.activeElement === document.body) { button.focus(); }
+        });
       });
     });
     // Forms that need the card at submit (login): authenticate first, then submit.
@@ -350,8 +373,10 @@
           setConnection(true);
           return b.request({ type: 'read' }).then(function (r) {
             b.close();
-            var tail = (r.card_no || '').slice(-4);
-            say(both('site-js-card-read') + ': ****' + tail + ' (' + r.reader + ')');
+            // Masked as the site masks card numbers (CardNumber::masked): all but the last 4.
+            var no = r.card_no || '';
+            var masked = no.slice(0, -4).replace(/./g, '*') + no.slice(-4);
+            say(both('site-js-card-read') + ': ' + masked + ' (' + r.reader + ')');
           }, function (e) { b.close(); throw e; });
         }).catch(function (err) {
           var e = errorOf(err);
@@ -379,6 +404,12 @@
   // Exposed for the site's browser tests (the meter must agree with the server's rule).
   window.twnhi = { strength: strength };
 
+  // ----- after a failed submit: the error summary takes the focus (it is role=alert) ------------
+  function focusErrorSummary() {
+    var summary = document.querySelector('[data-error-summary]');
+    if (summary && summary.textContent.trim() !== '') { summary.focus(); }
+  }
+
   bindStrengthMeters();
   bindAddressSelects();
   bindConfirms();
@@ -386,4 +417,5 @@
   bindCardButtons();
   probeBridge();
   bindCheckPage();
+  focusErrorSummary();
 }());

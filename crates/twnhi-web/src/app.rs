@@ -319,6 +319,8 @@ impl Site {
             .route("/api/v1/logout", post(api::logout));
         let static_router = Router::new()
             .route("/static/{file}", get(assets::serve))
+            .route("/favicon.svg", get(assets::favicon))
+            .route("/favicon.ico", get(assets::favicon))
             .route("/healthz", get(assets::health))
             .route("/readyz", get(crate::health::ready));
         Router::new()

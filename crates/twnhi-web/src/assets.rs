@@ -1,5 +1,5 @@
 //! Static files, embedded in the binary: the style sheet, the page script, the household
-//! certificate picture.
+//! certificate picture, the favicon.
 
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
@@ -11,6 +11,7 @@ pub const SITE_JS: &str = include_str!("../assets/site.js");
 /// The style sheet.
 pub const SITE_CSS: &str = include_str!("../assets/site.css");
 const HOUSEHOLD_SVG: &str = include_str!("../assets/household-certificate.svg");
+const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
 
 /// `GET /static/{file}`.
 pub(crate) async fn serve(Path(file): Path<String>) -> Response {
@@ -27,6 +28,19 @@ pub(crate) async fn serve(Path(file): Path<String>) -> Response {
     resp.headers_mut().insert(
         CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
+    );
+    resp
+}
+
+/// `GET /favicon.svg` and `GET /favicon.ico`: the site's icon (an SVG; browsers that ask
+/// for `/favicon.ico` on their own accept it by its content type).
+pub(crate) async fn favicon() -> Response {
+    let mut resp = FAVICON_SVG.into_response();
+    resp.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("image/svg+xml"));
+    resp.headers_mut().insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
     );
     resp
 }

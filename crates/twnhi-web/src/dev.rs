@@ -137,7 +137,10 @@ pub(crate) async fn cards(State(site): State<Site>, S(sess): S) -> Response {
     for (card_no, person) in all {
         // The counter's report (newest registration first), as an operator would see it.
         let registration = match site.service().show(&person.id_number).await {
-            Ok(reports) => reports.first().map_or("—", |r| r.state.as_str()).to_owned(),
+            Ok(reports) => reports.first().map_or_else(
+                || "—".to_owned(),
+                |r| Text::id(&format!("dev-state-{}", r.state.as_str())).side_by_side(),
+            ),
             Err(ServiceError::NotRegistered) => Text::id("dev-not-registered").side_by_side(),
             Err(_) => "—".to_owned(),
         };

@@ -122,6 +122,11 @@ pub(crate) const SCRIPT_TEXT_IDS: &[&str] = &[
     "site-js-connection-failed",
     "site-js-card-read",
     "site-js-card-checked",
+    "strength-weak",
+    "strength-medium",
+    "strength-medium-strong",
+    "strength-strong",
+    "password-strength-none",
 ];
 
 /// `{"id": {"zh": …, "en": …}}` of [`SCRIPT_TEXT_IDS`], with every `<` written `\u003c` so
@@ -306,6 +311,13 @@ static ADDRESS_OPTIONS: LazyLock<AddressOptions> = LazyLock::new(|| AddressOptio
         .collect(),
 });
 
+/// Whether an operator's text (an announcement's title or paragraph) is English: Latin
+/// letters and no CJK character. The page marks it `lang="en"` (WCAG 3.1.2).
+pub(crate) fn is_english(text: &str) -> bool {
+    let cjk = |c: char| matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{f900}'..='\u{faff}' | '\u{ff00}'..='\u{ffef}');
+    text.chars().any(|c| c.is_ascii_alphabetic()) && !text.chars().any(cjk)
+}
+
 /// The address options (used by the `address` macro of `macros.html`).
 pub(crate) fn address_options() -> &'static AddressOptions {
     &ADDRESS_OPTIONS
@@ -476,6 +488,8 @@ pub(crate) struct LetterRequestPage {
     pub method_label: &'static str,
     pub registered_label: &'static str,
     pub new_label: &'static str,
+    /// Catalog id of the prompt beside 讀取 (the manual words it differently per page).
+    pub read_prompt: &'static str,
     pub notice: Option<Text>,
     pub message: SysMsg,
     pub errors: FieldErrors,

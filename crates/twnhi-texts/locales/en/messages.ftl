@@ -356,7 +356,11 @@ attempts-left = { $left ->
 # $hours: the hours as 24-hour times, 06:00-24:00
 # $open: the opening time on a 12-hour clock, 6a.m.
 # $close: the closing time on a 12-hour clock, 12a.m.
-service-hours-notice = Operating Hours : { $open }-{ $close } daily
+# $allday: `yes` when the hours are 00:00-24:00, otherwise `no`
+service-hours-notice = { $allday ->
+    [yes] Operating Hours : open 24 hours a day
+   *[no] Operating Hours : { $open }-{ $close } daily
+}
 # *Design.* A date and time in the language's form (`RocDateTime::format`).
 # $roc: the long ROC form, 民國109年10月27日 16:46:50
 # $date: the Gregorian form, 2020/10/27 16:46:50

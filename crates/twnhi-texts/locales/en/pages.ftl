@@ -131,6 +131,8 @@ field-notice = Notice
 read-card-prompt-letter = Please insert the NHI card into the card reader, and click "Read" to verify the NHI card.
 # *Manual.* Under the name: read the card (password reset).
 read-card-prompt-reset = Please insert the NHI card into the Smart IC card reader, and click "Read" to verify the NHI card.
+# *Manual.* Under the name: read the card (forgot password).
+read-card-prompt-forgot = Please insert the NHI card into the Smart IC card reader, and click "Read" to verify the NHI card.
 
 ## Form pieces (macros.html)
 # *Manual.* Heading of the system message row of every form.
@@ -151,8 +153,13 @@ address-village = Village
 address-neighborhood = Neighborhood
 # *Design.* Accessible name of the strength meter.
 password-strength = Password strength
-# *Design.* What a strong password is.
-password-strong-note = Strong passwords contain a mix of English uppercase, lowercase, numbers, and special symbols (~!@#$%^&*), and are longer than 8 characters. Special symbols cannot be(Blank), (greater than>), (less than <) symbols
+# *Manual.* Under the new password on 變更註冊密碼 (the apply page uses `strong-password-hint`).
+# The manual's English prints "(greater than-)" here, a slip for "(greater than>)".
+password-strong-note-change = Strong passwords contain a mix of English uppercase, lowercase, numbers, and special symbols (-!@#%&*), and are longer than 8 characters. Special symbols cannot be (Blank), (greater than>), (less than <) symbols
+# *Manual.* Under the new password on 重設註冊密碼.
+password-strong-note-reset = Strong passwords contain a mix of English uppercase, lowercase, numbers, and special symbols (~!@#$%^&*), and are longer than 8 characters. Special symbols cannot be(Blank), (greater than>), (less than<) symbols
+# *Manual.* The length rule on 變更註冊密碼 (the other pages use `password-length`).
+password-length-change = password length must be 6-12 characters.
 # *Manual.* Label of the mobile phone.
 field-mobile = Mobile Phone
 # *Design.* Accessible name of the mobile phone's first field.
@@ -461,8 +468,6 @@ terms-5 = The registration password is also the password of the NHI Express app;
 terms-6 = Your personal data are used only to identify you and to notify you, as the Personal Data Protection Act provides.
 # *Design.* Point 7: cancelling and suspending.
 terms-7 = You can cancel the registration online at any time; to suspend it, bring your identification to a service counter.
-# *Design.* Point 8: the operating hours.
-terms-8 = Operating hours: 6 a.m. to 12 a.m. daily.
 
 ## Page titles, links and messages of the site's code (twnhi-web src)
 # *Manual.* Page title of the regulations.
@@ -515,6 +520,12 @@ cancel-choose-method = Choose how the verification letter is sent, then click "S
 dev-letter-not-found = No such letter.
 # *Design.* Demo card switcher: a person without registration.
 dev-not-registered = not registered
+# *Design.* Demo card switcher: the registration's state (RegistrationState), by its stable name.
+dev-state-pending-email-verification = waiting for e-mail verification
+dev-state-active = active
+dev-state-suspended = suspended
+dev-state-cancellation-requested = cancellation requested
+dev-state-cancelled = cancelled
 
 ## Errors of the site's set-up and of the app client (twnhi-web error.rs, settings.rs, client.rs); shown as "zh-TW / English"
 # *Design.* Cookies without Secure asked for a site that is not plain http on loopback.

@@ -353,6 +353,7 @@ attempts-left = 驗證碼錯誤，您還可以再輸入{ $left }次。
 # $hours: the hours as 24-hour times, 06:00-24:00
 # $open: the opening time on a 12-hour clock, 6a.m.
 # $close: the closing time on a 12-hour clock, 12a.m.
+# $allday: `yes` when the hours are 00:00-24:00, otherwise `no`
 service-hours-notice = ※本系統服務時間每日 { $hours }
 # *Design.* A date and time in the language's form (`RocDateTime::format`).
 # $roc: the long ROC form, 民國109年10月27日 16:46:50

@@ -131,6 +131,8 @@ field-notice = 提醒您
 read-card-prompt-letter = 請晶片讀卡機插入健保卡後，按『讀取』驗證健保卡。
 # *Manual.* Under the name: read the card (password reset).
 read-card-prompt-reset = 請插入健保卡後，按「讀取」驗證健保卡
+# *Manual.* Under the name: read the card (forgot password).
+read-card-prompt-forgot = 請插入健保卡後，按「讀取」驗證健保卡
 
 ## Form pieces (macros.html)
 # *Manual.* Heading of the system message row of every form.
@@ -151,8 +153,12 @@ address-village = 村里
 address-neighborhood = 鄰
 # *Design.* Accessible name of the strength meter.
 password-strength = 密碼強度
-# *Design.* What a strong password is.
-password-strong-note = 強式密碼由英文大寫、英文小寫、數字、特殊符號(~!@#$%^&*)混合並且長度8碼以上，特殊符號不可為(空白)、(大於>)、(小於<)符號。
+# *Manual.* Under the new password on 變更註冊密碼 (the apply page uses `strong-password-hint`).
+password-strong-note-change = 強式密碼包含英文大寫、英文小寫、數字、特殊符號(-!@#%&*)需含並且長度8碼以上。特殊符號不可為(空白)、(大於>)、(小於<)符號。
+# *Manual.* Under the new password on 重設註冊密碼.
+password-strong-note-reset = 強密碼包含英文大寫、英文小寫、數字、特殊符號(~!@#$%^&*)需含並且長度8碼以上，特殊符號不可為(空白)、(大於>)、(小於<)符號。
+# *Manual.* The length rule on 變更註冊密碼 (the other pages use `password-length`).
+password-length-change = 註冊密碼長度必需6-12碼。
 # *Manual.* Label of the mobile phone.
 field-mobile = 行動電話
 # *Design.* Accessible name of the mobile phone's first field.
@@ -461,8 +467,6 @@ terms-5 = 註冊密碼同時為「全民健保行動快易通」APP 之登入密
 terms-6 = 您提供之個人資料僅用於本系統之身分確認及通知，並依個人資料保護法規定辦理。
 # *Design.* Point 7: cancelling and suspending.
 terms-7 = 您可隨時線上申請刪除註冊；如需申請健保卡註冊停用，請持身分證及證明文件臨櫃辦理。
-# *Design.* Point 8: the operating hours.
-terms-8 = 本系統服務時間每日 06:00-24:00。
 
 ## Page titles, links and messages of the site's code (twnhi-web src)
 # *Manual.* Page title of the regulations.
@@ -515,6 +519,12 @@ cancel-choose-method = 請選擇刪除認證信寄送方式，再按【送出刪
 dev-letter-not-found = 查無此信件。
 # *Design.* Demo card switcher: a person without registration.
 dev-not-registered = 未註冊
+# *Design.* Demo card switcher: the registration's state (RegistrationState), by its stable name.
+dev-state-pending-email-verification = 待電子信箱認證
+dev-state-active = 使用中
+dev-state-suspended = 已停權
+dev-state-cancellation-requested = 已申請刪除
+dev-state-cancelled = 已刪除
 
 ## Errors of the site's set-up and of the app client (twnhi-web error.rs, settings.rs, client.rs); shown as "zh-TW / English"
 # *Design.* Cookies without Secure asked for a site that is not plain http on loopback.
