@@ -1,12 +1,14 @@
 #![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 
+pub mod autostart;
 pub mod backend;
 mod clients;
 pub mod config;
 mod conn;
 mod error;
 pub mod legacy;
+pub mod nss;
 mod page;
 pub mod protocol;
 mod run;

@@ -26,7 +26,8 @@ const CONFIG_SAMPLE: &str = "  listen = \"127.0.0.1:7777\"
   ping_interval_secs = 20.0
   tls_cert = \"/home/me/.config/twnhi/bridge-tls/localhost.pem\"
   tls_key = \"/home/me/.config/twnhi/bridge-tls/localhost-key.pem\"
-  sim = false";
+  sim = false
+  pkcs11_module = \"/usr/local/lib/libHicos_p11v1.so\"";
 
 /// The bridge's one-line help: the zh-TW label then the English sentence of `cli-bridge-about`.
 fn about() -> String {
@@ -70,6 +71,34 @@ enum BridgeCommand {
     ///
     /// Its long help, with examples, is in the catalog (`cli-help.ftl`).
     Cert(CertArgs),
+    /// Start the bridge by itself at login, or no longer (systemd user unit, LaunchAgent,
+    /// Run entry).
+    #[command(subcommand)]
+    Autostart(AutostartCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum AutostartCommand {
+    /// Start the bridge at every login, and now.
+    On,
+    /// No longer start the bridge at login, and stop it.
+    Off,
+}
+
+#[derive(Subcommand, Debug)]
+enum CertCommand {
+    /// Trust the local CA in the browsers' NSS databases (Chrome/Chromium, Firefox profiles),
+    /// making the CA first if there is none.
+    Install(CertDirArgs),
+    /// Remove the local CA from the browsers' NSS databases.
+    Remove,
+}
+
+#[derive(Args, Debug)]
+struct CertDirArgs {
+    /// Directory of ca.pem [default: ~/.config/twnhi/bridge-tls].
+    #[arg(long, value_name = "DIR", env = "TWNHI_BRIDGE_CERT_DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -151,6 +180,10 @@ struct RunArgs {
     /// Identity file (JSON, as for `twnhi card sim`) of the simulated card; implies --sim.
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_SIM_IDENTITY")]
     sim_identity: Option<PathBuf>,
+    /// The PKCS#11 module of the certificate cards (default: the HiCOS module's usual path
+    /// on this system). Without it, certificate requests answer "module not found" (7501).
+    #[arg(long, value_name = "PATH", env = "TWNHI_PKCS11_MODULE")]
+    pkcs11_module: Option<PathBuf>,
     /// Configuration file (TOML) [default: ~/.config/twnhi/bridge.toml if it exists].
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_CONFIG")]
     config: Option<PathBuf>,
@@ -161,7 +194,10 @@ struct RunArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(args_conflicts_with_subcommands = true)]
 struct CertArgs {
+    #[command(subcommand)]
+    action: Option<CertCommand>,
     /// Directory to write ca.pem, ca-key.pem, localhost.pem, localhost-key.pem into
     /// [default: ~/.config/twnhi/bridge-tls].
     #[arg(long, value_name = "DIR", env = "TWNHI_BRIDGE_CERT_DIR")]
@@ -176,7 +212,17 @@ struct CertArgs {
 
 pub fn run(args: &BridgeArgs) -> ExitCode {
     match &args.command {
+        Some(BridgeCommand::Cert(CertArgs {
+            action: Some(CertCommand::Install(a)),
+            ..
+        })) => cert_install(a),
+        Some(BridgeCommand::Cert(CertArgs {
+            action: Some(CertCommand::Remove),
+            ..
+        })) => cert_remove(),
         Some(BridgeCommand::Cert(c)) => cert(c),
+        Some(BridgeCommand::Autostart(AutostartCommand::On)) => autostart(true),
+        Some(BridgeCommand::Autostart(AutostartCommand::Off)) => autostart(false),
         None => serve(&args.run),
     }
 }
@@ -211,6 +257,7 @@ impl RunArgs {
             tls_key: self.tls_key.clone(),
             sim: self.sim.then_some(true),
             sim_identity: self.sim_identity.clone(),
+            pkcs11_module: self.pkcs11_module.clone(),
         }
     }
 }
@@ -421,6 +468,124 @@ fn cert(args: &CertArgs) -> ExitCode {
         files.server_key.display()
     );
     ExitCode::SUCCESS
+}
+
+/// `twnhi bridge autostart on|off`.
+#[allow(clippy::print_stdout)]
+fn autostart(on: bool) -> ExitCode {
+    use twnhi_bridge::autostart::{self, Platform, UserDirs};
+    let Some(platform) = Platform::current() else {
+        return exit::report(1, texts::both("cli-autostart-unsupported"));
+    };
+    let exe = match std::env::current_exe() {
+        Ok(e) => e,
+        Err(e) => return exit::report(1, e),
+    };
+    let packaged = std::path::Path::new(autostart::PACKAGED_UNIT).is_file();
+    let plan = match autostart::plan(platform, &exe, &UserDirs::from_env(), packaged) {
+        Ok(p) => p,
+        Err(e) => return exit::report(exit::USAGE, e),
+    };
+    if let Err(e) = autostart::apply(&plan, on) {
+        return exit::report(1, e);
+    }
+    let how = plan
+        .file
+        .as_ref()
+        .map(|(path, _)| path.display().to_string())
+        .unwrap_or_else(|| {
+            let cmds = if on { &plan.enable } else { &plan.disable };
+            cmds.last()
+                .map(|c| autostart::display(c))
+                .unwrap_or_default()
+        });
+    let id = if on {
+        "cli-autostart-on"
+    } else {
+        "cli-autostart-off"
+    };
+    println!("{}", texts::both_tight_with(id, &[("how", how.into())]));
+    ExitCode::SUCCESS
+}
+
+/// The certificate directory: `--out`, else `~/.config/twnhi/bridge-tls`.
+fn cert_dir(out: Option<&PathBuf>) -> Option<PathBuf> {
+    out.cloned()
+        .or_else(|| config_dir().map(|d| d.join("bridge-tls")))
+}
+
+/// The home directory whose NSS databases are changed.
+fn home() -> Option<PathBuf> {
+    std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+}
+
+/// Prints one line per database: its browser, its directory and what happened.
+#[allow(clippy::print_stdout)]
+fn print_nss(done: &[(twnhi_bridge::nss::Database, twnhi_bridge::nss::Outcome)], install: bool) {
+    use twnhi_bridge::nss::{Browser, Outcome};
+    for (db, outcome) in done {
+        let browser = match db.browser {
+            Browser::Firefox => "cli-nss-firefox",
+            _ => "cli-nss-shared",
+        };
+        let what = match (install, outcome) {
+            (true, Outcome::Changed) => "cli-nss-added",
+            (true, _) => "cli-nss-already",
+            (false, Outcome::Changed) => "cli-nss-removed",
+            (false, _) => "cli-nss-absent",
+        };
+        println!(
+            "  {} {}  {}",
+            texts::pad(&texts::en(browser), 20),
+            texts::pad(&texts::pair(what), 28),
+            db.dir.display()
+        );
+    }
+    if done.iter().any(|(_, o)| *o == Outcome::Changed) {
+        println!("{}", texts::both_tight("cli-nss-restart"));
+    }
+}
+
+/// `twnhi bridge cert install`: makes the CA if the directory has none, then trusts it.
+fn cert_install(args: &CertDirArgs) -> ExitCode {
+    let (Some(dir), Some(home)) = (cert_dir(args.out.as_ref()), home()) else {
+        return exit::report(exit::USAGE, twnhi_bridge::autostart::AutostartError::NoHome);
+    };
+    let ca = dir.join(twnhi_bridge::tls::CA_CERT_FILE);
+    if !ca.is_file() {
+        let made = cert(&CertArgs {
+            action: None,
+            out: Some(dir.clone()),
+            names: Vec::new(),
+            new_ca: false,
+        });
+        if made != ExitCode::SUCCESS {
+            return made;
+        }
+    }
+    match twnhi_bridge::nss::install(&home, &ca) {
+        Ok(done) => {
+            print_nss(&done, true);
+            ExitCode::SUCCESS
+        }
+        Err(e) => exit::report(1, e),
+    }
+}
+
+/// `twnhi bridge cert remove`.
+fn cert_remove() -> ExitCode {
+    let Some(home) = home() else {
+        return exit::report(exit::USAGE, twnhi_bridge::autostart::AutostartError::NoHome);
+    };
+    match twnhi_bridge::nss::remove(&home) {
+        Ok(done) => {
+            print_nss(&done, false);
+            ExitCode::SUCCESS
+        }
+        Err(e) => exit::report(1, e),
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod cmd_card;
 mod cmd_cert;
 mod cmd_cert_verify;
 mod cmd_demo;
+mod cmd_generate;
 mod cmd_notify;
 mod cmd_serve;
 mod database;
@@ -75,6 +76,9 @@ enum Command {
     /// reinstate, show.
     #[command(subcommand)]
     Admin(cmd_admin::AdminCommand),
+    /// Man pages and shell completions, for packaging (hidden).
+    #[command(subcommand, hide = true)]
+    Generate(cmd_generate::GenerateCommand),
 }
 
 #[derive(Subcommand, Debug)]
@@ -113,6 +117,7 @@ fn main() -> ExitCode {
         Command::Mail(MailCommand::SendTest(a)) => cmd_notify::mail_send_test(a),
         Command::Qr(a) => cmd_notify::qr(a),
         Command::Admin(c) => cmd_admin::run(c),
+        Command::Generate(c) => cmd_generate::run(c),
     }
 }
 
