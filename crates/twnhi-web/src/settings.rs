@@ -153,6 +153,13 @@ pub struct ServeSettings {
     /// The announcements file (最新公告).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub announcements: Option<PathBuf>,
+    /// The card component release's `SHA256SUMS` file: the setup page lists its files with
+    /// their sums (docs/install.md).
+    #[serde(alias = "release-sums", skip_serializing_if = "Option::is_none")]
+    pub release_sums: Option<PathBuf>,
+    /// Where the files of `release_sums` are downloaded from (a URL ending in `/`).
+    #[serde(alias = "release-url", skip_serializing_if = "Option::is_none")]
+    pub release_url: Option<String>,
     /// Cookies without `Secure` (loopback trials only) (default: false).
     #[serde(alias = "insecure-http", skip_serializing_if = "Option::is_none")]
     pub insecure_http: Option<bool>,
@@ -228,6 +235,10 @@ pub struct Resolved {
     pub bridge_origin: Url,
     /// The announcements file.
     pub announcements: Option<PathBuf>,
+    /// The card component release's `SHA256SUMS` file.
+    pub release_sums: Option<PathBuf>,
+    /// Where the release's files are (ends in `/`).
+    pub release_url: Option<Url>,
     /// Cookies without `Secure`.
     pub insecure_http: bool,
     /// Client address from `X-Forwarded-For`.
@@ -291,6 +302,8 @@ impl ServeSettings {
             service_hours: over.service_hours.or(self.service_hours),
             bridge_origin: over.bridge_origin.or(self.bridge_origin),
             announcements: over.announcements.or(self.announcements),
+            release_sums: over.release_sums.or(self.release_sums),
+            release_url: over.release_url.or(self.release_url),
             insecure_http: over.insecure_http.or(self.insecure_http),
             trust_forwarded_for: over.trust_forwarded_for.or(self.trust_forwarded_for),
             migrate: over.migrate.or(self.migrate),
@@ -331,6 +344,14 @@ impl ServeSettings {
             .bridge_origin
             .unwrap_or_else(|| DEFAULT_BRIDGE_ORIGIN.to_owned());
         let bridge_origin = Url::parse(&bridge_origin).map_err(|e| invalid("bridge_origin", e))?;
+        let release_url = match self.release_url {
+            Some(u) => {
+                // A base URL: the files' names are joined to it.
+                let u = if u.ends_with('/') { u } else { format!("{u}/") };
+                Some(Url::parse(&u).map_err(|e| invalid("release_url", e))?)
+            }
+            None => None,
+        };
         let mail = match (self.smtp_url, self.mail_dir) {
             (Some(url), _) => MailSettings::Smtp {
                 url,
@@ -364,6 +385,8 @@ impl ServeSettings {
             service_hours,
             bridge_origin,
             announcements: self.announcements,
+            release_sums: self.release_sums,
+            release_url,
             insecure_http: self.insecure_http.unwrap_or(false),
             trust_forwarded_for: self.trust_forwarded_for.unwrap_or(false),
             migrate: self.migrate.unwrap_or(false),
@@ -419,6 +442,8 @@ impl Resolved {
             service_hours: Some(self.service_hours.to_string()),
             bridge_origin: Some(self.bridge_origin.as_str().to_owned()),
             announcements: self.announcements.clone(),
+            release_sums: self.release_sums.clone(),
+            release_url: self.release_url.as_ref().map(|u| u.as_str().to_owned()),
             insecure_http: Some(self.insecure_http),
             trust_forwarded_for: Some(self.trust_forwarded_for),
             migrate: Some(self.migrate),

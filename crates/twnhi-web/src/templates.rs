@@ -613,6 +613,12 @@ pub(crate) struct ProfilePage {
 pub(crate) struct SetupPage {
     pub l: Layout,
     pub bridge_origin: String,
+    /// The download table: one row per operating system (`pages::info::downloads`).
+    pub downloads: Vec<crate::pages::info::DownloadRow>,
+    /// Whether the release lists any file (else the page says none is configured).
+    pub has_release: bool,
+    /// The release's `SHA256SUMS` file, when the site links to it.
+    pub sums_url: Option<String>,
 }
 
 #[derive(Template)]

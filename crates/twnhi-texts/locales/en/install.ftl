@@ -51,3 +51,7 @@ cli-help-generate = Man pages and shell completions, for building packages
 cli-help-generate-man = Write the man pages (twnhi.1 and one per subcommand) into DIR
 cli-help-generate-completions = Write the bash, zsh and fish completions into DIR
 cli-help-generate--dir = Directory to write into (created if missing)
+cli-help-serve--release-sums = The card component release's SHA256SUMS file: the setup page lists its files with their SHA-256 (docs/install.md)
+    .label = Release sums
+cli-help-serve--release-url = Where the release's files are downloaded from, e.g. https://github.com/twnhi/twnhi/releases/download/v0.1.0/
+    .label = Release URL

@@ -369,11 +369,11 @@ setup-col-check = Check
 # $origin: the card component's origin, such as https://127.0.0.1:7777
 setup-bridge-intro = The site reads the NHI card through the card component on your own computer (twnhi bridge, open source). It serves only this computer at { $origin }, needs no administrator rights and installs no root certificate.
 # *Design.* Windows; inline markup.
-setup-windows-html = Windows: the Smart Card service must be running; run <code>twnhi bridge</code>.
+setup-windows-html = Windows: the Smart Card service must be running; install the component from the <a href="#download">download table</a> (.msi).
 # *Design.* macOS; inline markup.
-setup-mac-html = Mac: uses the built-in smart card service; run <code>twnhi bridge</code>.
+setup-mac-html = Mac (10.15 or later): uses the built-in smart card service; install the component from the <a href="#download">download table</a> (.pkg).
 # *Design.* Linux; inline markup.
-setup-linux-html = Linux: install pcscd first (Debian / Ubuntu: <code>sudo apt-get install pcscd</code>); run <code>twnhi bridge</code>, or set it up as a user service that starts by itself.
+setup-linux-html = Linux: install the component from the <a href="#download">download table</a> (.deb or .rpm; it brings pcscd); it starts by itself at login.
 # *Design.* Second step: the check.
 setup-step-check = Once it runs, click "Check" on the right: the connection status must show the green "Server connection OK".
 # *Design.* Third step: restart the browser.

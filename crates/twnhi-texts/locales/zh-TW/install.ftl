@@ -85,3 +85,9 @@ cli-help-generate-man = 將手冊頁（twnhi.1 及每個子命令各一頁）寫
 cli-help-generate-completions = 將 bash、zsh 與 fish 的自動完成檔寫入 DIR
 # *Design.* `twnhi generate man|completions`: argument `dir`.
 cli-help-generate--dir = 要寫入的目錄（不存在時建立）
+# *Design.* `twnhi serve`: argument `release-sums`.
+cli-help-serve--release-sums = 健保卡元件發行版的 SHA256SUMS 檔：系統設定須知頁列出其中的檔案與 SHA-256 驗證碼（docs/install.md）
+    .label = 發行版驗證碼
+# *Design.* `twnhi serve`: argument `release-url`.
+cli-help-serve--release-url = 發行版檔案的下載位置，例如 https://github.com/twnhi/twnhi/releases/download/v0.1.0/
+    .label = 發行版位置

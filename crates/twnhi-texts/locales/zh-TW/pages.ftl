@@ -368,11 +368,11 @@ setup-col-check = 檢測環境
 # $origin: the card component's origin, such as https://127.0.0.1:7777
 setup-bridge-intro = 本系統透過本機的健保卡元件（twnhi bridge，開放原始碼）讀取健保卡，元件只在本機 { $origin } 提供服務，不需系統管理者權限，也不會安裝任何根憑證。
 # *Design.* Windows; inline markup.
-setup-windows-html = 作業系統：Windows — 需啟動「Smart Card(智慧卡)」服務；執行 <code>twnhi bridge</code>。
+setup-windows-html = 作業系統：Windows — 需啟動「Smart Card(智慧卡)」服務；自<a href="#download">下載表</a>安裝元件（.msi）。
 # *Design.* macOS; inline markup.
-setup-mac-html = 作業系統：Mac — 使用系統內建的智慧卡服務；執行 <code>twnhi bridge</code>。
+setup-mac-html = 作業系統(版本需為10.15以上)：Mac — 使用系統內建的智慧卡服務；自<a href="#download">下載表</a>安裝元件（.pkg）。
 # *Design.* Linux; inline markup.
-setup-linux-html = 作業系統：Linux — 請先安裝 pcscd（Debian / Ubuntu：<code>sudo apt-get install pcscd</code>）；執行 <code>twnhi bridge</code>，或依說明設為使用者服務自動啟動。
+setup-linux-html = 作業系統：Linux — 自<a href="#download">下載表</a>安裝元件（.deb 或 .rpm，會一併安裝 pcscd）；登入時自動啟動。
 # *Design.* Second step: the check.
 setup-step-check = 元件啟動後，請按右方【檢測健保卡認證】確認連線狀態顯示綠色的「伺服器連線正常」。
 # *Design.* Third step: restart the browser.

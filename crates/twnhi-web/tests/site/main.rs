@@ -13,4 +13,5 @@ mod connections;
 mod pages;
 mod replicas;
 mod security;
+mod setup;
 mod support;
