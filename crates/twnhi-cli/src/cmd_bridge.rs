@@ -26,8 +26,7 @@ const CONFIG_SAMPLE: &str = "  listen = \"127.0.0.1:7777\"
   ping_interval_secs = 20.0
   tls_cert = \"/home/me/.config/twnhi/bridge-tls/localhost.pem\"
   tls_key = \"/home/me/.config/twnhi/bridge-tls/localhost-key.pem\"
-  sim = false
-  pkcs11_module = \"/usr/local/lib/libHicos_p11v1.so\"";
+  sim = false";
 
 /// The bridge's one-line help: the zh-TW label then the English sentence of `cli-bridge-about`.
 fn about() -> String {
@@ -180,10 +179,6 @@ struct RunArgs {
     /// Identity file (JSON, as for `twnhi card sim`) of the simulated card; implies --sim.
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_SIM_IDENTITY")]
     sim_identity: Option<PathBuf>,
-    /// The PKCS#11 module of the certificate cards (default: the HiCOS module's usual path
-    /// on this system). Without it, certificate requests answer "module not found" (7501).
-    #[arg(long, value_name = "PATH", env = "TWNHI_PKCS11_MODULE")]
-    pkcs11_module: Option<PathBuf>,
     /// Configuration file (TOML) [default: ~/.config/twnhi/bridge.toml if it exists].
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_CONFIG")]
     config: Option<PathBuf>,
@@ -257,7 +252,6 @@ impl RunArgs {
             tls_key: self.tls_key.clone(),
             sim: self.sim.then_some(true),
             sim_identity: self.sim_identity.clone(),
-            pkcs11_module: self.pkcs11_module.clone(),
         }
     }
 }
