@@ -36,6 +36,17 @@ const EMAIL: &str = "test.one@example.com";
 /// The widths every page is measured at: a 360 px and a 390 px phone, a desktop.
 const WIDTHS: [i64; 3] = [360, 390, 1280];
 const DESKTOP: (u32, u32) = (1280, 1500);
+/// Page states saved as phone screenshots (390 px wide) with `TWNHI_SCREENSHOT_DIR`:
+/// (state, file name without `.png`).
+const PHONE_SHOTS: &[(&str, &str)] = &[
+    ("login", "phone-login"),
+    ("apply step 1 (card read)", "phone-apply-card"),
+    ("apply step 2 (failed)", "phone-apply-details-error"),
+    ("devices", "phone-devices"),
+    ("password (meter)", "phone-password"),
+    ("profile", "phone-profile"),
+    ("cancel", "phone-cancel"),
+];
 
 /// What axe-core found wrong with one rule on one page.
 #[derive(Debug, Deserialize)]
@@ -241,6 +252,11 @@ async fn audit(ctx: &Ctx, report: &mut Report, page: &str) -> R {
         resize(ctx, width).await?;
         let (scroll, _) = widths(ctx).await?;
         let _ = write!(line, "  {width}:{scroll}");
+        if width == 390
+            && let Some((_, name)) = PHONE_SHOTS.iter().find(|(p, _)| *p == page)
+        {
+            ctx.shot(name).await?;
+        }
         if scroll > width {
             let culprits = wide_elements(ctx).await?;
             report
