@@ -154,6 +154,11 @@ pub struct ImportArgs {
     /// The CSV file (UTF-8).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+    /// Rows written per transaction (the file is checked whole first; a failure while
+    /// writing leaves the earlier batches written, and importing the same file again is
+    /// safe).
+    #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub batch: u32,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -345,16 +350,39 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
             ),
         )
     })?;
-    let persons = parse_csv(&text).map_err(|e| exit::report(exit::USAGE, e))?;
+    let mut persons = parse_csv(&text).map_err(|e| exit::report(exit::USAGE, e))?;
+    drop(text);
+    // Revoked cards first across every batch, so a card that replaces another never meets
+    // it as valid (the store orders within one call only).
+    persons.sort_by_key(|p| p.card_status == twnhi_store::CardStatus::Valid);
     let db = open(&args.db).await?;
-    let report = db
-        .import
-        .import_registry(&persons, Utc::now())
-        .await
-        .map_err(|e| match e {
-            twnhi_store::StoreError::Import { .. } => exit::report(exit::USAGE, e),
-            e => exit::report(exit::FAILURE, e),
-        })?;
+    let total = persons.len() as u64;
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {human_pos}/{human_len} {per_sec} ({eta})",
+    ) {
+        bar.set_style(style);
+    }
+    let started = std::time::Instant::now();
+    let mut report = twnhi_store::ImportReport::default();
+    for chunk in persons.chunks(usize::try_from(args.batch).unwrap_or(5000)) {
+        let r = db
+            .import
+            .import_registry(chunk, Utc::now())
+            .await
+            .map_err(|e| {
+                bar.abandon();
+                match e {
+                    twnhi_store::StoreError::Import { .. } => exit::report(exit::USAGE, e),
+                    e => exit::report(exit::FAILURE, e),
+                }
+            })?;
+        report.inserted += r.inserted;
+        report.updated += r.updated;
+        bar.inc(chunk.len() as u64);
+    }
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
     let counts = db
         .import
         .registry_counts()
@@ -367,6 +395,17 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
         report.updated,
         counts.persons,
         counts.cards
+    ));
+    out(texts::both_with(
+        "cli-import-rate",
+        &[
+            ("rows", total.into()),
+            ("seconds", format!("{secs:.1}").into()),
+            (
+                "rate",
+                format!("{:.0}", total as f64 / secs.max(1e-6)).into(),
+            ),
+        ],
     ));
     db.close().await;
     Ok(ExitCode::from(exit::OK))
@@ -534,11 +573,9 @@ async fn outbox_list(args: &OutboxListArgs) -> Result<ExitCode, ExitCode> {
 
 async fn outbox_test(args: &OutboxTestArgs) -> Result<ExitCode, ExitCode> {
     let to = twnhi_account::Email::parse(&args.to).map_err(|e| exit::report(exit::USAGE, e))?;
-    let bytes = twnhi_service::keyfile::read(
-        &args.server_key_file,
-        twnhi_account::secret::MIN_KEY_LEN,
-    )
-    .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
+    let bytes =
+        twnhi_service::keyfile::read(&args.server_key_file, twnhi_account::secret::MIN_KEY_LEN)
+            .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let key = twnhi_account::secret::ServerKey::new(bytes.to_vec()).map_err(|e| {
         exit::report(
             exit::ENVIRONMENT,
@@ -552,7 +589,10 @@ async fn outbox_test(args: &OutboxTestArgs) -> Result<ExitCode, ExitCode> {
         .queue_test_letters(&to, args.count)
         .await
         .map_err(|e| service_error(&e))?;
-    out(texts::both_with("cli-test-letters-queued", &[("count", n.into())]));
+    out(texts::both_with(
+        "cli-test-letters-queued",
+        &[("count", n.into())],
+    ));
     Ok(ExitCode::from(exit::OK))
 }
 

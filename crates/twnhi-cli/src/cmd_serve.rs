@@ -415,4 +415,26 @@ mod tests {
         let e = settings(&ServeArgs::default()).unwrap_err().to_string();
         assert!(e.contains("public_url"), "{e}");
     }
+
+    /// The sample deployment's shared settings are valid and mean what docs/deploy.md says,
+    /// with the unit's address and the environment file's database URL on top.
+    #[test]
+    fn the_sample_deployment_settings_resolve() {
+        let args = ServeArgs {
+            config: Some(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../packaging/deploy/serve.toml"),
+            ),
+            listen: Some("127.0.0.1:8082".parse().unwrap()),
+            database_url: Some("postgres://twnhi@db.internal.example.org/twnhi".into()),
+            ..ServeArgs::default()
+        };
+        let s = settings(&args).unwrap();
+        assert_eq!(s.replicas, 3);
+        assert!(!s.migrate, "replicas do not migrate");
+        assert!(s.trust_forwarded_for);
+        assert!(!s.insecure_http);
+        assert_eq!(s.listen.port(), 8082);
+        assert!(Database::is_postgres(&s.database_url));
+    }
 }

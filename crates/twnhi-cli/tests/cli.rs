@@ -298,3 +298,70 @@ fn bridge_prints_its_merged_settings() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("line 1"), "{}", stderr(&o));
 }
+
+/// A replacement card imported in batches of one, listed before the old card it replaces:
+/// the old card's revocation is written first whatever the batch, so the person never has
+/// two valid cards (which the store refuses).
+#[test]
+fn a_replacement_card_imports_in_any_batch_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let people = dir.path().join("people");
+    let key = dir.path().join("sam.key");
+    let db = dir.path().join("t.sqlite3");
+    let o = twnhi(&[
+        "admin",
+        "registry",
+        "demo",
+        "--count",
+        "1",
+        "--out",
+        people.to_str().unwrap(),
+        "--sam-key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(people.join("registry.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap().to_owned();
+    let row = lines.next().unwrap().to_owned();
+    let first = std::fs::read_to_string(people.join("registry.csv")).unwrap();
+    let old_card = row.split(',').next().unwrap().to_owned();
+    assert!(row.contains(",valid,"), "{row}");
+    let new_card = format!("{:012}", old_card.parse::<u64>().unwrap() + 1);
+    let new_row = row.replacen(&old_card, &new_card, 1);
+    let revoked_row = row.replace(",valid,", ",revoked,");
+    let replacement = dir.path().join("replacement.csv");
+    std::fs::write(
+        &replacement,
+        format!("{header}\n{new_row}\n{revoked_row}\n"),
+    )
+    .unwrap();
+    let original = dir.path().join("original.csv");
+    std::fs::write(&original, first).unwrap();
+    let db = db.to_str().unwrap();
+    let o = twnhi(&[
+        "admin",
+        "registry",
+        "import",
+        "--db",
+        db,
+        original.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = twnhi(&[
+        "admin",
+        "registry",
+        "import",
+        "--batch",
+        "1",
+        "--db",
+        db,
+        replacement.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("1 new, 1 updated (1 persons, 2 cards"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -99,6 +99,23 @@ fn admin_commands_work_on_postgres() {
         out.contains("匯入 imported: 5 new, 0 updated (5 persons"),
         "{out}"
     );
+    assert!(out.contains("5 rows written in"), "{out}");
+    assert!(out.contains("rows/s)"), "{out}");
+    // In batches of two, the same file again: every row updated, nothing new.
+    let out = ok(&twnhi(&[
+        "admin",
+        "registry",
+        "import",
+        "--batch",
+        "2",
+        "--db",
+        &url,
+        csv.to_str().unwrap(),
+    ]));
+    assert!(
+        out.contains("匯入 imported: 0 new, 5 updated (5 persons"),
+        "{out}"
+    );
     // The rows are in PostgreSQL, not in a file named like the URL.
     assert_eq!(
         pg.psql(name, "SELECT count(*) FROM insured_persons").trim(),

@@ -241,6 +241,7 @@ cli-help-admin-registry = The registry of insured persons: import a CSV file, ge
 cli-help-admin-registry-import = Import insured persons from a CSV file (header: card_number, id_number, name, birth_date, sex, card_status, household_id, county, township, village, neighborhood). Every row is checked; nothing is imported unless all are right
     .label = Import
 cli-help-admin-registry-import--file = The CSV file (UTF-8)
+cli-help-admin-registry-import--batch = Rows written per transaction (the file is checked whole first; a failure while writing leaves the earlier batches written, and importing the same file again is safe)
 cli-help-admin--db = Database: `postgres://user@host/db` (PostgreSQL), `sqlite://path/file.sqlite3` or a file path (SQLite). Default: twnhi.sqlite3 in the data directory
     .label = Database
 cli-help-admin-registry-demo = Write synthetic insured persons (registry.csv) and a simulated-card identity file per person (cards/*.json), card keys derived from the SAM master key

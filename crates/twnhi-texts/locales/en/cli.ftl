@@ -22,6 +22,7 @@ cli-server-key-file = server key file
 cli-database = database
 cli-db-migrated = { $database }: schema current ({ $applied } migration(s) applied now)
 cli-test-letters-queued = { $count } sample letter(s) queued; the running sites send them within seconds
+cli-import-rate = { $rows } rows written in { $seconds } s ({ $rate } rows/s)
 cli-database-read-only = the database cannot be written (read-only, no permission or disk full)
 cli-serve-title = twnhi serve
 cli-listening-on = listening on

@@ -344,6 +344,8 @@ cli-help-admin-registry-import = 由 CSV 檔匯入被保險人（標題列：car
     .label = 匯入
 # *Design.* `twnhi admin registry import`: argument `file`.
 cli-help-admin-registry-import--file = CSV 檔（UTF-8）
+# *Design.* `twnhi admin registry import`: argument `batch`.
+cli-help-admin-registry-import--batch = 每個交易寫入的筆數（先完整檢查整個檔案；寫入途中失敗時，先前的批次已寫入，再次匯入同一檔案是安全的）
 # *Design.* `twnhi admin …`: argument `db`.
 cli-help-admin--db = 資料庫：`postgres://user@host/db`（PostgreSQL）、`sqlite://path/file.sqlite3` 或檔案路徑（SQLite）。預設：資料目錄中的 twnhi.sqlite3
     .label = 資料庫

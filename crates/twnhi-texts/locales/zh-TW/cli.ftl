@@ -41,6 +41,11 @@ cli-db-migrated = { $database }：資料庫結構已是最新（本次套用 { $
 # *Design.* `twnhi admin outbox test` done.
 # $count: letters queued (number)
 cli-test-letters-queued = 已排入 { $count } 封測試信件；執行中的網站將於數秒內寄出
+# *Design.* After a registry import: how fast.
+# $rows: rows written (number)
+# $seconds: seconds taken (number, one decimal)
+# $rate: rows per second (number)
+cli-import-rate = 已寫入 { $rows } 筆，費時 { $seconds } 秒（每秒 { $rate } 筆）
 # *Design.* The database cannot be written.
 cli-database-read-only = 資料庫無法寫入（唯讀、權限不足或磁碟已滿）
 # *Design.* The title of the line saying where the site listens.
