@@ -513,6 +513,18 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     Ok(())
 }
 
+/// The same life with the demo's data in PostgreSQL (a private server started by
+/// `twnhi-testkit`): the site's pages behave the same on either backend.
+#[cfg(feature = "postgres-tests")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_life_of_a_registration_in_a_real_browser_on_postgresql() {
+    let pg = twnhi_testkit::postgres::PgServer::shared();
+    let url = pg.create_database();
+    let h = Harness::start_on(3, Some(url)).await.unwrap();
+    let result = scenario(&h.ctx, &h.demo).await;
+    h.finish("twnhi-browser-postgres", result).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_life_of_a_registration_in_a_real_browser() {
     let h = Harness::start(3).await.unwrap();

@@ -331,6 +331,12 @@ pub struct Harness {
 impl Harness {
     /// Starts the demo with `people` synthetic insured persons and a browser on it.
     pub async fn start(people: usize) -> R<Self> {
+        Harness::start_on(people, None).await
+    }
+
+    /// Like [`Harness::start`], with the demo's data in the PostgreSQL database `database_url`
+    /// instead of its SQLite file.
+    pub async fn start_on(people: usize, database_url: Option<String>) -> R<Self> {
         let dir = tempfile::tempdir()?;
         let profile = tempfile::tempdir()?;
         let mut options = DemoOptions::new(dir.path().join("demo"));
@@ -339,6 +345,7 @@ impl Harness {
         options.people = people;
         options.rate_limits = RateLimits::unlimited();
         options.hash_policy = HashPolicy::new(1024, 1, 1)?;
+        options.database_url = database_url;
         let demo = Demo::start(options).await?;
         let driver = Chromedriver::start()?;
         let client = browser(&driver, profile.path()).await?;
