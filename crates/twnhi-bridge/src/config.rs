@@ -94,6 +94,13 @@ pub struct BridgeConfig {
     pub tls: Option<TlsSettings>,
     /// How long a shutdown waits for open connections to close.
     pub shutdown_grace: Duration,
+    /// The PKCS#11 module of the certificate cards (自然人憑證) for [`Bridge::new`]'s
+    /// [`Pkcs11Backend`](crate::certs::Pkcs11Backend): `None` is `TWNHI_PKCS11_MODULE`, else
+    /// the HiCOS module at its default paths
+    /// ([`twnhi_pkcs11::module::default_module_candidates`]).
+    ///
+    /// [`Bridge::new`]: crate::Bridge::new
+    pub pkcs11_module: Option<std::path::PathBuf>,
 }
 
 impl Default for BridgeConfig {
@@ -111,6 +118,7 @@ impl Default for BridgeConfig {
             max_frame_bytes: DEFAULT_MAX_FRAME,
             tls: None,
             shutdown_grace: Duration::from_secs(3),
+            pkcs11_module: None,
         }
     }
 }

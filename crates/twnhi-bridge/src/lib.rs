@@ -3,6 +3,7 @@
 
 pub mod autostart;
 pub mod backend;
+pub mod certs;
 mod clients;
 pub mod config;
 mod conn;

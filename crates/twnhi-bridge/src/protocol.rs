@@ -9,7 +9,9 @@ use crate::backend::ReaderInfo;
 use serde::{Deserialize, Serialize};
 use twnhi_card::atr::CardKind;
 use twnhi_card::{BasicData, CardError, Challenge};
+use twnhi_pkcs11::{CertError, CertificateInfo, KeyInfo, Scheme, TokenInfo, TriesLeft};
 use twnhi_texts::{self as texts, Arg, Lang};
+use zeroize::Zeroizing;
 
 /// The JSON protocol's version: the `1` of `/v1/...` and of the `hello` message.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -23,6 +25,13 @@ pub const CODE_NOT_SUPPORTED: u16 = 8201;
 /// Error code when the bridge refuses a client because too many are connected (the legacy
 /// "service unreachable": that is what the page would otherwise conclude).
 pub const CODE_BUSY: u16 = 4061;
+
+/// Longest PIN a `sign` request may carry (MOICA PINs have 6 to 8 digits; PKCS#11 tokens
+/// rarely take more than 16 characters).
+pub const MAX_PIN_LEN: usize = 64;
+/// Most bytes a `sign` request may have signed: a server challenge is some tens of bytes.
+/// The limit keeps the bridge from signing documents for a page.
+pub const MAX_SIGN_DATA: usize = 1024;
 
 /// An error as the JSON protocol sends it: the legacy component's code and a message in
 /// both languages.
@@ -39,6 +48,10 @@ pub struct ErrorBody {
     pub message_zh: String,
     /// English message.
     pub message_en: String,
+    /// Wrong PIN (7504) only, when the token says: `low` (wrong PINs were entered, few
+    /// tries are left) or `final-try` (the next wrong PIN locks the PIN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tries_left: Option<String>,
 }
 
 impl ErrorBody {
@@ -48,6 +61,35 @@ impl ErrorBody {
             code: e.legacy_code(),
             message_zh: e.message_zh(),
             message_en: e.message_en(),
+            tries_left: None,
+        }
+    }
+
+    /// The body of a certificate card failure: its 75xx code and texts (`cert.ftl`); a
+    /// missing module names the bridge's `--pkcs11-module` setting; a wrong PIN carries
+    /// `tries_left` when the token says. No certificate error holds the PIN.
+    pub fn cert(e: &CertError) -> ErrorBody {
+        if let CertError::ModuleNotFound { path } = e {
+            return ErrorBody::from_catalog(
+                e.code(),
+                "bridge-cert-module-not-found",
+                &[("path", path.display().to_string().into())],
+            );
+        }
+        let tries_left = match e {
+            CertError::WrongPin {
+                tries_left: TriesLeft::Low,
+            } => Some("low".to_owned()),
+            CertError::WrongPin {
+                tries_left: TriesLeft::FinalTry,
+            } => Some("final-try".to_owned()),
+            _ => None,
+        };
+        ErrorBody {
+            code: e.code(),
+            message_zh: e.message(Lang::ZhTw),
+            message_en: e.message(Lang::En),
+            tries_left,
         }
     }
 
@@ -57,6 +99,7 @@ impl ErrorBody {
             code: CODE_BAD_REQUEST,
             message_zh: zh.into(),
             message_en: en.into(),
+            tries_left: None,
         }
     }
 
@@ -67,6 +110,7 @@ impl ErrorBody {
             code,
             message_zh: texts::format(Lang::ZhTw, id, args),
             message_en: texts::format(Lang::En, id, args),
+            tries_left: None,
         }
     }
 
@@ -78,8 +122,8 @@ impl ErrorBody {
     /// The HTTP status that goes with this error on the HTTP endpoints.
     pub fn http_status(&self) -> u16 {
         match self.code {
-            7001 | 7002 | CODE_BUSY => 503,
-            7003 | 7004 => 404,
+            7001 | 7002 | CODE_BUSY | 7501 | 7502 | 7511 => 503,
+            7003 | 7004 | 7503 | 7506 => 404,
             CODE_BAD_REQUEST => 400,
             _ => 502,
         }
@@ -181,6 +225,171 @@ pub struct AuthenticateResult {
     pub cr: String,
 }
 
+/// A certificate card (a PKCS#11 token) as the JSON protocol shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenJson {
+    /// The PKCS#11 slot.
+    pub slot: u64,
+    /// The token's label (MOICA cards: `HiCOS PKI Smart Card`).
+    pub label: String,
+    /// The token's manufacturer.
+    pub manufacturer: String,
+    /// The token's model.
+    pub model: String,
+    /// The token's serial number.
+    pub serial: String,
+    /// The user PIN's state: `ok`, `count-low` (wrong PINs were entered), `final-try` (the
+    /// next wrong PIN locks it) or `locked`.
+    pub pin: String,
+    /// The PIN is typed on the reader's pad, not in the page.
+    pub protected_authentication_path: bool,
+}
+
+impl From<&TokenInfo> for TokenJson {
+    fn from(t: &TokenInfo) -> TokenJson {
+        TokenJson {
+            slot: t.slot,
+            label: t.label.clone(),
+            manufacturer: t.manufacturer.clone(),
+            model: t.model.clone(),
+            serial: t.serial.clone(),
+            pin: serde_json::to_value(t.pin)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            protected_authentication_path: t.protected_authentication_path,
+        }
+    }
+}
+
+/// A certificate on a certificate card as the JSON protocol shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateJson {
+    /// The slot of the token holding it.
+    pub slot: u64,
+    /// The label of the token holding it.
+    pub token_label: String,
+    /// The certificate object's label (`CKA_LABEL`).
+    pub label: String,
+    /// The certificate object's id (`CKA_ID`), uppercase hex (MOICA signing certificates:
+    /// `5349474E`, `SIGN`).
+    pub id: String,
+    /// The serial number, uppercase hex: what `sign` takes.
+    pub serial: String,
+    /// The subject, RFC 4514 style.
+    pub subject: String,
+    /// The issuer, in the same style.
+    pub issuer: String,
+    /// Start of validity, RFC 3339 UTC.
+    pub not_before: String,
+    /// End of validity, RFC 3339 UTC.
+    pub not_after: String,
+    /// The key: `RSA 2048`, `EC P-256`, or the algorithm's OID.
+    pub key: String,
+    /// The schemes `sign` can use with this key, the default first: `pkcs1-sha256` and
+    /// `pss-sha256` for RSA, `ecdsa-p256-sha256` for EC P-256.
+    pub schemes: Vec<String>,
+    /// The certificate, DER in uppercase hex (for the site, which validates it).
+    pub certificate: String,
+}
+
+/// The schemes a key can sign with, the default first.
+pub(crate) fn schemes_for(key: &KeyInfo) -> Vec<Scheme> {
+    match key {
+        KeyInfo::Rsa { .. } => vec![Scheme::Pkcs1Sha256, Scheme::PssSha256],
+        k if k.is_p256() => vec![Scheme::EcdsaP256Sha256],
+        _ => Vec::new(),
+    }
+}
+
+fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl From<&CertificateInfo> for CertificateJson {
+    fn from(c: &CertificateInfo) -> CertificateJson {
+        CertificateJson {
+            slot: c.slot,
+            token_label: c.token_label.clone(),
+            label: c.label.clone(),
+            id: c.id.to_ascii_uppercase(),
+            serial: c.serial.clone(),
+            subject: c.subject.clone(),
+            issuer: c.issuer.clone(),
+            not_before: rfc3339(c.not_before),
+            not_after: rfc3339(c.not_after),
+            key: c.key.to_string(),
+            schemes: schemes_for(&c.key)
+                .into_iter()
+                .map(|s| s.name().to_owned())
+                .collect(),
+            certificate: hex::encode_upper(&c.der),
+        }
+    }
+}
+
+/// The answer to `certificates` and `GET /v1/certificates`: the certificate cards present
+/// and their certificates. Needs no PIN.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificatesResult {
+    /// The tokens (cards) present.
+    pub tokens: Vec<TokenJson>,
+    /// Their certificates.
+    pub certificates: Vec<CertificateJson>,
+}
+
+/// The answer to `sign`: the signature of the request's `data`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignResult {
+    /// The certificate's serial number, uppercase hex.
+    pub serial: String,
+    /// The scheme used (`pkcs1-sha256`, `pss-sha256`, `ecdsa-p256-sha256`).
+    pub scheme: String,
+    /// The signature, uppercase hex: the RSA integer, or DER `Ecdsa-Sig-Value` for ECDSA.
+    pub signature: String,
+    /// The certificate, DER in uppercase hex, to send to the site with the signature.
+    pub certificate: String,
+}
+
+/// A certificate card PIN as a `sign` request carries it: wiped from memory when dropped,
+/// `Debug` redacted. It serialises as a plain JSON string (a client sends it so).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct PinText(Zeroizing<String>);
+
+impl PinText {
+    /// A PIN from `text` (moved, not copied).
+    pub fn new(text: String) -> PinText {
+        PinText(Zeroizing::new(text))
+    }
+
+    /// The PIN as the token takes it; the text moves into the [`twnhi_pkcs11::Pin`]
+    /// (wiped when that is dropped).
+    ///
+    /// # Errors
+    /// [`CertError::PinFormat`] when it is empty.
+    pub fn into_pin(mut self) -> Result<twnhi_pkcs11::Pin, CertError> {
+        twnhi_pkcs11::Pin::new(std::mem::take(&mut *self.0))
+    }
+}
+
+impl std::fmt::Debug for PinText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PinText(<redacted>)")
+    }
+}
+
+impl Serialize for PinText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for PinText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<PinText, D::Error> {
+        String::deserialize(d).map(PinText::new)
+    }
+}
+
 /// The answer to `status` and `GET /v1/status`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StatusResult {
@@ -204,6 +413,8 @@ pub struct StatusResult {
     pub clients: usize,
     /// The most clients allowed at once.
     pub max_clients: usize,
+    /// The certificate backend: `pkcs11` (the card's PKCS#11 module) or `sim`.
+    pub cert_backend: String,
 }
 
 /// A request of the WebSocket JSON protocol (`/v1/ws`), without its `id`.
@@ -240,6 +451,22 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reader: Option<String>,
     },
+    /// The certificate cards and their certificates ([`CertificatesResult`]); no PIN.
+    Certificates,
+    /// Sign the site's challenge with a certificate's private key, after logging in with
+    /// the PIN ([`SignResult`]).
+    Sign {
+        /// The certificate's serial number, hex (as `certificates` lists it).
+        serial: String,
+        /// The bytes to sign, hex: at most [`MAX_SIGN_DATA`] bytes.
+        data: String,
+        /// `pkcs1-sha256`, `pss-sha256` or `ecdsa-p256-sha256`; by default the first of the
+        /// certificate's `schemes`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scheme: Option<String>,
+        /// The certificate card's PIN, typed by the user in the page. Goes to the card only.
+        pin: PinText,
+    },
 }
 
 impl Request {
@@ -251,6 +478,8 @@ impl Request {
             Request::Read { .. } => "read",
             Request::Challenge { .. } => "challenge",
             Request::Authenticate { .. } => "authenticate",
+            Request::Certificates => "certificates",
+            Request::Sign { .. } => "sign",
         }
     }
 }
@@ -341,7 +570,15 @@ pub struct Hello {
 }
 
 /// The request types of version 1, as their `type` strings.
-pub const REQUEST_TYPES: [&str; 5] = ["status", "readers", "read", "challenge", "authenticate"];
+pub const REQUEST_TYPES: [&str; 7] = [
+    "status",
+    "readers",
+    "read",
+    "challenge",
+    "authenticate",
+    "certificates",
+    "sign",
+];
 
 /// Parses one `/v1/ws` text frame into `(id, request)` — the pure part of handling a frame
 /// (no card, no I/O): the bridge calls it for every text frame of `/v1/ws`, and tests and the
@@ -374,8 +611,14 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
     };
     let value: Value = serde_json::from_str(text)
         .map_err(|_| fail(Value::Null, "error", bad("bridge-request-not-json")))?;
-    let Value::Object(map) = value else {
+    let Value::Object(mut map) = value else {
         return Err(fail(Value::Null, "error", bad("bridge-request-not-object")));
+    };
+    // The PIN first, into memory that is wiped, whatever happens to the request.
+    let pin = match map.remove("pin") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) => Some(Ok(PinText::new(p))),
+        Some(_) => Some(Err(())),
     };
     // The type to answer with: a known request type, or "error".
     let known: &'static str = map
@@ -421,6 +664,34 @@ pub fn parse_request(text: &str) -> Result<(serde_json::Value, Request), Box<Rep
                 return Err(fail(id, known, bad("bridge-request-no-au")));
             }
         },
+        "certificates" => Request::Certificates,
+        "sign" => {
+            let field = |name: &str, max: usize| match map.get(name) {
+                Some(Value::String(v)) if !v.is_empty() && v.len() <= max => Ok(v.clone()),
+                _ => Err(()),
+            };
+            let Ok(serial) = field("serial", 128) else {
+                return Err(fail(id, known, bad("bridge-request-bad-serial")));
+            };
+            let Ok(data) = field("data", 2 * MAX_SIGN_DATA + 256) else {
+                return Err(fail(id, known, bad("bridge-request-bad-data")));
+            };
+            let scheme = match map.get("scheme") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(s)) if s.len() <= 32 => Some(s.clone()),
+                Some(_) => return Err(fail(id, known, bad("bridge-request-bad-scheme"))),
+            };
+            let pin = match pin {
+                Some(Ok(p)) if !p.0.is_empty() && p.0.chars().count() <= MAX_PIN_LEN => p,
+                _ => return Err(fail(id, known, bad("bridge-request-bad-pin"))),
+            };
+            Request::Sign {
+                serial,
+                data,
+                scheme,
+                pin,
+            }
+        }
         _ => {
             let shown: String = kind.chars().take(32).collect();
             return Err(fail(
@@ -455,6 +726,31 @@ pub fn parse_au(au: &str) -> Result<[u8; twnhi_card::commands::AU_LEN], ErrorBod
         .ok_or_else(|| bad("bridge-request-bad-au"))
 }
 
+/// What a `sign` request asks for, checked: the serial number (normalised), the bytes to
+/// sign and the scheme when one is named. Pure, never panics.
+///
+/// # Errors
+/// Error 9999 for a serial number that is not hex, data that is not hex or longer than
+/// [`MAX_SIGN_DATA`] bytes, or an unknown scheme.
+pub fn parse_sign(
+    serial: &str,
+    data: &str,
+    scheme: Option<&str>,
+) -> Result<(String, Vec<u8>, Option<Scheme>), ErrorBody> {
+    let serial =
+        twnhi_pkcs11::normalize_serial(serial).ok_or_else(|| bad("bridge-request-bad-serial"))?;
+    let compact: String = data.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    let data = hex::decode(compact)
+        .ok()
+        .filter(|d| !d.is_empty() && d.len() <= MAX_SIGN_DATA)
+        .ok_or_else(|| bad("bridge-request-bad-data"))?;
+    let scheme = scheme
+        .map(|s| s.parse::<Scheme>())
+        .transpose()
+        .map_err(|_| bad("bridge-request-bad-scheme"))?;
+    Ok((serial, data, scheme))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,6 +762,7 @@ mod tests {
             code: CODE_BAD_REQUEST,
             message_zh: zh.into(),
             message_en: en.into(),
+            tries_left: None,
         };
         assert_eq!(
             ErrorBody::busy(),
@@ -543,6 +840,63 @@ mod tests {
         assert_eq!(e.kind, "error");
         let long = format!(r#"{{"id":7,"type":"{}","au":1}}"#, "x".repeat(5000));
         assert_eq!(parse_request(&long).unwrap_err().kind, "error");
+    }
+
+    #[test]
+    fn sign_requests_parse_and_never_show_the_pin() {
+        let text = r#"{"id":1,"type":"sign","serial":"0a:1b","data":"00 ff","pin":"135790"}"#;
+        let (_, r) = parse_request(text).unwrap();
+        let Request::Sign {
+            serial,
+            data,
+            scheme,
+            pin,
+        } = &r
+        else {
+            panic!("{r:?}");
+        };
+        assert!(!format!("{r:?}").contains("135790"));
+        assert_eq!(format!("{pin:?}"), "PinText(<redacted>)");
+        let (serial, data, scheme) = parse_sign(serial, data, scheme.as_deref()).unwrap();
+        assert_eq!(
+            (serial.as_str(), data, scheme),
+            ("0A1B", vec![0, 0xff], None)
+        );
+        assert_eq!(
+            parse_sign("01", "00", Some("PSS-SHA256")).unwrap().2,
+            Some(Scheme::PssSha256)
+        );
+        // A client serialises the PIN as sent, and it parses back.
+        let back: Request = serde_json::from_str(&serde_json::to_string(&r).unwrap()).unwrap();
+        assert_eq!(back, r);
+        let e = parse_request(r#"{"id":1,"type":"sign","serial":"01","data":"00"}"#).unwrap_err();
+        assert_eq!((e.kind.as_str(), e.error.unwrap().code), ("sign", 9999));
+        let e = parse_request(r#"{"id":{},"type":"sign","pin":"135790"}"#).unwrap_err();
+        assert!(!serde_json::to_string(&*e).unwrap().contains("135790"));
+        let (_, r) = parse_request(r#"{"id":2,"type":"certificates"}"#).unwrap();
+        assert_eq!(r, Request::Certificates);
+    }
+
+    #[test]
+    fn cert_errors_carry_their_codes_and_the_tries_left() {
+        let e = ErrorBody::cert(&CertError::WrongPin {
+            tries_left: TriesLeft::FinalTry,
+        });
+        assert_eq!((e.code, e.tries_left.as_deref()), (7504, Some("final-try")));
+        let e = ErrorBody::cert(&CertError::WrongPin {
+            tries_left: TriesLeft::Unknown,
+        });
+        assert_eq!((e.code, e.tries_left), (7504, None));
+        let e = ErrorBody::cert(&CertError::ModuleNotFound {
+            path: "x.so".into(),
+        });
+        assert_eq!((e.code, e.http_status()), (7501, 503));
+        assert!(e.message_en.contains("--pkcs11-module"), "{}", e.message_en);
+        assert_eq!(ErrorBody::cert(&CertError::NoToken).http_status(), 404);
+        assert_eq!(ErrorBody::cert(&CertError::PinLocked).http_status(), 502);
+        // Serialised without the field when there is nothing to tell.
+        let json = serde_json::to_value(ErrorBody::cert(&CertError::PinLocked)).unwrap();
+        assert!(json.get("tries_left").is_none(), "{json}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Building, binding, serving and stopping the bridge.
 
 use crate::backend::{CardBackend, WatchHandle};
+use crate::certs::{CertBackend, Pkcs11Backend};
 use crate::config::BridgeConfig;
 use crate::conn::Listening;
 use crate::error::BridgeError;
@@ -38,20 +39,54 @@ impl std::fmt::Debug for Bridge {
         f.debug_struct("Bridge")
             .field("listen", &self.shared.config.listen)
             .field("backend", &self.shared.backend.kind())
+            .field("certs", &self.shared.certs.kind())
             .finish_non_exhaustive()
     }
 }
 
 impl Bridge {
-    /// A bridge over `backend`.
+    /// A bridge over `backend`, with certificate cards through the PKCS#11 module of
+    /// [`BridgeConfig::pkcs11_module`] (a [`Pkcs11Backend`], loaded on the first certificate
+    /// request).
     ///
     /// # Errors
     /// [`BridgeError::Config`] when the configuration is invalid (see
     /// [`BridgeConfig::validate`]).
     pub fn new(config: BridgeConfig, backend: Arc<dyn CardBackend>) -> Result<Bridge, BridgeError> {
+        let certs = Arc::new(Pkcs11Backend::new(config.pkcs11_module.clone()));
+        Bridge::with_certificates(config, backend, certs)
+    }
+
+    /// A bridge over `backend` for NHI cards and `certs` for certificate cards — e.g. a
+    /// [`SimCertBackend`](crate::certs::SimCertBackend) holding the demo's simulated
+    /// certificate cards.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use twnhi_bridge::certs::SimCertBackend;
+    /// use twnhi_bridge::{Bridge, BridgeConfig, SimBackend};
+    /// use twnhi_pkcs11::{Pin, SoftToken};
+    ///
+    /// let token = SoftToken::new("TWNHI SIM CITIZEN", "0001", &Pin::new("246810")?);
+    /// // … token.add(label, id, certificate_der, private_key_pkcs8) for each certificate …
+    /// let certs = SimCertBackend::with_token(Arc::new(token));
+    /// let (cards, _reader) = SimBackend::demo();
+    /// let bridge = Bridge::with_certificates(BridgeConfig::default(), Arc::new(cards), Arc::new(certs.clone()))?;
+    /// certs.remove(); // the certificate card pulled out: requests answer 7503
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`BridgeError::Config`] when the configuration is invalid (see
+    /// [`BridgeConfig::validate`]).
+    pub fn with_certificates(
+        config: BridgeConfig,
+        backend: Arc<dyn CardBackend>,
+        certs: Arc<dyn CertBackend>,
+    ) -> Result<Bridge, BridgeError> {
         config.validate()?;
         Ok(Bridge {
-            shared: Arc::new(Shared::new(config, backend)),
+            shared: Arc::new(Shared::new(config, backend, certs)),
         })
     }
 

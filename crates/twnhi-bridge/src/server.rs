@@ -7,6 +7,7 @@ use crate::conn::shutting_down;
 use crate::legacy::{self, LegacyCommand};
 use crate::protocol::{
     ErrorBody, EventMessage, Hello, PROTOCOL_VERSION, Reply, Request, parse_au, parse_request,
+    parse_sign,
 };
 use crate::service::{MAX_READER_NAME, Shared};
 use axum::Json;
@@ -38,6 +39,10 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         .route("/v1/ws", get(json_ws))
         .route("/v1/status", get(http_status).options(preflight))
         .route("/v1/readers", get(http_readers).options(preflight))
+        .route(
+            "/v1/certificates",
+            get(http_certificates).options(preflight),
+        )
         .route(
             "/v1/readers/{reader}/card",
             get(http_card).options(preflight),
@@ -262,6 +267,13 @@ async fn http_readers(State(shared): State<Arc<Shared>>) -> Response {
     json_result(shared.readers_result().await)
 }
 
+async fn http_certificates(State(shared): State<Arc<Shared>>) -> Response {
+    let Some(_permit) = shared.admit().await else {
+        return error_response(ErrorBody::busy());
+    };
+    json_result(shared.certificates_result().await)
+}
+
 async fn http_card(State(shared): State<Arc<Shared>>, Path(reader): Path<String>) -> Response {
     let Some(_permit) = shared.admit().await else {
         return error_response(ErrorBody::busy());
@@ -334,7 +346,11 @@ async fn next_message(
 ) -> Incoming {
     match item {
         None | Some(Ok(Message::Close(_))) => Incoming::End,
-        Some(Ok(Message::Text(t))) => Incoming::Text(t.as_str().to_owned()),
+        Some(Ok(Message::Text(t))) => {
+            let text = t.as_str().to_owned();
+            wipe(t.into());
+            Incoming::Text(text)
+        }
         Some(Ok(Message::Binary(_))) => Incoming::Binary,
         Some(Ok(_)) => Incoming::Other,
         Some(Err(e)) => {
@@ -350,6 +366,15 @@ async fn next_message(
             close(socket, code, reason).await;
             Incoming::End
         }
+    }
+}
+
+/// Overwrites a received message's buffer with zeros when nothing else shares it (a `sign`
+/// request carries a PIN; the session keeps its own copy, wiped in turn).
+fn wipe(bytes: axum::body::Bytes) {
+    use zeroize::Zeroize;
+    if let Ok(mut buffer) = bytes.try_into_mut() {
+        buffer.as_mut().zeroize();
     }
 }
 
@@ -537,6 +562,9 @@ async fn json_session(mut socket: WebSocket, shared: Arc<Shared>, _permit: Owned
                 }),
                 Incoming::Text(t) => {
                     life.member.busy();
+                    // A `sign` request carries a PIN: the bridge's copy of the frame is wiped
+                    // once answered.
+                    let t = zeroize::Zeroizing::new(t);
                     to_text(&json_reply(&shared, &t).await)
                 }
             },
@@ -572,6 +600,23 @@ async fn json_reply(shared: &Shared, text: &str) -> Reply {
                 .await
                 .map(|r| value(&r)),
             Err(e) => Err(e),
+        },
+        Request::Certificates => shared.certificates_result().await.map(|r| value(&r)),
+        Request::Sign {
+            serial,
+            data,
+            scheme,
+            pin,
+        } => match (
+            parse_sign(&serial, &data, scheme.as_deref()),
+            pin.into_pin(),
+        ) {
+            (Ok((serial, data, scheme)), Ok(pin)) => shared
+                .sign_result(serial, data, scheme, pin)
+                .await
+                .map(|r| value(&r)),
+            (Err(e), _) => Err(e),
+            (_, Err(e)) => Err(ErrorBody::cert(&e)),
         },
     };
     match result {

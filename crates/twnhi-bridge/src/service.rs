@@ -4,11 +4,12 @@
 
 use crate::backend::ReaderInfo;
 use crate::backend::{CardBackend, CardRead, EventSink};
+use crate::certs::CertBackend;
 use crate::clients::Registry;
 use crate::config::BridgeConfig;
 use crate::protocol::{
-    AuthenticateResult, CardResult, ChallengeResult, ErrorBody, PROTOCOL_VERSION, ReaderJson,
-    ReadersResult, StatusResult,
+    AuthenticateResult, CardResult, CertificateJson, CertificatesResult, ChallengeResult,
+    ErrorBody, PROTOCOL_VERSION, ReaderJson, ReadersResult, SignResult, StatusResult, TokenJson,
 };
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
@@ -16,6 +17,7 @@ use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use twnhi_card::commands::AU_LEN;
 use twnhi_card::{CardError, TransportError};
+use twnhi_pkcs11::{CertError, Pin, Scheme};
 
 /// Longest reader name a request may give (PC/SC names are far shorter).
 pub(crate) const MAX_READER_NAME: usize = 256;
@@ -166,6 +168,10 @@ impl Drop for FirstRead {
 pub(crate) struct Shared {
     pub config: BridgeConfig,
     pub backend: Arc<dyn CardBackend>,
+    /// The certificate cards.
+    pub certs: Arc<dyn CertBackend>,
+    /// One certificate operation at a time (a card does one thing at a time).
+    cert_lock: Arc<tokio::sync::Mutex<()>>,
     pub sink: EventSink,
     reads: Arc<Reads>,
     /// One permit per client (WebSocket connection or HTTP data request in flight).
@@ -189,9 +195,15 @@ fn task_failed() -> CardError {
 }
 
 impl Shared {
-    pub(crate) fn new(config: BridgeConfig, backend: Arc<dyn CardBackend>) -> Shared {
+    pub(crate) fn new(
+        config: BridgeConfig,
+        backend: Arc<dyn CardBackend>,
+        certs: Arc<dyn CertBackend>,
+    ) -> Shared {
         let tls = config.tls.is_some();
         Shared {
+            certs,
+            cert_lock: Arc::default(),
             permits: Arc::new(Semaphore::new(config.max_clients)),
             sessions: Arc::default(),
             conns: Arc::default(),
@@ -486,7 +498,107 @@ impl Shared {
             cards,
             clients: self.clients(),
             max_clients: self.config.max_clients,
+            cert_backend: self.certs.kind().into(),
         }
+    }
+
+    /// Runs a certificate operation alone (one at a time), in a blocking thread; logs its
+    /// kind, duration and error code — never its data.
+    async fn cert_op<T: Send + 'static>(
+        &self,
+        kind: &'static str,
+        f: impl FnOnce(&dyn CertBackend) -> Result<T, CertError> + Send + 'static,
+    ) -> Result<T, ErrorBody> {
+        let start = Instant::now();
+        let guard = Arc::clone(&self.cert_lock).lock_owned().await;
+        let certs = Arc::clone(&self.certs);
+        let failed = || CertError::Token {
+            reason: "certificate operation did not complete".to_owned(),
+        };
+        let run = move || {
+            let _guard = guard;
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(certs.as_ref())))
+                .unwrap_or_else(|_| Err(failed()))
+        };
+        let multi_thread = tokio::runtime::Handle::try_current()
+            .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+        let result = if multi_thread {
+            tokio::task::block_in_place(run)
+        } else {
+            tokio::task::spawn_blocking(run)
+                .await
+                .unwrap_or_else(|_| Err(failed()))
+        };
+        match result {
+            Ok(v) => {
+                tracing::debug!(
+                    op = kind,
+                    ms = start.elapsed().as_millis() as u64,
+                    "certificate operation done"
+                );
+                Ok(v)
+            }
+            Err(e) => {
+                tracing::info!(op = kind, code = e.code(), "certificate operation failed");
+                Err(ErrorBody::cert(&e))
+            }
+        }
+    }
+
+    /// The certificate cards and their certificates (no PIN). No card: error 7503.
+    pub(crate) async fn certificates_result(&self) -> Result<CertificatesResult, ErrorBody> {
+        self.cert_op("certificates", |c| {
+            let tokens = c.tokens()?;
+            if tokens.is_empty() {
+                return Err(CertError::NoToken);
+            }
+            Ok(CertificatesResult {
+                tokens: tokens.iter().map(TokenJson::from).collect(),
+                certificates: c
+                    .certificates()?
+                    .iter()
+                    .map(CertificateJson::from)
+                    .collect(),
+            })
+        })
+        .await
+    }
+
+    /// Signs `data` with the certificate `serial` after logging in with `pin` (moved in,
+    /// wiped when the operation ends). Without a scheme, the key's default: PKCS#1 v1.5
+    /// SHA-256 for RSA, ECDSA P-256 SHA-256 for EC.
+    pub(crate) async fn sign_result(
+        &self,
+        serial: String,
+        data: Vec<u8>,
+        scheme: Option<Scheme>,
+        pin: Pin,
+    ) -> Result<SignResult, ErrorBody> {
+        self.cert_op("sign", move |c| {
+            let cert = c
+                .certificates()?
+                .into_iter()
+                .find(|cert| cert.serial == serial)
+                .ok_or(CertError::CertificateMissing { serial })?;
+            let scheme = match scheme {
+                Some(s) => s,
+                None => crate::protocol::schemes_for(&cert.key)
+                    .first()
+                    .copied()
+                    .ok_or(CertError::MechanismUnsupported {
+                        scheme: Scheme::Pkcs1Sha256,
+                    })?,
+            };
+            let signature = c.sign(&cert.serial, &pin, scheme, &data)?;
+            drop(pin);
+            Ok(SignResult {
+                serial: cert.serial,
+                scheme: scheme.name().to_owned(),
+                signature: hex::encode_upper(signature),
+                certificate: hex::encode_upper(&cert.der),
+            })
+        })
+        .await
     }
 }
 
@@ -496,9 +608,13 @@ mod tests {
     use super::*;
     use crate::SimBackend;
 
+    fn no_certs() -> Arc<dyn CertBackend> {
+        Arc::new(crate::certs::SimCertBackend::new())
+    }
+
     fn shared() -> Shared {
         let (backend, _reader) = SimBackend::demo();
-        Shared::new(BridgeConfig::default(), Arc::new(backend))
+        Shared::new(BridgeConfig::default(), Arc::new(backend), no_certs())
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -524,7 +640,11 @@ mod tests {
         let (backend, reader) = SimBackend::with_card(card);
         reader.with_card(|c| c.clear_log());
         (
-            Arc::new(Shared::new(BridgeConfig::default(), Arc::new(backend))),
+            Arc::new(Shared::new(
+                BridgeConfig::default(),
+                Arc::new(backend),
+                no_certs(),
+            )),
             reader,
         )
     }
@@ -679,7 +799,11 @@ mod tests {
         let (backend, first) = SimBackend::demo();
         let second = twnhi_sim::SimReader::new();
         let backend = backend.with_reader("second", second.clone());
-        let s = Shared::new(BridgeConfig::default(), Arc::new(backend.clone()));
+        let s = Shared::new(
+            BridgeConfig::default(),
+            Arc::new(backend.clone()),
+            no_certs(),
+        );
         // The watch saw the card in the first reader...
         s.sink.sync(&backend.readers().unwrap());
         // ...but it moved to the second one since.

@@ -119,6 +119,10 @@ pub struct BridgeSettings {
     /// Identity file (JSON) of the simulated card; implies `sim`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sim_identity: Option<PathBuf>,
+    /// The PKCS#11 module of the certificate cards (自然人憑證) (default: the HiCOS module,
+    /// `HiCOSPKCS11.dll` / `libHicos_p11v1.dylib` / `libHicos_p11v1.so`, at its usual paths).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pkcs11_module: Option<PathBuf>,
 }
 
 impl BridgeSettings {
@@ -171,6 +175,7 @@ impl BridgeSettings {
             tls_key,
             sim: over.sim.or(self.sim),
             sim_identity: over.sim_identity.or(self.sim_identity),
+            pkcs11_module: over.pkcs11_module.or(self.pkcs11_module),
         }
     }
 
@@ -210,6 +215,7 @@ impl BridgeSettings {
             tls_key: self.tls_key.clone(),
             sim: Some(self.uses_sim()),
             sim_identity: self.sim_identity.clone(),
+            pkcs11_module: self.pkcs11_module.clone(),
         }
     }
 
@@ -244,6 +250,7 @@ impl BridgeSettings {
         config.origins.allow_null = self.allow_null_origin.unwrap_or(config.origins.allow_null);
         config.extra_hosts = self.allow_hosts.clone().unwrap_or_default();
         config.reader = self.reader.clone();
+        config.pkcs11_module = self.pkcs11_module.clone();
         config.max_clients = self.max_clients.unwrap_or(config.max_clients);
         config.max_frame_bytes = self.max_frame.unwrap_or(config.max_frame_bytes);
         config.max_connections = self.max_connections.unwrap_or(config.max_connections);
@@ -415,5 +422,31 @@ mod tests {
         let again = BridgeSettings::from_toml(&printed, "printed").unwrap();
         assert_eq!(again, s.effective());
         assert!(again.config().is_ok());
+    }
+
+    #[test]
+    fn the_pkcs11_module_is_a_setting() {
+        let file =
+            BridgeSettings::from_toml("pkcs11_module = \"/opt/hicos/libHicos_p11v1.so\"\n", "b")
+                .unwrap();
+        assert_eq!(
+            file.config().unwrap().pkcs11_module.unwrap(),
+            Path::new("/opt/hicos/libHicos_p11v1.so")
+        );
+        let flags = BridgeSettings {
+            pkcs11_module: Some("/usr/lib/softhsm/libsofthsm2.so".into()),
+            ..BridgeSettings::default()
+        };
+        let s = file.layered(flags);
+        assert_eq!(
+            s.config().unwrap().pkcs11_module.unwrap(),
+            Path::new("/usr/lib/softhsm/libsofthsm2.so"),
+            "the flag wins"
+        );
+        assert!(s.to_toml().contains("pkcs11_module = "), "{}", s.to_toml());
+        assert_eq!(
+            BridgeSettings::default().config().unwrap().pkcs11_module,
+            None
+        );
     }
 }
