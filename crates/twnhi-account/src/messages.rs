@@ -268,6 +268,13 @@ catalog! {
     CardNotVerified => "card-not-verified";
     /// *Design.* The card authentication nonce has expired.
     CardAuthExpired => "card-auth-expired";
+    /// *Design.* The citizen certificate login failed (one answer for every reason: the
+    /// certificate, the signature, the ID number, the birth date).
+    CertLoginFailed => "cert-login-failed";
+    /// *Design.* The citizen certificate login's challenge is unknown, used or expired.
+    CertChallengeExpired => "cert-challenge-expired";
+    /// *Design.* The page needs a login with the citizen certificate first.
+    CertLoginRequired => "cert-login-required";
     /// *Design.* The registration's e-mail address is not verified yet.
     EmailNotVerified => "email-not-verified";
     /// *Design.* The registration is suspended (done at a counter).

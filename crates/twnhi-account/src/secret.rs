@@ -12,6 +12,7 @@
 //! | [`SecretKind::Captcha`] | 5 digits | 10 min | 1 |
 //! | [`SecretKind::CardAuthNonce`] | 32 URL-safe characters | 2 min | 1 |
 //! | [`SecretKind::CancellationStopLink`] | 32 URL-safe characters | 96 h | 5 |
+//! | [`SecretKind::CertChallenge`] | 32 URL-safe characters | 2 min | 1 |
 //!
 //! Lifetimes and tries are the defaults of [`SecretPolicies`]; all are configurable. The
 //! store keeps the [`SecretRecord`], looks it up by its [`SecretRecord::digest_hex`] (links,
@@ -113,6 +114,7 @@ impl SecretError {
             ) => Msg::LinkInvalid,
             (SecretError::Expired, SecretKind::DeviceCode) => Msg::DeviceCodeExpired,
             (_, SecretKind::CardAuthNonce) => Msg::CardAuthExpired,
+            (_, SecretKind::CertChallenge) => Msg::CertChallengeExpired,
             (SecretError::Mismatch { .. } | SecretError::WrongSubject, SecretKind::Captcha) => {
                 Msg::CaptchaIncorrect
             }
@@ -153,11 +155,14 @@ pub enum SecretKind {
     /// The link that stops a cancellation requested to a new e-mail address, sent to the
     /// registered address (*design*, SPEC §5 fairness): valid through the waiting period.
     CancellationStopLink,
+    /// The single-use challenge a citizen certificate signs at its login (manual §六), bound
+    /// to the browser session.
+    CertChallenge,
 }
 
 impl SecretKind {
     /// Every kind.
-    pub const ALL: [SecretKind; 8] = [
+    pub const ALL: [SecretKind; 9] = [
         SecretKind::DeviceCode,
         SecretKind::EmailConfirmLink,
         SecretKind::PasswordResetLink,
@@ -166,6 +171,7 @@ impl SecretKind {
         SecretKind::Captcha,
         SecretKind::CardAuthNonce,
         SecretKind::CancellationStopLink,
+        SecretKind::CertChallenge,
     ];
 
     /// Stable name, e.g. `device-code`; also the HMAC domain separator.
@@ -180,6 +186,7 @@ impl SecretKind {
             SecretKind::Captcha => "captcha",
             SecretKind::CardAuthNonce => "card-auth-nonce",
             SecretKind::CancellationStopLink => "cancellation-stop-link",
+            SecretKind::CertChallenge => "cert-challenge",
         }
     }
 
@@ -192,7 +199,8 @@ impl SecretKind {
             | SecretKind::PasswordResetLink
             | SecretKind::CancellationLink
             | SecretKind::CancellationStopLink
-            | SecretKind::CardAuthNonce => (URL_SAFE, TOKEN_LEN),
+            | SecretKind::CardAuthNonce
+            | SecretKind::CertChallenge => (URL_SAFE, TOKEN_LEN),
         }
     }
 
@@ -338,6 +346,8 @@ pub struct SecretPolicies {
     /// Link that stops a cancellation requested to a new address: 96 h (the cancellation
     /// code's 24 h and the 72 h waiting period), 5 tries.
     pub cancellation_stop_link: SecretPolicy,
+    /// Citizen certificate login challenge: 2 min, 1 try.
+    pub cert_challenge: SecretPolicy,
 }
 
 const MIN: u32 = 60;
@@ -358,6 +368,7 @@ impl Default for SecretPolicies {
             captcha: p(10 * MIN, 1),
             card_auth_nonce: p(2 * MIN, 1),
             cancellation_stop_link: p(96 * HOUR, 5),
+            cert_challenge: p(2 * MIN, 1),
         }
     }
 }
@@ -375,6 +386,7 @@ impl SecretPolicies {
             SecretKind::Captcha => self.captcha,
             SecretKind::CardAuthNonce => self.card_auth_nonce,
             SecretKind::CancellationStopLink => self.cancellation_stop_link,
+            SecretKind::CertChallenge => self.cert_challenge,
         }
     }
 

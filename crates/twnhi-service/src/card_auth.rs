@@ -48,6 +48,9 @@ pub struct CardHolder {
     pub birth_date: NaiveDate,
     /// Sex.
     pub sex: Sex,
+    /// How the person was authenticated: the NHI card, or the citizen certificate (then
+    /// the card number is the registry's card of the ID number).
+    pub via: twnhi_store::AuthMethod,
 }
 
 impl core::fmt::Debug for CardHolder {
@@ -60,7 +63,12 @@ impl core::fmt::Debug for CardHolder {
 
 impl CardHolder {
     pub(crate) fn of(p: &InsuredPerson) -> Self {
+        CardHolder::authenticated(p, twnhi_store::AuthMethod::Card)
+    }
+
+    pub(crate) fn authenticated(p: &InsuredPerson, via: twnhi_store::AuthMethod) -> Self {
         CardHolder {
+            via,
             card_number_masked: p.card_number.masked(),
             name: p.name.clone(),
             id_number_masked: p.id_number.masked(),
@@ -128,7 +136,7 @@ impl Service {
                     .registry
                     .person_by_card(&c.card_number)
                     .await?
-                    .map(|p| CardHolder::of(&p))
+                    .map(|p| CardHolder::authenticated(&p, c.via))
             }
             _ => None,
         };
@@ -338,6 +346,7 @@ impl Service {
         s.card = Some(CardInSession {
             card_number: card.clone(),
             verified_at: now,
+            via: twnhi_store::AuthMethod::Card,
         });
         s.last_seen_at = now;
         let cs = ChangeSet::new()

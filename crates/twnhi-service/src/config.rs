@@ -1,7 +1,9 @@
 //! Configuration of the use cases and of the outbox worker. Libraries read no files or
 //! environment: the binary builds these values.
 
+use core::fmt;
 use core::time::Duration;
+use std::sync::Arc;
 
 use chrono::TimeDelta;
 use twnhi_account::Email;
@@ -66,6 +68,8 @@ pub struct ServiceConfig {
     pub message_id_domain: String,
     /// The delivery worker.
     pub outbox: OutboxConfig,
+    /// The citizen certificate login (manual §六); `None`: not offered.
+    pub certificates: Option<CertificatePolicy>,
 }
 
 impl ServiceConfig {
@@ -101,7 +105,54 @@ impl ServiceConfig {
             sender: Sender::new(sender),
             message_id_domain: domain,
             outbox: OutboxConfig::default(),
+            certificates: None,
         }
+    }
+}
+
+/// What the citizen certificate login trusts and asks (manual §六; `docs/certificate.md`,
+/// "Server side"): the trust anchors and intermediates (MOICA's in production), the CRLs,
+/// and the identity confirmation of certificate and ID number.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct CertificatePolicy {
+    /// The trust anchors and configured intermediates.
+    pub verifier: twnhi_pki::ChainVerifier,
+    /// The CRLs, refreshed by the maintenance worker every [`Self::crl_refresh`] (and by
+    /// [`Service::refresh_crls`](crate::Service::refresh_crls) on demand). `None`: revocation
+    /// is not checked (tests only). With a store, a login is refused while it holds no CRL
+    /// (nothing loaded yet, every source failing).
+    pub crls: Option<Arc<twnhi_pki::CrlStore>>,
+    /// How often the maintenance worker reloads the CRLs (default: one hour).
+    pub crl_refresh: Duration,
+    /// Certificate ↔ ID number (MOICA's identity-confirmation service in production).
+    pub identity: Arc<dyn crate::ports::IdentityCheck>,
+}
+
+impl CertificatePolicy {
+    /// A policy of `verifier`, `crls` and `identity`, reloading the CRLs hourly.
+    #[must_use]
+    pub fn new(
+        verifier: twnhi_pki::ChainVerifier,
+        crls: Option<Arc<twnhi_pki::CrlStore>>,
+        identity: Arc<dyn crate::ports::IdentityCheck>,
+    ) -> Self {
+        CertificatePolicy {
+            verifier,
+            crls,
+            crl_refresh: Duration::from_secs(3600),
+            identity,
+        }
+    }
+}
+
+impl fmt::Debug for CertificatePolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CertificatePolicy")
+            .field("anchors", &self.verifier.anchor_count())
+            .field("crls", &self.crls.is_some())
+            .field("crl_refresh", &self.crl_refresh)
+            .finish_non_exhaustive()
     }
 }
 

@@ -93,6 +93,23 @@ pub enum ServiceError {
     /// The app's one-time password was refused.
     #[error(transparent)]
     Totp(#[from] TotpError),
+    /// The citizen certificate login failed: the certificate, its signature, the ID number
+    /// or the birth date (one answer for all: a stranger learns nothing about the person).
+    #[error("{}", Msg::CertLoginFailed)]
+    CertLoginFailed,
+    /// A page of the certificate path needs a login with the citizen certificate first.
+    #[error("{}", Msg::CertLoginRequired)]
+    CertLoginRequired,
+    /// The certificate login is not configured on this site.
+    #[error("{}", Msg::OperationNotAllowed)]
+    CertLoginUnavailable,
+    /// The identity-confirmation service did not answer.
+    #[error("{} ({source})", Msg::SystemError)]
+    IdentityCheck {
+        /// Its error.
+        #[from]
+        source: crate::ports::IdentityCheckUnavailable,
+    },
     /// The counter asked about an ID number without a registration.
     #[error("{}", Msg::NotRegistered)]
     NotRegistered,
@@ -150,6 +167,7 @@ impl ServiceError {
             ServiceError::Store { .. }
                 | ServiceError::Sam { .. }
                 | ServiceError::Internal { .. }
+                | ServiceError::IdentityCheck { .. }
                 | ServiceError::Busy
                 | ServiceError::Overloaded { .. }
         )
@@ -184,6 +202,10 @@ impl Localized for ServiceError {
             ServiceError::Device(e) => e.msg(),
             ServiceError::Totp(e) => e.msg(),
             ServiceError::NotRegistered => Msg::NotRegistered,
+            ServiceError::CertLoginFailed => Msg::CertLoginFailed,
+            ServiceError::CertLoginRequired => Msg::CertLoginRequired,
+            ServiceError::CertLoginUnavailable => Msg::OperationNotAllowed,
+            ServiceError::IdentityCheck { .. } => Msg::SystemError,
             ServiceError::Busy
             | ServiceError::Store { .. }
             | ServiceError::Sam { .. }

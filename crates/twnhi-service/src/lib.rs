@@ -5,6 +5,7 @@ mod account;
 mod admin;
 mod cancel;
 mod card_auth;
+mod cert_login;
 mod config;
 mod devices;
 mod error;
@@ -26,7 +27,10 @@ pub use account::AccountView;
 pub use admin::{MAX_TEST_LETTERS, RegistrationReport, mask_email, mask_mobile};
 pub use cancel::{CancelConfirmInput, CancelDelivery, CancelRequestInput, CaptchaOnScreen};
 pub use card_auth::{CardHolder, CardNonce, SamAnswer, SessionView};
-pub use config::{HashingConfig, LetterCaps, OutboxConfig, ServiceConfig};
+pub use cert_login::{
+    CertApplyInput, CertApplyOutcome, CertChallenge, CertLoginInput, CertLoginOutcome,
+};
+pub use config::{CertificatePolicy, HashingConfig, LetterCaps, OutboxConfig, ServiceConfig};
 pub use devices::{
     AppDeviceView, AppLoginInput, AppSession, AppSessionView, BindDeviceInput, BoundDevice,
     DeviceCode, DeviceView,
@@ -35,7 +39,10 @@ pub use error::{Result, ServiceError};
 pub use keys::{ServiceKeys, token_digest};
 pub use maintenance::{Liveness, LivenessGuard, MaintenanceHandle, MaintenanceWorker};
 pub use outbox::{DeliveryReport, OutboxHandle, OutboxMonitor, OutboxStatus, OutboxWorker};
-pub use ports::{ManualClock, PortRng, Randomness, SeededRandom, SystemClock, SystemRandom};
+pub use ports::{
+    IdentityCheck, IdentityCheckUnavailable, IdentityTable, ManualClock, PortRng, Randomness,
+    SeededRandom, SystemClock, SystemRandom,
+};
 pub use registration::{
     ApplyInput, ApplyOutcome, ChangeDataInput, ChangeDataOutcome, ChangePasswordInput,
     LetterRequest, LoginOutcome, NewAddress, NewPassword,
@@ -44,7 +51,9 @@ pub use sam::{Sam, SamError, SoftwareSam};
 pub use service::{Caller, Ports, Service, SessionToken};
 // The data types of the store that the use cases take and give, so that adapters need not
 // use `twnhi-store` themselves.
-pub use twnhi_store::{Contacts, RegistrationId};
+/// The certificate verification types the certificate login takes.
+pub use twnhi_pki;
+pub use twnhi_store::{AuthMethod, Contacts, RegistrationId};
 
 /// Loads (or creates, mode 0600) the server key of one-time secrets: 32 random bytes in hex.
 ///

@@ -1,6 +1,7 @@
 //! The maintenance worker: every minute it deletes what has ended (sessions past their end or
 //! idle, spent secrets, quiet throttling counters, payloads of letters given up long ago) and
-//! lets cancellations whose waiting period ended take effect. Without it the session and
+//! lets cancellations whose waiting period ended take effect; it also reloads the CRLs of the
+//! citizen certificate login on their schedule. Without it the session and
 //! secret tables only grow (SPEC §5, bounded resources).
 //!
 //! Also here: [`Liveness`], the heartbeat of a background worker that the readiness check
@@ -75,6 +76,8 @@ pub struct MaintenanceWorker {
     service: Service,
     interval: Duration,
     liveness: Liveness,
+    /// When the certificate login's CRLs were last reloaded by this worker.
+    crls_refreshed: std::sync::Mutex<Option<std::time::Instant>>,
 }
 
 /// A running maintenance worker.
@@ -107,17 +110,40 @@ impl MaintenanceWorker {
             service: service.clone(),
             interval,
             liveness: Liveness::new(),
+            crls_refreshed: std::sync::Mutex::new(None),
         }
     }
 
-    /// One round: the purge, then the due cancellations. Returns (rows purged, cancellations
-    /// that took effect).
+    /// One round: the purge, then the due cancellations, then — with a certificate login
+    /// whose CRL refresh interval has passed (the first round always) — the CRLs reloaded.
+    /// Returns (rows purged, cancellations that took effect).
     ///
     /// # Errors
     /// Store errors.
     pub async fn run_once(&self) -> Result<(u64, u32)> {
         let purged = self.service.purge_expired().await?;
         let cancelled = self.service.finish_due_cancellations().await?;
+        if let Some(every) = self
+            .service
+            .config()
+            .certificates
+            .as_ref()
+            .map(|p| p.crl_refresh)
+        {
+            let due = self
+                .crls_refreshed
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .is_none_or(|at| at.elapsed() >= every);
+            if due {
+                self.service.refresh_crls().await?;
+                *self
+                    .crls_refreshed
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                    Some(std::time::Instant::now());
+            }
+        }
         self.liveness.beat();
         Ok((purged, cancelled))
     }

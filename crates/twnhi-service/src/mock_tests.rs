@@ -102,6 +102,7 @@ fn session(card: bool, reg: Option<&Registration>) -> SessionRecord {
         card: card.then(|| CardInSession {
             card_number: person().card_number,
             verified_at: now(),
+            via: twnhi_store::AuthMethod::Card,
         }),
     }
 }

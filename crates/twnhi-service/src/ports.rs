@@ -176,3 +176,102 @@ pub(crate) fn random_array<const N: usize>(random: &dyn Randomness) -> [u8; N] {
     random.fill_bytes(&mut b);
     b
 }
+
+// ----- identity confirmation of citizen certificates -------------------------------------------
+
+/// The identity-confirmation service could not answer (unreachable, refused the request).
+#[derive(Debug, thiserror::Error)]
+#[error("{}", twnhi_texts::bilingual("service-identity-check-unavailable"))]
+#[non_exhaustive]
+pub struct IdentityCheckUnavailable {
+    /// What failed, for the log (no personal data).
+    pub detail: String,
+}
+
+/// Confirms that a citizen certificate (自然人憑證) belongs to an ID number. A MOICA
+/// certificate names its holder but does not carry the full ID number; a relying party asks
+/// MOICA's identity-confirmation service.
+///
+/// - **Production**: an adapter of MOICA's identity-confirmation service (the relying party
+///   sends the certificate's serial number or the certificate and the ID number, and MOICA
+///   answers whether they belong together). Not implemented here: it needs an agreement with
+///   MOICA and its interface specification; `docs/certificate.md` ("Server side") describes
+///   it.
+/// - **Tests and the demo**: [`IdentityTable`], a table of certificates and ID numbers.
+#[async_trait::async_trait]
+pub trait IdentityCheck: Send + Sync {
+    /// Whether the certificate of `summary` (already validated) belongs to `id_number`.
+    ///
+    /// # Errors
+    /// [`IdentityCheckUnavailable`] when the service cannot answer.
+    async fn confirms(
+        &self,
+        summary: &twnhi_pki::CertSummary,
+        id_number: &twnhi_account::IdNumber,
+    ) -> Result<bool, IdentityCheckUnavailable>;
+}
+
+/// An [`IdentityCheck`] from a table: certificate (issuer and serial number) → ID number. For
+/// tests and the demo, whose citizen certificates are made at run time.
+#[derive(Debug, Default)]
+pub struct IdentityTable {
+    entries:
+        std::sync::RwLock<std::collections::HashMap<(String, String), twnhi_account::IdNumber>>,
+}
+
+impl IdentityTable {
+    /// An empty table.
+    #[must_use]
+    pub fn new() -> Self {
+        IdentityTable::default()
+    }
+
+    /// Records that the certificate `der` belongs to `id_number`.
+    ///
+    /// # Errors
+    /// [`twnhi_pki::VerifyError::Malformed`] when `der` is not a certificate.
+    pub fn insert(
+        &self,
+        der: &[u8],
+        id_number: twnhi_account::IdNumber,
+    ) -> Result<(), twnhi_pki::VerifyError> {
+        let summary = twnhi_pki::CertSummary::of(&twnhi_pki::CertificateDer::from(der))?;
+        self.entries
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert((summary.issuer, summary.serial_hex), id_number);
+        Ok(())
+    }
+
+    /// How many certificates the table holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.entries
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .len()
+    }
+
+    /// Whether the table is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[async_trait::async_trait]
+impl IdentityCheck for IdentityTable {
+    async fn confirms(
+        &self,
+        summary: &twnhi_pki::CertSummary,
+        id_number: &twnhi_account::IdNumber,
+    ) -> Result<bool, IdentityCheckUnavailable> {
+        let key = (summary.issuer.clone(), summary.serial_hex.clone());
+        Ok(self
+            .entries
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get(&key)
+            .is_some_and(|id| id == id_number))
+    }
+}

@@ -48,6 +48,8 @@ pub(crate) enum Form {
     CancelConfirm,
     /// The app's device binding (the device code).
     DeviceBind,
+    /// The citizen certificate login (manual §六).
+    CertLogin,
 }
 
 impl Form {
@@ -59,6 +61,7 @@ impl Form {
             Form::CancelRequest => "cancel",
             Form::CancelConfirm => "cancel-code",
             Form::DeviceBind => "bind",
+            Form::CertLogin => "cert",
         }
     }
 }
@@ -165,6 +168,21 @@ impl Service {
             policy: self.config().per_person_and_client,
         }];
         c.extend(self.address_counter(Form::CancelRequest, client));
+        c
+    }
+
+    /// The citizen certificate login (anyone can try it with any ID number): back-off per
+    /// person and client address, the address ceiling.
+    pub(crate) fn cert_counters(&self, id: &IdNumber, client: Option<&str>) -> Vec<Counter> {
+        let mut c = vec![Counter {
+            key: format!(
+                "cert:{}:{}",
+                self.person(id),
+                client.map_or_else(|| "-".to_owned(), client_group)
+            ),
+            policy: self.config().per_person_and_client,
+        }];
+        c.extend(self.address_counter(Form::CertLogin, client));
         c
     }
 

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool, Row};
 use twnhi_account::CardNumber;
-use twnhi_store::{CardInSession, RegistrationId, SessionKind, SessionRecord};
+use twnhi_store::{AuthMethod, CardInSession, RegistrationId, SessionKind, SessionRecord};
 
 use crate::error::{Result, corrupt};
 
@@ -16,12 +16,12 @@ use crate::error::{Result, corrupt};
 pub(crate) async fn put(c: &mut PgConnection, s: &SessionRecord) -> Result<()> {
     sqlx::query(
         "INSERT INTO sessions (digest, kind, registration_id, device_id, created_at, \
-         last_seen_at, expires_at, card_number, card_verified_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (digest) DO UPDATE SET \
+         last_seen_at, expires_at, card_number, card_verified_at, card_via) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (digest) DO UPDATE SET \
          kind = excluded.kind, registration_id = excluded.registration_id, \
          device_id = excluded.device_id, last_seen_at = excluded.last_seen_at, \
          expires_at = excluded.expires_at, card_number = excluded.card_number, \
-         card_verified_at = excluded.card_verified_at",
+         card_verified_at = excluded.card_verified_at, card_via = excluded.card_via",
     )
     .bind(&s.digest)
     .bind(s.kind.as_str())
@@ -32,6 +32,7 @@ pub(crate) async fn put(c: &mut PgConnection, s: &SessionRecord) -> Result<()> {
     .bind(s.expires_at)
     .bind(s.card.as_ref().map(|c| c.card_number.as_str().to_owned()))
     .bind(s.card.as_ref().map(|c| c.verified_at))
+    .bind(s.card.as_ref().map(|c| c.via.as_str()))
     .execute(&mut *c)
     .await?;
     Ok(())
@@ -96,6 +97,8 @@ fn parse(row: &PgRow) -> Result<SessionRecord> {
         (Some(c), Some(at)) => Some(CardInSession {
             card_number: CardNumber::parse(&c).map_err(|_| corrupt("sessions.card_number"))?,
             verified_at: at,
+            via: AuthMethod::parse_stored(row.try_get::<Option<String>, _>("card_via")?.as_deref())
+                .ok_or_else(|| corrupt("sessions.card_via"))?,
         }),
         _ => None,
     };

@@ -35,9 +35,9 @@ use twnhi_account::{Email, IdNumber, MobilePhone};
 
 use crate::registry::{CSV_HEADER, parse_csv};
 use crate::{
-    AuditAction, AuditEvent, AuditOutcome, CardInSession, Change, ChangeSet, Contacts, MailCap,
-    MailStatus, NewMail, OutboxStore, Registration, RegistrationId, Registry, RegistryImport,
-    SessionKind, SessionRecord, Store, StoreError, StoredDevice, StoredSecret,
+    AuditAction, AuditEvent, AuditOutcome, AuthMethod, CardInSession, Change, ChangeSet, Contacts,
+    MailCap, MailStatus, NewMail, OutboxStore, Registration, RegistrationId, Registry,
+    RegistryImport, SessionKind, SessionRecord, Store, StoreError, StoredDevice, StoredSecret,
 };
 
 /// Everything a backend offers: the ports of the use cases, the outbox, the registry and its
@@ -831,6 +831,7 @@ async fn sessions_round_trip(b: &dyn Backend) -> Outcome {
     s.card = Some(CardInSession {
         card_number: r.card_number.clone(),
         verified_at: t0() + TimeDelta::microseconds(7),
+        via: AuthMethod::Certificate,
     });
     b.apply(one(Change::PutSession(s.clone()))).await?;
     ensure_eq!(b.session("digest-1").await?, Some(s.clone()), "read back");

@@ -11,7 +11,7 @@ pub mod time;
 
 pub use error::{BoxError, StoreError};
 pub use model::{
-    AuditAction, AuditEvent, AuditOutcome, AuditParseError, CardInSession, CardStatus, Change,
+    AuditAction, AuditEvent, AuditOutcome, AuditParseError, AuthMethod, CardInSession, CardStatus, Change,
     ChangeSet, ClaimedMail, Contacts, ImportReport, InsuredPerson, InvalidId, MailCap, MailKind,
     MailStatus, MailSummary, NewMail, Registration, RegistrationId, RegistryCounts, SessionKind,
     SessionRecord, StoredDevice, StoredSecret,

@@ -280,13 +280,51 @@ impl SessionKind {
     }
 }
 
-/// A card authenticated in a session (SPEC §3 step 5).
+/// How the person of a session was authenticated.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AuthMethod {
+    /// The NHI card through the SAM (SPEC §3; stored as `card`, or nothing).
+    #[default]
+    Card,
+    /// The citizen digital certificate (自然人憑證, manual §六; stored as `certificate`): the
+    /// card number is the registry's card of the ID number the certificate was confirmed
+    /// for.
+    Certificate,
+}
+
+impl AuthMethod {
+    /// The stored name: `card` or `certificate`.
+    #[must_use]
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::Card => "card",
+            AuthMethod::Certificate => "certificate",
+        }
+    }
+
+    /// The method of a stored name; `None` (a row written before the column existed) is
+    /// [`AuthMethod::Card`]. An unknown name is `None`.
+    #[must_use]
+    pub fn parse_stored(name: Option<&str>) -> Option<AuthMethod> {
+        match name {
+            None | Some("card") => Some(AuthMethod::Card),
+            Some("certificate") => Some(AuthMethod::Certificate),
+            Some(_) => None,
+        }
+    }
+}
+
+/// A card authenticated in a session (SPEC §3 step 5), or the registry's card of the person a
+/// citizen certificate was confirmed for ([`AuthMethod::Certificate`]).
 #[derive(Clone, PartialEq, Eq)]
 pub struct CardInSession {
     /// The card.
     pub card_number: CardNumber,
     /// When its authentication was verified.
     pub verified_at: DateTime<Utc>,
+    /// How the person was authenticated.
+    pub via: AuthMethod,
 }
 
 impl fmt::Debug for CardInSession {
@@ -294,6 +332,7 @@ impl fmt::Debug for CardInSession {
         f.debug_struct("CardInSession")
             .field("card_number", &self.card_number.masked())
             .field("verified_at", &self.verified_at)
+            .field("via", &self.via)
             .finish()
     }
 }

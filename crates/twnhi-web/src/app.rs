@@ -299,7 +299,10 @@ impl Site {
             .route("/news", get(pages::info::news))
             .route("/card/nonce", post(pages::card::nonce))
             .route("/card/answer", post(pages::card::answer))
-            .route("/card/verify", post(pages::card::verify));
+            .route("/card/verify", post(pages::card::verify))
+            .route("/cert/challenge", post(pages::cert::challenge))
+            .route("/cert/verify", post(pages::cert::verify))
+            .route("/cert/apply", post(pages::cert::apply));
         if self.0.dev.is_some() {
             pages_router = pages_router
                 .route("/dev/mailbox", get(crate::dev::mailbox))

@@ -125,16 +125,49 @@ impl Service {
         let existing = self.current_registration(&person.id_number).await?;
         let mut cs = ChangeSet::new();
         Service::reset(&mut cs, &[&counters[0]]);
+        self.enroll(
+            client,
+            &person,
+            &input.password,
+            input.contacts,
+            existing,
+            now,
+            cs,
+        )
+        .await?;
+        Ok(ApplyOutcome {
+            message: Msg::ApplySuccess,
+            warnings,
+            strength,
+        })
+    }
+
+    /// What an application does once the applicant is established (the card and the
+    /// household data on the card path; the citizen certificate on the certificate path): a
+    /// new registration with its confirmation letter, or a pending one replaced, or — for a
+    /// registration in another state — the same answer with a reminder to the registered
+    /// address. `cs` holds what the caller's checks add; committed here.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn enroll(
+        &self,
+        client: Option<&str>,
+        person: &twnhi_store::InsuredPerson,
+        password: &Password,
+        contacts: Contacts,
+        existing: Option<Registration>,
+        now: chrono::DateTime<chrono::Utc>,
+        mut cs: ChangeSet,
+    ) -> Result<()> {
         match existing {
             None => {
-                let hash = self.hash_password(&input.password).await?;
+                let hash = self.hash_password(password).await?;
                 let reg = Registration {
                     id: self.new_registration_id(),
                     id_number: person.id_number.clone(),
                     card_number: person.card_number.clone(),
                     state: RegistrationState::INITIAL,
                     password_hash: hash,
-                    contacts: input.contacts,
+                    contacts,
                     created_at: now,
                     updated_at: now,
                     verified_at: None,
@@ -164,10 +197,10 @@ impl Service {
                 tracing::info!(registration = %reg.id, "application accepted");
             }
             Some(mut reg) if reg.state == RegistrationState::PendingEmailVerification => {
-                let hash = self.hash_password(&input.password).await?;
+                let hash = self.hash_password(password).await?;
                 let expected = reg.version;
                 reg.password_hash = hash;
-                reg.contacts = input.contacts;
+                reg.contacts = contacts;
                 reg.card_number = person.card_number.clone();
                 reg.created_at = now;
                 reg.updated_at = now;
@@ -197,7 +230,7 @@ impl Service {
             Some(reg) => {
                 // Registered already: same answer, same hashing time; the registered address
                 // gets a reminder (the completion letter) when the registration is in use.
-                self.equalize(&input.password).await?;
+                self.equalize(password).await?;
                 if reg.state.is_in_use() {
                     let letter = LetterData::Completion {
                         to: reg.contacts.email.as_str().to_owned(),
@@ -216,10 +249,6 @@ impl Service {
                 self.commit(cs).await?;
             }
         }
-        Ok(ApplyOutcome {
-            message: Msg::ApplySuccess,
-            warnings,
-            strength,
-        })
+        Ok(())
     }
 }

@@ -36,7 +36,7 @@ pub use login::LoginOutcome;
 pub use reset::NewPassword;
 
 /// [`Msg::MicrosoftMailWarning`] when an address of `c` is at a Microsoft domain.
-fn microsoft_warnings(c: &Contacts) -> Vec<Msg> {
+pub(crate) fn microsoft_warnings(c: &Contacts) -> Vec<Msg> {
     let ms = c.email.is_microsoft_domain()
         || c.spare_email
             .as_ref()
@@ -49,7 +49,7 @@ fn microsoft_warnings(c: &Contacts) -> Vec<Msg> {
 }
 
 /// What the password rules compare a new password with: the card holder's data.
-fn personal(p: &InsuredPerson) -> PersonalData<'_> {
+pub(crate) fn personal(p: &InsuredPerson) -> PersonalData<'_> {
     PersonalData {
         id_number: Some(&p.id_number),
         card_number: Some(&p.card_number),
@@ -199,7 +199,7 @@ impl Service {
     /// every session and app token of the registration ended, the password counters of the
     /// site and the app reset (the NIST caps included), a notice to the registered address,
     /// and an audit event `(action, client)`.
-    fn new_password_changes(
+    pub(crate) fn new_password_changes(
         &self,
         mut cs: ChangeSet,
         mut reg: Registration,

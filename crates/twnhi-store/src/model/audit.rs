@@ -144,11 +144,14 @@ pub enum AuditAction {
     Reinstated,
     /// The outbox gave up on a letter (`letter-failed`; the outcome is the letter's kind).
     LetterFailed,
+    /// Manual §六: a login with the citizen certificate (`certificate-login`; a refusal's
+    /// detail names the reason).
+    CertificateLogin,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 29] = [
         AuditAction::ApplyCheck,
         AuditAction::Apply,
         AuditAction::EmailVerified,
@@ -177,6 +180,7 @@ impl AuditAction {
         AuditAction::Suspended,
         AuditAction::Reinstated,
         AuditAction::LetterFailed,
+        AuditAction::CertificateLogin,
     ];
 
     /// The stored name (stable: existing databases hold it).
@@ -211,6 +215,7 @@ impl AuditAction {
             AuditAction::Suspended => "suspended",
             AuditAction::Reinstated => "reinstated",
             AuditAction::LetterFailed => "letter-failed",
+            AuditAction::CertificateLogin => "certificate-login",
         }
     }
 }
@@ -328,11 +333,22 @@ pub enum AuditOutcome {
     /// A letter whose stored kind this version does not know was given up (with
     /// [`AuditAction::LetterFailed`]; `unknown-letter`, the detail names the kind).
     UnknownLetter,
+    /// The citizen certificate was refused by the path validation (`certificate-refused`;
+    /// the detail holds the reason's code and name, e.g. `7604 expired`).
+    CertificateRefused,
+    /// The signature over the challenge does not verify with the certificate
+    /// (`bad-signature`).
+    BadSignature,
+    /// The identity confirmation says the certificate is not the ID number's
+    /// (`identity-mismatch`).
+    IdentityMismatch,
+    /// The birth date typed is not the registry's (`birth-date-mismatch`).
+    BirthDateMismatch,
 }
 
 impl AuditOutcome {
     /// The outcomes without data.
-    const SIMPLE: [AuditOutcome; 17] = [
+    const SIMPLE: [AuditOutcome; 21] = [
         AuditOutcome::Ok,
         AuditOutcome::Throttled,
         AuditOutcome::RegistryMismatch,
@@ -350,12 +366,16 @@ impl AuditOutcome {
         AuditOutcome::BadMac,
         AuditOutcome::NotInRegistry,
         AuditOutcome::UnknownLetter,
+        AuditOutcome::CertificateRefused,
+        AuditOutcome::BadSignature,
+        AuditOutcome::IdentityMismatch,
+        AuditOutcome::BirthDateMismatch,
     ];
 
     /// Every outcome: those without data, then one per registration state, then one per
     /// letter kind.
-    pub const ALL: [AuditOutcome; 30] = {
-        let mut all = [AuditOutcome::Ok; 30];
+    pub const ALL: [AuditOutcome; 34] = {
+        let mut all = [AuditOutcome::Ok; 34];
         let mut i = 0;
         while i < AuditOutcome::SIMPLE.len() {
             all[i] = AuditOutcome::SIMPLE[i];
@@ -395,6 +415,10 @@ impl AuditOutcome {
             AuditOutcome::BadMac => "bad-mac",
             AuditOutcome::NotInRegistry => "not-in-registry",
             AuditOutcome::UnknownLetter => "unknown-letter",
+            AuditOutcome::CertificateRefused => "certificate-refused",
+            AuditOutcome::BadSignature => "bad-signature",
+            AuditOutcome::IdentityMismatch => "identity-mismatch",
+            AuditOutcome::BirthDateMismatch => "birth-date-mismatch",
             AuditOutcome::State(s) => s.as_str(),
             AuditOutcome::Letter(k) => k.as_str(),
         }
@@ -439,7 +463,8 @@ mod tests {
             | AuditAction::CancelStopped
             | AuditAction::Suspended
             | AuditAction::Reinstated
-            | AuditAction::LetterFailed => assert!(AuditAction::ALL.contains(&a)),
+            | AuditAction::LetterFailed
+            | AuditAction::CertificateLogin => assert!(AuditAction::ALL.contains(&a)),
         }
     }
 
@@ -463,6 +488,10 @@ mod tests {
             | AuditOutcome::BadMac
             | AuditOutcome::NotInRegistry
             | AuditOutcome::UnknownLetter
+            | AuditOutcome::CertificateRefused
+            | AuditOutcome::BadSignature
+            | AuditOutcome::IdentityMismatch
+            | AuditOutcome::BirthDateMismatch
             | AuditOutcome::State(_)
             | AuditOutcome::Letter(_) => assert!(AuditOutcome::ALL.contains(&o)),
         }

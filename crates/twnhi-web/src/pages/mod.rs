@@ -6,6 +6,7 @@ pub(crate) mod account;
 pub(crate) mod apply;
 pub(crate) mod cancel;
 pub(crate) mod card;
+pub(crate) mod cert;
 pub(crate) mod info;
 pub(crate) mod letters;
 pub(crate) mod login;

@@ -9,6 +9,7 @@
 mod common;
 
 mod api;
+mod cert;
 mod connections;
 mod pages;
 mod replicas;
