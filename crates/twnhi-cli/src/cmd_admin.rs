@@ -64,6 +64,21 @@ pub enum DbCommand {
     /// upgrading the replicas of `twnhi serve`, which do not migrate unless `--migrate`).
     /// Safe to run again: a current schema is left as it is.
     Migrate(DbArgs),
+    /// Copy a deployment's SQLite file into a new PostgreSQL database (migrated if new,
+    /// refused unless empty), table by table, verified by row counts. Stop `twnhi serve`
+    /// first: the source is read as one snapshot.
+    Copy(DbCopyArgs),
+}
+
+/// Arguments of `twnhi admin db copy`.
+#[derive(clap::Args, Debug)]
+pub struct DbCopyArgs {
+    /// The source: `sqlite://path/file.sqlite3` or a file path.
+    #[arg(long, value_name = "URL")]
+    pub from: String,
+    /// The destination: `postgres://user@host/db`.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
 }
 
 /// `twnhi admin outbox …`.
@@ -294,6 +309,7 @@ pub fn run(cmd: &AdminCommand) -> ExitCode {
             AdminCommand::Outbox(OutboxCommand::Retry(a)) => outbox_retry(a).await,
             AdminCommand::Outbox(OutboxCommand::Test(a)) => outbox_test(a).await,
             AdminCommand::Db(DbCommand::Migrate(a)) => db_migrate(a).await,
+            AdminCommand::Db(DbCommand::Copy(a)) => db_copy(a).await,
         };
         result.unwrap_or_else(|code| code)
     })
@@ -324,6 +340,61 @@ async fn db_migrate(args: &DbArgs) -> Result<ExitCode, ExitCode> {
         ],
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// `twnhi admin db copy`.
+async fn db_copy(args: &DbCopyArgs) -> Result<ExitCode, ExitCode> {
+    if Database::is_postgres(&args.from) || !Database::is_postgres(&args.to) {
+        return Err(exit::report(
+            exit::USAGE,
+            texts::both("cli-db-copy-direction"),
+        ));
+    }
+    if !args.from.starts_with("sqlite:") && !Path::new(&args.from).is_file() {
+        return Err(exit::report(
+            exit::USAGE,
+            texts::both_with("cli-cannot-read", &[("path", args.from.as_str().into())]),
+        ));
+    }
+    let from = Database::open(&args.from)
+        .await
+        .map_err(|e| open_failed(&args.from, e))?;
+    let to = Database::open_migrating(&args.to)
+        .await
+        .map_err(|e| open_failed(&args.to, e))?;
+    let (Some(src), Some(dst)) = (from.sqlite_pool(), to.postgres_pool()) else {
+        return Err(exit::report(
+            exit::USAGE,
+            texts::both("cli-db-copy-direction"),
+        ));
+    };
+    let started = std::time::Instant::now();
+    let copied = crate::db_copy::copy(src, dst, |c| {
+        out(format!("{:<16} {:>12} rows", c.table, c.rows));
+    })
+    .await
+    .map_err(|e| match e {
+        crate::db_copy::CopyError::NotEmpty { .. } | crate::db_copy::CopyError::Schema { .. } => {
+            exit::report(exit::USAGE, e)
+        }
+        e => exit::report(exit::FAILURE, e),
+    })?;
+    let rows: u64 = copied.iter().map(|c| c.rows).sum();
+    out(texts::both_with(
+        "cli-db-copied",
+        &[
+            ("tables", copied.len().into()),
+            ("rows", rows.into()),
+            (
+                "seconds",
+                format!("{:.1}", started.elapsed().as_secs_f64()).into(),
+            ),
+            ("to", Database::shown_url(&args.to).into()),
+        ],
+    ));
+    from.close().await;
+    to.close().await;
+    Ok(ExitCode::from(exit::OK))
 }
 
 fn open_failed(url: &str, e: twnhi_store::StoreError) -> ExitCode {

@@ -72,6 +72,22 @@ impl Database {
         }
     }
 
+    /// The SQLite connection pool, when this is a SQLite file (for `admin db copy`).
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.backend {
+            Backend::Sqlite(s) => Some(s.pool()),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL connection pool, when this is PostgreSQL (for `admin db copy`).
+    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        match &self.backend {
+            Backend::Sqlite(_) => None,
+            Backend::Postgres(p) => Some(p.pool()),
+        }
+    }
+
     /// Whether `url` names a PostgreSQL database (else a SQLite file).
     pub fn is_postgres(url: &str) -> bool {
         is_postgres_url(url)

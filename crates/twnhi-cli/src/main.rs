@@ -22,6 +22,7 @@ mod cmd_generate;
 mod cmd_notify;
 mod cmd_serve;
 mod database;
+mod db_copy;
 mod exit;
 mod help;
 mod signal;

@@ -69,8 +69,22 @@ struct Site {
 }
 
 fn site(pg: &PgServer, n: usize) -> Site {
-    let url = pg.create_database();
+    site_on(Some(pg), n)
+}
+
+/// Like [`site`], on a new PostgreSQL database, or without one on a SQLite file in the
+/// data directory.
+fn site_on(pg: Option<&PgServer>, n: usize) -> Site {
     let dir = tempfile::tempdir().unwrap();
+    let url = match pg {
+        Some(pg) => pg.create_database(),
+        None => dir
+            .path()
+            .join("twnhi.sqlite3")
+            .to_str()
+            .unwrap()
+            .to_owned(),
+    };
     let out = dir.path().join("people");
     let sam = dir.path().join("sam.key");
     ok(&twnhi(&[
@@ -278,11 +292,26 @@ impl Browser {
     }
 
     fn send(&mut self, method: &str, path: &str, ctype: Option<&str>, body: &str) -> (u16, String) {
+        self.send_with(method, path, ctype, body, None)
+    }
+
+    /// `send`, with a further cookie (a flash message of Post/Redirect/Get).
+    fn send_with(
+        &mut self,
+        method: &str,
+        path: &str,
+        ctype: Option<&str>,
+        body: &str,
+        flash: Option<&str>,
+    ) -> (u16, String) {
         let port = self.ports[self.next % self.ports.len()];
         self.next += 1;
         let mut h = Vec::new();
-        if let Some(c) = &self.cookie {
-            h.push(("Cookie", format!("twnhi={c}")));
+        match (&self.cookie, flash) {
+            (Some(c), Some(f)) => h.push(("Cookie", format!("twnhi={c}; {f}"))),
+            (Some(c), None) => h.push(("Cookie", format!("twnhi={c}"))),
+            (None, Some(f)) => h.push(("Cookie", f.to_owned())),
+            (None, None) => {}
         }
         if let Some(t) = ctype {
             h.push(("Content-Type", t.to_owned()));
@@ -294,6 +323,8 @@ impl Browser {
             "replica on {port} did not answer {method} {path}"
         );
         self.served_by.push(port);
+        let mut set_flash = None;
+        let mut location = None;
         for (k, v) in &headers {
             if k == "set-cookie"
                 && let Some(rest) = v.strip_prefix("twnhi=")
@@ -301,6 +332,18 @@ impl Browser {
                 let value = rest.split(';').next().unwrap_or_default();
                 self.cookie = (!value.is_empty()).then(|| value.to_owned());
             }
+            if k == "set-cookie" && v.starts_with("twnhi-flash=") && !v.contains("Max-Age=0") {
+                set_flash = v.split(';').next().map(str::to_owned);
+            }
+            if k == "location" {
+                location = Some(v.clone());
+            }
+        }
+        // Post/Redirect/Get: the result page, on the next replica, as a browser follows it.
+        if status == 303
+            && let (Some(f), Some(to)) = (set_flash, location)
+        {
+            return self.send_with("GET", &to, None, "", Some(&f));
         }
         if let Some(i) = body.find("name=\"csrf-token\" content=\"") {
             let rest = &body[i + 27..];
@@ -686,4 +729,69 @@ fn three_workers_send_500_letters_once_and_survive_a_killed_replica() {
     let twice = ids.len() - unique.len();
     assert!(twice <= 20, "{twice} letters delivered more than once");
     drop(replicas);
+}
+
+/// A deployment on SQLite moves to PostgreSQL with `twnhi admin db copy`: the counts match,
+/// and the person registered before logs in on a replica of the new database. A second
+/// copy into the same database is refused.
+#[test]
+fn a_sqlite_deployment_moves_to_postgresql() {
+    let pg = PgServer::shared();
+    let mut site = site_on(None, 2);
+    let sqlite = site.url.clone();
+    let p = &site.people[0];
+    {
+        let port = free_port();
+        let _one = Replica::start(&site, port);
+        let mut b = Browser::new(&[port]);
+        register(&mut b, &site, p, "moving@example.com");
+        b.get("/login");
+        b.read_card(&p.card);
+        assert_eq!(b.post_form("/login", &[("password", PW1)]).0, 303);
+    }
+    let url = pg.create_database();
+    let out = ok(&twnhi(&[
+        "admin", "db", "copy", "--from", &sqlite, "--to", &url,
+    ]));
+    assert!(out.contains("registrations"), "{out}");
+    assert!(
+        out.contains("counts match") || out.contains("筆數相符"),
+        "{out}"
+    );
+    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    assert_eq!(
+        pg.psql(name, "SELECT count(*) FROM registrations").trim(),
+        "1"
+    );
+    assert_eq!(
+        pg.psql(name, "SELECT count(*) FROM insured_persons").trim(),
+        "2"
+    );
+    let letters = pg.psql(name, "SELECT count(*) FROM outbox WHERE status = 'sent'");
+    assert!(
+        letters.trim().parse::<u32>().unwrap() >= 1,
+        "the sent letter moved too"
+    );
+
+    // The same person logs in on the new database.
+    site.url = url.clone();
+    let port = free_port();
+    let _moved = Replica::start(&site, port);
+    let mut b = Browser::new(&[port]);
+    b.get("/login");
+    b.read_card(&p.card);
+    assert_eq!(
+        b.post_form("/login", &[("password", PW1)]).0,
+        303,
+        "logged in after the move"
+    );
+
+    let again = twnhi(&["admin", "db", "copy", "--from", &sqlite, "--to", &url]);
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "a non-empty destination is refused"
+    );
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("already holds"), "{err}");
 }

@@ -288,6 +288,9 @@ cli-help-admin-outbox-test--count = How many letters
 cli-help-admin-outbox-test--server-key-file = The sites' server key file (not created: it must exist)
 cli-help-admin-db = The database itself: bring its schema up to this program's
 cli-help-admin-db-migrate = Apply this program's pending migrations (PostgreSQL: run once before starting or upgrading the replicas of `twnhi serve`, which do not migrate unless `--migrate`). Safe to run again: a current schema is left as it is
+cli-help-admin-db-copy = Copy a deployment's SQLite file into a new PostgreSQL database (migrated if new, refused unless empty), table by table, verified by row counts. Stop `twnhi serve` first: the source is read as one snapshot
+cli-help-admin-db-copy--from = The source: `sqlite://path/file.sqlite3` or a file path
+cli-help-admin-db-copy--to = The destination: `postgres://user@host/db`
 
 ## twnhi cert verify
 

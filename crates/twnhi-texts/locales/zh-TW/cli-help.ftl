@@ -415,6 +415,12 @@ cli-help-admin-outbox-test--server-key-file = 網站的伺服器金鑰檔（不�
 cli-help-admin-db = 資料庫本身：將結構更新至本程式的版本
 # *Design.* `twnhi admin db migrate`.
 cli-help-admin-db-migrate = 套用本程式尚未套用的資料庫結構更新（PostgreSQL：啟動或升級各個 `twnhi serve` 之前執行一次；它們除非加上 `--migrate` 否則不會更新結構）。可重複執行：結構已是最新時不做任何變更
+# *Design.* `twnhi admin db copy`.
+cli-help-admin-db-copy = 將部署的 SQLite 檔案逐表複製到新的 PostgreSQL 資料庫（新資料庫會先更新結構；非空者拒絕），並以筆數驗證。請先停止 `twnhi serve`：來源以單一快照讀取
+# *Design.* `twnhi admin db copy`: argument `from`.
+cli-help-admin-db-copy--from = 來源：`sqlite://path/file.sqlite3` 或檔案路徑
+# *Design.* `twnhi admin db copy`: argument `to`.
+cli-help-admin-db-copy--to = 目的：`postgres://user@host/db`
 
 ## twnhi cert verify
 

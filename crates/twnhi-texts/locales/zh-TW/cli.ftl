@@ -38,6 +38,31 @@ cli-database = 資料庫
 # $database: the database (URL or path, password masked)
 # $applied: migrations applied now (number)
 cli-db-migrated = { $database }：資料庫結構已是最新（本次套用 { $applied } 項更新）
+# *Design.* `twnhi admin db copy` asked the other way round.
+cli-db-copy-direction = `twnhi admin db copy` 將 SQLite 檔案（--from）複製到 PostgreSQL 資料庫（--to）
+# *Design.* `twnhi admin db copy` done.
+# $tables: tables copied (number)
+# $rows: rows copied (number)
+# $to: the destination (password masked)
+# $seconds: seconds taken
+cli-db-copied = 已將 { $tables } 個資料表、{ $rows } 筆資料複製到 { $to }，費時 { $seconds } 秒；筆數相符
+# *Design.* `admin db copy`: schemas differ.
+# $detail: what differs
+cli-db-copy-schema = 兩個資料庫的結構不同（請以同一版 twnhi 操作）：{ $detail }
+# *Design.* `admin db copy`: the destination is not empty.
+# $table: the table
+# $rows: its rows (number)
+cli-db-copy-not-empty = 目的資料庫的資料表 { $table } 已有 { $rows } 筆資料：請複製到新的空資料庫
+# *Design.* `admin db copy`: a value does not convert.
+# $table: the table
+# $column: the column
+# $reason: why
+cli-db-copy-value = 資料表 { $table } 欄位 { $column }：資料無法轉換（{ $reason }）
+# *Design.* `admin db copy`: the counts differ.
+# $table: the table
+# $read: rows read (number)
+# $destination: rows in the destination (number)
+cli-db-copy-count = 資料表 { $table }：讀取 { $read } 筆，目的資料庫有 { $destination } 筆
 # *Design.* `twnhi admin outbox test` done.
 # $count: letters queued (number)
 cli-test-letters-queued = 已排入 { $count } 封測試信件；執行中的網站將於數秒內寄出
