@@ -26,7 +26,8 @@ const CONFIG_SAMPLE: &str = "  listen = \"127.0.0.1:7777\"
   ping_interval_secs = 20.0
   tls_cert = \"/home/me/.config/twnhi/bridge-tls/localhost.pem\"
   tls_key = \"/home/me/.config/twnhi/bridge-tls/localhost-key.pem\"
-  sim = false";
+  sim = false
+  pkcs11_module = \"/usr/local/lib/libHicos_p11v1.so\"";
 
 /// The bridge's one-line help: the zh-TW label then the English sentence of `cli-bridge-about`.
 fn about() -> String {
@@ -179,6 +180,10 @@ struct RunArgs {
     /// Identity file (JSON, as for `twnhi card sim`) of the simulated card; implies --sim.
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_SIM_IDENTITY")]
     sim_identity: Option<PathBuf>,
+    /// The PKCS#11 module of the certificate cards (default: the HiCOS module's usual path
+    /// on this system). Without it, certificate requests answer "module not found" (7501).
+    #[arg(long, value_name = "PATH", env = "TWNHI_PKCS11_MODULE")]
+    pkcs11_module: Option<PathBuf>,
     /// Configuration file (TOML) [default: ~/.config/twnhi/bridge.toml if it exists].
     #[arg(long, value_name = "FILE", env = "TWNHI_BRIDGE_CONFIG")]
     config: Option<PathBuf>,
@@ -252,6 +257,7 @@ impl RunArgs {
             tls_key: self.tls_key.clone(),
             sim: self.sim.then_some(true),
             sim_identity: self.sim_identity.clone(),
+            pkcs11_module: self.pkcs11_module.clone(),
         }
     }
 }
@@ -641,6 +647,11 @@ mod tests {
         assert_eq!(c.ws_ping_interval, Duration::from_secs(15));
         assert!(!args.layer().uses_sim());
         assert!(parse(&["--sim-identity", "x.json"]).layer().uses_sim());
+        let module = parse(&["--pkcs11-module", "/opt/hicos/libHicos_p11v1.so"]).layer();
+        assert_eq!(
+            module.config().unwrap().pkcs11_module.unwrap(),
+            PathBuf::from("/opt/hicos/libHicos_p11v1.so")
+        );
     }
 
     #[test]

@@ -157,6 +157,7 @@ cli-help-bridge--tls-cert = Serve https:// and wss:// with this certificate chai
 cli-help-bridge--tls-key = The private key of --tls-cert (PEM)
 cli-help-bridge--sim = Use a simulated reader holding a demo card instead of PC/SC (no hardware needed)
 cli-help-bridge--sim-identity = Identity file (JSON, as for `twnhi card sim`) of the simulated card; implies --sim
+cli-help-bridge--pkcs11-module = The PKCS#11 module of the certificate cards (default: the HiCOS module's usual path on this system: HiCOSPKCS11.dll, libHicos_p11v1.dylib or libHicos_p11v1.so). Without it, certificate requests answer "module not found" (7501); NHI card requests keep working
 cli-help-bridge--config = Configuration file (TOML) [default: ~/.config/twnhi/bridge.toml if it exists]
 cli-help-bridge--print-config = Print the effective configuration (flags, environment, file and defaults merged) as TOML and exit
 cli-help-bridge-cert = Write the local CA and a localhost certificate for wss:// / https://

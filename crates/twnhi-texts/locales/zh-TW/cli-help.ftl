@@ -224,6 +224,8 @@ cli-help-bridge--tls-key = --tls-cert 的私鑰（PEM）
 cli-help-bridge--sim = 使用插有展示卡片的模擬讀卡機，而非 PC/SC（不需硬體）
 # *Design.* `twnhi bridge`: argument `sim-identity`.
 cli-help-bridge--sim-identity = 模擬卡片的身分檔（JSON，與 `twnhi card sim` 相同）；隱含 --sim
+# *Design.* `twnhi bridge`: argument `pkcs11-module`.
+cli-help-bridge--pkcs11-module = 憑證卡的 PKCS#11 模組（預設：本系統上 HiCOS 模組的常見路徑：HiCOSPKCS11.dll、libHicos_p11v1.dylib 或 libHicos_p11v1.so）。找不到模組時，憑證卡要求回覆「找不到模組」（7501），健保卡要求照常運作
 # *Design.* `twnhi bridge`: argument `config`.
 cli-help-bridge--config = 設定檔（TOML）［預設：~/.config/twnhi/bridge.toml，若存在］
 # *Design.* `twnhi bridge`: argument `print-config`.
