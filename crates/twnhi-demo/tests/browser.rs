@@ -188,14 +188,37 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     ctx.fill("#email", EMAIL).await?;
     ctx.fill("#spare_email", "test.spare@outlook.com").await?;
     ctx.shot("apply-details").await?;
-    ctx.submit("#apply-submit").await?;
+    // A double click sends the form once (issue 11, item 1).
+    ctx.c
+        .execute(
+            "var b = document.querySelector('#apply-submit'); b.click(); setTimeout(function () { b.click(); }, 150);",
+            vec![],
+        )
+        .await?;
     ctx.expect_msg("[data-result]", Msg::ApplySuccess).await?;
     ctx.wait_text("main", Msg::MicrosoftMailWarning.zh())
         .await?;
+    // Post/Redirect/Get: the result is a page of its own; refreshing it posts nothing.
+    check!(
+        ctx.c.current_url().await?.path() == "/done",
+        "the result of 確認申請 at {}",
+        ctx.c.current_url().await?
+    );
     ctx.shot("apply-done").await?;
+    ctx.c.refresh().await?;
+    ctx.ready().await?;
+    check!(
+        ctx.c.current_url().await?.path() == "/login",
+        "refreshed: {}",
+        ctx.c.current_url().await?
+    );
 
     // --- 4.1 step 5: the confirmation letter ------------------------------------------------------
     let (text, links) = ctx.letter("confirmation", EMAIL).await?;
+    ctx.goto("/dev/mailbox").await?;
+    let rows = format!("tr[data-kind=\"confirmation\"][data-to=\"{EMAIL}\"]");
+    let letters = ctx.c.find_all(Locator::Css(&rows)).await?.len();
+    check!(letters == 1, "one confirmation letter, not {letters}");
     check!(text.contains("進入電子信箱認證畫面"), "letter text");
     ctx.shot("mailbox-letter").await?;
     let link = links
@@ -290,6 +313,22 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     ctx.expect_msg("[data-system-message]", Msg::DeviceUpdated)
         .await?;
     ctx.wait_css("[data-state=\"disabled\"]").await?;
+    check!(
+        ctx.c.current_url().await?.path() == "/devices",
+        "after 停用: {}",
+        ctx.c.current_url().await?
+    );
+    ctx.c.refresh().await?;
+    ctx.ready().await?;
+    ctx.wait_css("[data-state=\"disabled\"]").await?;
+    check!(
+        !ctx.el("[data-system-message]")
+            .await?
+            .text()
+            .await?
+            .contains(Msg::DeviceUpdated.zh()),
+        "the result is shown once"
+    );
     match app.devices(&login.access_token).await {
         Err(ClientError::Api { status, .. }) => {
             check!(status.as_u16() == 403, "disabled device: {status}")

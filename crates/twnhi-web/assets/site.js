@@ -410,6 +410,25 @@
     if (summary && summary.textContent.trim() !== '') { summary.focus(); }
   }
 
+  // ----- a form is sent once: a second click while the first submit is under way does ------
+  // nothing (the server answers every form with a redirect, so the page that follows is the
+  // first submit's). Bound last: a submit another handler cancelled (a confirmation, the card
+  // read before login) does not count. Back to a page from the cache: it can be sent again.
+  function bindSubmitOnce() {
+    document.querySelectorAll('form[method=post]').forEach(function (form) {
+      form.addEventListener('submit', function (ev) {
+        if (ev.defaultPrevented) { return; }
+        if (form.hasAttribute('data-sent')) { ev.preventDefault(); return; }
+        form.setAttribute('data-sent', '');
+      });
+    });
+    window.addEventListener('pageshow', function () {
+      document.querySelectorAll('form[data-sent]').forEach(function (form) {
+        form.removeAttribute('data-sent');
+      });
+    });
+  }
+
   bindStrengthMeters();
   bindAddressSelects();
   bindConfirms();
@@ -417,5 +436,6 @@
   bindCardButtons();
   probeBridge();
   bindCheckPage();
+  bindSubmitOnce();
   focusErrorSummary();
 }());

@@ -276,6 +276,7 @@ impl Site {
                 get(pages::cancel::stop_page).post(pages::cancel::stop_submit),
             )
             .route("/cancel/captcha.wav", get(crate::captcha::audio_clip))
+            .route("/done", get(crate::flash::done_page))
             .route("/services", get(pages::account::services))
             .route(
                 "/device/verify",
@@ -302,7 +303,11 @@ impl Site {
             .route("/card/verify", post(pages::card::verify))
             .route("/cert/challenge", post(pages::cert::challenge))
             .route("/cert/verify", post(pages::cert::verify))
-            .route("/cert/apply", post(pages::cert::apply));
+            .route("/cert/apply", post(pages::cert::apply))
+            .route("/cert/login", get(pages::cert::login_page))
+            .route("/mobile", get(pages::cert::mobile_page))
+            .route("/mobile/apply", get(pages::cert::apply_page))
+            .route("/mobile/renew", get(pages::cert::renew_page));
         if self.0.dev.is_some() {
             pages_router = pages_router
                 .route("/dev/mailbox", get(crate::dev::mailbox))

@@ -10,6 +10,7 @@ pub mod config;
 mod conn;
 pub mod dev;
 mod error;
+mod flash;
 pub mod health;
 pub mod news;
 mod pages;

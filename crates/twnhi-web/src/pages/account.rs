@@ -2,6 +2,7 @@
 //! 4.6 基本資料異動.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
@@ -12,11 +13,12 @@ use twnhi_service::{AccountView, ChangeDataInput, ChangePasswordInput, DeviceVie
 
 use crate::api::status_of;
 use crate::app::{Site, render};
+use crate::flash::{self, Done, Flash, To};
 use crate::pages::{F, contact_form, contacts, new_password, refusal};
 use crate::session::{EndedSession, S, Sess};
 use crate::templates::{
     ContactForm, DeviceAction, DeviceCodeView, DeviceRow, DeviceVerifyPage, DevicesPage,
-    FieldErrors, MessagePage, PasswordPage, ProfilePage, ServicesPage, SysMsg, Text,
+    FieldErrors, PasswordPage, ProfilePage, ServicesPage, SysMsg, Text,
 };
 
 fn to_login() -> Response {
@@ -83,9 +85,34 @@ async fn device_view(
     })
 }
 
-/// `GET /device/verify`.
-pub(crate) async fn device_page(State(site): State<Site>, S(sess): S) -> Response {
-    device_view(&site, &sess, SysMsg::none(), None).await
+/// `GET /device/verify`: the page, with the code just produced by 【產生裝置認證碼】 (its
+/// flash) once.
+pub(crate) async fn device_page(
+    State(site): State<Site>,
+    S(sess): S,
+    headers: HeaderMap,
+) -> Response {
+    let taken = flash::take(&site, &headers, &sess, To::DeviceCode);
+    let (message, code) = match &taken.flash {
+        Some(f) => match f.data.as_slice() {
+            [code, zh, en] => match qr_svg(code) {
+                Some(svg) => (
+                    SysMsg::none(),
+                    Some(DeviceCodeView {
+                        code: code.clone(),
+                        qr_svg: svg,
+                        valid_until_zh: zh.clone(),
+                        valid_until_en: en.clone(),
+                    }),
+                ),
+                None => (SysMsg::none(), None),
+            },
+            _ => (f.message(), None),
+        },
+        None => (SysMsg::none(), None),
+    };
+    let resp = device_view(&site, &sess, message, code).await;
+    taken.answer(&site, resp)
 }
 
 /// The QR code of a device code as inline SVG (without the XML declaration).
@@ -102,18 +129,21 @@ pub(crate) async fn device_produce(State(site): State<Site>, S(sess): S) -> Resp
     }
     match site.service().produce_device_code(&sess.caller()).await {
         Ok(c) => {
-            let Some(svg) = qr_svg(&c.code) else {
+            if qr_svg(&c.code).is_none() {
                 let e = ServiceError::Internal { what: "qr code" };
                 let mut errors = FieldErrors::default();
                 return device_view(&site, &sess, refusal(&e, &mut errors), None).await;
-            };
-            let view = DeviceCodeView {
-                code: c.code.to_string(),
-                qr_svg: svg,
-                valid_until_zh: c.valid_until(Lang::ZhTw),
-                valid_until_en: c.valid_until(Lang::En),
-            };
-            device_view(&site, &sess, SysMsg::none(), Some(view)).await
+            }
+            let data = vec![
+                c.code.to_string(),
+                c.valid_until(Lang::ZhTw),
+                c.valid_until(Lang::En),
+            ];
+            flash::redirect(
+                &site,
+                Some(&sess.token),
+                Flash::new(To::DeviceCode, true, Vec::new()).data(data),
+            )
         }
         Err(e) if session_lost(&e) => to_login(),
         Err(e) => {
@@ -183,12 +213,32 @@ async fn devices_view(site: &Site, sess: &Sess, message: SysMsg) -> Response {
     }
 }
 
-/// `GET /devices`.
-pub(crate) async fn devices_page(State(site): State<Site>, S(sess): S) -> Response {
+/// `GET /devices`, with the result of an action (its flash) once.
+pub(crate) async fn devices_page(
+    State(site): State<Site>,
+    S(sess): S,
+    headers: HeaderMap,
+) -> Response {
     if !sess.logged_in() {
         return to_login();
     }
-    devices_view(&site, &sess, SysMsg::none()).await
+    let taken = flash::take(&site, &headers, &sess, To::Devices);
+    let message = taken
+        .flash
+        .as_ref()
+        .map_or_else(SysMsg::none, Flash::message);
+    let resp = devices_view(&site, &sess, message).await;
+    taken.answer(&site, resp)
+}
+
+/// The result of a device action: `303` to `GET /devices`, which shows it.
+fn to_devices(site: &Site, sess: &Sess, message: SysMsg) -> Response {
+    let ok = message.kind == "ok";
+    flash::redirect(
+        site,
+        Some(&sess.token),
+        Flash::new(To::Devices, ok, message.lines),
+    )
 }
 
 /// `POST /devices/{key}/{disable|enable|delete}`.
@@ -205,12 +255,11 @@ pub(crate) async fn device_action(
         "enable" => DeviceEvent::Enable,
         "delete" => DeviceEvent::Delete,
         _ => {
-            return devices_view(
+            return to_devices(
                 &site,
                 &sess,
                 SysMsg::error(vec![Text::msg(Msg::DeviceNotFound)]),
-            )
-            .await;
+            );
         }
     };
     let list = match site.service().list_devices(&sess.caller()).await {
@@ -218,16 +267,15 @@ pub(crate) async fn device_action(
         Err(e) if session_lost(&e) => return to_login(),
         Err(e) => {
             let mut errors = FieldErrors::default();
-            return devices_view(&site, &sess, refusal(&e, &mut errors)).await;
+            return to_devices(&site, &sess, refusal(&e, &mut errors));
         }
     };
     let Some(device) = list.iter().find(|d| device_key(d) == key) else {
-        return devices_view(
+        return to_devices(
             &site,
             &sess,
             SysMsg::error(vec![Text::msg(Msg::DeviceNotFound)]),
-        )
-        .await;
+        );
     };
     let message = match site
         .service()
@@ -241,7 +289,7 @@ pub(crate) async fn device_action(
             refusal(&e, &mut errors)
         }
     };
-    devices_view(&site, &sess, message).await
+    to_devices(&site, &sess, message)
 }
 
 // ----- 4.5 -------------------------------------------------------------------------------------
@@ -299,13 +347,12 @@ pub(crate) async fn password_submit(
     match site.service().change_password(&sess.caller(), input).await {
         Ok(msg) => {
             // Every session of the registration ended, this one too: log in again.
-            let mut resp = render(&MessagePage {
-                l: site.layout(None, "password-title", "password-changed"),
-                ok: true,
-                lines: vec![Text::msg(msg)],
-                warnings: vec![Text::msg(Msg::AppPasswordNote)],
-                links: vec![("/login", "button-back-home")],
-            });
+            let mut resp = flash::redirect(
+                &site,
+                None,
+                Flash::new(To::Done(Done::PasswordChanged), true, vec![Text::msg(msg)])
+                    .warnings(vec![Text::msg(Msg::AppPasswordNote)]),
+            );
             resp.extensions_mut().insert(EndedSession);
             resp
         }
@@ -334,19 +381,29 @@ fn profile_view(
     })
 }
 
-/// `GET /profile`: the current contacts.
-pub(crate) async fn profile_page(State(site): State<Site>, S(sess): S) -> Response {
+/// `GET /profile`: the current contacts, with the result of 【儲存】 (its flash) once.
+pub(crate) async fn profile_page(
+    State(site): State<Site>,
+    S(sess): S,
+    headers: HeaderMap,
+) -> Response {
     let view = match account(&site, &sess).await {
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    profile_view(
+    let taken = flash::take(&site, &headers, &sess, To::Profile);
+    let message = taken
+        .flash
+        .as_ref()
+        .map_or_else(SysMsg::none, Flash::message);
+    let resp = profile_view(
         &site,
         &sess,
-        SysMsg::none(),
+        message,
         FieldErrors::default(),
         contact_form(&view.contacts),
-    )
+    );
+    taken.answer(&site, resp)
 }
 
 /// The change-data form.
@@ -380,7 +437,11 @@ pub(crate) async fn profile_submit(
         Ok(outcome) => {
             let mut lines = vec![Text::msg(outcome.message)];
             lines.extend(outcome.warnings.into_iter().map(Text::msg));
-            profile_view(&site, &sess, SysMsg::ok(lines), errors, form.c)
+            flash::redirect(
+                &site,
+                Some(&sess.token),
+                Flash::new(To::Profile, true, lines),
+            )
         }
         Err(e) if session_lost(&e) => to_login(),
         Err(e) => {

@@ -10,11 +10,12 @@ use twnhi_account::{HouseholdAddress, HouseholdId, Msg, Password};
 use twnhi_service::{ApplyInput, ServiceError};
 
 use crate::app::{Site, render};
+use crate::flash::{self, Done, Flash, To};
 use crate::pages::{F, address, contacts, household_id, new_password, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
-    ApplyCardPage, ApplyDetailsPage, ContactForm, FieldErrors, HouseholdForm, MessagePage, SysMsg,
-    TermsPage, Text,
+    ApplyCardPage, ApplyDetailsPage, ContactForm, FieldErrors, HouseholdForm, SysMsg, TermsPage,
+    Text,
 };
 
 /// `GET /apply`: 全民健康保險網路服務註冊管理作業要點.
@@ -190,13 +191,16 @@ pub(crate) async fn details_submit(
         contacts,
     };
     match site.service().apply(&sess.caller(), input).await {
-        Ok(outcome) => render(&MessagePage {
-            l: site.layout(Some(&sess), "page-title-apply", "apply-done"),
-            ok: true,
-            lines: vec![Text::msg(outcome.message)],
-            warnings: outcome.warnings.into_iter().map(Text::msg).collect(),
-            links: vec![("/login", "button-back-home")],
-        }),
+        Ok(outcome) => flash::redirect(
+            &site,
+            Some(&sess.token),
+            Flash::new(
+                To::Done(Done::Apply),
+                true,
+                vec![Text::msg(outcome.message)],
+            )
+            .warnings(outcome.warnings.into_iter().map(Text::msg).collect()),
+        ),
         Err(e @ (ServiceError::RegistryMismatch | ServiceError::CardRequired)) => {
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);

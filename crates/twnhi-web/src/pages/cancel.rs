@@ -12,12 +12,13 @@ use twnhi_service::{CancelConfirmInput, CancelDelivery, CancelRequestInput, Serv
 
 use crate::app::{Site, render};
 use crate::captcha;
+use crate::flash::{self, Done, Flash, To};
 use crate::pages::letters::{TokenQuery, link_invalid, token};
 use crate::pages::{F, address, email, household_id, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
     CancelConfirmForm, CancelConfirmPage, CancelForm, CancelPage, CancelStopPage, CaptchaView,
-    FieldErrors, MessagePage, SysMsg, Text,
+    FieldErrors, SysMsg, Text,
 };
 
 const REQUEST: &str = "page-title-cancel";
@@ -195,13 +196,11 @@ pub(crate) async fn request_submit(
         .request_cancellation(&sess.caller(), input)
         .await
     {
-        Ok(msg) => render(&MessagePage {
-            l: site.layout(Some(&sess), REQUEST, "cancel-requested"),
-            ok: true,
-            lines: vec![Text::msg(msg)],
-            warnings: Vec::new(),
-            links: vec![("/login", "button-back-home")],
-        }),
+        Ok(msg) => flash::redirect(
+            &site,
+            Some(&sess.token),
+            Flash::new(To::Done(Done::CancelRequested), true, vec![Text::msg(msg)]),
+        ),
         Err(e) => {
             mark_secret(&e, &mut errors);
             let message = refusal(&e, &mut errors);
@@ -315,13 +314,12 @@ pub(crate) async fn confirm_submit(
         .confirm_cancellation(&sess.caller(), input)
         .await
     {
-        Ok(msg) => render(&MessagePage {
-            l: site.layout(Some(&sess), CONFIRM, "cancel-confirmed"),
-            ok: true,
-            lines: vec![Text::msg(msg)],
-            warnings: vec![Text::msg(Msg::CancelAppNotice)],
-            links: vec![("/login", "button-back-home")],
-        }),
+        Ok(msg) => flash::redirect(
+            &site,
+            Some(&sess.token),
+            Flash::new(To::Done(Done::CancelConfirmed), true, vec![Text::msg(msg)])
+                .warnings(vec![Text::msg(Msg::CancelAppNotice)]),
+        ),
         Err(e) => {
             mark_secret(&e, &mut errors);
             let message = refusal(&e, &mut errors);
@@ -368,13 +366,11 @@ pub(crate) async fn stop_submit(
         .stop_cancellation(Some(&sess.client), &t)
         .await
     {
-        Ok(msg) => render(&MessagePage {
-            l: site.layout(Some(&sess), STOP, "cancel-stopped"),
-            ok: true,
-            lines: vec![Text::msg(msg)],
-            warnings: Vec::new(),
-            links: vec![("/login", "button-back-home")],
-        }),
+        Ok(msg) => flash::redirect(
+            &site,
+            Some(&sess.token),
+            Flash::new(To::Done(Done::CancelStopped), true, vec![Text::msg(msg)]),
+        ),
         Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, STOP),
         Err(e) => unavailable(&site, &e),
     }

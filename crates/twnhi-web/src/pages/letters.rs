@@ -4,11 +4,13 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+use twnhi_account::secret::SecretKind;
 use twnhi_account::{Msg, Password};
 use twnhi_notify::LinkToken;
 use twnhi_service::{LetterRequest, NewAddress, ServiceError};
 
 use crate::app::{Site, render};
+use crate::flash::{self, Done, Flash, To};
 use crate::pages::{F, address, email, mobile, new_password, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
@@ -48,14 +50,13 @@ pub(crate) fn link_invalid(site: &Site, sess: &Sess, title: &'static str) -> Res
     })
 }
 
-fn done(site: &Site, sess: &Sess, title: &'static str, msg: Msg) -> Response {
-    render(&MessagePage {
-        l: site.layout(Some(sess), title, "done"),
-        ok: true,
-        lines: vec![Text::msg(msg)],
-        warnings: Vec::new(),
-        links: vec![("/login", "button-back-home")],
-    })
+/// The result of a form that ended a flow: `303` to `GET /done` (Post/Redirect/Get).
+fn done(site: &Site, sess: &Sess, done: Done, msg: Msg) -> Response {
+    flash::redirect(
+        site,
+        Some(&sess.token),
+        Flash::new(To::Done(done), true, vec![Text::msg(msg)]),
+    )
 }
 
 const VERIFY: &str = "page-title-verify-email";
@@ -75,15 +76,69 @@ pub(crate) async fn verify_page(
     S(sess): S,
     Query(q): Query<TokenQuery>,
 ) -> Response {
-    match token(&q.token) {
-        Some(t) => verify_view(
-            &site,
-            &sess,
-            SysMsg::info(vec![Text::msg(Msg::ReadCardPrompt)]),
-            t,
-        ),
-        None => link_invalid(&site, &sess, VERIFY),
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, VERIFY);
+    };
+    if let Some(resp) = link_refused(&site, &sess, SecretKind::EmailConfirmLink, &t).await {
+        return resp;
     }
+    verify_view(
+        &site,
+        &sess,
+        SysMsg::info(vec![Text::msg(Msg::ReadCardPrompt)]),
+        t,
+    )
+}
+
+/// The page a letter's link opens instead of its form when the link is not live: said
+/// before the person reads the card or types anything ([`twnhi_service::Service::letter_link_state`]).
+async fn link_refused(site: &Site, sess: &Sess, kind: SecretKind, t: &str) -> Option<Response> {
+    let title = if kind == SecretKind::EmailConfirmLink {
+        VERIFY
+    } else {
+        RESET
+    };
+    let msg = match site.service().letter_link_state(kind, t).await {
+        Ok(state) => state?,
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            return Some(render(&MessagePage {
+                l: site.layout(Some(sess), title, "error"),
+                ok: false,
+                lines: message.lines,
+                warnings: Vec::new(),
+                links: vec![("/login", "button-back-home")],
+            }));
+        }
+    };
+    let (ok, page_id, links) = match (msg, kind) {
+        (Msg::AlreadyRegistered, _) => (
+            true,
+            "already-verified",
+            vec![("/login", "button-back-home")],
+        ),
+        (_, SecretKind::EmailConfirmLink) => (
+            false,
+            "link-invalid",
+            vec![("/resend", "button-resend"), ("/login", "button-back-home")],
+        ),
+        _ => (
+            false,
+            "link-invalid",
+            vec![
+                ("/forgot-password", "link-forgot"),
+                ("/login", "button-back-home"),
+            ],
+        ),
+    };
+    Some(render(&MessagePage {
+        l: site.layout(Some(sess), title, page_id),
+        ok,
+        lines: vec![Text::msg(msg)],
+        warnings: Vec::new(),
+        links,
+    }))
 }
 
 /// `POST /verify-email`: 【確定】 with the card read.
@@ -104,17 +159,15 @@ pub(crate) async fn verify_submit(
         );
     }
     match site.service().verify_email(&sess.caller(), &t).await {
-        Ok(msg) => done(&site, &sess, VERIFY, msg),
+        Ok(msg) => done(&site, &sess, Done::Verify, msg),
         Err(e @ ServiceError::Secret { .. }) => {
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);
-            render(&MessagePage {
-                l: site.layout(Some(&sess), VERIFY, "link-invalid"),
-                ok: false,
-                lines: message.lines,
-                warnings: Vec::new(),
-                links: vec![("/resend", "button-resend"), ("/login", "button-back-home")],
-            })
+            flash::redirect(
+                &site,
+                Some(&sess.token),
+                Flash::new(To::Done(Done::VerifyLinkUsed), false, message.lines),
+            )
         }
         Err(e) => {
             let mut errors = FieldErrors::default();
@@ -222,11 +275,11 @@ impl Kind {
         };
         match result {
             Ok(msg) => {
-                let title = match self {
-                    Kind::Resend => "page-title-resend",
-                    Kind::Forgot => "page-title-forgot",
+                let kind = match self {
+                    Kind::Resend => Done::Resend,
+                    Kind::Forgot => Done::Forgot,
                 };
-                done(site, sess, title, msg)
+                done(site, sess, kind, msg)
             }
             Err(e) => {
                 let message = refusal(&e, &mut errors);
@@ -300,10 +353,13 @@ pub(crate) async fn reset_page(
     S(sess): S,
     Query(q): Query<TokenQuery>,
 ) -> Response {
-    match token(&q.token) {
-        Some(t) => reset_view(&site, &sess, SysMsg::none(), FieldErrors::default(), t),
-        None => link_invalid(&site, &sess, RESET),
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, RESET);
+    };
+    if let Some(resp) = link_refused(&site, &sess, SecretKind::PasswordResetLink, &t).await {
+        return resp;
     }
+    reset_view(&site, &sess, SysMsg::none(), FieldErrors::default(), t)
 }
 
 /// The reset form.
@@ -344,7 +400,7 @@ pub(crate) async fn reset_submit(
         .reset_password(&sess.caller(), &t, input)
         .await
     {
-        Ok(msg) => done(&site, &sess, RESET, msg),
+        Ok(msg) => done(&site, &sess, Done::Reset, msg),
         Err(e) => {
             let message = refusal(&e, &mut errors);
             reset_view(&site, &sess, message, errors, t)

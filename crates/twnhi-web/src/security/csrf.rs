@@ -41,6 +41,20 @@ impl CsrfKey {
         URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     }
 
+    /// A tag of `data` under this key for the purpose `domain` (a different purpose than
+    /// the CSRF token's, so neither can stand for the other): the flash messages' signature.
+    pub(crate) fn tag(&self, domain: &[u8], data: &[&[u8]]) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.0) else {
+            return String::new();
+        };
+        mac.update(domain);
+        for part in data {
+            mac.update(&(part.len() as u64).to_be_bytes());
+            mac.update(part);
+        }
+        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+    }
+
     /// Whether `presented` is the token of `session` (constant time).
     pub(crate) fn verify(&self, session: &str, presented: &str) -> bool {
         let expected = self.token_for(session);

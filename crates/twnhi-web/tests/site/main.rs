@@ -11,6 +11,7 @@ mod common;
 mod api;
 mod cert;
 mod connections;
+mod flows;
 mod pages;
 mod replicas;
 mod security;

@@ -105,19 +105,22 @@ pub(crate) fn form_value(body: &str, id: &str) -> Option<String> {
 impl App {
     pub(crate) async fn send(&mut self, mut req: Request<Body>) -> Reply {
         if let Some(c) = &self.cookie {
-            req.headers_mut()
-                .insert(COOKIE, format!("__Host-twnhi={c}").parse().unwrap());
+            // Beside a cookie the request carries already (a flash, see `follow`).
+            let value = match req.headers().get(COOKIE) {
+                Some(other) => format!("__Host-twnhi={c}; {}", other.to_str().unwrap()),
+                None => format!("__Host-twnhi={c}"),
+            };
+            req.headers_mut().insert(COOKIE, value.parse().unwrap());
         }
         let resp = self.router.clone().oneshot(req).await.unwrap();
         let status = resp.status();
         let headers = resp.headers().clone();
         for v in headers.get_all(SET_COOKIE) {
             let v = v.to_str().unwrap();
-            let value = v
-                .strip_prefix("__Host-twnhi=")
-                .and_then(|r| r.split(';').next())
-                .unwrap_or_default();
-            self.cookie = (!value.is_empty()).then(|| value.to_owned());
+            if let Some(rest) = v.strip_prefix("__Host-twnhi=") {
+                let value = rest.split(';').next().unwrap_or_default();
+                self.cookie = (!value.is_empty()).then(|| value.to_owned());
+            }
         }
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         let body = String::from_utf8_lossy(&bytes).into_owned();
@@ -150,11 +153,48 @@ impl App {
         self.send(req).await
     }
 
+    /// A form as a browser sends it: the `303` of Post/Redirect/Get that carries a flash
+    /// message is followed (see [`App::follow`]); other answers are returned as they are.
     pub(crate) async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let r = self.post_form_once(path, fields).await;
+        self.follow(r).await
+    }
+
+    /// A form, its answer returned as it is (a `303` not followed).
+    pub(crate) async fn post_form_once(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let csrf = self.csrf.clone();
         let mut all = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         self.post_form_raw(path, &all).await
+    }
+
+    /// The flash cookie an answer sets (`name=value`), if any.
+    pub(crate) fn flash_of(r: &Reply) -> Option<String> {
+        r.headers.get_all(SET_COOKIE).iter().find_map(|v| {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            (pair.starts_with("__Host-twnhi-flash=") && !v.contains("Max-Age=0"))
+                .then(|| pair.to_owned())
+        })
+    }
+
+    /// A `303` that sets a flash cookie, followed as a browser does (the `GET` of its
+    /// `Location` with the flash); any other answer as it is.
+    pub(crate) async fn follow(&mut self, r: Reply) -> Reply {
+        let (StatusCode::SEE_OTHER, Some(flash)) = (r.status, Self::flash_of(&r)) else {
+            return r;
+        };
+        let to = r.headers[LOCATION].to_str().unwrap().to_owned();
+        self.get_with_cookie(&to, &flash).await
+    }
+
+    /// `GET path` with a further cookie `name=value`.
+    pub(crate) async fn get_with_cookie(&mut self, path: &str, cookie: &str) -> Reply {
+        let req = Request::get(path)
+            .header(COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
     }
 
     pub(crate) async fn post_json(&mut self, path: &str, json: serde_json::Value) -> Reply {

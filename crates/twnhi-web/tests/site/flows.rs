@@ -1,0 +1,203 @@
+//! The forms as people meet them (issue 11): Post/Redirect/Get, refresh-safe results, the
+//! letter links, the captcha check, input normalisation.
+
+use crate::support::*;
+
+/// The `Location` of an answer.
+fn location(r: &Reply) -> String {
+    r.headers
+        .get(LOCATION)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default()
+}
+
+/// Whether an answer deletes the flash cookie.
+fn deletes_flash(r: &Reply) -> bool {
+    r.headers.get_all(SET_COOKIE).iter().any(|v| {
+        let v = v.to_str().unwrap();
+        v.starts_with("__Host-twnhi-flash=;") && v.contains("Max-Age=0")
+    })
+}
+
+fn owned(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect()
+}
+
+fn apply_fields(app: &App, i: usize, email: &str) -> Vec<(String, String)> {
+    let mut fields = app.household_fields(i);
+    fields.extend([
+        ("password".into(), PASSWORD.into()),
+        ("confirmation".into(), PASSWORD.into()),
+        ("mobile_area".into(), "0912".into()),
+        ("mobile_number".into(), "345678".into()),
+        ("email".into(), email.into()),
+    ]);
+    fields
+}
+
+/// 確認申請 answers `303` to `/done`; the result is shown once from its flash, a refresh
+/// re-posts nothing (one letter), and another session cannot show the flash.
+#[tokio::test]
+async fn apply_redirects_and_a_refresh_sends_nothing_again() {
+    let mut app = app().await;
+    app.get("/apply").await;
+    app.read_card(0).await;
+    let fields = apply_fields(&app, 0, "prg.apply@example.com");
+    let r = app.post_form_once("/apply/details", &owned(&fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/done");
+    let flash = App::flash_of(&r).expect("a flash cookie");
+    assert!(r.headers[SET_COOKIE].to_str().unwrap().contains("HttpOnly"));
+
+    // Another session presenting the cookie: not its flash.
+    let mine = app.cookie.take();
+    app.get("/login").await;
+    let stolen = app.get_with_cookie("/done", &flash).await;
+    assert_eq!(stolen.status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&stolen), "/login");
+    assert!(!stolen.has_msg(Msg::ApplySuccess));
+    app.cookie = mine;
+
+    let shown = app.get_with_cookie("/done", &flash).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.has_msg(Msg::ApplySuccess), "{}", shown.body);
+    assert!(deletes_flash(&shown));
+    // Refreshed (the cookie is gone): nothing posted again, the login page.
+    let again = app.get("/done").await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    app.deliver().await;
+    let letters = app
+        .mailer
+        .sent()
+        .into_iter()
+        .filter(|m| m.to().as_str() == "prg.apply@example.com")
+        .count();
+    assert_eq!(letters, 1);
+}
+
+/// The logged-in forms: the device code, a device action, 基本資料異動 and 密碼變更 all
+/// answer `303` to a `GET` page that shows the result once.
+#[tokio::test]
+async fn logged_in_forms_redirect_to_pages_that_show_the_result_once() {
+    let mut app = app().await;
+    app.register_and_login(1, "prg.devices@example.com").await;
+
+    app.get("/device/verify").await;
+    let r = app.post_form_once("/device/verify", &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/device/verify");
+    let shown = app.follow(r).await;
+    let i = shown.body.find("data-code-text>").expect("the code") + "data-code-text>".len();
+    let code = shown.body[i..i + 8].to_owned();
+    assert!(!app.get("/device/verify").await.has("data-code-text>"));
+
+    let id = app.people[1].person.id_number.as_str().to_owned();
+    let (s, bound) = app
+        .api(Method::POST, "/api/v1/devices/bind", Some(serde_json::json!({"id_number": id, "code": code, "platform": "Android", "model": "Pixel 8", "device_id": "prg-dev-1"})), None)
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{bound}");
+
+    let list = app.get("/devices").await;
+    let i = list.body.find("action=\"/devices/").expect("an action") + "action=\"".len();
+    let action = list.body[i..i + list.body[i..].find('"').unwrap()].to_owned();
+    assert!(action.ends_with("/disable"), "{action}");
+    let r = app.post_form_once(&action, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/devices");
+    let shown = app.follow(r).await;
+    assert!(shown.has_msg(Msg::DeviceUpdated), "{}", shown.body);
+    assert!(deletes_flash(&shown));
+    assert!(!app.get("/devices").await.has_msg(Msg::DeviceUpdated));
+
+    app.get("/profile").await;
+    let r = app
+        .post_form_once(
+            "/profile",
+            &[
+                ("mobile_area", "0912"),
+                ("mobile_number", "345679"),
+                ("email", "prg.devices@example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/profile");
+    let shown = app.follow(r).await;
+    assert!(shown.has_msg(Msg::DataSaved), "{}", shown.body);
+    assert_eq!(
+        form_value(&shown.body, "mobile_number").as_deref(),
+        Some("345679")
+    );
+
+    app.get("/password").await;
+    let new = "Demo#2025cd";
+    let r = app
+        .post_form_once(
+            "/password",
+            &[
+                ("current", PASSWORD),
+                ("password", new),
+                ("confirmation", new),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/done");
+    let shown = app.follow(r).await;
+    assert!(shown.has_msg(Msg::PasswordChanged), "{}", shown.body);
+}
+
+/// A used or altered letter link says so when opened, before the form (no card read, no
+/// password typed); the confirmation link of a person already verified says so, not
+/// 重寄認證信.
+#[tokio::test]
+async fn letter_links_say_what_they_are_worth_before_the_form() {
+    let mut app = app().await;
+    let email = "links.early@example.com";
+    app.register_and_login(2, email).await;
+    let verify = app.last_link(email, "/verify-email");
+    // Verified already (register_and_login used the link): told so, pointed at the login.
+    let r = app.get(&verify).await;
+    assert!(r.has_msg(Msg::AlreadyRegistered), "{}", r.body);
+    assert!(!r.has("id=\"verify-email-submit\""), "no form");
+    assert!(!r.has("href=\"/resend\""));
+
+    // An altered link: invalid at once.
+    let altered = format!("{}A", &verify[..verify.len() - 1]);
+    let altered = if altered == verify {
+        format!("{}B", &verify[..verify.len() - 1])
+    } else {
+        altered
+    };
+    let r = app.get(&altered).await;
+    assert!(r.has_msg(Msg::LinkInvalid), "{}", r.body);
+
+    // A reset link, live: the form; used: invalid before the form.
+    app.cookie = None;
+    app.get("/forgot-password").await;
+    app.read_card(2).await;
+    let r = app
+        .post_form("/forgot-password", &[("method", "registered")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    app.deliver().await;
+    let reset = app.last_link(email, "/reset-password");
+    let token = reset.split("token=").nth(1).unwrap().to_owned();
+    let r = app.get(&reset).await;
+    assert!(r.has("name=\"password\""), "{}", r.body);
+    app.read_card(2).await;
+    let new = "Demo#2026ef";
+    let r = app
+        .post_form(
+            "/reset-password",
+            &[("token", &token), ("password", new), ("confirmation", new)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = app.get(&reset).await;
+    assert!(r.has_msg(Msg::LinkInvalid), "{}", r.body);
+    assert!(!r.has("name=\"password\""), "no form for a used link");
+}
