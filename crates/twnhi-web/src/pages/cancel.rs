@@ -87,10 +87,32 @@ fn id_and_card(f: &CancelForm, errors: &mut FieldErrors) -> (Option<IdNumber>, O
     (id, card)
 }
 
+/// The captcha field's form: empty asks for it, anything but five characters is wrong.
 fn captcha_typed(value: &str, errors: &mut FieldErrors) {
     let v = value.trim();
-    if v.is_empty() || v.chars().count() != 5 {
+    if v.is_empty() {
+        errors.add("captcha", Text::id("captcha-empty"));
+    } else if v.chars().count() != 5 {
         errors.add("captcha", Text::msg(Msg::CaptchaIncorrect));
+    }
+}
+
+/// Whether `typed` is the answer of the captcha on screen (constant time). 【檢核】 asks
+/// this without spending the captcha, which 【送出刪除註冊】 then spends; a wrong answer
+/// gets a new image (one try per image, as the use case allows).
+async fn captcha_matches(site: &Site, sess: &Sess, typed: &str) -> bool {
+    use subtle::ConstantTimeEq as _;
+    match site.service().captcha_on_screen(&sess.caller()).await {
+        Ok(Some(shown)) => {
+            let typed = typed.trim().as_bytes();
+            let answer = shown.answer.as_bytes();
+            typed.len() == answer.len() && bool::from(typed.ct_eq(answer))
+        }
+        Ok(None) => false,
+        Err(e) => {
+            tracing::debug!(error = %e, "no captcha on screen");
+            false
+        }
     }
 }
 
@@ -130,15 +152,26 @@ pub(crate) async fn request_submit(
     let mut errors = FieldErrors::default();
     let (id, card) = id_and_card(&f, &mut errors);
     if form.action != "submit" || !was_checked {
-        // 【檢核】: the formats only (whether they belong to a registration is never told).
+        // 【檢核】: the formats and the captcha (whether the numbers belong to a
+        // registration is never told).
         captcha_typed(&f.captcha, &mut errors);
+        let mut wrong_captcha = false;
+        if !errors.has("captcha") && !captcha_matches(&site, &sess, &f.captcha).await {
+            errors.add("captcha", Text::msg(Msg::CaptchaIncorrect));
+            wrong_captcha = true;
+        }
         let checked = errors.is_empty();
         let message = if checked {
             SysMsg::info(vec![Text::id("cancel-choose-method")])
         } else {
             errors.to_message()
         };
-        let c = match captcha::current(&site, &sess).await {
+        let c = if wrong_captcha {
+            captcha::fresh(&site, &sess).await
+        } else {
+            captcha::current(&site, &sess).await
+        };
+        let c = match c {
             Ok(c) => c,
             Err(e) => return unavailable(&site, &e),
         };
@@ -296,7 +329,9 @@ pub(crate) async fn confirm_submit(
         .map_err(|e| errors.add("id_number", Text::of(&e)))
         .ok();
     let code = f.code.trim().to_owned();
-    if code.is_empty() || code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+    if code.is_empty() {
+        errors.add("code", Text::id("email-code-empty"));
+    } else if code.len() > 32 || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         errors.add("code", Text::msg(Msg::CodeIncorrect));
     }
     captcha_typed(&f.captcha, &mut errors);

@@ -201,3 +201,85 @@ async fn letter_links_say_what_they_are_worth_before_the_form() {
     assert!(r.has_msg(Msg::LinkInvalid), "{}", r.body);
     assert!(!r.has("name=\"password\""), "no form for a used link");
 }
+
+async fn captcha_answer(app: &App) -> String {
+    let token = twnhi_service::SessionToken::parse(app.cookie.as_ref().unwrap()).unwrap();
+    let shown = app
+        .service
+        .captcha_on_screen(&twnhi_service::Caller::new(token))
+        .await
+        .unwrap()
+        .expect("a captcha on screen");
+    shown.answer.as_str().to_owned()
+}
+
+fn both(id: &str) -> (String, String) {
+    use twnhi_account::messages::{Lang, text};
+    (
+        html_escape(&text(Lang::ZhTw, id)),
+        html_escape(&text(Lang::En, id)),
+    )
+}
+
+/// 【檢核】 checks the captcha (a wrong one is refused with a new image; the right one
+/// reveals the delivery choice); empty fields ask for input instead of saying 「…錯誤」.
+#[tokio::test]
+async fn the_cancel_check_checks_the_captcha_and_empty_fields_ask_for_input() {
+    let mut app = app().await;
+    let p = app.people[0].person.clone();
+    let (id, card) = (
+        p.id_number.as_str().to_owned(),
+        p.card_number.as_str().to_owned(),
+    );
+    app.get("/cancel").await;
+    let answer = captcha_answer(&app).await;
+    let wrong: String = answer
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 {
+                if c == '0' { '1' } else { '0' }
+            } else {
+                c
+            }
+        })
+        .collect();
+    let check = |captcha: String| {
+        let id = id.clone();
+        let card = card.clone();
+        vec![
+            ("action".to_owned(), "check".to_owned()),
+            ("id_number".to_owned(), id),
+            ("card_number".to_owned(), card),
+            ("captcha".to_owned(), captcha),
+        ]
+    };
+    let (choose_zh, _) = both("cancel-choose-method");
+    let r = app.post_form("/cancel", &owned(&check(wrong))).await;
+    assert!(r.has_msg(Msg::CaptchaIncorrect), "{}", r.body);
+    assert!(!r.has(&choose_zh), "a wrong captcha does not pass 【檢核】");
+    let next = captcha_answer(&app).await;
+    assert_ne!(next, answer, "a new image after a wrong answer");
+
+    let r = app
+        .post_form("/cancel", &owned(&check(String::new())))
+        .await;
+    let (empty_zh, empty_en) = both("captcha-empty");
+    assert!(r.has(&empty_zh) && r.has(&empty_en), "{}", r.body);
+    assert!(!r.has_msg(Msg::CaptchaIncorrect));
+
+    let now = captcha_answer(&app).await;
+    let r = app.post_form("/cancel", &owned(&check(now))).await;
+    assert!(r.has(&choose_zh), "{}", r.body);
+
+    app.get("/cancel/confirm").await;
+    let r = app
+        .post_form(
+            "/cancel/confirm",
+            &[("id_number", id.as_str()), ("code", ""), ("captcha", "")],
+        )
+        .await;
+    let (code_zh, _) = both("email-code-empty");
+    assert!(r.has(&code_zh) && r.has(&empty_zh), "{}", r.body);
+    assert!(!r.has_msg(Msg::CodeIncorrect));
+}

@@ -164,7 +164,10 @@ async fn bad_input_is_explained_and_kept_except_passwords() {
             ],
         )
         .await;
-    assert!(r.has_msg(Msg::CodeIncorrect) && r.has_msg(Msg::CaptchaIncorrect));
+    // An empty captcha asks for it (「請輸入…」), a malformed code is wrong.
+    let empty = twnhi_account::messages::text(twnhi_account::Lang::ZhTw, "captcha-empty");
+    assert!(r.has_msg(Msg::CodeIncorrect) && r.has(&html_escape(&empty)));
+    assert!(!r.has_msg(Msg::CaptchaIncorrect));
     assert_eq!(
         form_value(&r.body, "id_number").as_deref(),
         Some("A123456789")

@@ -45,23 +45,9 @@ async fn a_captcha_drawn_by_one_replica_is_served_and_checked_by_another() {
     assert_eq!(clip_b.status, StatusCode::OK, "the other replica plays it");
     assert_eq!(clip_a.body, clip_b.body, "the same clip on either replica");
 
-    // 【檢核】 on the other replica re-displays the same image.
+    // 【檢核】 on the other replica checks the answer replica A issued and re-displays the
+    // same image.
     let p = app.people[1].person.clone();
-    let checked = app
-        .post_form(
-            "/cancel",
-            &[
-                ("action", "check"),
-                ("id_number", p.id_number.as_str()),
-                ("card_number", p.card_number.as_str()),
-                ("captcha", "12345"),
-            ],
-        )
-        .await;
-    assert_eq!(checked.status, StatusCode::OK);
-    assert_eq!(captcha_image(&checked.body), image, "the same image");
-
-    // The answer, typed on replica A, is the one replica B issued... and accepted there.
     let caller = Caller::new(SessionToken::parse(app.cookie.as_deref().unwrap()).unwrap());
     let shown = app
         .service
@@ -69,6 +55,26 @@ async fn a_captcha_drawn_by_one_replica_is_served_and_checked_by_another() {
         .await
         .unwrap()
         .unwrap();
+    let checked = app
+        .post_form(
+            "/cancel",
+            &[
+                ("action", "check"),
+                ("id_number", p.id_number.as_str()),
+                ("card_number", p.card_number.as_str()),
+                ("captcha", shown.answer.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(checked.status, StatusCode::OK);
+    assert!(
+        !checked.has_msg(twnhi_account::Msg::CaptchaIncorrect),
+        "{}",
+        checked.body
+    );
+    assert_eq!(captcha_image(&checked.body), image, "the same image");
+
+    // The answer, typed on replica A, is the one replica B checked... and accepted there.
     app.router = a;
     let sent = app
         .post_form(

@@ -1,0 +1,10 @@
+# The forms as people meet them (issue 11): what an empty field says, and the other texts of
+# the form flows that the manual leaves to the design. *Manual.* texts are quoted verbatim.
+
+## 刪除註冊申請: empty fields
+
+# *Design.* The captcha field left empty (an empty field asks for input; a wrong one says
+# 「…錯誤」).
+captcha-empty = 請輸入圖片驗證碼。
+# *Design.* The e-mail code of the cancellation confirmation left empty.
+email-code-empty = 請輸入刪除註冊確認信通知驗證碼。
