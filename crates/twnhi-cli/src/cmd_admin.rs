@@ -181,12 +181,15 @@ pub struct ImportArgs {
 /// Arguments of `twnhi admin registry demo`.
 #[derive(clap::Args, Debug)]
 pub struct DemoArgs {
-    /// How many persons.
-    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    /// How many persons (at most 100,000 with card files, 10,000,000 with `--no-cards`).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000_000))]
     pub count: u32,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Write registry.csv only, no card files (a large registry for import benchmarks).
+    #[arg(long)]
+    pub no_cards: bool,
     /// The SAM master key file (created with mode 0600 when missing). Default:
     /// sam-master.key in the data directory.
     #[arg(long, value_name = "FILE", env = "TWNHI_SAM_KEY")]
@@ -491,7 +494,33 @@ fn demo(args: &DemoArgs) -> Result<ExitCode, ExitCode> {
     let master = twnhi_service::sam::load_master_key(&key_path, &random)
         .map_err(|e| exit::report(exit::ENVIRONMENT, e))?;
     let count = usize::try_from(args.count).unwrap_or(0);
+    if !args.no_cards && count > 100_000 {
+        return Err(exit::report(
+            exit::USAGE,
+            texts::both("cli-demo-too-many-cards"),
+        ));
+    }
+    let cannot_write = |e: std::io::Error| {
+        exit::report(
+            exit::ENVIRONMENT,
+            format!(
+                "{}: {e}",
+                texts::both_with(
+                    "cli-cannot-write",
+                    &[("path", args.out.display().to_string().into())]
+                )
+            ),
+        )
+    };
     let people = twnhi_demo::people::generate(count, &master, &random);
+    if args.no_cards {
+        std::fs::create_dir_all(&args.out).map_err(cannot_write)?;
+        let persons: Vec<_> = people.into_iter().map(|p| p.person).collect();
+        let path = args.out.join("registry.csv");
+        std::fs::write(&path, twnhi_store::registry::to_csv(&persons)).map_err(cannot_write)?;
+        out(path.display());
+        return Ok(ExitCode::from(exit::OK));
+    }
     let files = twnhi_demo::people::write(&args.out, &people).map_err(|e| {
         exit::report(
             exit::ENVIRONMENT,

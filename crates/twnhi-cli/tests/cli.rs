@@ -365,3 +365,41 @@ fn a_replacement_card_imports_in_any_batch_size() {
         stdout(&o)
     );
 }
+
+/// `--no-cards` writes the registry alone (for large import benchmarks); more than 100,000
+/// persons need it.
+#[test]
+fn a_registry_without_card_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("big");
+    let key = dir.path().join("sam.key");
+    let o = twnhi(&[
+        "admin",
+        "registry",
+        "demo",
+        "--count",
+        "3",
+        "--no-cards",
+        "--out",
+        out.to_str().unwrap(),
+        "--sam-key",
+        key.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("registry.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 4, "a header and three persons");
+    assert!(!out.join("cards").exists());
+    let o = twnhi(&[
+        "admin",
+        "registry",
+        "demo",
+        "--count",
+        "100001",
+        "--out",
+        out.to_str().unwrap(),
+        "--sam-key",
+        key.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--no-cards"), "{}", stderr(&o));
+}

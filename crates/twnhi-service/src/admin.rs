@@ -3,10 +3,10 @@
 //! masked.
 
 use chrono::{DateTime, Utc};
-use twnhi_account::{Email, IdNumber};
 use twnhi_account::device::DeviceState;
 use twnhi_account::messages::Msg;
 use twnhi_account::registration::{RegistrationEvent, RegistrationState};
+use twnhi_account::{Email, IdNumber};
 use twnhi_store::{
     AuditAction, AuditEvent, AuditOutcome, Change, ChangeSet, MailSummary, RegistrationId,
 };

@@ -232,8 +232,8 @@ impl Service {
                     what: "random source",
                 })?,
             );
-        let server_key = server_key
-            .unwrap_or_else(|| ServerKey::generate(&mut crate::ports::PortRng(&*random)));
+        let server_key =
+            server_key.unwrap_or_else(|| ServerKey::generate(&mut crate::ports::PortRng(&*random)));
         let master = twnhi_card::auth::MasterKey::from_bytes(random_array(&*random));
         let base = twnhi_notify::PublicBaseUrl::parse("https://counter.invalid/")
             .map_err(|_| ServiceError::Internal { what: "config" })?;

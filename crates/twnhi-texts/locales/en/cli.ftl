@@ -29,6 +29,7 @@ cli-db-copy-value = table { $table }, column { $column }: a value does not conve
 cli-db-copy-count = table { $table }: { $read } row(s) read, { $destination } in the destination
 cli-test-letters-queued = { $count } sample letter(s) queued; the running sites send them within seconds
 cli-import-rate = { $rows } rows written in { $seconds } s ({ $rate } rows/s)
+cli-demo-too-many-cards = more than 100,000 persons only with --no-cards (registry.csv alone)
 cli-database-read-only = the database cannot be written (read-only, no permission or disk full)
 cli-serve-title = twnhi serve
 cli-listening-on = listening on

@@ -355,10 +355,12 @@ cli-help-admin--db = 資料庫：`postgres://user@host/db`（PostgreSQL）、`sq
 cli-help-admin-registry-demo = 寫出合成的被保險人（registry.csv）與每人一個模擬卡片身分檔（cards/*.json），卡片金鑰由 SAM 主金鑰衍生
     .label = 示範資料
 # *Design.* `twnhi admin registry demo`: argument `count`.
-cli-help-admin-registry-demo--count = 人數
+cli-help-admin-registry-demo--count = 人數（含卡片檔時最多 100,000 人，加上 `--no-cards` 時最多 10,000,000 人）
     .label = 人數
 # *Design.* `twnhi admin registry demo`: argument `out`.
 cli-help-admin-registry-demo--out = 輸出目錄（不存在時建立）
+# *Design.* `twnhi admin registry demo`: argument `no-cards`.
+cli-help-admin-registry-demo--no-cards = 僅產生 registry.csv，不產生卡片檔（供匯入效能測試的大型名冊）
     .label = 輸出目錄
 # *Design.* `twnhi admin registry demo`: argument `sam-key`.
 cli-help-admin-registry-demo--sam-key = SAM 主金鑰檔（不存在時建立，權限 0600）。預設：資料目錄中的 sam-master.key

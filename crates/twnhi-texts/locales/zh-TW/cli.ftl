@@ -71,6 +71,8 @@ cli-test-letters-queued = 已排入 { $count } 封測試信件；執行中的網
 # $seconds: seconds taken (number, one decimal)
 # $rate: rows per second (number)
 cli-import-rate = 已寫入 { $rows } 筆，費時 { $seconds } 秒（每秒 { $rate } 筆）
+# *Design.* `admin registry demo --count` over 100,000 without `--no-cards`.
+cli-demo-too-many-cards = 超過 100,000 人時須加上 --no-cards（僅產生 registry.csv）
 # *Design.* The database cannot be written.
 cli-database-read-only = 資料庫無法寫入（唯讀、權限不足或磁碟已滿）
 # *Design.* The title of the line saying where the site listens.
