@@ -4,32 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{ok, twnhi};
 use twnhi_testkit::postgres::PgServer;
-
-fn twnhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .env_remove("TWNHI_LOG")
-        .env_remove("TWNHI_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 #[test]
 fn admin_commands_work_on_postgres() {
@@ -66,7 +49,7 @@ fn admin_commands_work_on_postgres() {
     );
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("twnhi admin db migrate"), "{err}");
-    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let name = common::db_name(&url);
     assert_eq!(
         pg.psql(
             name,
@@ -211,7 +194,7 @@ fn serve_starts_on_postgres_and_is_ready() {
     let answer = ready.unwrap_or_else(|| panic!("not ready: {err}"));
     assert!(answer.contains("database"), "{answer}");
     // The site's tables are in the database.
-    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let name = common::db_name(&url);
     assert_eq!(
         pg.psql(name, "SELECT count(*) FROM registrations").trim(),
         "0"

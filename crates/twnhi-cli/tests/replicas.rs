@@ -9,14 +9,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead as _, BufReader, Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use common::{ok, twnhi};
 use twnhi_account::Msg;
 use twnhi_card::NhiSession;
 use twnhi_sim::{Faults, Identity, SimCard};
@@ -24,26 +27,6 @@ use twnhi_testkit::postgres::PgServer;
 
 const PW1: &str = "Repl#2024ab";
 const PW2: &str = "Repl#2025cd";
-
-fn twnhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .env_remove("TWNHI_LOG")
-        .env_remove("TWNHI_DATABASE_URL")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn ok(o: &Output) -> String {
-    assert!(
-        o.status.success(),
-        "exit {:?}: {}",
-        o.status.code(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -758,7 +741,7 @@ fn a_sqlite_deployment_moves_to_postgresql() {
         out.contains("counts match") || out.contains("筆數相符"),
         "{out}"
     );
-    let name = url.rsplit('/').next().unwrap().split('?').next().unwrap();
+    let name = common::db_name(&url);
     assert_eq!(
         pg.psql(name, "SELECT count(*) FROM registrations").trim(),
         "1"

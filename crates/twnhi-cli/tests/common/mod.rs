@@ -1,0 +1,38 @@
+//! What the PostgreSQL test binaries share: running the `twnhi` binary of this build.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::{Command, Output, Stdio};
+
+/// Runs `twnhi ARGS` with no stdin and without the environment that would change its
+/// database or logging.
+pub fn twnhi(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_twnhi"))
+        .args(args)
+        .env_remove("TWNHI_LOG")
+        .env_remove("TWNHI_DATABASE_URL")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The standard output of a command that must have succeeded.
+pub fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "exit {:?}: {}",
+        o.status.code(),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// The database name at the end of a PostgreSQL URL.
+pub fn db_name(url: &str) -> &str {
+    url.rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+}
