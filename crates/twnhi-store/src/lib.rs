@@ -11,10 +11,10 @@ pub mod time;
 
 pub use error::{BoxError, StoreError};
 pub use model::{
-    AuditAction, AuditEvent, AuditOutcome, AuditParseError, AuthMethod, CardInSession, CardStatus, Change,
-    ChangeSet, ClaimedMail, Contacts, ImportReport, InsuredPerson, InvalidId, MailCap, MailKind,
-    MailStatus, MailSummary, NewMail, Registration, RegistrationId, RegistryCounts, SessionKind,
-    SessionRecord, StoredDevice, StoredSecret,
+    AuditAction, AuditEvent, AuditOutcome, AuditParseError, AuthMethod, CardInSession, CardStatus,
+    Change, ChangeSet, ClaimedMail, Contacts, ImportReport, InsuredPerson, InvalidId, MailCap,
+    MailKind, MailStatus, MailSummary, NewMail, Registration, RegistrationId, RegistryCounts,
+    SessionKind, SessionRecord, StoredDevice, StoredSecret,
 };
 #[cfg(feature = "mocks")]
 pub use port::{MockOutboxStore, MockRegistry, MockStore};
