@@ -118,6 +118,9 @@ impl SecretError {
             (SecretError::Mismatch { .. } | SecretError::WrongSubject, SecretKind::Captcha) => {
                 Msg::CaptchaIncorrect
             }
+            // The last try spent: the code is void now, so 「請重新輸入」 would send the
+            // person to type it a sixth time for nothing (issue 11, item 5).
+            (SecretError::Mismatch { attempts_left: 0 }, _) => Msg::CodeExhausted,
             (SecretError::Mismatch { .. } | SecretError::WrongSubject, _) => Msg::CodeIncorrect,
             (SecretError::Expired, _) => Msg::CodeExpired,
             (SecretError::Exhausted, _) => Msg::CodeExhausted,
@@ -613,6 +616,21 @@ impl SecretRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The try that voids a code says it is void, not 「請重新輸入」; the captcha (one try,
+    /// a new image at once) keeps its own text.
+    #[test]
+    fn the_last_wrong_try_says_the_code_is_void() {
+        let last = SecretError::Mismatch { attempts_left: 0 };
+        assert_eq!(last.msg_for(SecretKind::DeviceCode), Msg::CodeExhausted);
+        assert_eq!(
+            last.msg_for(SecretKind::CancellationCode),
+            Msg::CodeExhausted
+        );
+        assert_eq!(last.msg_for(SecretKind::Captcha), Msg::CaptchaIncorrect);
+        let more = SecretError::Mismatch { attempts_left: 1 };
+        assert_eq!(more.msg_for(SecretKind::DeviceCode), Msg::CodeIncorrect);
+    }
     use chrono::TimeZone;
     use proptest::prelude::*;
     use rand::{SeedableRng, rngs::StdRng};

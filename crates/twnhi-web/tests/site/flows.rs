@@ -283,3 +283,40 @@ async fn the_cancel_check_checks_the_captcha_and_empty_fields_ask_for_input() {
     assert!(r.has(&code_zh) && r.has(&empty_zh), "{}", r.body);
     assert!(!r.has_msg(Msg::CodeIncorrect));
 }
+
+/// The 5th wrong device code voids the code: its answer says so, not 「請重新輸入」.
+#[tokio::test]
+async fn the_fifth_wrong_device_code_says_the_code_is_void() {
+    let mut app = app().await;
+    app.register_and_login(3, "void.code@example.com").await;
+    app.get("/device/verify").await;
+    let shown = app.post_form("/device/verify", &[]).await;
+    let i = shown.body.find("data-code-text>").expect("the code") + "data-code-text>".len();
+    let code = shown.body[i..i + 8].to_owned();
+    let wrong: String = code
+        .chars()
+        .rev()
+        .map(|c| if c == 'A' { 'B' } else { 'A' })
+        .collect();
+    let id = app.people[3].person.id_number.as_str().to_owned();
+    let mut answers = Vec::new();
+    for _ in 0..5 {
+        let (s, j) = app
+            .api(Method::POST, "/api/v1/devices/bind", Some(serde_json::json!({"id_number": id, "code": wrong, "platform": "iOS", "model": "iPhone 15", "device_id": "void-dev"})), None)
+            .await;
+        assert!(s.is_client_error(), "{s} {j}");
+        answers.push(j.to_string());
+    }
+    // The 4th: one try left, and said so.
+    assert!(
+        !answers[3].contains(Msg::CodeExhausted.zh()),
+        "{}",
+        answers[3]
+    );
+    assert!(
+        answers[4].contains(Msg::CodeExhausted.zh()),
+        "{}",
+        answers[4]
+    );
+    assert!(!answers[4].contains(Msg::CodeIncorrect.zh()));
+}
