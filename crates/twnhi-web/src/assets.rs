@@ -8,6 +8,9 @@ use axum::response::{IntoResponse, Response};
 
 /// The page script (also used by the browser tests to compare its strength meter).
 pub const SITE_JS: &str = include_str!("../assets/site.js");
+/// The certificate login's page script (manual §六: the bridge lists the certificates and
+/// signs the site's challenge).
+pub const CERT_JS: &str = include_str!("../assets/cert.js");
 /// The style sheet.
 pub const SITE_CSS: &str = include_str!("../assets/site.css");
 const HOUSEHOLD_SVG: &str = include_str!("../assets/household-certificate.svg");
@@ -17,6 +20,7 @@ const FAVICON_SVG: &str = include_str!("../assets/favicon.svg");
 pub(crate) async fn serve(Path(file): Path<String>) -> Response {
     let (body, mime) = match file.as_str() {
         "site.js" => (SITE_JS, "text/javascript; charset=utf-8"),
+        "cert.js" => (CERT_JS, "text/javascript; charset=utf-8"),
         "site.css" => (SITE_CSS, "text/css; charset=utf-8"),
         "household-certificate.svg" => (HOUSEHOLD_SVG, "image/svg+xml"),
         _ => return StatusCode::NOT_FOUND.into_response(),

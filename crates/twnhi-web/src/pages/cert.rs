@@ -12,10 +12,18 @@
 //!    refusal is the one `CertLoginFailed` answer.
 //! 3. `POST /cert/apply` (行動裝置帳號申請) with the password, its confirmation and the
 //!    contact fields of the apply form.
+//!
+//! And the pages of manual §六: `GET /cert/login` (the login: ID number, birth date, PIN,
+//! 【確認】 — the page script `cert.js` asks the local bridge for the certificate and the
+//! signature; the PIN goes only to the bridge), `GET /mobile` (the 行動裝置作業 module),
+//! `GET /mobile/apply` (行動裝置帳號申請) and `GET /mobile/renew` (行動裝置續領申請), both
+//! posting to `/cert/apply`. The module's other items are the card path's pages, which take
+//! the certificate session unchanged: `/device/verify`, `/devices`, `/profile`, `/password`.
 
+use askama::Template;
 use axum::Json;
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use base64::Engine as _;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -24,10 +32,10 @@ use twnhi_service::twnhi_pki::{self, SignatureScheme};
 use twnhi_service::{CertApplyInput, CertLoginInput, ServiceError};
 
 use crate::api::{ApiError, error_body};
-use crate::app::Site;
+use crate::app::{Site, render};
 use crate::pages::J;
-use crate::session::{RenewedSession, S};
-use crate::templates::{ContactForm, FieldErrors};
+use crate::session::{RenewedSession, S, Sess};
+use crate::templates::{ContactForm, FieldErrors, Layout, Texts as _};
 
 /// The most certificates a chain may hold (the citizen's and its CAs').
 const MAX_CHAIN: usize = 4;
@@ -188,4 +196,151 @@ pub(crate) async fn apply(
         warnings: outcome.warnings.iter().map(|m| m.key()).collect(),
     })
     .into_response())
+}
+
+// ----- the pages -------------------------------------------------------------------------------
+
+/// The items of the 行動裝置作業 module (manual §六 (四)): link, catalog id, key.
+pub(crate) const MENU: &[(&str, &str, &str)] = &[
+    ("/mobile/apply", "cert-menu-apply", "apply"),
+    ("/mobile/renew", "cert-menu-renew", "renew"),
+    ("/device/verify", "cert-menu-device-code", "device-code"),
+    ("/devices", "cert-menu-devices", "devices"),
+    ("/profile", "cert-menu-profile", "profile"),
+    ("/password", "cert-menu-password", "password"),
+];
+
+/// The catalog ids `assets/cert.js` shows.
+const SCRIPT_TEXT_IDS: &[&str] = &[
+    "cert-fields-required",
+    "cert-working",
+    "cert-no-certificate",
+    "cert-login-failed",
+    "site-js-unreachable",
+    "site-js-busy",
+];
+
+/// `{"id": {"zh", "en"}}` of [`SCRIPT_TEXT_IDS`] for the page script, `<` escaped.
+fn script_texts() -> String {
+    let map: serde_json::Map<String, serde_json::Value> = SCRIPT_TEXT_IDS
+        .iter()
+        .map(|id| {
+            (
+                (*id).to_owned(),
+                serde_json::json!({
+                    "zh": twnhi_account::messages::text(twnhi_account::Lang::ZhTw, id),
+                    "en": twnhi_account::messages::text(twnhi_account::Lang::En, id),
+                }),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map)
+        .to_string()
+        .replace('<', "\\u003c")
+}
+
+#[derive(Template)]
+#[template(path = "cert_login.html")]
+struct LoginPage {
+    l: Layout,
+    available: bool,
+    texts: String,
+}
+
+#[derive(Template)]
+#[template(path = "cert_mobile.html")]
+struct MobilePage {
+    l: Layout,
+    via_cert: bool,
+    holder_name: String,
+    id_masked: String,
+}
+
+#[derive(Template)]
+#[template(path = "cert_apply.html")]
+struct ApplyPage {
+    l: Layout,
+    title: &'static str,
+    key: &'static str,
+    renew: bool,
+    via_cert: bool,
+    holder_name: String,
+    id_masked: String,
+    errors: FieldErrors,
+    texts: String,
+}
+
+/// `GET /cert/login`: the certificate login (manual §六 (一)); without a configured
+/// certificate login, a bilingual notice instead of the form.
+pub(crate) async fn login_page(State(site): State<Site>, S(sess): S) -> Response {
+    render(&LoginPage {
+        l: site.layout(Some(&sess), "cert-login-title", "cert-login"),
+        available: site.service().cert_login_available(),
+        texts: script_texts(),
+    })
+}
+
+/// Who the module's pages show: the certificate login's person (or a logged-in
+/// registration's); `None` sends the browser to the certificate login.
+async fn holder(site: &Site, sess: &Sess) -> Option<(bool, String, String)> {
+    if let Some(card) = &sess.view.card
+        && card.via == twnhi_service::AuthMethod::Certificate
+    {
+        return Some((true, card.name.clone(), card.id_number_masked.clone()));
+    }
+    if !sess.logged_in() {
+        return None;
+    }
+    let view = site.service().account_view(&sess.caller()).await.ok()?;
+    Some((false, view.name, view.id_number_masked))
+}
+
+fn to_cert_login() -> Response {
+    Redirect::to("/cert/login").into_response()
+}
+
+/// `GET /mobile`: the 行動裝置作業 module (manual §六 (二)).
+pub(crate) async fn mobile_page(State(site): State<Site>, S(sess): S) -> Response {
+    let Some((via_cert, holder_name, id_masked)) = holder(&site, &sess).await else {
+        return to_cert_login();
+    };
+    render(&MobilePage {
+        l: site.layout(Some(&sess), "cert-module", "cert-mobile"),
+        via_cert,
+        holder_name,
+        id_masked,
+    })
+}
+
+async fn apply_view(site: &Site, sess: &Sess, renew: bool) -> Response {
+    let Some((via_cert, holder_name, id_masked)) = holder(site, sess).await else {
+        return to_cert_login();
+    };
+    let (title, key, page_id) = if renew {
+        ("cert-menu-renew", "renew", "cert-renew")
+    } else {
+        ("cert-menu-apply", "apply", "cert-apply")
+    };
+    render(&ApplyPage {
+        l: site.layout(Some(sess), title, page_id),
+        title,
+        key,
+        renew,
+        via_cert,
+        holder_name,
+        id_masked,
+        errors: FieldErrors::default(),
+        texts: script_texts(),
+    })
+}
+
+/// `GET /mobile/apply`: 行動裝置帳號申請 (manual §六 (三)).
+pub(crate) async fn apply_page(State(site): State<Site>, S(sess): S) -> Response {
+    apply_view(&site, &sess, false).await
+}
+
+/// `GET /mobile/renew`: 行動裝置續領申請 — the same application for a person whose account
+/// exists (`Service::cert_apply` sets the new password and contacts).
+pub(crate) async fn renew_page(State(site): State<Site>, S(sess): S) -> Response {
+    apply_view(&site, &sess, true).await
 }

@@ -403,3 +403,81 @@ async fn a_card_registration_is_the_one_seen_and_changed_with_the_certificate() 
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
+
+/// The §六 pages: without a configured certificate login the page says so (both languages)
+/// instead of failing; with it, the login form (its PIN field has no name: it is never
+/// posted), the script, and after the login the 行動裝置作業 module and its application form.
+#[tokio::test]
+async fn the_certificate_pages() {
+    let mut plain = app().await;
+    let r = plain.get("/cert/login").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("id=\"cert-not-configured\""), "{}", r.body);
+    assert!(r.body.contains(&twnhi_account::messages::text(
+        twnhi_account::Lang::ZhTw,
+        "cert-not-configured"
+    )));
+    assert!(r.body.contains(&twnhi_account::messages::text(
+        twnhi_account::Lang::En,
+        "cert-not-configured"
+    )));
+    assert!(!r.body.contains("cert-login-form"));
+    let r = plain.get("/mobile").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    let mut t = cert_app().await;
+    let r = t.app.get("/cert/login").await;
+    assert!(r.body.contains("id=\"cert-login-form\""), "{}", r.body);
+    assert!(r.body.contains("/static/cert.js"));
+    assert!(
+        r.body
+            .contains("插入自然人憑證後，輸入身分證號、出生日期及憑證 pin 碼按【確認】鈕登入。")
+    );
+    let pin = r.body.find("id=\"cert-pin\"").unwrap();
+    let tag = &r.body[r.body[..pin].rfind('<').unwrap()..pin + r.body[pin..].find('>').unwrap()];
+    assert!(
+        !tag.contains("name="),
+        "the PIN field is never posted: {tag}"
+    );
+    let r = t.app.get("/static/cert.js").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("/cert/verify"));
+    for path in ["/mobile", "/mobile/apply", "/mobile/renew"] {
+        let r = t.app.get(path).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path} without a login");
+    }
+
+    let r = t.login(0).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t.app.get("/mobile").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("登入方式:自然人憑證"), "{}", r.body);
+    assert!(r.body.contains(&t.app.people[0].person.name));
+    for (href, id, _) in [
+        ("/mobile/apply", "行動裝置帳號申請", ()),
+        ("/mobile/renew", "行動裝置續領申請", ()),
+        ("/device/verify", "行動裝置認證", ()),
+        ("/devices", "行動裝置管理作業", ()),
+        ("/profile", "基本資料變更", ()),
+        ("/password", "行動裝置密碼變更", ()),
+    ] {
+        assert!(r.body.contains(&format!("href=\"{href}\"")), "{href}");
+        assert!(r.body.contains(id), "{id}");
+    }
+    assert!(
+        r.body
+            .contains("使用自然人憑證或健保卡進行綁定看到之行動裝置管理系統相同。")
+    );
+    let r = t.app.get("/mobile/apply").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body
+            .contains("注意事項：若您已申請【健保卡網路服務】，系統將會一併變更登入註冊密碼。")
+    );
+    assert!(r.body.contains("aria-current=\"page\""));
+    let r = t.app.get("/mobile/renew").await;
+    assert!(r.body.contains(&twnhi_account::messages::text(
+        twnhi_account::Lang::ZhTw,
+        "cert-renew-note"
+    )));
+}
