@@ -172,6 +172,24 @@ pub struct ServeArgs {
     /// App token lifetime in minutes [default: 15].
     #[arg(long, env = "TWNHI_APP_TOKEN_MINUTES", value_name = "MIN")]
     pub app_token_minutes: Option<u32>,
+
+    /// Trust anchors of the citizen certificate login (PEM or DER; repeat or separate with
+    /// commas). Without any, the certificate pages say the service is not configured.
+    #[arg(long, env = "TWNHI_CERT_TRUST", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    pub cert_trust: Vec<PathBuf>,
+
+    /// Intermediate CA certificates of the certificate login (PEM or DER).
+    #[arg(long, env = "TWNHI_CERT_INTERMEDIATE", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    pub cert_intermediate: Vec<PathBuf>,
+
+    /// CRL files of the certificate login (PEM or DER), reloaded hourly.
+    #[arg(long, env = "TWNHI_CERT_CRL", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    pub cert_crl: Vec<PathBuf>,
+
+    /// Certificate ↔ ID number table: lines `ID number,certificate file` (relative to the
+    /// table's directory).
+    #[arg(long, env = "TWNHI_CERT_IDENTITY", value_name = "FILE")]
+    pub cert_identity: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -202,8 +220,17 @@ impl ServeArgs {
             outbox_lease_secs: self.outbox_lease_secs,
             session_idle_minutes: self.session_idle_minutes,
             app_token_minutes: self.app_token_minutes,
+            cert_trust: non_empty(&self.cert_trust),
+            cert_intermediate: non_empty(&self.cert_intermediate),
+            cert_crl: non_empty(&self.cert_crl),
+            cert_identity: self.cert_identity.clone(),
         }
     }
+}
+
+/// A repeated flag as a setting: not given (`None`) when empty, so the file's value stays.
+fn non_empty(files: &[PathBuf]) -> Option<Vec<PathBuf>> {
+    (!files.is_empty()).then(|| files.to_vec())
 }
 
 /// The file (if any) under the flags and environment, resolved.
@@ -316,6 +343,15 @@ async fn serve(s: Resolved) -> ExitCode {
     config.session_idle_timeout = s.session_idle;
     config.outbox.lease = s.outbox_lease;
     config.app_token_lifetime = s.app_token;
+    if let Some(certs) = &s.certificates {
+        match certs.policy() {
+            Ok(policy) => config.certificates = Some(policy),
+            Err(e) => {
+                db.close().await;
+                return exit::report(exit::USAGE, e);
+            }
+        }
+    }
     let ports = Ports {
         store: db.store.clone(),
         registry: db.registry.clone(),

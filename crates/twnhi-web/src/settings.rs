@@ -188,6 +188,20 @@ pub struct ServeSettings {
     /// App token lifetime in minutes (default: 15).
     #[serde(alias = "app-token-minutes", skip_serializing_if = "Option::is_none")]
     pub app_token_minutes: Option<u32>,
+    /// The citizen certificate login's trust anchors (PEM or DER files; the GRCA roots in
+    /// production). Without any, the certificate login is off.
+    #[serde(alias = "cert-trust", skip_serializing_if = "Option::is_none")]
+    pub cert_trust: Option<Vec<PathBuf>>,
+    /// Intermediate CA certificates of the certificate login (MOICA's CAs in production).
+    #[serde(alias = "cert-intermediate", skip_serializing_if = "Option::is_none")]
+    pub cert_intermediate: Option<Vec<PathBuf>>,
+    /// CRL files (PEM or DER) of the certificate login, reloaded hourly.
+    #[serde(alias = "cert-crl", skip_serializing_if = "Option::is_none")]
+    pub cert_crl: Option<Vec<PathBuf>>,
+    /// The table confirming certificate ↔ ID number (a CSV file of `ID number,certificate
+    /// file` lines), standing in for MOICA's identity-confirmation service.
+    #[serde(alias = "cert-identity", skip_serializing_if = "Option::is_none")]
+    pub cert_identity: Option<PathBuf>,
 }
 
 /// Where letters go.
@@ -253,6 +267,23 @@ pub struct Resolved {
     pub session_idle: TimeDelta,
     /// Lifetime of the app's tokens.
     pub app_token: TimeDelta,
+    /// The citizen certificate login; `None` when no trust anchor is configured (the
+    /// certificate pages then say the service is not configured).
+    pub certificates: Option<CertSettings>,
+}
+
+/// The files of the citizen certificate login (`docs/certificate.md`, "Server side").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CertSettings {
+    /// Trust anchors (at least one).
+    pub trust: Vec<PathBuf>,
+    /// Intermediate CA certificates.
+    pub intermediates: Vec<PathBuf>,
+    /// CRL files; none: revocation is not checked.
+    pub crls: Vec<PathBuf>,
+    /// The identity table (`ID number,certificate file` lines).
+    pub identity: Option<PathBuf>,
 }
 
 impl ServeSettings {
@@ -311,6 +342,10 @@ impl ServeSettings {
             outbox_lease_secs: over.outbox_lease_secs.or(self.outbox_lease_secs),
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             app_token_minutes: over.app_token_minutes.or(self.app_token_minutes),
+            cert_trust: over.cert_trust.or(self.cert_trust),
+            cert_intermediate: over.cert_intermediate.or(self.cert_intermediate),
+            cert_crl: over.cert_crl.or(self.cert_crl),
+            cert_identity: over.cert_identity.or(self.cert_identity),
         }
     }
 
@@ -366,7 +401,14 @@ impl ServeSettings {
                 });
             }
         };
+        let certificates = cert_settings(
+            self.cert_trust,
+            self.cert_intermediate,
+            self.cert_crl,
+            self.cert_identity,
+        )?;
         Ok(Resolved {
+            certificates,
             listen: self.listen.unwrap_or(DEFAULT_LISTEN),
             public_url,
             database_url: self
@@ -451,8 +493,103 @@ impl Resolved {
             outbox_lease_secs: u32::try_from(self.outbox_lease.num_seconds()).ok(),
             session_idle_minutes: u32::try_from(self.session_idle.num_minutes()).ok(),
             app_token_minutes: u32::try_from(self.app_token.num_minutes()).ok(),
+            cert_trust: self.certificates.as_ref().map(|c| c.trust.clone()),
+            cert_intermediate: self.certificates.as_ref().map(|c| c.intermediates.clone()),
+            cert_crl: self.certificates.as_ref().map(|c| c.crls.clone()),
+            cert_identity: self.certificates.as_ref().and_then(|c| c.identity.clone()),
         };
         toml::to_string(&view).unwrap_or_default()
+    }
+}
+
+/// The certificate login's files: `None` without trust anchors; the other files without
+/// anchors are a mistake (they would be ignored silently).
+fn cert_settings(
+    trust: Option<Vec<PathBuf>>,
+    intermediates: Option<Vec<PathBuf>>,
+    crls: Option<Vec<PathBuf>>,
+    identity: Option<PathBuf>,
+) -> Result<Option<CertSettings>, SettingsError> {
+    let settings = CertSettings {
+        trust: trust.unwrap_or_default(),
+        intermediates: intermediates.unwrap_or_default(),
+        crls: crls.unwrap_or_default(),
+        identity,
+    };
+    if settings.trust.is_empty() {
+        if settings.intermediates.is_empty()
+            && settings.crls.is_empty()
+            && settings.identity.is_none()
+        {
+            return Ok(None);
+        }
+        return Err(SettingsError::Missing {
+            key: "cert_trust",
+            hint: "web-settings-hint-cert-trust",
+        });
+    }
+    Ok(Some(settings))
+}
+
+impl CertSettings {
+    /// Reads the files into a [`CertificatePolicy`](twnhi_service::CertificatePolicy): the
+    /// anchors and intermediates into a `ChainVerifier`, the CRL files into a `CrlStore`
+    /// (loaded by the maintenance worker's first round), the identity table into an
+    /// `IdentityTable`.
+    ///
+    /// # Errors
+    /// [`SettingsError::Invalid`] naming the key of a file that cannot be read or is not a
+    /// certificate, and of an identity table line that is not `ID number,certificate file`.
+    pub fn policy(&self) -> Result<twnhi_service::CertificatePolicy, SettingsError> {
+        use std::sync::Arc;
+        use twnhi_service::twnhi_pki::{ChainVerifier, CrlSource, CrlStore, FileCrlSource, load};
+        let certs = |key: &'static str, files: &[PathBuf]| {
+            let mut out = Vec::new();
+            for f in files {
+                out.extend(load::certificates_file(f).map_err(|e| invalid(key, e))?);
+            }
+            Ok::<_, SettingsError>(out)
+        };
+        let anchors = certs("cert_trust", &self.trust)?;
+        let verifier = ChainVerifier::new(&anchors)
+            .map_err(|e| invalid("cert_trust", e))?
+            .with_intermediates(certs("cert_intermediate", &self.intermediates)?);
+        let crls = if self.crls.is_empty() {
+            None
+        } else {
+            let sources: Vec<Box<dyn CrlSource>> = self
+                .crls
+                .iter()
+                .map(|f| Box::new(FileCrlSource::new(f.clone())) as Box<dyn CrlSource>)
+                .collect();
+            Some(Arc::new(CrlStore::new(sources)))
+        };
+        let table = twnhi_service::ports::IdentityTable::new();
+        if let Some(path) = &self.identity {
+            let text = std::fs::read_to_string(path).map_err(|e| invalid("cert_identity", e))?;
+            let base = path.parent().unwrap_or_else(|| Path::new("."));
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let bad = |e: &dyn std::fmt::Display| {
+                    invalid(
+                        "cert_identity",
+                        format!("{}:{}: {e}", path.display(), n + 1),
+                    )
+                };
+                let (id, file) = line.split_once(',').ok_or_else(|| bad(&"ID,FILE"))?;
+                let id = twnhi_account::IdNumber::parse(id.trim()).map_err(|e| bad(&e))?;
+                let cert = load::certificate_file(&base.join(file.trim())).map_err(|e| bad(&e))?;
+                table.insert(cert.as_ref(), id).map_err(|e| bad(&e))?;
+            }
+        }
+        Ok(twnhi_service::CertificatePolicy::new(
+            verifier,
+            crls,
+            Arc::new(table),
+        ))
     }
 }
 
@@ -801,5 +938,73 @@ mod tests {
         assert_eq!(r.public_url.as_str(), "https://a.example/");
         assert_eq!(r.session_idle, TimeDelta::minutes(20));
         assert_eq!(r.service_hours, ServiceHours::DEFAULT);
+    }
+
+    /// The certificate login's files: off without anchors, refused with other files but no
+    /// anchors, and read into a policy that verifies a citizen certificate of the test PKI,
+    /// checks its CRL and confirms its ID number from the table.
+    #[tokio::test]
+    async fn certificate_settings_build_a_policy() {
+        assert!(base().resolve().unwrap().certificates.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let pki = twnhi_testkit::pki::TestPki::generate();
+        pki.write_pem(dir.path());
+        let only_crl = base().layered(ServeSettings {
+            cert_crl: Some(vec![dir.path().join("crl.pem")]),
+            ..ServeSettings::default()
+        });
+        let e = only_crl.resolve().unwrap_err().to_string();
+        assert!(e.contains("cert_trust"), "{e}");
+        std::fs::write(
+            dir.path().join("identity.csv"),
+            "# ID number,certificate\nA123456789, valid-rsa.pem\n",
+        )
+        .unwrap();
+        let toml = format!(
+            "cert_trust = [\"{d}/root.pem\"]\ncert_intermediate = [\"{d}/intermediate.pem\"]\ncert_crl = [\"{d}/crl.pem\"]\ncert_identity = \"{d}/identity.csv\"\n",
+            d = dir.path().display()
+        );
+        let file = ServeSettings::from_toml(&toml, "twnhi.toml").unwrap();
+        let r = base().layered(file).resolve().unwrap();
+        let certs = r.certificates.clone().unwrap();
+        assert_eq!(certs.trust.len(), 1);
+        assert!(r.to_toml_masked().contains("cert_identity"));
+        let policy = certs.policy().unwrap();
+        assert_eq!(policy.verifier.anchor_count(), 1);
+        let store = policy.crls.clone().unwrap();
+        let _ = store.refresh();
+        let crls = store.current();
+        let valid = twnhi_service::twnhi_pki::CertificateDer::from(pki.valid_rsa.der.clone());
+        let verified = policy
+            .verifier
+            .verify(&valid, &[], Some(&crls), std::time::SystemTime::now())
+            .unwrap();
+        let revoked = twnhi_service::twnhi_pki::CertificateDer::from(pki.revoked.der.clone());
+        assert!(
+            policy
+                .verifier
+                .verify(&revoked, &[], Some(&crls), std::time::SystemTime::now())
+                .is_err()
+        );
+        let id = twnhi_account::IdNumber::parse("A123456789").unwrap();
+        let other = twnhi_account::IdNumber::parse("B123456780").unwrap();
+        assert!(
+            policy
+                .identity
+                .confirms(&verified.summary, &id)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !policy
+                .identity
+                .confirms(&verified.summary, &other)
+                .await
+                .unwrap()
+        );
+        // A line that is no `ID number,file`.
+        std::fs::write(dir.path().join("identity.csv"), "A123456789\n").unwrap();
+        let e = certs.policy().unwrap_err().to_string();
+        assert!(e.contains("cert_identity"), "{e}");
     }
 }
