@@ -9,6 +9,7 @@ use tokio::net::TcpListener;
 use twnhi_account::Email;
 use twnhi_account::password::HashPolicy;
 use twnhi_account::roc::ServiceHours;
+use twnhi_bridge::certs::SimCertBackend;
 use twnhi_bridge::{Bridge, BridgeConfig, BridgeHandle, SimBackend};
 use twnhi_notify::PublicBaseUrl;
 use twnhi_service::{
@@ -25,6 +26,7 @@ use url::Url;
 
 use crate::DemoError;
 use crate::cards::DemoCards;
+use crate::certs::DemoCertificates;
 use crate::mailbox::DevMailbox;
 use crate::people::{DemoPerson, generate};
 
@@ -204,24 +206,34 @@ impl Demo {
             .import_registry(&persons, Utc::now())
             .await
             .map_err(|e| other(&db_path, e))?;
+        // The citizen certificates (自然人憑證) of the people, of the demo CA.
+        let certificates = DemoCertificates::open(&dir, &people)?;
         let people = Arc::new(people);
 
-        // The simulated reader and the bridge.
+        // The simulated reader, the certificate card slot and the bridge.
         let reader = SimReader::new();
+        let cert_slot = SimCertBackend::new();
         if let Some(first) = people.first() {
             reader.insert(SimCard::new(first.identity.clone(), Faults::default()));
+        }
+        if let Some(first) = certificates.tokens.first() {
+            cert_slot.insert(Arc::clone(first));
         }
         let backend = SimBackend::new().with_reader(SimBackend::DEMO_READER, reader.clone());
         let mut bridge_config = BridgeConfig::default();
         bridge_config.listen = options.bridge_listen;
-        let bridge = Bridge::new(bridge_config, Arc::new(backend))
-            .map_err(|e| other(&dir, e))?
-            .bind()
-            .await
-            .map_err(|e| DemoError::Bind {
-                addr: options.bridge_listen,
-                source: std::io::Error::other(e.to_string()),
-            })?;
+        let bridge = Bridge::with_certificates(
+            bridge_config,
+            Arc::new(backend),
+            Arc::new(cert_slot.clone()),
+        )
+        .map_err(|e| other(&dir, e))?
+        .bind()
+        .await
+        .map_err(|e| DemoError::Bind {
+            addr: options.bridge_listen,
+            source: std::io::Error::other(e.to_string()),
+        })?;
         let bridge_addr = bridge.local_addr();
         let bridge = bridge.spawn();
 
@@ -252,6 +264,7 @@ impl Demo {
         service_config.hash_policy = options.hash_policy;
         service_config.app_token_lifetime = TimeDelta::minutes(15);
         service_config.outbox = OutboxConfig::fast();
+        service_config.certificates = Some(certificates.policy()?);
         let outbox_port = ports.outbox;
         let ports = Ports {
             store: ports.store,
@@ -291,6 +304,8 @@ impl Demo {
             cards: Some(Arc::new(DemoCards {
                 reader: reader.clone(),
                 people: Arc::clone(&people),
+                cert_slot,
+                cert_cards: Arc::clone(&certificates.tokens),
             })),
         };
         let site = Site::new(config, deps, &server_key, Some(dev))?;

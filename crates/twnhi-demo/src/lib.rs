@@ -2,12 +2,14 @@
 #![doc = include_str!("../README.md")]
 
 mod cards;
+mod certs;
 mod demo;
 mod error;
 mod mailbox;
 pub mod people;
 
 pub use cards::DemoCards;
+pub use certs::DEMO_PIN;
 pub use demo::{Demo, DemoOptions};
 pub use error::DemoError;
 pub use mailbox::DevMailbox;

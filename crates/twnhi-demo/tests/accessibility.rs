@@ -541,6 +541,33 @@ async fn walk(ctx: &Ctx, demo: &twnhi_demo::Demo, report: &mut Report) -> R {
     audit(ctx, report, "check").await?;
     ctx.goto("/news").await?;
     audit(ctx, report, "news").await?;
+
+    // --- the citizen certificate pages (manual §六) ---------------------------------------------
+    ctx.goto("/cert/login").await?;
+    audit(ctx, report, "certificate login").await?;
+    ctx.el("#cert-login-submit").await?.click().await?;
+    ctx.wait_css("[data-cert-message][data-kind=\"error\"]")
+        .await?;
+    audit(ctx, report, "certificate login (failed)").await?;
+    ctx.fill("#cert-id-number", pa.id_number.as_str()).await?;
+    ctx.fill(
+        "#cert-birth-date",
+        &pa.birth_date.format("%Y-%m-%d").to_string(),
+    )
+    .await?;
+    ctx.fill("#cert-pin", twnhi_demo::DEMO_PIN).await?;
+    ctx.submit("#cert-login-submit").await?;
+    audit(ctx, report, "mobile device services").await?;
+    ctx.submit("#cert-nav-apply").await?;
+    audit(ctx, report, "mobile account application").await?;
+    ctx.el("#cert-apply-submit").await?.click().await?;
+    ctx.wait_css("[data-cert-message][data-kind=\"error\"]")
+        .await?;
+    audit(ctx, report, "mobile account application (failed)").await?;
+    ctx.goto("/mobile/renew").await?;
+    audit(ctx, report, "mobile account renewal").await?;
+    ctx.goto("/mobile").await?;
+    ctx.submit("#logout").await?;
     ctx.goto("/dev/cards").await?;
     ctx.submit(&format!("button[data-insert=\"{}\"]", b.identity.card_no))
         .await?;
