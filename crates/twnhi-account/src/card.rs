@@ -16,7 +16,7 @@ use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::messages::{Localized, Msg, bilingual_display};
-use crate::normalize::digits_only_candidate;
+use crate::normalize::identifier;
 
 /// Why a string is not an NHI card number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -53,7 +53,7 @@ impl CardNumber {
     /// # Errors
     /// [`CardNumberError::Empty`] or [`CardNumberError::Format`].
     pub fn parse(input: &str) -> Result<Self, CardNumberError> {
-        let s = digits_only_candidate(input);
+        let s = identifier(input);
         if s.is_empty() {
             return Err(CardNumberError::Empty);
         }

@@ -29,7 +29,7 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::messages::{Localized, Msg, bilingual_display};
-use crate::normalize::{ascii_fold_trim, halfwidth, place_name};
+use crate::normalize::{ascii_fold_trim, halfwidth, identifier, place_name};
 
 /// The township table, embedded at build time.
 const TOWNSHIPS_TSV: &str = include_str!("../data/tw-townships.tsv");
@@ -81,7 +81,7 @@ impl HouseholdId {
     /// # Errors
     /// [`HouseholdError::HouseholdIdEmpty`] or [`HouseholdError::HouseholdIdFormat`].
     pub fn parse(input: &str) -> Result<Self, HouseholdError> {
-        let s = ascii_fold_trim(input).to_ascii_uppercase();
+        let s = identifier(input);
         if s.is_empty() {
             return Err(HouseholdError::HouseholdIdEmpty);
         }

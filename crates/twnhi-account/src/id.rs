@@ -29,7 +29,7 @@ use core::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::messages::{Localized, Msg, bilingual_display};
-use crate::normalize::ascii_fold_trim;
+use crate::normalize::identifier;
 
 /// The kind of an ID number, told by its second character.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ impl IdKind {
     /// ```
     #[must_use]
     pub fn detect(input: &str) -> Option<IdKind> {
-        let s = ascii_fold_trim(input).to_ascii_uppercase();
+        let s = identifier(input);
         let mut chars = s.chars();
         let first = chars.next()?;
         if !first.is_ascii_uppercase() {
@@ -218,7 +218,7 @@ impl IdNumber {
     /// The first problem found, in the order empty → length → first letter → second
     /// character → digits → check digit.
     pub fn parse(input: &str) -> Result<Self, IdError> {
-        let s = ascii_fold_trim(input).to_ascii_uppercase();
+        let s = identifier(input);
         if s.is_empty() {
             return Err(IdError::Empty);
         }

@@ -26,6 +26,13 @@ pub(crate) fn digits_only_candidate(s: &str) -> String {
         .collect()
 }
 
+/// The one rule of identifiers typed by people (ID, card and household numbers, phone
+/// numbers, codes): full-width → ASCII, spaces, hyphens and dots dropped anywhere, letters
+/// upper-case. `ａ１２３-４５６ ７８９` reads as `A123456789`.
+pub(crate) fn identifier(s: &str) -> String {
+    digits_only_candidate(s).to_ascii_uppercase()
+}
+
 /// `台` → `臺` (the official form of place names), after trimming.
 pub(crate) fn place_name(s: &str) -> String {
     s.trim()
@@ -48,6 +55,7 @@ mod tests {
             "0912345678"
         );
         assert_eq!(place_name(" 台北市 "), "臺北市");
+        assert_eq!(identifier(" ａ１２３-４５６ ７８９ "), "A123456789");
         assert_eq!(halfwidth('中'), '中');
     }
 }

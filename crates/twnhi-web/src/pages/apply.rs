@@ -106,15 +106,20 @@ pub(crate) async fn card_submit(
         .apply_check(&sess.caller(), &hid, &addr)
         .await
     {
-        Ok(holder) => details_page(
-            &site,
-            &sess,
-            SysMsg::none(),
-            FieldErrors::default(),
-            form.h,
-            ContactForm::default(),
-            holder.name,
-        ),
+        Ok(holder) => {
+            // Step 2 carries (and step 1 shows again) the number as read: upper-case.
+            let mut h = form.h;
+            h.household_id = hid.as_str().to_owned();
+            details_page(
+                &site,
+                &sess,
+                SysMsg::none(),
+                FieldErrors::default(),
+                h,
+                ContactForm::default(),
+                holder.name,
+            )
+        }
         Err(e) => {
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);

@@ -320,3 +320,61 @@ async fn the_fifth_wrong_device_code_says_the_code_is_void() {
     );
     assert!(!answers[4].contains(Msg::CodeIncorrect.zh()));
 }
+
+/// One normalisation rule for every identifier: full-width digits, spaces and hyphens in
+/// the card, ID and household numbers; nothing cut by `maxlength`; the household ID in any
+/// case, carried upper-case.
+#[tokio::test]
+async fn identifiers_are_read_one_way_and_never_cut() {
+    let mut app = app().await;
+    let p = app.people[0].person.clone();
+    let page = app.get("/cancel").await;
+    for id in ["id_number", "card_number"] {
+        let i = page.body.find(&format!("id=\"{id}\"")).unwrap();
+        let tag = &page.body[i..i + page.body[i..].find('>').unwrap()];
+        assert!(!tag.contains("maxlength"), "{tag}");
+    }
+    // ` 0000 2830 3918 ` as pasted, full-width, with hyphens.
+    let card: String = p
+        .card_number
+        .as_str()
+        .chars()
+        .enumerate()
+        .flat_map(|(i, c)| {
+            let wide = char::from_u32(u32::from(c) + 0xFEE0).unwrap();
+            if i % 4 == 3 && i < 11 {
+                vec![wide, ' ']
+            } else {
+                vec![wide]
+            }
+        })
+        .collect();
+    let card = format!(" {card} ");
+    let id = p.id_number.as_str();
+    let id = format!("{}-{} {}", id[..1].to_lowercase(), &id[1..5], &id[5..]);
+    let answer = captcha_answer(&app).await;
+    let r = app
+        .post_form(
+            "/cancel",
+            &[
+                ("action", "check"),
+                ("id_number", id.as_str()),
+                ("card_number", card.as_str()),
+                ("captcha", answer.as_str()),
+            ],
+        )
+        .await;
+    let (choose_zh, _) = both("cancel-choose-method");
+    assert!(r.has(&choose_zh), "{card:?} {id:?}: {}", r.body);
+
+    // The household ID typed lower-case with a space: accepted, carried upper-case.
+    app.get("/apply").await;
+    app.read_card(0).await;
+    let mut fields = app.household_fields(0);
+    let hid = p.household_id.as_str().to_owned();
+    let typed = format!("{} {}", hid[..1].to_lowercase(), &hid[1..]);
+    fields[1].1 = typed;
+    let step1 = app.post_form("/apply/card", &owned(&fields)).await;
+    assert!(step1.has("id=\"apply-submit\""), "{}", step1.body);
+    assert!(step1.has(&format!("value=\"{hid}\"")), "{}", step1.body);
+}
