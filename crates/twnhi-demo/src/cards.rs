@@ -96,4 +96,8 @@ impl DevCardSlot for DemoCards {
     fn remove(&self) {
         DemoCards::remove(self);
     }
+
+    fn certificate_pin(&self) -> Option<String> {
+        (!self.cert_cards.is_empty()).then(|| crate::certs::DEMO_PIN.to_owned())
+    }
 }

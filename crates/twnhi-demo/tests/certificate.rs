@@ -74,6 +74,10 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
         p.birth_date.format("%m/%d")
     );
 
+    // The demo's card page names the certificate PIN.
+    ctx.goto("/dev/cards").await?;
+    ctx.wait_text("#dev-cert-pin", DEMO_PIN).await?;
+
     // --- (一) the login: the page ------------------------------------------------------------
     ctx.goto("/cert/login").await?;
     ctx.wait_text(

@@ -64,6 +64,11 @@ pub trait DevCardSlot: Send + Sync + std::fmt::Debug {
     fn insert(&self, card_no: &str) -> bool;
     /// Takes the card out.
     fn remove(&self);
+    /// The PIN of the simulated citizen certificate cards that go in with the NHI cards
+    /// (shown on `/dev/cards`); `None`: no certificate cards.
+    fn certificate_pin(&self) -> Option<String> {
+        None
+    }
 }
 
 /// The demo's dev tools.
@@ -159,6 +164,7 @@ pub(crate) async fn cards(State(site): State<Site>, S(sess): S) -> Response {
     render(&DevCardsPage {
         l: site.layout(Some(&sess), "dev-cards-title", "dev-cards"),
         cards: rows,
+        cert_pin: cards.certificate_pin(),
     })
 }
 

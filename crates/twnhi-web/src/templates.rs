@@ -681,6 +681,8 @@ pub(crate) struct CardRow {
 pub(crate) struct DevCardsPage {
     pub l: Layout,
     pub cards: Vec<CardRow>,
+    /// The PIN of the simulated citizen certificate cards, if any.
+    pub cert_pin: Option<String>,
 }
 
 #[cfg(test)]

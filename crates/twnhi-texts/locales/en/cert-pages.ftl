@@ -42,3 +42,4 @@ web-settings-hint-cert-trust = certificate intermediates, CRLs or an identity ta
 cert-password-enter = Enter the password
 cert-strong-password = A strong password mixes upper-case and lower-case letters, digits and special characters (such as ~!@#$%^&*) and is at least 8 characters long
 cert-login-method-card = NHI card
+dev-cert-notice = Inserting an NHI card inserts the same person's simulated citizen digital certificate card too (/cert/login); its certificate PIN:

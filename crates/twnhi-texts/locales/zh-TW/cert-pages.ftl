@@ -69,3 +69,6 @@ cert-password-enter = 請輸入密碼
 cert-strong-password = 強式密碼包含英文大寫、英文小寫、數字、特殊符號(如~!@#$%^&*)混合並且長度8碼以上
 # *Design.* The login method of a session that logged in with the NHI card.
 cert-login-method-card = 健保卡
+# *Design.* /dev/cards (demo only): each person's NHI card goes in with a simulated citizen
+# certificate card (自然人憑證) whose PIN follows.
+dev-cert-notice = 插入健保卡時，同一人的模擬自然人憑證也一併插入（/cert/login）；憑證 pin 碼：

@@ -215,7 +215,6 @@ const SCRIPT_TEXT_IDS: &[&str] = &[
     "cert-fields-required",
     "cert-working",
     "cert-no-certificate",
-    "cert-login-failed",
     "site-js-unreachable",
     "site-js-busy",
 ];
@@ -343,4 +342,43 @@ pub(crate) async fn apply_page(State(site): State<Site>, S(sess): S) -> Response
 /// exists (`Service::cert_apply` sets the new password and contacts).
 pub(crate) async fn renew_page(State(site): State<Site>, S(sess): S) -> Response {
     apply_view(&site, &sess, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use twnhi_account::Lang;
+    use twnhi_account::messages;
+
+    #[test]
+    fn the_script_finds_every_text_it_uses() {
+        let script = crate::assets::CERT_JS;
+        let mut used = std::collections::BTreeSet::new();
+        for call in ["zh('", "en('", "failure('"] {
+            for (i, _) in script.match_indices(call) {
+                let rest = &script[i + call.len()..];
+                used.insert(&rest[..rest.find('\'').unwrap()]);
+            }
+        }
+        let listed: std::collections::BTreeSet<&str> = SCRIPT_TEXT_IDS.iter().copied().collect();
+        assert_eq!(used, listed);
+        let texts = script_texts();
+        let json: serde_json::Value = serde_json::from_str(&texts).unwrap();
+        for id in SCRIPT_TEXT_IDS {
+            assert!(
+                messages::has(Lang::ZhTw, id) && messages::has(Lang::En, id),
+                "{id}"
+            );
+            assert_eq!(json[id]["zh"], messages::text(Lang::ZhTw, id));
+        }
+        assert!(!texts.contains('<'));
+    }
+
+    #[test]
+    fn birth_dates_in_both_calendars() {
+        let d = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        assert_eq!(birth_date("1990-01-01").unwrap(), d);
+        assert_eq!(birth_date(" 079/01/01 ").unwrap(), d);
+        assert!(birth_date("1990/13/01").is_err());
+    }
 }
