@@ -144,7 +144,13 @@ impl ServiceError {
     #[must_use]
     pub fn text(&self, lang: Lang) -> String {
         match self {
-            ServiceError::Closed { hours } => hours.notice(lang),
+            // That the service is closed now, and its hours (not the hours alone).
+            ServiceError::Closed { hours } => format!(
+                "{}{}{}",
+                twnhi_account::messages::text(lang, "service-closed-now"),
+                if lang == Lang::En { " " } else { "" },
+                hours.notice(lang)
+            ),
             ServiceError::Throttled { retry_at } => try_again_after(*retry_at, lang),
             ServiceError::Secret {
                 error: SecretError::Mismatch { attempts_left: n },

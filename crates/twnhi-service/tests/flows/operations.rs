@@ -75,7 +75,11 @@ async fn service_hours_and_throttling() {
     let closed = app.caller().await;
     let err = app.service.card_auth_begin(&closed).await.unwrap_err();
     assert_eq!(err.msg(), Msg::ServiceHours);
-    assert_eq!(err.text(Lang::En), "Operating Hours : 6a.m.-12a.m. daily");
+    // Closed now, and the hours (issue 11, item 7).
+    assert_eq!(
+        err.text(Lang::En),
+        "The service is closed now. Operating Hours : 6a.m.-12a.m. daily"
+    );
     assert!(!app.service.is_open());
 }
 

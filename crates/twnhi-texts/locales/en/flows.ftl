@@ -4,3 +4,7 @@
 
 captcha-empty = Please enter the image verification code.
 email-code-empty = Please enter the verification code of the cancellation confirmation letter.
+
+## Outside the service hours
+
+service-closed-now = The service is closed now.

@@ -8,3 +8,9 @@
 captcha-empty = 請輸入圖片驗證碼。
 # *Design.* The e-mail code of the cancellation confirmation left empty.
 email-code-empty = 請輸入刪除註冊確認信通知驗證碼。
+
+## Outside the service hours
+
+# *Design.* Before the hours notice (`service-hours-notice`) when a form or 讀取 is used
+# outside the service hours: the service is closed now.
+service-closed-now = 目前非本系統服務時間，暫停服務。

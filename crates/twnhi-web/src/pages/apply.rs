@@ -11,7 +11,7 @@ use twnhi_service::{ApplyInput, ServiceError};
 
 use crate::app::{Site, render};
 use crate::flash::{self, Done, Flash, To};
-use crate::pages::{F, address, contacts, household_id, new_password, refusal};
+use crate::pages::{F, address, contacts, household_id, new_password, no_card, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
     ApplyCardPage, ApplyDetailsPage, ContactForm, FieldErrors, HouseholdForm, SysMsg, TermsPage,
@@ -69,12 +69,13 @@ pub(crate) struct CardForm {
 /// Step 1's fields as the page can check them itself (a card read, well-formed household
 /// data); the values when all are there.
 fn check_step1(
+    site: &Site,
     sess: &Sess,
     h: &HouseholdForm,
     errors: &mut FieldErrors,
 ) -> Option<(HouseholdId, HouseholdAddress)> {
     if sess.view.card.is_none() {
-        errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
+        errors.add("card_name", no_card(site));
     }
     let hid = household_id(&h.household_id, errors);
     let addr = address(&h.county, &h.township, &h.village, &h.neighborhood, errors);
@@ -97,7 +98,7 @@ pub(crate) async fn card_submit(
         return terms(State(site), S(sess)).await;
     }
     let mut errors = FieldErrors::default();
-    let Some((hid, addr)) = check_step1(&sess, &form.h, &mut errors) else {
+    let Some((hid, addr)) = check_step1(&site, &sess, &form.h, &mut errors) else {
         let message = errors.to_message();
         return card_page(&site, &sess, message, errors, form.h);
     };
@@ -176,7 +177,7 @@ pub(crate) async fn details_submit(
     F(form): F<DetailsForm>,
 ) -> Response {
     let mut step1 = FieldErrors::default();
-    let Some((hid, addr)) = check_step1(&sess, &form.h, &mut step1) else {
+    let Some((hid, addr)) = check_step1(&site, &sess, &form.h, &mut step1) else {
         let message = step1.to_message();
         return card_page(&site, &sess, message, step1, form.h);
     };

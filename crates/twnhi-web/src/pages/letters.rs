@@ -11,7 +11,7 @@ use twnhi_service::{LetterRequest, NewAddress, ServiceError};
 
 use crate::app::{Site, render};
 use crate::flash::{self, Done, Flash, To};
-use crate::pages::{F, address, email, mobile, new_password, refusal};
+use crate::pages::{F, address, email, mobile, new_password, no_card, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
     FieldErrors, LetterForm, LetterRequestPage, MessagePage, ResetPage, SysMsg, Text,
@@ -151,12 +151,7 @@ pub(crate) async fn verify_submit(
         return link_invalid(&site, &sess, VERIFY);
     };
     if sess.view.card.is_none() {
-        return verify_view(
-            &site,
-            &sess,
-            SysMsg::error(vec![Text::msg(Msg::ReadCardPrompt)]),
-            t,
-        );
+        return verify_view(&site, &sess, SysMsg::error(vec![no_card(&site)]), t);
     }
     match site.service().verify_email(&sess.caller(), &t).await {
         Ok(msg) => done(&site, &sess, Done::Verify, msg),
@@ -233,7 +228,7 @@ impl Kind {
     async fn submit(self, site: &Site, sess: &Sess, f: LetterForm) -> Response {
         let mut errors = FieldErrors::default();
         if sess.view.card.is_none() {
-            errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
+            errors.add("card_name", no_card(site));
         }
         let new_address = if f.method == "new" {
             let e = email(&f.email, "email", true, &mut errors);
@@ -384,7 +379,7 @@ pub(crate) async fn reset_submit(
     };
     let mut errors = FieldErrors::default();
     if sess.view.card.is_none() {
-        errors.add("card_name", Text::msg(Msg::ReadCardPrompt));
+        errors.add("card_name", no_card(&site));
     }
     new_password(&form.password, &form.confirmation, &mut errors);
     if !errors.is_empty() {

@@ -95,6 +95,19 @@ fn household_field(e: HouseholdError) -> &'static str {
     }
 }
 
+/// What a form that needs the card says when no card was read: outside the service hours,
+/// that the service is closed now and its hours (a card cannot be read then, so asking for
+/// it would send the person round in circles); otherwise 「請插入健保卡…」.
+pub(crate) fn no_card(site: &Site) -> Text {
+    if site.service().is_open() {
+        Text::msg(twnhi_account::Msg::ReadCardPrompt)
+    } else {
+        Text::of_service(&ServiceError::Closed {
+            hours: site.service().config().service_hours,
+        })
+    }
+}
+
 /// 戶號.
 pub(crate) fn household_id(input: &str, errors: &mut FieldErrors) -> Option<HouseholdId> {
     HouseholdId::parse(input)

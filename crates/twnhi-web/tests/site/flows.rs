@@ -378,3 +378,60 @@ async fn identifiers_are_read_one_way_and_never_cut() {
     assert!(step1.has("id=\"apply-submit\""), "{}", step1.body);
     assert!(step1.has(&format!("value=\"{hid}\"")), "{}", step1.body);
 }
+
+/// Outside the service hours, 讀取 and the forms say that the service is closed now and
+/// its hours (not the hours alone, not 「請插入健保卡…」 again).
+#[tokio::test]
+async fn outside_the_hours_the_card_and_the_forms_say_the_service_is_closed_now() {
+    use chrono::Timelike as _;
+    let taipei = chrono::Utc::now() + chrono::Duration::hours(8);
+    let open = u8::try_from((taipei.hour() + 2) % 24).unwrap();
+    let hours = twnhi_account::ServiceHours::new((open, 0), (open, 30)).unwrap();
+    let b = common::backend(BASE, 2, |c| c.service_hours = hours).await;
+    let web = WebConfig::new(PublicBaseUrl::parse(BASE).unwrap());
+    let site = Site::new(web, SiteDeps::new(b.service.clone()), &b.server_key, None).unwrap();
+    let mut app = App {
+        router: site.router(),
+        people: b.people,
+        service: b.service,
+        store: b.store,
+        mailer: MemoryMailer::new(),
+        cookie: None,
+        csrf: String::new(),
+        server_key: b.server_key,
+        _dir: b.dir,
+    };
+    let closed = |lang| twnhi_account::messages::text(lang, "service-closed-now");
+    let notice_zh = hours.notice(twnhi_account::Lang::ZhTw);
+    app.get("/apply").await;
+    let n = app.post_json("/card/nonce", serde_json::json!({})).await;
+    assert!(
+        n.body.contains(&closed(twnhi_account::Lang::ZhTw)),
+        "{}",
+        n.body
+    );
+    assert!(n.body.contains(&notice_zh), "{}", n.body);
+    assert!(
+        n.body.contains(&closed(twnhi_account::Lang::En)),
+        "{}",
+        n.body
+    );
+
+    let fields = app.household_fields(0);
+    let r = app.post_form("/apply/card", &owned(&fields)).await;
+    assert!(
+        r.has(&html_escape(&closed(twnhi_account::Lang::ZhTw))),
+        "{}",
+        r.body
+    );
+    assert!(!r.has_msg(Msg::ReadCardPrompt), "{}", r.body);
+    app.get("/forgot-password").await;
+    let r = app
+        .post_form("/forgot-password", &[("method", "registered")])
+        .await;
+    assert!(
+        r.has(&html_escape(&closed(twnhi_account::Lang::ZhTw))),
+        "{}",
+        r.body
+    );
+}
