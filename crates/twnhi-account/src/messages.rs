@@ -369,6 +369,8 @@ catalog! {
     PasswordUnsupportedChar => "password-unsupported-char";
     /// *Design.* Confirmation differs from the password.
     PasswordMismatch => "password-mismatch";
+    /// *Design.* The new password is the current one (4.5 註冊密碼變更).
+    PasswordSameAsCurrent => "password-same-as-current";
     /// *Design.* Password on the common-password block list.
     PasswordCommon => "password-common";
     /// *Design.* Password contains the ID number.

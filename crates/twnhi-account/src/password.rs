@@ -240,6 +240,9 @@ pub enum PasswordViolation {
     ContainsCardNumber,
     /// Contains the birth date.
     ContainsBirthDate,
+    /// The same as the current password (a change must change it; checked by the use case,
+    /// which knows the current one).
+    SameAsCurrent,
 }
 
 impl PasswordViolation {
@@ -255,6 +258,7 @@ impl PasswordViolation {
             PasswordViolation::ContainsIdNumber => "contains-id-number",
             PasswordViolation::ContainsCardNumber => "contains-card-number",
             PasswordViolation::ContainsBirthDate => "contains-birth-date",
+            PasswordViolation::SameAsCurrent => "same-as-current",
         }
     }
 }
@@ -270,6 +274,7 @@ impl Localized for PasswordViolation {
             PasswordViolation::ContainsIdNumber => Msg::PasswordContainsId,
             PasswordViolation::ContainsCardNumber => Msg::PasswordContainsCardNumber,
             PasswordViolation::ContainsBirthDate => Msg::PasswordContainsBirthDate,
+            PasswordViolation::SameAsCurrent => Msg::PasswordSameAsCurrent,
         }
     }
 }

@@ -4,7 +4,7 @@ use core::fmt;
 
 use twnhi_account::Password;
 use twnhi_account::messages::Msg;
-use twnhi_account::password::{PersonalData, check_password};
+use twnhi_account::password::{PasswordViolation, PersonalData, check_password};
 use twnhi_account::registration::Flow;
 use twnhi_store::{AuditAction, ChangeSet};
 
@@ -52,12 +52,16 @@ impl Service {
             card_number: Some(&reg.card_number),
             birth_date: person.as_ref().map(|p| p.birth_date),
         };
-        check_password(
+        let mut check = check_password(
             input.password.expose(),
             Some(input.confirmation.expose()),
             &personal_data,
-        )
-        .into_result()?;
+        );
+        // The current password was just verified: the same text is the same password.
+        if input.password.expose() == input.current.expose() {
+            check.violations.push(PasswordViolation::SameAsCurrent);
+        }
+        check.into_result()?;
         let hash = self.hash_password(&input.password).await?;
         let cs = self.new_password_changes(
             ChangeSet::new(),

@@ -8,3 +8,8 @@ email-code-empty = Please enter the verification code of the cancellation confir
 ## Outside the service hours
 
 service-closed-now = The service is closed now.
+
+## Passwords and addresses
+
+password-same-as-current = The new password must differ from the current one.
+spare-email-same = The spare e-mail address must differ from the e-mail address.

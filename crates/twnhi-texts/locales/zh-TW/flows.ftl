@@ -14,3 +14,10 @@ email-code-empty = 請輸入刪除註冊確認信通知驗證碼。
 # *Design.* Before the hours notice (`service-hours-notice`) when a form or 讀取 is used
 # outside the service hours: the service is closed now.
 service-closed-now = 目前非本系統服務時間，暫停服務。
+
+## Passwords and addresses
+
+# *Design.* 4.5 註冊密碼變更: the new password is the current one.
+password-same-as-current = 新的註冊密碼不可與目前的註冊密碼相同。
+# *Design.* The spare e-mail address is the main one.
+spare-email-same = E-Mail(備用)不可與E-Mail相同。

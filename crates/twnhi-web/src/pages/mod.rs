@@ -192,6 +192,13 @@ pub(crate) fn contacts(f: &ContactForm, errors: &mut FieldErrors) -> Option<Cont
     let mobile = mobile(&f.mobile_area, &f.mobile_number, errors);
     let main = email(&f.email, "email", true, errors);
     let spare = email(&f.spare_email, "spare_email", false, errors);
+    // A spare address is another address: the same one twice is no spare.
+    if let (Some(Some(m)), Some(Some(s))) = (&main, &spare)
+        && m.as_str().eq_ignore_ascii_case(s.as_str())
+    {
+        errors.add("spare_email", Text::id("spare-email-same"));
+        return None;
+    }
     Some(Contacts {
         email: main??,
         spare_email: spare?,

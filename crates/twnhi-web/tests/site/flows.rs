@@ -435,3 +435,40 @@ async fn outside_the_hours_the_card_and_the_forms_say_the_service_is_closed_now(
         r.body
     );
 }
+
+/// 4.5: the new password must differ from the current one; a spare address equal to the
+/// main one is refused.
+#[tokio::test]
+async fn a_new_password_differs_and_a_spare_address_is_another() {
+    let mut app = app().await;
+    app.register_and_login(2, "same.pw@example.com").await;
+    app.get("/password").await;
+    let r = app
+        .post_form(
+            "/password",
+            &[
+                ("current", PASSWORD),
+                ("password", PASSWORD),
+                ("confirmation", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.has_msg(Msg::PasswordSameAsCurrent), "{}", r.body);
+
+    app.get("/profile").await;
+    let r = app
+        .post_form(
+            "/profile",
+            &[
+                ("mobile_area", "0912"),
+                ("mobile_number", "345678"),
+                ("email", "same.pw@example.com"),
+                ("spare_email", "Same.PW@example.com"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (zh, en) = both("spare-email-same");
+    assert!(r.has(&zh) && r.has(&en), "{}", r.body);
+}
