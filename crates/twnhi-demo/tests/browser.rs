@@ -156,6 +156,13 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
         .await?;
     ctx.shot("apply-card").await?;
     ctx.submit("#apply-next").await?;
+    // 回上頁: step 1 again with the household data kept (issue 11, item 2).
+    ctx.submit("#apply-back").await?;
+    check!(
+        ctx.value("#household_id").await? == pa.household_id.as_str(),
+        "household ID kept after 回上頁"
+    );
+    ctx.submit("#apply-next").await?;
     // Step 2, bad input: every message, the typed values kept, never the passwords.
     ctx.fill("#password", "ab").await?;
     ctx.fill("#confirmation", "abc").await?;

@@ -13,3 +13,7 @@ service-closed-now = The service is closed now.
 
 password-same-as-current = The new password must differ from the current one.
 spare-email-same = The spare e-mail address must differ from the e-mail address.
+
+## Apply: step 2
+
+password-retype-note = To protect your password, the password fields were cleared: please enter the password and its confirmation again.

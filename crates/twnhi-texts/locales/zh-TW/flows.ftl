@@ -21,3 +21,8 @@ service-closed-now = 目前非本系統服務時間，暫停服務。
 password-same-as-current = 新的註冊密碼不可與目前的註冊密碼相同。
 # *Design.* The spare e-mail address is the main one.
 spare-email-same = E-Mail(備用)不可與E-Mail相同。
+
+## 申請: step 2
+
+# *Design.* After an error on apply step 2: why the password fields are empty again.
+password-retype-note = 為保護您的密碼，密碼欄位已清除，請重新輸入註冊密碼及確認密碼。

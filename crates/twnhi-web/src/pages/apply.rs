@@ -62,6 +62,9 @@ pub(crate) async fn accept(State(site): State<Site>, S(sess): S) -> Response {
 pub(crate) struct CardForm {
     #[serde(default)]
     terms: String,
+    /// 回上頁 of step 2: step 1 again with its data.
+    #[serde(default)]
+    back: String,
     #[serde(flatten)]
     h: HouseholdForm,
 }
@@ -96,6 +99,9 @@ pub(crate) async fn card_submit(
 ) -> Response {
     if form.terms != "accepted" {
         return terms(State(site), S(sess)).await;
+    }
+    if form.back == "1" {
+        return card_page(&site, &sess, SysMsg::none(), FieldErrors::default(), form.h);
     }
     let mut errors = FieldErrors::default();
     let Some((hid, addr)) = check_step1(&site, &sess, &form.h, &mut errors) else {
@@ -157,6 +163,14 @@ fn session_holder_name(sess: &Sess) -> String {
         .unwrap_or_default()
 }
 
+/// Why the password fields are empty again after an error (a page never sends a password
+/// back: it would sit in the browser's cache and history).
+fn retype_note(typed: &str, message: &mut SysMsg) {
+    if !typed.is_empty() {
+        message.lines.push(Text::id("password-retype-note"));
+    }
+}
+
 /// Step 2's form.
 #[derive(Deserialize)]
 pub(crate) struct DetailsForm {
@@ -185,7 +199,8 @@ pub(crate) async fn details_submit(
     new_password(&form.password, &form.confirmation, &mut errors);
     let contacts = contacts(&form.c, &mut errors);
     let (Some(contacts), true) = (contacts, errors.is_empty()) else {
-        let message = errors.to_message();
+        let mut message = errors.to_message();
+        retype_note(&form.password, &mut message);
         let name = session_holder_name(&sess);
         return details_page(&site, &sess, message, errors, form.h, form.c, name);
     };
@@ -214,7 +229,8 @@ pub(crate) async fn details_submit(
         }
         Err(e) => {
             let mut errors = FieldErrors::default();
-            let message = refusal(&e, &mut errors);
+            let mut message = refusal(&e, &mut errors);
+            retype_note("typed", &mut message);
             let name = session_holder_name(&sess);
             details_page(&site, &sess, message, errors, form.h, form.c, name)
         }

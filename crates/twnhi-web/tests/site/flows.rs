@@ -472,3 +472,45 @@ async fn a_new_password_differs_and_a_spare_address_is_another() {
     let (zh, en) = both("spare-email-same");
     assert!(r.has(&zh) && r.has(&en), "{}", r.body);
 }
+
+/// 回上頁 on apply step 2 returns to step 1 with the household data kept; after an error on
+/// step 2 the page says why the password fields are empty.
+#[tokio::test]
+async fn previous_page_keeps_step_one_and_step_two_says_why_passwords_are_gone() {
+    let mut app = app().await;
+    app.get("/apply").await;
+    app.read_card(1).await;
+    let fields = app.household_fields(1);
+    let step2 = app.post_form("/apply/card", &owned(&fields)).await;
+    assert!(step2.has("id=\"apply-back-form\""), "{}", step2.body);
+    assert!(
+        !step2.has("href=\"/apply\">"),
+        "回上頁 is no link to the terms"
+    );
+    let mut back = fields.clone();
+    back.push(("back".into(), "1".into()));
+    let step1 = app.post_form("/apply/card", &owned(&back)).await;
+    assert!(step1.has("id=\"apply-next\""), "{}", step1.body);
+    let hid = app.people[1].person.household_id.as_str().to_owned();
+    assert_eq!(
+        form_value(&step1.body, "household_id").as_deref(),
+        Some(hid.as_str())
+    );
+    let village = app.people[1].person.address.village().to_owned();
+    assert_eq!(
+        form_value(&step1.body, "village").as_deref(),
+        Some(village.as_str())
+    );
+
+    let mut f = fields.clone();
+    f.extend([
+        ("password".into(), PASSWORD.into()),
+        ("confirmation".into(), PASSWORD.into()),
+        ("mobile_area".into(), "0812".into()),
+        ("mobile_number".into(), "34".into()),
+        ("email".into(), "prev.page@example.com".into()),
+    ]);
+    let r = app.post_form("/apply/details", &owned(&f)).await;
+    let (zh, _) = both("password-retype-note");
+    assert!(r.has(&zh), "{}", r.body);
+}
