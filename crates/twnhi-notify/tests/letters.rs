@@ -157,6 +157,11 @@ fn manual_wording_is_kept() {
         "個人健康資料網路服務作業",
         "健康存摺",
         "全民健保行動快易通 APP",
+        // Word for word as the manual (issue 11, item 16).
+        "或在企業全球資訊網點選留言",
+        "為響應節能減碳以網路取代之馬路號召",
+        "(即無法進入健保卡網路服務註冊登入畫面",
+        "改善升級改版，新增兩大功能：「健康存摺」及「行動櫃檯」。只要先登入健保卡網路服務註冊，系統註冊後，進行行動快易通 APP",
         "Please keep your password from other people",
         "My Health Bank",
         "NHI Express APP",

@@ -76,13 +76,13 @@ letter-confirmation-not-you = 若您並未申請健保卡網路服務註冊，�
 
 # *Manual.* The completion letter, first paragraph.
 # $keep: the warning to keep the password secret (letter-completion-keep, emphasised)
-letter-completion-intro = 您申請註冊衛生福利部中央健康保險署「健保卡網路服務註冊」程序已完成，在此特別提醒您，{ $keep }，以避免資料遭他人盜用。若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678，或在本署全球資訊網點選留言，本署將竭誠為您服務。
+letter-completion-intro = 您申請註冊衛生福利部中央健康保險署「健保卡網路服務註冊」程序已完成，在此特別提醒您，{ $keep }，以避免資料遭他人盜用。若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678，或在企業全球資訊網點選留言，本署將竭誠為您服務。
 # *Manual.* The completion letter: the emphasised warning.
 letter-completion-keep = 註冊密碼應妥善保存勿告知他人
 # *Manual.* The completion letter, second paragraph (the plain text keeps a space between the address and the parenthesis).
 # $login: the address of the login page
-letter-completion-login = 為響應節能減碳以網路取代馬路之號召，歡迎您日後利用健保卡及註冊密碼登入使用本署提供各項網路服務。提醒您再次利用註冊健保卡登入前，請先至「健保卡網路服務註冊」完成系統環境設定並安裝下載元件方可登入使用。(如無法進入健保卡網路服務註冊登入畫面，請您直接點選下列連結：{ $login } )
-    .html = 為響應節能減碳以網路取代馬路之號召，歡迎您日後利用健保卡及註冊密碼登入使用本署提供各項網路服務。提醒您再次利用註冊健保卡登入前，請先至「健保卡網路服務註冊」完成系統環境設定並安裝下載元件方可登入使用。(如無法進入健保卡網路服務註冊登入畫面，請您直接點選下列連結：{ $login })
+letter-completion-login = 為響應節能減碳以網路取代之馬路號召，歡迎您日後利用健保卡及註冊密碼登入使用本署提供各項網路服務。提醒您再次利用註冊健保卡登入前，請先至「健保卡網路服務註冊」完成系統環境設定並安裝下載元件方可登入使用。(即無法進入健保卡網路服務註冊登入畫面，請您直接點選下列連結：{ $login } )
+    .html = 為響應節能減碳以網路取代之馬路號召，歡迎您日後利用健保卡及註冊密碼登入使用本署提供各項網路服務。提醒您再次利用註冊健保卡登入前，請先至「健保卡網路服務註冊」完成系統環境設定並安裝下載元件方可登入使用。(即無法進入健保卡網路服務註冊登入畫面，請您直接點選下列連結：{ $login })
 # *Manual.* The completion letter: above the list of services.
 letter-completion-services = 本署網路線上申請各項服務如下：
 # *Manual.* Service 1.
@@ -99,8 +99,9 @@ letter-completion-service-1-4 = 查詢個人健保投保情形。
 letter-completion-service-1-5 = 線上申請中英文在保證明。
 # *Manual.* Service 2.
 letter-completion-service-2 = 健康存摺：可下載查詢就醫資訊、用藥狀況(健康存摺)、個人非醫療費用與處方。
-# *Manual.* Service 3.
-letter-completion-service-3 = 全民健保行動快易通 APP：新增兩大功能「健康存摺」及「行動櫃檯」。只要先完成健保卡網路服務註冊並進行行動裝置認證，即可用手機或平板查詢自己的「健康存摺」，或至「行動櫃檯」專區查詢個人健保投保紀錄、健保費查詢及繳納紀錄。
+# *Manual.* Service 3, as the manual prints it (its scan reads 「行動特等通」 and 「行動特種」 for
+# 行動快易通 and 行動櫃檯, the app's and the counter's names elsewhere in the manual).
+letter-completion-service-3 = 全民健保行動快易通 APP：改善升級改版，新增兩大功能：「健康存摺」及「行動櫃檯」。只要先登入健保卡網路服務註冊，系統註冊後，進行行動快易通 APP，即可用手機或平板查詢自己的「健康存摺」，或至「行動櫃檯」專區查詢個人健保投保紀錄、健保費查詢及繳納紀錄。
 # *Manual.* The paragraph after the list; a lone `-` leaves it out (the manual's English letter has none).
 letter-completion-outro = 除以上服務功能外，各項使用之網路服務將陸續推出。
 
