@@ -168,6 +168,19 @@ fn manual_wording_is_kept() {
     ] {
         assert!(done.contains(s), "completion letter lacks {s}");
     }
+    // The change notices: the hotline's numbers after 「並電洽本署健保服務專線：」, not the
+    // forgot-password link (issue 11, item 9).
+    for k in [LetterKind::PasswordChanged, LetterKind::EmailChanged] {
+        let notice = text(k);
+        assert!(
+            notice.contains("並電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678。"),
+            "{notice}"
+        );
+        assert!(
+            notice.contains("call the NHIA hotline: 0800-030-598"),
+            "{notice}"
+        );
+    }
     let reset = text(LetterKind::PasswordReset);
     assert!(reset.contains("健保卡網路服務註冊-重設註冊密碼"));
     let cancel = text(LetterKind::CancellationConfirm);

@@ -17,3 +17,7 @@ spare-email-same = The spare e-mail address must differ from the e-mail address.
 ## Apply: step 2
 
 password-retype-note = To protect your password, the password fields were cleared: please enter the password and its confirmation again.
+
+## Letters
+
+letter-hotline-numbers = 0800-030-598 (toll free) or 4128-678 (no area code); from a mobile phone, 02-4128-678

@@ -138,13 +138,13 @@ letter-deleted-questions = { letter-hotline } You may also leave a message in th
 # *Design.* The notice to the old address.
 letter-email-changed-body = The e-mail address of your NHI Card Online Services Registration was changed to { $email } on { $at } (Taiwan time). This notice is sent to your previous address; from now on the NHIA's letters go to the new one.
 # *Design.* The notice: if it was not you (the plain text's link follows the colon).
-letter-email-changed-not-you = If you made this change, no action is needed. If you did not, your registration password may be known to someone else: please reset it at once with { $forgot } and call the NHIA hotline:
-    .html = If you made this change, no action is needed. If you did not, your registration password may be known to someone else: please reset it at once with { $forgot } and call the NHIA hotline.
+letter-email-changed-not-you = If you made this change, no action is needed. If you did not, your registration password may be known to someone else: please reset it at once with { $forgot } and call the NHIA hotline: { letter-hotline-numbers }.
+    .html = If you made this change, no action is needed. If you did not, your registration password may be known to someone else: please reset it at once with { $forgot } and call the NHIA hotline: { letter-hotline-numbers }.
 
 ## 註冊密碼變更通知 (password changed, design)
 
 # *Design.* The notice that the password changed.
 letter-password-changed-body = The password of your NHI Card Online Services Registration was changed on { $at } (Taiwan time). Please use your NHI Card and the new password to log in from now on. { $app }
 # *Design.* The notice: if it was not you (the plain text's link follows the colon).
-letter-password-changed-not-you = If you did not change it, your NHI card and password may have been used by someone else: please reset the password at once with { $forgot } and call the NHIA hotline:
-    .html = If you did not change it, your NHI card and password may have been used by someone else: please reset the password at once with { $forgot } and call the NHIA hotline.
+letter-password-changed-not-you = If you did not change it, your NHI card and password may have been used by someone else: please reset the password at once with { $forgot } and call the NHIA hotline: { letter-hotline-numbers }.
+    .html = If you did not change it, your NHI card and password may have been used by someone else: please reset the password at once with { $forgot } and call the NHIA hotline: { letter-hotline-numbers }.

@@ -26,3 +26,9 @@ spare-email-same = E-Mail(備用)不可與E-Mail相同。
 
 # *Design.* After an error on apply step 2: why the password fields are empty again.
 password-retype-note = 為保護您的密碼，密碼欄位已清除，請重新輸入註冊密碼及確認密碼。
+
+## Letters
+
+# *Manual.* The hotline's numbers as the manual prints them (健保服務專線), for the change
+# notices' 「並電洽本署健保服務專線：」.
+letter-hotline-numbers = 市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678

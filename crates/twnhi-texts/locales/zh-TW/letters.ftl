@@ -167,10 +167,10 @@ letter-deleted-questions = 若您在使用上有任何疑問，歡迎您電洽�
 # $at: when it changed
 # $email: the new address, masked
 letter-email-changed-body = 您「健保卡網路服務註冊」的電子郵件信箱已於 { $at } 變更為 { $email }。本通知寄至您原本的電子郵件信箱，之後本署寄發的信件將寄至新的電子郵件信箱。
-# *Design.* The notice: if it was not you (the plain text's link follows the colon).
+# *Design.* The notice: if it was not you, with the hotline's numbers (the forgot-password link follows on its own line).
 # $forgot: the quoted name of 忘記註冊密碼 (a link in the HTML part)
-letter-email-changed-not-you = 若這項變更是您本人所為，無須處理本信件。若您並未變更電子郵件信箱，您的註冊密碼可能已遭他人知悉，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：
-    .html = 若這項變更是您本人所為，無須處理本信件。若您並未變更電子郵件信箱，您的註冊密碼可能已遭他人知悉，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線。
+letter-email-changed-not-you = 若這項變更是您本人所為，無須處理本信件。若您並未變更電子郵件信箱，您的註冊密碼可能已遭他人知悉，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
+    .html = 若這項變更是您本人所為，無須處理本信件。若您並未變更電子郵件信箱，您的註冊密碼可能已遭他人知悉，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
 
 ## 註冊密碼變更通知 (password changed, design)
 
@@ -178,7 +178,7 @@ letter-email-changed-not-you = 若這項變更是您本人所為，無須處理�
 # $at: when it changed
 # $app: the note on the app's password (app-password-note)
 letter-password-changed-body = 您「健保卡網路服務註冊」的註冊密碼已於 { $at } 變更成功，下次使用健保卡登入系統請使用新的註冊密碼。{ $app }
-# *Design.* The notice: if it was not you (the plain text's link follows the colon).
+# *Design.* The notice: if it was not you, with the hotline's numbers (the forgot-password link follows on its own line).
 # $forgot: the quoted name of 忘記註冊密碼 (a link in the HTML part)
-letter-password-changed-not-you = 若您並未變更註冊密碼，您的健保卡及註冊密碼可能已遭他人使用，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：
-    .html = 若您並未變更註冊密碼，您的健保卡及註冊密碼可能已遭他人使用，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線。
+letter-password-changed-not-you = 若您並未變更註冊密碼，您的健保卡及註冊密碼可能已遭他人使用，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
+    .html = 若您並未變更註冊密碼，您的健保卡及註冊密碼可能已遭他人使用，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
