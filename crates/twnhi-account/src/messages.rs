@@ -369,6 +369,12 @@ catalog! {
     PasswordUnsupportedChar => "password-unsupported-char";
     /// *Design.* Confirmation differs from the password.
     PasswordMismatch => "password-mismatch";
+    /// *Design.* 重寄認證信 / 忘記註冊密碼 by a card holder who has not applied.
+    NotYetApplied => "not-yet-applied";
+    /// *Design.* 忘記註冊密碼 by a card holder whose e-mail address is not verified yet.
+    EmailNotYetVerified => "email-not-yet-verified";
+    /// *Design.* A new address asked for with a mobile phone that is not the registered one.
+    MobileNotRegistered => "mobile-not-registered";
     /// *Design.* The new password is the current one (4.5 註冊密碼變更).
     PasswordSameAsCurrent => "password-same-as-current";
     /// *Design.* Password on the common-password block list.

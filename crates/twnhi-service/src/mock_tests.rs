@@ -617,7 +617,7 @@ async fn resend_for_a_person_without_pending_application_sends_nothing() {
             .resend_confirmation(&caller(), LetterRequest::default())
             .await
             .unwrap(),
-        Msg::LetterRequested
+        Msg::AlreadyRegistered
     );
     assert!(mails(&log).is_empty());
     let changes = all(&log);

@@ -101,15 +101,17 @@ impl LinkLetter {
 
 impl Service {
     /// The common part of 4.8 and 4.9: the card in the session, the new address proven.
-    /// Returns the person, their registration (if any) and the address to write to (`None`:
-    /// no letter, e.g. the mobile phone did not match).
+    /// Returns the person, their registration and the address to write to, or — no letter —
+    /// what to tell the card holder instead: the person proved themselves with the card, so
+    /// they are told what to do (apply first, log in, use the other letter, the mobile phone
+    /// is not the registered one) rather than given the answer a stranger gets.
     async fn letter_request(
         &self,
         caller: &Caller,
         request: &LetterRequest,
         which: LinkLetter,
         cs: &mut ChangeSet,
-    ) -> Result<Option<(InsuredPerson, Registration, Email)>> {
+    ) -> Result<core::result::Result<(InsuredPerson, Registration, Email), Msg>> {
         let now = self.now();
         self.guard_hours(now)?;
         let (_s, person) = self.session_card(caller, now).await?;
@@ -124,6 +126,16 @@ impl Service {
             .await?;
         let reg = self.current_registration(&person.id_number).await?;
         let kind = which.kind();
+        let instead = match (&reg, which) {
+            (None, _) => Msg::NotYetApplied,
+            (Some(r), LinkLetter::Confirmation) if r.state.is_in_use() => Msg::AlreadyRegistered,
+            (Some(r), LinkLetter::PasswordReset)
+                if r.state == RegistrationState::PendingEmailVerification =>
+            {
+                Msg::EmailNotYetVerified
+            }
+            _ => Msg::LetterRequested,
+        };
         let Some(reg) = reg.filter(|r| which.allowed(r.state)) else {
             self.decoy(cs, kind, now)?;
             cs.push(self.audit(
@@ -134,7 +146,7 @@ impl Service {
                 client,
                 format!("id={}", person.id_number.masked()),
             ));
-            return Ok(None);
+            return Ok(Err(instead));
         };
         let to = match &request.new_address {
             None => reg.contacts.email.clone(),
@@ -150,10 +162,10 @@ impl Service {
                     client,
                     "",
                 ));
-                return Ok(None);
+                return Ok(Err(Msg::MobileNotRegistered));
             }
         };
-        Ok(Some((person, reg, to)))
+        Ok(Ok((person, reg, to)))
     }
 
     /// 4.8 and 4.9 after [`Service::letter_request`]: a new link of `which` in a letter to
@@ -168,7 +180,12 @@ impl Service {
         let now = self.now();
         let mut cs = ChangeSet::new();
         let found = self.letter_request(caller, request, which, &mut cs).await?;
-        if let Some((person, mut reg, to)) = found {
+        let answer = found
+            .as_ref()
+            .err()
+            .copied()
+            .unwrap_or(Msg::LetterRequested);
+        if let Ok((person, mut reg, to)) = found {
             let (token, secret) = self.issue(which.kind(), &reg.id, now);
             let letter = which.data(
                 to.as_str().to_owned(),
@@ -210,7 +227,7 @@ impl Service {
             }
         }
         self.commit(cs).await?;
-        Ok(Msg::LetterRequested)
+        Ok(answer)
     }
 
     /// 4.8 重寄認證信: a new confirmation letter for a registration waiting for its e-mail

@@ -182,13 +182,13 @@ async fn resend_confirmation_to_a_new_address() {
             mobile_phone: twnhi_account::MobilePhone::parse(mobile).unwrap(),
         }),
     };
-    // Wrong mobile: the same answer, no letter.
+    // Wrong mobile: no letter, and the card holder is told (issue 11, item 11).
     assert_eq!(
         app.service
             .resend_confirmation(&caller, new("0987654321"))
             .await
             .unwrap(),
-        Msg::LetterRequested
+        Msg::MobileNotRegistered
     );
     assert!(app.deliver().await.is_empty());
     app.service
@@ -201,13 +201,13 @@ async fn resend_confirmation_to_a_new_address() {
         .verify_email(&caller, &token_of(&letters[0]))
         .await
         .unwrap();
-    // Once active, resending answers the same and sends nothing.
+    // Once active, resending sends nothing and says the person is registered.
     assert_eq!(
         app.service
             .resend_confirmation(&caller, LetterRequest::default())
             .await
             .unwrap(),
-        Msg::LetterRequested
+        Msg::AlreadyRegistered
     );
     assert_eq!(
         app.deliver()
@@ -282,7 +282,7 @@ async fn forgot_and_reset_password() {
         .await
         .unwrap_err();
     assert_eq!(err.msg(), Msg::LinkInvalid);
-    // Unregistered person: the same answer, no letter.
+    // A card holder who has not applied: no letter, told to apply (issue 11, item 11).
     let stranger = app.caller().await;
     authenticate(&app.service, &stranger, &app.person(7).identity)
         .await
@@ -292,7 +292,7 @@ async fn forgot_and_reset_password() {
             .forgot_password(&stranger, LetterRequest::default())
             .await
             .unwrap(),
-        Msg::LetterRequested
+        Msg::NotYetApplied
     );
     assert!(app.deliver().await.is_empty());
 }

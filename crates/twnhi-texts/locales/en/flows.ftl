@@ -21,3 +21,9 @@ password-retype-note = To protect your password, the password fields were cleare
 ## Letters
 
 letter-hotline-numbers = 0800-030-598 (toll free) or 4128-678 (no area code); from a mobile phone, 02-4128-678
+
+## Resend / forgot password: nothing sent, the card holder told why
+
+not-yet-applied = You have not applied for the NHI Card Online Services Registration yet. Please apply first with "First login: apply first".
+email-not-yet-verified = Your e-mail address has not been verified yet. Please use "Resend verification email" and verify your e-mail address.
+mobile-not-registered = The mobile phone you entered is not the one registered. Please enter the mobile phone you registered; if you can no longer use it, please call the NHIA hotline.

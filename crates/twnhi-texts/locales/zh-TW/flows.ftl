@@ -32,3 +32,12 @@ password-retype-note = 為保護您的密碼，密碼欄位已清除，請重新
 # *Manual.* The hotline's numbers as the manual prints them (健保服務專線), for the change
 # notices' 「並電洽本署健保服務專線：」.
 letter-hotline-numbers = 市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678
+
+## 重寄認證信 / 忘記註冊密碼: nothing sent, the card holder told why
+
+# *Design.* A card holder who has not applied asks for a letter.
+not-yet-applied = 您尚未申請健保卡網路服務註冊，請先點選【首次登入請先申請】申請註冊。
+# *Design.* 忘記註冊密碼 before the e-mail address was verified.
+email-not-yet-verified = 您的註冊尚未完成電子信箱認證，請使用【重寄認證信】重新寄送認證信，並完成電子信箱認證。
+# *Design.* A new e-mail address asked for with a mobile phone that is not the registered one.
+mobile-not-registered = 您輸入的行動電話與註冊資料不符，請輸入註冊時填寫的行動電話；若已無法使用該行動電話，請電洽本署健保服務專線。

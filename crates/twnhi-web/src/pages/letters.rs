@@ -50,12 +50,20 @@ pub(crate) fn link_invalid(site: &Site, sess: &Sess, title: &'static str) -> Res
     })
 }
 
-/// The result of a form that ended a flow: `303` to `GET /done` (Post/Redirect/Get).
+/// The result of a form that ended a flow: `303` to `GET /done` (Post/Redirect/Get). The
+/// answers that sent nothing and say what to do instead are shown as notices.
 fn done(site: &Site, sess: &Sess, done: Done, msg: Msg) -> Response {
+    let ok = !matches!(
+        msg,
+        Msg::NotYetApplied
+            | Msg::EmailNotYetVerified
+            | Msg::MobileNotRegistered
+            | Msg::AlreadyRegistered
+    );
     flash::redirect(
         site,
         Some(&sess.token),
-        Flash::new(To::Done(done), true, vec![Text::msg(msg)]),
+        Flash::new(To::Done(done), ok, vec![Text::msg(msg)]),
     )
 }
 

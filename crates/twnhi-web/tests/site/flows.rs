@@ -514,3 +514,48 @@ async fn previous_page_keeps_step_one_and_step_two_says_why_passwords_are_gone()
     let (zh, _) = both("password-retype-note");
     assert!(r.has(&zh), "{}", r.body);
 }
+
+/// A card holder whose request sends nothing is told what to do: registered already (resend),
+/// not applied (forgot), the mobile phone not the registered one.
+#[tokio::test]
+async fn a_card_holder_is_told_why_no_letter_went_out() {
+    let mut app = app().await;
+    app.register_and_login(0, "told.why@example.com").await;
+    app.cookie = None;
+    app.get("/resend").await;
+    app.read_card(0).await;
+    let r = app.post_form("/resend", &[("method", "registered")]).await;
+    assert!(r.has_msg(Msg::AlreadyRegistered), "{}", r.body);
+    assert!(!r.has_msg(Msg::LetterRequested));
+
+    app.cookie = None;
+    app.get("/forgot-password").await;
+    app.read_card(1).await;
+    let r = app
+        .post_form("/forgot-password", &[("method", "registered")])
+        .await;
+    assert!(r.has_msg(Msg::NotYetApplied), "{}", r.body);
+
+    app.cookie = None;
+    app.get("/forgot-password").await;
+    app.read_card(0).await;
+    let p = app.people[0].person.clone();
+    let t = p.address.township();
+    let n = p.address.neighborhood().to_string();
+    let r = app
+        .post_form(
+            "/forgot-password",
+            &[
+                ("method", "new"),
+                ("email", "other.box@example.com"),
+                ("county", t.county_zh()),
+                ("township", t.zh()),
+                ("village", p.address.village()),
+                ("neighborhood", n.as_str()),
+                ("mobile_area", "0987"),
+                ("mobile_number", "000111"),
+            ],
+        )
+        .await;
+    assert!(r.has_msg(Msg::MobileNotRegistered), "{}", r.body);
+}
