@@ -170,7 +170,8 @@ impl Service {
 
     /// 4.8 and 4.9 after [`Service::letter_request`]: a new link of `which` in a letter to
     /// the registered or the new address, which then becomes the registration's address (for
-    /// a reset letter, the old address is told). Answers the same in every case (SPEC §5).
+    /// a reset letter, the old address is told). A letter that goes out is answered
+    /// [`Msg::LetterRequested`]; when none does, the card holder is told why.
     async fn send_link_letter(
         &self,
         caller: &Caller,
@@ -232,7 +233,9 @@ impl Service {
 
     /// 4.8 重寄認證信: a new confirmation letter for a registration waiting for its e-mail
     /// verification, to the registered or a new address (which then becomes the
-    /// registration's address). Answers the same in every case (SPEC §5).
+    /// registration's address). A letter that goes out is answered [`Msg::LetterRequested`];
+    /// when none does, the card holder is told why: [`Msg::AlreadyRegistered`],
+    /// [`Msg::NotYetApplied`], [`Msg::MobileNotRegistered`].
     ///
     /// # Errors
     /// [`ServiceError::CardRequired`](crate::ServiceError::CardRequired), [`ServiceError::RegistryMismatch`](crate::ServiceError::RegistryMismatch) (the household
@@ -247,8 +250,9 @@ impl Service {
     }
 
     /// 4.9 忘記註冊密碼: a reset letter for a registration in use, to the registered or a new
-    /// address (which then becomes the registration's address; the old one is told). Answers
-    /// the same in every case (SPEC §5).
+    /// address (which then becomes the registration's address; the old one is told). As
+    /// [`Service::resend_confirmation`], with [`Msg::EmailNotYetVerified`] before the e-mail
+    /// address was verified.
     ///
     /// # Errors
     /// As [`Service::resend_confirmation`].
