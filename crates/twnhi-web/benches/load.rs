@@ -10,7 +10,9 @@
 //!
 //! `cargo bench -p twnhi-web --bench load` runs everything (building the 1,000,000-row
 //! database once, under the target directory); `-- --quick` skips the large database and
-//! shortens the runs.
+//! shortens the runs. `-- --postgres` compares SQLite with PostgreSQL (10,000 registrations
+//! each, a private server started by `twnhi-testkit`); `-- --postgres-10m` adds PostgreSQL
+//! with 10,000,000 registrations (filled with SQL) against 10,000, and the query plans.
 
 #![allow(
     clippy::unwrap_used,
@@ -45,25 +47,62 @@ use twnhi_service::{
 };
 use twnhi_sim::{Faults, SimCard};
 use twnhi_store::{
-    Change, ChangeSet, Contacts, Registration, RegistrationId, RegistryImport as _, Store,
+    Change, ChangeSet, Contacts, Registration, RegistrationId, Registry, RegistryImport, Store,
 };
+use twnhi_store_postgres::{PostgresOptions, PostgresStore};
 use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::{CookieSecurity, RateLimits, Site, SiteDeps, SiteHandle, WebConfig};
 
 const PASSWORD: &str = "Bench#2024ab";
 type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
+/// The database a site runs on.
+#[derive(Clone)]
+enum Db {
+    Sqlite(SqliteStore),
+    Postgres(PostgresStore),
+}
+
+impl Db {
+    fn store(&self) -> Arc<dyn Store> {
+        match self {
+            Db::Sqlite(s) => Arc::new(s.clone()),
+            Db::Postgres(p) => Arc::new(p.clone()),
+        }
+    }
+
+    fn registry(&self) -> Arc<dyn Registry> {
+        match self {
+            Db::Sqlite(s) => Arc::new(s.clone()),
+            Db::Postgres(p) => Arc::new(p.clone()),
+        }
+    }
+
+    fn import(&self) -> Arc<dyn RegistryImport> {
+        match self {
+            Db::Sqlite(s) => Arc::new(s.clone()),
+            Db::Postgres(p) => Arc::new(p.clone()),
+        }
+    }
+
+    async fn close(&self) {
+        match self {
+            Db::Sqlite(s) => s.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
 struct Env {
     site: SiteHandle,
     addr: SocketAddr,
     target: DemoPerson,
-    store: SqliteStore,
+    store: Db,
 }
 
 /// Opens (filling it on first use) a database with `n` registrations besides the target
 /// person's, and serves a site over it.
 async fn env(db: &Path, n: usize) -> R<Env> {
-    let master = MasterKey::from_bytes([5; 16]);
     let marker = db.with_extension("ready");
     let fresh = !marker.exists();
     if fresh {
@@ -71,7 +110,18 @@ async fn env(db: &Path, n: usize) -> R<Env> {
             let _ = std::fs::remove_file(format!("{}{ext}", db.display()));
         }
     }
-    let store = SqliteStore::open(db).await?;
+    let store = Db::Sqlite(SqliteStore::open(db).await?);
+    let e = env_over(store, fresh, n).await?;
+    if fresh {
+        std::fs::write(&marker, b"ok")?;
+    }
+    Ok(e)
+}
+
+/// Fills `store` (when `fresh`) with `n` registrations besides the target person's, and
+/// serves a site over it.
+async fn env_over(store: Db, fresh: bool, n: usize) -> R<Env> {
+    let master = MasterKey::from_bytes([5; 16]);
     let people = generate(n + 1, &master, &SeededRandom::new(77));
     let target = people[0].clone();
     if fresh {
@@ -83,7 +133,7 @@ async fn env(db: &Path, n: usize) -> R<Env> {
         let now = Utc::now();
         for chunk in people.chunks(50_000) {
             let persons: Vec<_> = chunk.iter().map(|p| p.person.clone()).collect();
-            store.import_registry(&persons, now).await?;
+            store.import().import_registry(&persons, now).await?;
         }
         let mut id_seed: u128 = 1;
         for chunk in people.chunks(20_000) {
@@ -115,24 +165,22 @@ async fn env(db: &Path, n: usize) -> R<Env> {
                 };
                 cs.push(Change::InsertRegistration(reg));
             }
-            store.apply(cs).await?;
+            store.store().apply(cs).await?;
         }
-        std::fs::write(&marker, b"ok")?;
         eprintln!(
             "  built {} registrations in {:.1} s",
             n + 1,
             t0.elapsed().as_secs_f64()
         );
     }
-    let store_arc = Arc::new(store.clone());
     let base = PublicBaseUrl::parse("http://127.0.0.1:1/")?;
     let mut config = ServiceConfig::new(base.clone(), Email::parse("noreply@twnhi.example")?);
     config.service_hours = ServiceHours::ALWAYS;
     let server_key = ServerKey::new(vec![3; 32])?;
     let service = Service::new(
         Ports {
-            store: store_arc.clone(),
-            registry: store_arc.clone(),
+            store: store.store(),
+            registry: store.registry(),
             sam: Arc::new(SoftwareSam::new(master)),
             clock: Arc::new(SystemClock),
             random: Arc::new(SystemRandom::new()?),
@@ -441,14 +489,194 @@ fn line(name: &str, s: &Stats) {
     );
 }
 
+/// SQLite against PostgreSQL with 10,000 registrations each, the sites served side by side
+/// and measured in interleaved rounds; with `ten_million`, PostgreSQL with 10,000,000
+/// registrations against 10,000, and the plans of the log-in's queries.
+async fn backends(secs: u64, ten_million: bool) -> R {
+    let pg = twnhi_testkit::postgres::PgServer::shared();
+    let tmp = tempfile::tempdir()?;
+    eprintln!("setting up 10,000 registrations in SQLite and in PostgreSQL …");
+    let lite = env(&tmp.path().join("10k.sqlite3"), 10_000).await?;
+    let url = pg.create_database();
+    let pg_db = Db::Postgres(PostgresStore::connect(&url, PostgresOptions::default()).await?);
+    let post = env_over(pg_db, true, 10_000).await?;
+    println!("| measurement | requests | per second | p50 ms | p99 ms |");
+    println!("|---|---|---|---|---|");
+    let (mut l_lite, mut l_pg) = (Vec::new(), Vec::new());
+    for _ in 0..6 {
+        l_lite.extend(login_samples(lite.addr, &lite.target, 10).await?);
+        l_pg.extend(login_samples(post.addr, &post.target, 10).await?);
+    }
+    let s_lite = stats(l_lite, Duration::from_secs(1));
+    let s_pg = stats(l_pg, Duration::from_secs(1));
+    for (name, st) in [
+        (
+            "POST /login, 1 connection, SQLite, 10,000 registrations (interleaved)",
+            &s_lite,
+        ),
+        (
+            "POST /login, 1 connection, PostgreSQL, 10,000 registrations (interleaved)",
+            &s_pg,
+        ),
+    ] {
+        println!(
+            "| {name} | {} | — | {:.2} | {:.2} |",
+            st.count,
+            ms(st.p50),
+            ms(st.p99)
+        );
+    }
+    let mut ratios = Vec::new();
+    for round in 0..2 {
+        let a = read_only(lite.addr, 4, secs).await?;
+        let b = read_only(post.addr, 4, secs).await?;
+        line(
+            &format!("GET /login, 4 connections, SQLite (round {})", round + 1),
+            &a,
+        );
+        line(
+            &format!(
+                "GET /login, 4 connections, PostgreSQL (round {})",
+                round + 1
+            ),
+            &b,
+        );
+        ratios.push(b.per_sec / a.per_sec);
+        let a = logins(lite.addr, &lite.target, 4, secs).await?;
+        let b = logins(post.addr, &post.target, 4, secs).await?;
+        line(
+            &format!("POST /login, 4 connections, SQLite (round {})", round + 1),
+            &a,
+        );
+        line(
+            &format!(
+                "POST /login, 4 connections, PostgreSQL (round {})",
+                round + 1
+            ),
+            &b,
+        );
+        ratios.push(b.per_sec / a.per_sec);
+    }
+    println!();
+    println!(
+        "PostgreSQL / SQLite: log-in p50 {:.2}×; throughput GET {:.2}× and {:.2}×, POST /login {:.2}× and {:.2}×",
+        ms(s_pg.p50) / ms(s_lite.p50),
+        ratios[0],
+        ratios[2],
+        ratios[1],
+        ratios[3]
+    );
+    if ten_million {
+        let url = pg.create_database();
+        let name = url
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .split('?')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let db = Db::Postgres(PostgresStore::connect(&url, PostgresOptions::default()).await?);
+        let big = env_over(db, true, 10_000).await?;
+        let filler = 10_000_000 - 10_001;
+        eprintln!("adding {filler} registrations with SQL (generate_series) …");
+        let t0 = Instant::now();
+        for sql in [
+            format!(
+                "INSERT INTO insured_persons (card_number, id_number, name, birth_date, sex, \
+                 card_status, household_id, county, township, village, neighborhood, updated_at) \
+                 SELECT 'F' || lpad(g::text, 11, '0'), 'Z' || lpad(g::text, 9, '0'), 'filler', \
+                 date '1980-01-01', 'M', 'valid', 'H0000000', 'county', 'township', 'village', 1, \
+                 now() FROM generate_series(1, {filler}) g"
+            ),
+            format!(
+                "INSERT INTO registrations (id, id_number, card_number, state, password_hash, \
+                 created_at, updated_at, verified_at, version) \
+                 SELECT 'f' || lpad(g::text, 31, '0'), 'Z' || lpad(g::text, 9, '0'), \
+                 'F' || lpad(g::text, 11, '0'), 'active', 'filler', now(), now(), now(), 0 \
+                 FROM generate_series(1, {filler}) g"
+            ),
+            format!(
+                "INSERT INTO contacts (registration_id, kind, value) \
+                 SELECT 'f' || lpad(g::text, 31, '0'), 'email', 'filler' || g || '@example.com' \
+                 FROM generate_series(1, {filler}) g"
+            ),
+            "ANALYZE".to_owned(),
+        ] {
+            pg.psql(&name, &sql);
+        }
+        eprintln!("  in {:.0} s", t0.elapsed().as_secs_f64());
+        println!();
+        println!(
+            "{}",
+            pg.psql(
+                &name,
+                "SELECT 'registrations: ' || count(*) FROM registrations"
+            )
+            .trim()
+        );
+        for q in [
+            "SELECT * FROM insured_persons WHERE card_number = 'F00000123456'",
+            "SELECT * FROM registrations WHERE id_number = 'Z000123456' AND state <> 'cancelled'",
+            "SELECT * FROM contacts WHERE registration_id = 'f0000000000000000000000000123456'",
+            "SELECT * FROM throttles WHERE key = 'login:abc'",
+        ] {
+            println!("EXPLAIN {q}");
+            println!("{}", pg.psql(&name, &format!("EXPLAIN {q}")));
+        }
+        let (mut l_small, mut l_big) = (Vec::new(), Vec::new());
+        for _ in 0..6 {
+            l_small.extend(login_samples(post.addr, &post.target, 10).await?);
+            l_big.extend(login_samples(big.addr, &big.target, 10).await?);
+        }
+        let s_small = stats(l_small, Duration::from_secs(1));
+        let s_big = stats(l_big, Duration::from_secs(1));
+        println!("| measurement | requests | per second | p50 ms | p99 ms |");
+        println!("|---|---|---|---|---|");
+        for (name, st) in [
+            (
+                "POST /login, 1 connection, PostgreSQL, 10,000 registrations (interleaved)",
+                &s_small,
+            ),
+            (
+                "POST /login, 1 connection, PostgreSQL, 10,000,000 registrations (interleaved)",
+                &s_big,
+            ),
+        ] {
+            println!(
+                "| {name} | {} | — | {:.2} | {:.2} |",
+                st.count,
+                ms(st.p50),
+                ms(st.p99)
+            );
+        }
+        println!(
+            "log-in 10,000,000 / 10,000 registrations (p50): {:.2}×",
+            ms(s_big.p50) / ms(s_small.p50)
+        );
+        big.site.shutdown().await?;
+        big.store.close().await;
+    }
+    lite.site.shutdown().await?;
+    lite.store.close().await;
+    post.site.shutdown().await?;
+    post.store.close().await;
+    Ok(())
+}
+
 fn main() -> R {
     let quick = std::env::args().any(|a| a == "--quick");
+    let postgres = std::env::args().any(|a| a == "--postgres");
+    let ten_million = std::env::args().any(|a| a == "--postgres-10m");
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
     runtime.block_on(async {
         let (secs, n_seq) = if quick { (3, 20) } else { (10, 40) };
+        if postgres || ten_million {
+            return backends(if quick { 3 } else { 5 }, ten_million).await;
+        }
         let tmp = tempfile::tempdir()?;
         eprintln!("setting up 1,000 registrations …");
         let small = env(&tmp.path().join("1k.sqlite3"), 1_000).await?;
