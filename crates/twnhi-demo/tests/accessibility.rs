@@ -407,6 +407,9 @@ async fn walk(ctx: &Ctx, demo: &twnhi_demo::Demo, report: &mut Report) -> R {
     audit(ctx, report, "services").await?;
     ctx.goto("/device/verify").await?;
     audit(ctx, report, "device verify").await?;
+    ctx.goto("/device/help").await?;
+    audit(ctx, report, "device help").await?;
+    ctx.goto("/device/verify").await?;
     ctx.submit("#produce-code").await?;
     let code = ctx.text("[data-code-text]").await?;
     audit(ctx, report, "device verify (code)").await?;

@@ -282,6 +282,7 @@ impl Site {
                 "/device/verify",
                 get(pages::account::device_page).post(pages::account::device_produce),
             )
+            .route("/device/help", get(pages::account::device_help))
             .route("/devices", get(pages::account::devices_page))
             .route(
                 "/devices/{key}/{action}",

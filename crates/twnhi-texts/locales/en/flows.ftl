@@ -27,3 +27,12 @@ letter-hotline-numbers = 0800-030-598 (toll free) or 4128-678 (no area code); fr
 not-yet-applied = You have not applied for the NHI Card Online Services Registration yet. Please apply first with "First login: apply first".
 email-not-yet-verified = Your e-mail address has not been verified yet. Please use "Resend verification email" and verify your e-mail address.
 mobile-not-registered = The mobile phone you entered is not the one registered. Please enter the mobile phone you registered; if you can no longer use it, please call the NHIA hotline.
+
+## Device verification help
+
+device-help-title = How to verify a mobile device
+device-help-link = Please read "How to verify a mobile device"
+device-help-intro = Verify your mobile device through the NHI Express APP to use its services.
+device-help-step-app = Install the NHIA's NHI Express APP on the mobile device and open its device verification.
+device-help-step-login = Log in to this site with your NHI card and password, click "Mobile Device Verification", then "Produce Verification Code".
+device-help-lifetime = A device verification code is valid for { $minutes } minutes after it is produced and void after { $tries } wrong entries; then please produce a new one. Each new code replaces the previous one.

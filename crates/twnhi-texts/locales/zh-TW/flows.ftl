@@ -41,3 +41,20 @@ not-yet-applied = 您尚未申請健保卡網路服務註冊，請先點選【�
 email-not-yet-verified = 您的註冊尚未完成電子信箱認證，請使用【重寄認證信】重新寄送認證信，並完成電子信箱認證。
 # *Design.* A new e-mail address asked for with a mobile phone that is not the registered one.
 mobile-not-registered = 您輸入的行動電話與註冊資料不符，請輸入註冊時填寫的行動電話；若已無法使用該行動電話，請電洽本署健保服務專線。
+
+## 【取得裝置認證說明】 (the page the manual links from 行動裝置認證)
+
+# *Manual.* The page's name as the manual links it.
+device-help-title = 取得裝置認證說明
+# *Manual.* The link to it on 行動裝置認證 (「請詳閱【取得裝置認證說明】」).
+device-help-link = 請詳閱【取得裝置認證說明】
+# *Design (after the manual).* What the binding gives.
+device-help-intro = 使用行動裝置，並透過健保快易通 APP 認證裝置後，即可使用相關功能。
+# *Design.* Step 1: the app.
+device-help-step-app = 在行動裝置安裝健保署『健保快易通』行動服務之APP，並開啟APP的裝置認證功能。
+# *Design.* Step 2: the code on this site.
+device-help-step-login = 使用健保卡及註冊密碼登入本系統，點選【行動裝置認證】，再點選【產生裝置認證碼】。
+# *Design.* The code's lifetime and tries.
+# $minutes: how many minutes a device code is valid (the site's setting)
+# $tries: how many wrong entries void it
+device-help-lifetime = 裝置認證碼產生後 { $minutes } 分鐘內有效，輸入錯誤 { $tries } 次即失效；失效後請重新產生裝置認證碼。每次產生新的裝置認證碼，先前的即不能再使用。

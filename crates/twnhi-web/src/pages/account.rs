@@ -18,7 +18,7 @@ use crate::pages::{F, contact_form, contacts, new_password, refusal};
 use crate::session::{EndedSession, S, Sess};
 use crate::templates::{
     ContactForm, DeviceAction, DeviceCodeView, DeviceRow, DeviceVerifyPage, DevicesPage,
-    FieldErrors, PasswordPage, ProfilePage, ServicesPage, SysMsg, Text,
+    FieldErrors, PasswordPage, ProfilePage, ServicesPage, SysMsg, Text, Texts as _,
 };
 
 fn to_login() -> Response {
@@ -152,6 +152,35 @@ pub(crate) async fn device_produce(State(site): State<Site>, S(sess): S) -> Resp
             device_view(&site, &sess, message, None).await
         }
     }
+}
+
+/// 【取得裝置認證說明】: binding in the app (QR or typed code) and the code's lifetime.
+#[derive(askama::Template)]
+#[template(path = "device_help.html")]
+pub(crate) struct DeviceHelpPage {
+    pub l: crate::templates::Layout,
+    /// The code's lifetime and tries, as the site is set.
+    pub lifetime: Text,
+}
+
+/// `GET /device/help`: 【取得裝置認證說明】, the page the manual links from 行動裝置認證 (open
+/// to anyone: it explains, it shows nothing of an account).
+pub(crate) async fn device_help(State(site): State<Site>, S(sess): S) -> Response {
+    let policy = site.service().config().secret_policies.device_code;
+    let args = |lang| {
+        twnhi_account::messages::format(
+            lang,
+            "device-help-lifetime",
+            &[
+                ("minutes", (policy.lifetime_secs / 60).to_string().into()),
+                ("tries", policy.max_attempts.to_string().into()),
+            ],
+        )
+    };
+    render(&DeviceHelpPage {
+        l: site.layout(Some(&sess), "device-help-title", "device-help"),
+        lifetime: Text::new(args(Lang::ZhTw), args(Lang::En)),
+    })
 }
 
 // ----- 4.4 -------------------------------------------------------------------------------------

@@ -559,3 +559,30 @@ async fn a_card_holder_is_told_why_no_letter_went_out() {
         .await;
     assert!(r.has_msg(Msg::MobileNotRegistered), "{}", r.body);
 }
+
+/// 【取得裝置認證說明】: linked from 行動裝置認證, explaining the QR and the typed code and
+/// the code's lifetime as the site is set.
+#[tokio::test]
+async fn the_device_help_page_explains_binding_and_the_code_lifetime() {
+    let mut app = app().await;
+    app.register_and_login(2, "device.help@example.com").await;
+    let page = app.get("/device/verify").await;
+    assert!(page.has("href=\"/device/help\""), "{}", page.body);
+    let help = app.get("/device/help").await;
+    assert_eq!(help.status, StatusCode::OK);
+    let (title, _) = both("device-help-title");
+    assert!(help.has(&title), "{}", help.body);
+    let policy = twnhi_account::secret::SecretPolicies::default().device_code;
+    let lifetime = twnhi_account::messages::format(
+        twnhi_account::Lang::ZhTw,
+        "device-help-lifetime",
+        &[
+            ("minutes", (policy.lifetime_secs / 60).to_string().into()),
+            ("tries", policy.max_attempts.to_string().into()),
+        ],
+    );
+    assert!(help.has(&html_escape(&lifetime)), "{}", help.body);
+    for id in ["device-code-note-camera", "device-code-note-no-camera"] {
+        assert!(help.has(&both(id).0), "{id}");
+    }
+}
