@@ -483,6 +483,7 @@ async fn walk(ctx: &Ctx, demo: &twnhi_demo::Demo, report: &mut Report) -> R {
     audit(ctx, report, "forgot").await?;
     ctx.read_card(&pa.name).await?;
     audit(ctx, report, "forgot (card read)").await?;
+    ctx.fill("#email", EMAIL).await?;
     ctx.submit("#letter-submit").await?;
     ctx.wait_css("[data-result]").await?;
     audit(ctx, report, "forgot done").await?;

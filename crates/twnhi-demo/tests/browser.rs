@@ -428,6 +428,7 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     // --- 4.9 forgot, reset ---------------------------------------------------------------------------
     ctx.goto("/forgot-password").await?;
     ctx.read_card(&pa.name).await?;
+    ctx.fill("#email", EMAIL).await?;
     ctx.shot("forgot").await?;
     ctx.submit("#letter-submit").await?;
     ctx.expect_msg("[data-result]", Msg::LetterRequested)

@@ -38,6 +38,10 @@ impl fmt::Debug for NewAddress {
 pub struct LetterRequest {
     /// `None`: 重寄認證信 / 寄送重設註冊密碼信 to the registered address.
     pub new_address: Option<NewAddress>,
+    /// To the registered address: the 「* E-Mail」 the manual asks for, which must be the
+    /// registered one (else nothing is sent, and the answer is the same: the address is
+    /// not told). `None`: not asked.
+    pub registered_email: Option<Email>,
 }
 
 /// The two letters with a new link that the card holder asks for (4.8, 4.9).
@@ -149,6 +153,22 @@ impl Service {
             return Ok(Err(instead));
         };
         let to = match &request.new_address {
+            None if request
+                .registered_email
+                .as_ref()
+                .is_some_and(|e| !e.same_mailbox(&reg.contacts.email)) =>
+            {
+                self.decoy(cs, kind, now)?;
+                cs.push(self.audit(
+                    now,
+                    Some(&reg.id),
+                    action,
+                    AuditOutcome::NotApplicable,
+                    client,
+                    "email-mismatch",
+                ));
+                return Ok(Err(Msg::LetterRequested));
+            }
             None => reg.contacts.email.clone(),
             Some(new) if new.mobile_phone == reg.contacts.mobile_phone => new.email.clone(),
             Some(_) => {

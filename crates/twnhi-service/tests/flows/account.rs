@@ -174,6 +174,29 @@ async fn resend_confirmation_to_a_new_address() {
     );
     let letters = app.deliver().await;
     assert_eq!(letters[0].to().as_str(), "test.4@example.com");
+    // The registered address's 「* E-Mail」 typed wrong: nothing sent, the same answer
+    // (issue 11, item 12).
+    let typed = |e: &str| LetterRequest {
+        new_address: None,
+        registered_email: Some(Email::parse(e).unwrap()),
+    };
+    assert_eq!(
+        app.service
+            .resend_confirmation(&caller, typed("guess@example.com"))
+            .await
+            .unwrap(),
+        Msg::LetterRequested
+    );
+    assert!(app.deliver().await.is_empty());
+    app.service
+        .resend_confirmation(&caller, typed("Test.4@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        app.deliver().await.len(),
+        1,
+        "the registered address, any case"
+    );
     // New address: household address must match the registry, mobile the registration.
     let new = |mobile: &str| LetterRequest {
         new_address: Some(NewAddress {
@@ -181,6 +204,7 @@ async fn resend_confirmation_to_a_new_address() {
             address: p.person.address.clone(),
             mobile_phone: twnhi_account::MobilePhone::parse(mobile).unwrap(),
         }),
+        registered_email: None,
     };
     // Wrong mobile: no letter, and the card holder is told (issue 11, item 11).
     assert_eq!(

@@ -259,11 +259,20 @@ impl Kind {
         } else {
             None
         };
+        // To the registered address: its 「* E-Mail」, as the manual asks.
+        let registered_email = if f.method == "new" {
+            None
+        } else {
+            email(&f.email, "email", true, &mut errors).flatten()
+        };
         if !errors.is_empty() {
             let message = errors.to_message();
             return self.page(site, sess, message, errors, f);
         }
-        let request = LetterRequest { new_address };
+        let request = LetterRequest {
+            new_address,
+            registered_email,
+        };
         let result = match self {
             Kind::Resend => {
                 site.service()

@@ -180,7 +180,10 @@ async fn letter_links_say_what_they_are_worth_before_the_form() {
     app.get("/forgot-password").await;
     app.read_card(2).await;
     let r = app
-        .post_form("/forgot-password", &[("method", "registered")])
+        .post_form(
+            "/forgot-password",
+            &[("method", "registered"), ("email", email)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     app.deliver().await;
@@ -427,7 +430,10 @@ async fn outside_the_hours_the_card_and_the_forms_say_the_service_is_closed_now(
     assert!(!r.has_msg(Msg::ReadCardPrompt), "{}", r.body);
     app.get("/forgot-password").await;
     let r = app
-        .post_form("/forgot-password", &[("method", "registered")])
+        .post_form(
+            "/forgot-password",
+            &[("method", "registered"), ("email", "test.one@example.com")],
+        )
         .await;
     assert!(
         r.has(&html_escape(&closed(twnhi_account::Lang::ZhTw))),
@@ -524,7 +530,12 @@ async fn a_card_holder_is_told_why_no_letter_went_out() {
     app.cookie = None;
     app.get("/resend").await;
     app.read_card(0).await;
-    let r = app.post_form("/resend", &[("method", "registered")]).await;
+    let r = app
+        .post_form(
+            "/resend",
+            &[("method", "registered"), ("email", "told.why@example.com")],
+        )
+        .await;
     assert!(r.has_msg(Msg::AlreadyRegistered), "{}", r.body);
     assert!(!r.has_msg(Msg::LetterRequested));
 
@@ -532,7 +543,10 @@ async fn a_card_holder_is_told_why_no_letter_went_out() {
     app.get("/forgot-password").await;
     app.read_card(1).await;
     let r = app
-        .post_form("/forgot-password", &[("method", "registered")])
+        .post_form(
+            "/forgot-password",
+            &[("method", "registered"), ("email", "nobody@example.com")],
+        )
         .await;
     assert!(r.has_msg(Msg::NotYetApplied), "{}", r.body);
 
@@ -585,4 +599,40 @@ async fn the_device_help_page_explains_binding_and_the_code_lifetime() {
     for id in ["device-code-note-camera", "device-code-note-no-camera"] {
         assert!(help.has(&both(id).0), "{id}");
     }
+}
+
+/// 重寄認證信 / 忘記註冊密碼 to the registered address ask for its 「* E-Mail」: empty, it is
+/// asked for; a wrong one sends nothing and answers as a right one does.
+#[tokio::test]
+async fn the_registered_address_mode_asks_for_the_e_mail_and_matches_it() {
+    let mut app = app().await;
+    app.register_and_login(1, "asked.for@example.com").await;
+    app.cookie = None;
+    app.get("/forgot-password").await;
+    app.read_card(1).await;
+    let r = app
+        .post_form("/forgot-password", &[("method", "registered")])
+        .await;
+    assert!(r.has_msg(Msg::EmailEmpty), "{}", r.body);
+    app.deliver().await;
+    let before = app.mailer.sent().len();
+    let wrong = app
+        .post_form(
+            "/forgot-password",
+            &[("method", "registered"), ("email", "guess@example.com")],
+        )
+        .await;
+    assert!(wrong.has_msg(Msg::LetterRequested), "{}", wrong.body);
+    app.deliver().await;
+    assert_eq!(app.mailer.sent().len(), before, "nothing sent");
+    app.read_card(1).await;
+    let right = app
+        .post_form(
+            "/forgot-password",
+            &[("method", "registered"), ("email", "asked.for@example.com")],
+        )
+        .await;
+    assert!(right.has_msg(Msg::LetterRequested), "{}", right.body);
+    app.deliver().await;
+    assert_eq!(app.mailer.sent().len(), before + 1);
 }
