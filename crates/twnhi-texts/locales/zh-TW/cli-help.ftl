@@ -105,6 +105,14 @@ cli-help-serve--migrate = PostgreSQL：啟動時套用本程式尚未套用的�
 cli-help-serve--replicas = 負載平衡器後方共同提供本網站的副本數：每個副本執行每一位址請求上限的 1/N（預設：1）
 # *Design.* `twnhi serve`: argument `outbox-lease-secs`.
 cli-help-serve--outbox-lease-secs = 本副本寄信程序認領的信件保留給它的秒數；當機後由其他副本在保留期滿時寄出（預設：120）
+# *Design.* `twnhi serve`: argument `cert-trust`.
+cli-help-serve--cert-trust = 自然人憑證登入的信任根憑證（PEM 或 DER；可重複或以逗號分隔）。未設定時，憑證頁面會說明本服務尚未設定
+# *Design.* `twnhi serve`: argument `cert-intermediate`.
+cli-help-serve--cert-intermediate = 憑證登入的中繼 CA 憑證（PEM 或 DER）
+# *Design.* `twnhi serve`: argument `cert-crl`.
+cli-help-serve--cert-crl = 憑證登入的憑證廢止清冊檔（PEM 或 DER），每小時重新載入
+# *Design.* `twnhi serve`: argument `cert-identity`.
+cli-help-serve--cert-identity = 憑證與身分證號對照表：每行 `身分證號,憑證檔`（相對於對照表所在目錄）
 # *Design.* `twnhi serve`: argument `session-idle-minutes`.
 cli-help-serve--session-idle-minutes = 瀏覽器工作階段在無請求多少分鐘後結束［預設：20］
     .label = 閒置逾時
