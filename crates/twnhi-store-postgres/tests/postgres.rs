@@ -322,7 +322,11 @@ async fn migrations_apply_once() {
         .fetch_one(again.pool())
         .await
         .unwrap();
-    assert_eq!(applied, 1);
+    assert_eq!(
+        applied,
+        i64::try_from(twnhi_store_postgres::embedded_migrations()).unwrap(),
+        "each embedded migration once"
+    );
 }
 
 /// A database that does not exist, or a port nobody listens on: an open error, with the
