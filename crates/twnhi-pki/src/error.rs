@@ -140,12 +140,11 @@ impl VerifyError {
 impl core::fmt::Display for VerifyError {
     /// `zh-TW / English [code]`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
+        coded(
             f,
-            "{} / {} [{}]",
-            self.message(Lang::ZhTw),
-            self.message(Lang::En),
-            self.code()
+            &self.message(Lang::ZhTw),
+            &self.message(Lang::En),
+            self.code(),
         )
     }
 }
@@ -202,12 +201,11 @@ impl SignatureError {
 impl core::fmt::Display for SignatureError {
     /// `zh-TW / English [code]`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
+        coded(
             f,
-            "{} / {} [{}]",
-            self.message(Lang::ZhTw),
-            self.message(Lang::En),
-            self.code()
+            &self.message(Lang::ZhTw),
+            &self.message(Lang::En),
+            self.code(),
         )
     }
 }
@@ -320,4 +318,14 @@ impl core::fmt::Display for LoadError {
             self.message(Lang::En)
         )
     }
+}
+
+/// `zh-TW / English [code]`: how every coded error of this crate reads.
+fn coded(
+    f: &mut core::fmt::Formatter<'_>,
+    zh: &str,
+    en: &str,
+    code: impl core::fmt::Display,
+) -> core::fmt::Result {
+    write!(f, "{zh} / {en} [{code}]")
 }
