@@ -19,6 +19,7 @@
 //! ```
 
 use crate::SimCard;
+#[cfg(any(target_os = "linux", target_os = "android"))]
 use socket2::SockRef;
 use std::io;
 use std::net::{Shutdown, TcpStream, ToSocketAddrs};
@@ -164,6 +165,20 @@ enum Ended {
     Disconnected,
 }
 
+/// Asks the kernel to acknowledge at once instead of delaying the ACK (`TCP_QUICKACK`), which
+/// keeps vpcd's small request/answer round trips off the delayed-ACK timer. The option exists on
+/// Linux and Android only; elsewhere the system's delayed ACKs stay as they are.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn quick_ack(stream: &TcpStream) {
+    if let Err(e) = SockRef::from(stream).set_tcp_quickack(true) {
+        tracing::debug!(error = %e, "TCP_QUICKACK not set");
+    }
+}
+
+/// No `TCP_QUICKACK` on this system: nothing to do (see the Linux version).
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn quick_ack(_stream: &TcpStream) {}
+
 fn serve(stream: TcpStream, card: &mut SimCard, stop: &AtomicBool, answered: &AtomicU64) -> Ended {
     let Ok(reader) = stream.try_clone() else {
         return Ended::Disconnected;
@@ -174,9 +189,7 @@ fn serve(stream: TcpStream, card: &mut SimCard, stop: &AtomicBool, answered: &At
             return Ended::Stopped;
         }
         // Re-armed before every read: the kernel clears quick-ack mode on its own.
-        if let Err(e) = SockRef::from(&stream).set_tcp_quickack(true) {
-            tracing::debug!(error = %e, "TCP_QUICKACK not set");
-        }
+        quick_ack(&stream);
         if conn.poll(&mut Adapter(card, answered)).is_err() {
             return if stop.load(Ordering::SeqCst) {
                 Ended::Stopped
