@@ -34,7 +34,6 @@ use twnhi_account::IdNumber;
 use twnhi_account::roc::RocDateTime;
 use twnhi_service::{Service, ServiceError, SystemRandom};
 use twnhi_store::MailStatus;
-use twnhi_store::registry::parse_csv;
 
 /// `twnhi admin …`.
 #[derive(clap::Subcommand, Debug)]
@@ -147,7 +146,8 @@ pub struct OutboxRetryArgs {
 pub enum RegistryCommand {
     /// Import insured persons from a CSV file (header: card_number, id_number, name,
     /// birth_date, sex, card_status, household_id, county, township, village, neighborhood).
-    /// Every row is checked; nothing is imported unless all are right.
+    /// The file is read as a stream, never whole: every row is checked first, and nothing is
+    /// written unless all are right; then the rows are written in batches.
     Import(ImportArgs),
     /// Write synthetic insured persons (registry.csv) and a simulated-card identity
     /// file per person (cards/*.json), card keys derived from the SAM master key.
@@ -169,9 +169,9 @@ pub struct ImportArgs {
     /// The CSV file (UTF-8).
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Rows written per transaction (the file is checked whole first; a failure while
-    /// writing leaves the earlier batches written, and importing the same file again is
-    /// safe).
+    /// Rows written per transaction. A failure while writing (of the database) leaves the
+    /// earlier batches written; importing the same file again is safe and completes the
+    /// import (rows already written are written again with the same values).
     #[arg(long, value_name = "N", default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub batch: u32,
     #[command(flatten)]
@@ -411,49 +411,115 @@ fn open_failed(url: &str, e: twnhi_store::StoreError) -> ExitCode {
     )
 }
 
+fn cannot_read(path: &Path, e: impl std::fmt::Display) -> ExitCode {
+    exit::report(
+        exit::USAGE,
+        format!(
+            "{}: {e}",
+            texts::both_with(
+                "cli-cannot-read",
+                &[("path", path.display().to_string().into())]
+            )
+        ),
+    )
+}
+
+/// The registry file from its start, through a buffer: it is read a line at a time, never
+/// whole.
+fn open_registry(path: &Path) -> std::io::Result<std::io::BufReader<std::fs::File>> {
+    Ok(std::io::BufReader::with_capacity(
+        1 << 16,
+        std::fs::File::open(path)?,
+    ))
+}
+
+/// The highest resident set size of this process so far, in KiB (Linux; `None` elsewhere).
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// `twnhi admin registry import`: streams the file twice or three times, never holding it.
+///
+/// 1. [`twnhi_store::registry::check`]: every row and the checks across rows; any error →
+///    exit 2, nothing written.
+/// 2. The revoked cards, then the valid ones (so a card that replaces another never meets it
+///    as valid), in batches of `--batch` rows, one transaction each. A failure here leaves the
+///    earlier batches written; importing the same file again writes the same values again.
 async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
-    let text = std::fs::read_to_string(&args.file).map_err(|e| {
-        exit::report(
-            exit::USAGE,
-            format!(
-                "{}: {e}",
-                texts::both_with(
-                    "cli-cannot-read",
-                    &[("path", args.file.display().to_string().into())]
-                )
-            ),
-        )
+    use twnhi_store::registry::{CheckError, ReadError, RegistryReader, RowError, check};
+    let checked = check(|| open_registry(&args.file)).map_err(|e| match e {
+        CheckError::Invalid(e) => exit::report(exit::USAGE, e),
+        e => cannot_read(&args.file, e),
     })?;
-    let mut persons = parse_csv(&text).map_err(|e| exit::report(exit::USAGE, e))?;
-    drop(text);
-    // Revoked cards first across every batch, so a card that replaces another never meets
-    // it as valid (the store orders within one call only).
-    persons.sort_by_key(|p| p.card_status == twnhi_store::CardStatus::Valid);
     let db = open(&args.db).await?;
-    let total = persons.len() as u64;
-    let bar = indicatif::ProgressBar::new(total);
+    let bar = indicatif::ProgressBar::new(checked.rows);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
         "{bar:40} {human_pos}/{human_len} {per_sec} ({eta})",
     ) {
         bar.set_style(style);
     }
+    let batch_size = usize::try_from(args.batch).unwrap_or(5000);
+    let now = Utc::now();
     let started = std::time::Instant::now();
     let mut report = twnhi_store::ImportReport::default();
-    for chunk in persons.chunks(usize::try_from(args.batch).unwrap_or(5000)) {
-        let r = db
-            .import
-            .import_registry(chunk, Utc::now())
-            .await
-            .map_err(|e| {
+    let mut written = 0u64;
+    for valid in [false, true] {
+        let input = open_registry(&args.file).map_err(|e| cannot_read(&args.file, e))?;
+        let mut batch =
+            Vec::with_capacity(batch_size.min(usize::try_from(checked.rows).unwrap_or(0)));
+        let mut first_line = 0;
+        let mut rows = RegistryReader::new(input).peekable();
+        while rows.peek().is_some() {
+            while batch.len() < batch_size {
+                match rows.next() {
+                    None => break,
+                    Some(Ok((line, p))) => {
+                        if (p.card_status == twnhi_store::CardStatus::Valid) == valid {
+                            if batch.is_empty() {
+                                first_line = line;
+                            }
+                            batch.push(p);
+                        }
+                    }
+                    // The file changed since it was checked.
+                    Some(Err(e @ ReadError::Row(_))) => {
+                        bar.abandon();
+                        return Err(exit::report(exit::USAGE, e));
+                    }
+                    Some(Err(e)) => {
+                        bar.abandon();
+                        return Err(cannot_read(&args.file, e));
+                    }
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            let r = db.import.import_registry(&batch, now).await.map_err(|e| {
                 bar.abandon();
+                let at = RowError {
+                    line: first_line,
+                    column: None,
+                    message: e.to_string(),
+                };
+                tracing::error!(
+                    written,
+                    first_line,
+                    "registry import stopped: the rows written before this batch stay written"
+                );
                 match e {
-                    twnhi_store::StoreError::Import { .. } => exit::report(exit::USAGE, e),
-                    e => exit::report(exit::FAILURE, e),
+                    twnhi_store::StoreError::Import { .. } => exit::report(exit::USAGE, at),
+                    _ => exit::report(exit::FAILURE, at),
                 }
             })?;
-        report.inserted += r.inserted;
-        report.updated += r.updated;
-        bar.inc(chunk.len() as u64);
+            report.inserted += r.inserted;
+            report.updated += r.updated;
+            written += batch.len() as u64;
+            bar.inc(batch.len() as u64);
+            batch.clear();
+        }
     }
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
@@ -473,14 +539,20 @@ async fn import(args: &ImportArgs) -> Result<ExitCode, ExitCode> {
     out(texts::both_with(
         "cli-import-rate",
         &[
-            ("rows", total.into()),
+            ("rows", written.into()),
             ("seconds", format!("{secs:.1}").into()),
             (
                 "rate",
-                format!("{:.0}", total as f64 / secs.max(1e-6)).into(),
+                format!("{:.0}", written as f64 / secs.max(1e-6)).into(),
             ),
         ],
     ));
+    tracing::info!(
+        rows = written,
+        seconds = secs,
+        peak_rss_kib = peak_rss_kib(),
+        "registry import done"
+    );
     db.close().await;
     Ok(ExitCode::from(exit::OK))
 }

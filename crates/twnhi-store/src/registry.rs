@@ -21,7 +21,9 @@
 //!
 //! Blank lines and lines starting with `#` are skipped. Every row is checked; the errors of all
 //! rows are reported with their line numbers, and nothing is imported unless every row is
-//! right (the import itself is one transaction).
+//! right. [`parse_csv`] reads a file held in memory; [`RegistryReader`] reads one row at a time
+//! from any [`BufRead`], and [`check`] makes all of `parse_csv`'s checks over such a stream,
+//! so that a national registry file is checked and imported without being held in memory.
 //!
 //! ```
 //! use twnhi_store::registry::{parse_csv, CSV_HEADER};
@@ -41,7 +43,8 @@
 //! ```
 
 use core::fmt;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::io::BufRead;
 
 use chrono::NaiveDate;
 use twnhi_account::messages::{self as texts, Arg, Lang};
@@ -117,79 +120,226 @@ impl fmt::Display for CsvError {
     }
 }
 
-/// Splits RFC 4180 text into records, each with the line number it starts on. Quoted fields
-/// may hold commas, doubled quotes and line breaks.
-fn records(text: &str) -> Result<Vec<(usize, Vec<String>)>, RowError> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut out = Vec::new();
-    let mut line = 1usize;
-    let mut chars = text.chars().peekable();
-    while chars.peek().is_some() {
-        let start = line;
-        // comment and blank lines
-        if matches!(chars.peek(), Some('#')) {
-            for c in chars.by_ref() {
-                if c == '\n' {
-                    line += 1;
-                    break;
-                }
-            }
+/// Reads one record of RFC 4180 text from `input`: quoted fields may hold commas, doubled
+/// quotes and line breaks. Comment lines (`#` first) are skipped; a blank line is an empty
+/// record (one empty field). `next_line` is the number of the next physical line and moves on
+/// past the record; `line` is scratch space. `None` at the end of the input.
+fn read_record<R: BufRead>(
+    input: &mut R,
+    next_line: &mut usize,
+    line: &mut String,
+) -> Result<Option<(usize, Vec<String>)>, ReadError> {
+    loop {
+        line.clear();
+        let start = *next_line;
+        let n = input.read_line(line).map_err(|source| ReadError::Io {
+            line: start,
+            source,
+        })?;
+        if n == 0 {
+            return Ok(None);
+        }
+        *next_line += 1;
+        let mut text: &str = line;
+        if start == 1 {
+            text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        }
+        if text.starts_with('#') {
             continue;
         }
-        let mut fields = Vec::new();
+        let mut fields = Vec::with_capacity(COLUMNS.len());
         let mut field = String::new();
         let mut quoted = false;
         let mut was_quoted = false;
-        loop {
-            let Some(c) = chars.next() else {
+        let mut owned: String;
+        'physical: loop {
+            let mut chars = text.chars().peekable();
+            while let Some(c) = chars.next() {
                 if quoted {
-                    return Err(RowError {
-                        line: start,
-                        column: None,
-                        message: texts::bilingual("store-unterminated-quote"),
-                    });
+                    match c {
+                        '"' if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        '"' => quoted = false,
+                        c => field.push(c),
+                    }
+                    continue;
                 }
-                break;
-            };
-            if quoted {
                 match c {
-                    '"' if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
+                    '"' if field.is_empty() && !was_quoted => {
+                        quoted = true;
+                        was_quoted = true;
                     }
-                    '"' => quoted = false,
-                    '\n' => {
-                        line += 1;
-                        field.push('\n');
+                    ',' => {
+                        fields.push(std::mem::take(&mut field));
+                        was_quoted = false;
                     }
+                    '\r' if chars.peek() == Some(&'\n') => {}
+                    '\n' => break 'physical,
                     c => field.push(c),
                 }
-                continue;
             }
-            match c {
-                '"' if field.is_empty() && !was_quoted => {
-                    quoted = true;
-                    was_quoted = true;
-                }
-                ',' => {
-                    fields.push(std::mem::take(&mut field));
-                    was_quoted = false;
-                }
-                '\r' if chars.peek() == Some(&'\n') => {}
-                '\n' => {
-                    line += 1;
-                    break;
-                }
-                c => field.push(c),
+            if !quoted {
+                break;
             }
+            // The line ended inside a quoted field: the field goes on on the next line.
+            owned = String::new();
+            let n = input
+                .read_line(&mut owned)
+                .map_err(|source| ReadError::Io {
+                    line: *next_line,
+                    source,
+                })?;
+            if n == 0 {
+                return Err(ReadError::Fatal(RowError {
+                    line: start,
+                    column: None,
+                    message: texts::bilingual("store-unterminated-quote"),
+                }));
+            }
+            *next_line += 1;
+            text = &owned;
         }
         fields.push(field);
-        let blank = fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty());
-        if !blank {
-            out.push((start, fields));
+        return Ok(Some((start, fields)));
+    }
+}
+
+/// Why [`RegistryReader`] refused a row or stopped.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// The row is wrong (every fault found in it, in column order); reading goes on with the
+    /// next row.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Row(Vec<RowError>),
+    /// The file cannot be read on: a wrong header line, or a quoted field never closed.
+    #[error("{0}")]
+    Fatal(RowError),
+    /// Reading failed (an I/O error, or text that is not UTF-8) at this line.
+    #[error("{}: {source}", line_label(*.line))]
+    Io {
+        /// The line being read.
+        line: usize,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn line_label(line: usize) -> String {
+    let line = [("line", Arg::from(line))];
+    format!(
+        "{} {}",
+        texts::format(Lang::ZhTw, "store-line", &line),
+        texts::format(Lang::En, "store-line", &line)
+    )
+}
+
+/// Reads a registry file one row at a time, checking each as it goes, so that a file of any
+/// size is read in constant memory (one line at a time through `R`'s buffer). The checks of a
+/// row against the others (a card number twice, two valid cards of one person) are not made
+/// here: see [`check`] and [`parse_csv`].
+///
+/// ```
+/// use twnhi_store::registry::{CSV_HEADER, ReadError, RegistryReader};
+///
+/// let text = format!(
+///     "{CSV_HEADER}\n000011112222,A123456789,測試一,1990-01-01,M,valid,F1234567,臺北市,中正區,建國里,5\nbad\n"
+/// );
+/// let mut rows = RegistryReader::new(text.as_bytes());
+/// let (line, person) = rows.next().unwrap().unwrap();
+/// assert_eq!((line, person.name.as_str()), (2, "測試一"));
+/// assert!(matches!(rows.next(), Some(Err(ReadError::Row(e))) if e[0].line == 3));
+/// assert!(rows.next().is_none());
+/// ```
+#[derive(Debug)]
+pub struct RegistryReader<R> {
+    input: R,
+    next_line: usize,
+    header: bool,
+    finished: bool,
+    scratch: String,
+}
+
+impl<R: BufRead> RegistryReader<R> {
+    /// Reads from `input` (UTF-8, header line first).
+    pub fn new(input: R) -> Self {
+        Self {
+            input,
+            next_line: 1,
+            header: false,
+            finished: false,
+            scratch: String::new(),
         }
     }
-    Ok(out)
+
+    fn step(&mut self) -> Result<Option<(usize, InsuredPerson)>, ReadError> {
+        loop {
+            let Some((line, fields)) =
+                read_record(&mut self.input, &mut self.next_line, &mut self.scratch)?
+            else {
+                if !self.header {
+                    return Err(ReadError::Fatal(header_error()));
+                }
+                return Ok(None);
+            };
+            let blank = fields.len() == 1 && fields.first().is_some_and(|f| f.trim().is_empty());
+            if blank {
+                continue;
+            }
+            if !self.header {
+                let ok = fields.len() == COLUMNS.len()
+                    && fields
+                        .iter()
+                        .zip(COLUMNS)
+                        .all(|(a, b)| a.trim().eq_ignore_ascii_case(b));
+                if !ok {
+                    return Err(ReadError::Fatal(header_error()));
+                }
+                self.header = true;
+                continue;
+            }
+            let mut errors = Vec::new();
+            return match parse_row(line, &fields, &mut errors) {
+                Some(p) => Ok(Some((line, p))),
+                None => Err(ReadError::Row(errors)),
+            };
+        }
+    }
+}
+
+fn header_error() -> RowError {
+    RowError {
+        line: 1,
+        column: None,
+        message: format!("{}: {CSV_HEADER}", texts::bilingual("store-header")),
+    }
+}
+
+impl<R: BufRead> Iterator for RegistryReader<R> {
+    type Item = Result<(usize, InsuredPerson), ReadError>;
+
+    /// The next row with its line number, or why it was refused. After an error other than
+    /// [`ReadError::Row`] the reader ends.
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.finished {
+            return None;
+        }
+        match self.step() {
+            Ok(Some(row)) => Some(Ok(row)),
+            Ok(None) => {
+                self.finished = true;
+                None
+            }
+            Err(e @ ReadError::Row(_)) => Some(Err(e)),
+            Err(e) => {
+                self.finished = true;
+                Some(Err(e))
+            }
+        }
+    }
 }
 
 use twnhi_account::messages::bilingual_with as both_with;
@@ -298,33 +448,32 @@ fn parse_row(line: usize, f: &[String], errors: &mut Vec<RowError>) -> Option<In
 /// [`CsvError`] with every row error (line numbers from 1, the header being line 1): a wrong
 /// header, malformed fields, a card number twice, a person with two valid cards.
 pub fn parse_csv(text: &str) -> Result<Vec<InsuredPerson>, CsvError> {
-    let recs = records(text).map_err(|e| CsvError { errors: vec![e] })?;
-    let mut iter = recs.into_iter();
-    let header_ok = iter.next().is_some_and(|(_, h)| {
-        h.len() == COLUMNS.len()
-            && h.iter()
-                .zip(COLUMNS)
-                .all(|(a, b)| a.trim().eq_ignore_ascii_case(b))
-    });
-    if !header_ok {
-        return Err(CsvError {
-            errors: vec![RowError {
-                line: 1,
-                column: None,
-                message: format!("{}: {CSV_HEADER}", texts::bilingual("store-header")),
-            }],
-        });
-    }
     let mut errors = Vec::new();
     let mut persons = Vec::new();
     let mut cards: HashMap<String, usize> = HashMap::new();
     let mut valid_cards: HashMap<String, usize> = HashMap::new();
-    for (line, fields) in iter {
+    for item in RegistryReader::new(text.as_bytes()) {
         if errors.len() >= MAX_ERRORS {
             break;
         }
-        let Some(p) = parse_row(line, &fields, &mut errors) else {
-            continue;
+        let (line, p) = match item {
+            Ok(row) => row,
+            Err(ReadError::Row(e)) => {
+                errors.extend(e);
+                continue;
+            }
+            Err(ReadError::Fatal(e)) => {
+                errors.push(e);
+                break;
+            }
+            Err(ReadError::Io { line, source }) => {
+                errors.push(RowError {
+                    line,
+                    column: None,
+                    message: source.to_string(),
+                });
+                break;
+            }
         };
         if let Some(first) = cards.insert(p.card_number.as_str().to_owned(), line) {
             errors.push(RowError {
@@ -351,6 +500,135 @@ pub fn parse_csv(text: &str) -> Result<Vec<InsuredPerson>, CsvError> {
     } else {
         Err(CsvError { errors })
     }
+}
+
+/// What [`check`] found in a registry file without errors.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Checked {
+    /// Rows (one per card).
+    pub rows: u64,
+    /// Rows of revoked cards among them.
+    pub revoked: u64,
+}
+
+/// Why [`check`] refused a registry file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CheckError {
+    /// Rows are wrong (every error found, up to [`MAX_ERRORS`], in line order).
+    #[error(transparent)]
+    Invalid(#[from] CsvError),
+    /// The file cannot be opened.
+    #[error("{0}")]
+    Open(#[source] std::io::Error),
+    /// Reading failed at a line (an I/O error, or text that is not UTF-8).
+    #[error("{0}")]
+    Read(#[source] ReadError),
+}
+
+/// A card number or ID number as a number (base 36 over its letters and digits): the two
+/// formats are short enough that distinct values never meet.
+fn key(s: &str) -> u64 {
+    s.chars().fold(0u64, |acc, c| {
+        acc.wrapping_mul(36)
+            .wrapping_add(u64::from(c.to_digit(36).unwrap_or(35)))
+    })
+}
+
+/// Values that occur more than once in `keys` (at most [`MAX_ERRORS`] of them).
+fn repeated(mut keys: Vec<u64>) -> HashSet<u64> {
+    keys.sort_unstable();
+    keys.windows(2)
+        .filter_map(|w| match w {
+            [a, b] if a == b => Some(*a),
+            _ => None,
+        })
+        .take(MAX_ERRORS)
+        .collect()
+}
+
+/// Checks a registry file as [`parse_csv`] does — every row, a card number twice, two valid
+/// cards of one person — reading it as a stream (`open` gives the file from its start; it is
+/// read once, and a second time only to find the lines of repeated cards). Memory: the rows are
+/// not kept, only 8 bytes per card and per valid card for the checks across rows.
+///
+/// # Errors
+/// [`CheckError::Invalid`] with the row errors in line order; [`CheckError::Open`] or
+/// [`CheckError::Read`] when the file cannot be read.
+pub fn check<R, F>(mut open: F) -> Result<Checked, CheckError>
+where
+    R: BufRead,
+    F: FnMut() -> std::io::Result<R>,
+{
+    let mut errors = Vec::new();
+    let mut checked = Checked::default();
+    let mut cards = Vec::new();
+    let mut valid = Vec::new();
+    let reader = RegistryReader::new(open().map_err(CheckError::Open)?);
+    for item in reader {
+        match item {
+            Ok((_, p)) => {
+                checked.rows += 1;
+                cards.push(key(p.card_number.as_str()));
+                if p.card_status == CardStatus::Valid {
+                    valid.push(key(p.id_number.as_str()));
+                } else {
+                    checked.revoked += 1;
+                }
+            }
+            Err(ReadError::Row(e)) => {
+                errors.extend(e);
+                if errors.len() >= MAX_ERRORS {
+                    break;
+                }
+            }
+            Err(ReadError::Fatal(e)) => {
+                errors.push(e);
+                break;
+            }
+            Err(e @ ReadError::Io { .. }) => return Err(CheckError::Read(e)),
+        }
+    }
+    let (cards, valid) = (repeated(cards), repeated(valid));
+    if !cards.is_empty() || !valid.is_empty() {
+        // Once more, for the lines where the repeated values first and again occur.
+        let mut first_card = HashMap::new();
+        let mut first_valid = HashMap::new();
+        for item in RegistryReader::new(open().map_err(CheckError::Open)?) {
+            let Ok((line, p)) = item else { continue };
+            let card = key(p.card_number.as_str());
+            if cards.contains(&card) {
+                if let Some(&first) = first_card.get(&card) {
+                    errors.push(RowError {
+                        line,
+                        column: Some("card_number"),
+                        message: both_with("store-card-repeated", &[("first", Arg::from(first))]),
+                    });
+                    continue;
+                }
+                first_card.insert(card, line);
+            }
+            let id = key(p.id_number.as_str());
+            if p.card_status == CardStatus::Valid && valid.contains(&id) {
+                if let Some(&first) = first_valid.get(&id) {
+                    errors.push(RowError {
+                        line,
+                        column: Some("card_status"),
+                        message: both_with("store-two-valid-cards", &[("first", Arg::from(first))]),
+                    });
+                    continue;
+                }
+                first_valid.insert(id, line);
+            }
+        }
+    }
+    if errors.is_empty() {
+        return Ok(checked);
+    }
+    errors.sort_by_key(|e| e.line);
+    errors.truncate(MAX_ERRORS);
+    Err(CsvError { errors }.into())
 }
 
 fn quote(s: &str) -> String {
@@ -464,5 +742,80 @@ mod tests {
         assert_eq!(err.errors[0].line, 1);
         let err = parse_csv(&format!("{CSV_HEADER}\n\"open")).unwrap_err();
         assert_eq!(err.errors[0].line, 2);
+    }
+    #[test]
+    fn the_stream_check_finds_what_parse_csv_finds() {
+        let csv = format!(
+            "{CSV_HEADER}\n{}\n{}\n000011114444,A123456789,測試一,1990-13-01,F,maybe,F123,東京都,中正區,建國里,0\nshort,row\n{}\n",
+            row("000011112222", "A123456789", "valid"),
+            row("000011112222", "A123456780", "valid"),
+            row("000011115555", "A123456789", "valid"),
+        );
+        let Err(CheckError::Invalid(streamed)) = check(|| Ok(csv.as_bytes())) else {
+            panic!("refused");
+        };
+        let whole = parse_csv(&csv).unwrap_err();
+        let lines = |e: &CsvError| {
+            let mut v: Vec<_> = e.errors.iter().map(|e| (e.line, e.column)).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(lines(&streamed), lines(&whole));
+        assert!(streamed.to_string().contains("line 6"), "{streamed}");
+
+        let repeated = format!(
+            "{CSV_HEADER}\n{}\n{}\n{}\n",
+            row("000011112222", "A123456789", "revoked"),
+            row("000011113333", "A123456789", "valid"),
+            row("000011112222", "B123456780", "revoked"),
+        );
+        let Err(CheckError::Invalid(e)) = check(|| Ok(repeated.as_bytes())) else {
+            panic!("refused");
+        };
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(
+            (e.errors[0].line, e.errors[0].column),
+            (4, Some("card_number"))
+        );
+        assert!(e.errors[0].message.contains('2'), "first on line 2");
+
+        let good = format!(
+            "{CSV_HEADER}\n{}\n\"#not a comment\"\n",
+            row("000011112222", "A123456789", "revoked"),
+        );
+        assert!(matches!(
+            check(|| Ok(good.as_bytes())),
+            Err(CheckError::Invalid(_))
+        ));
+        let good = format!(
+            "{CSV_HEADER}\n{}\n{}\n",
+            row("000011112222", "A123456789", "revoked"),
+            row("000011113333", "A123456789", "valid"),
+        );
+        let c = check(|| Ok(good.as_bytes())).unwrap();
+        assert_eq!((c.rows, c.revoked), (2, 1));
+    }
+
+    #[test]
+    fn a_quoted_line_break_counts_lines() {
+        let csv = format!(
+            "{CSV_HEADER}\n000011112222,A123456789,\"測\n試\",1990-01-01,M,valid,F1234567,臺北市,中正區,建國里,5\n{}\n",
+            row("000011113333", "A123456780", "valid")
+        );
+        let got: Vec<_> = RegistryReader::new(csv.as_bytes()).collect();
+        assert!(
+            matches!(&got[0], Err(ReadError::Row(e)) if e[0].line == 2 && e[0].column == Some("name"))
+        );
+        assert!(
+            matches!(&got[1], Err(ReadError::Row(e)) if e[0].line == 4 && e[0].column == Some("id_number"))
+        );
+        assert_eq!(got.len(), 2);
+        let bad = RegistryReader::new(&b"card_number\n\xff\n"[..]).next();
+        assert!(matches!(bad, Some(Err(ReadError::Fatal(e))) if e.line == 1));
+        let mut bytes = format!("{CSV_HEADER}\n").into_bytes();
+        bytes.extend_from_slice(b"\xff,x\n");
+        let mut r = RegistryReader::new(&bytes[..]);
+        assert!(matches!(r.next(), Some(Err(ReadError::Io { line: 2, .. }))));
+        assert!(r.next().is_none());
     }
 }

@@ -350,12 +350,12 @@ cli-help-admin = 健保資料與櫃台作業：匯入、示範資料、停用、
 cli-help-admin-registry = 健保資料：匯入 CSV 檔、產生示範人物
     .label = 健保資料
 # *Design.* `twnhi admin registry import`.
-cli-help-admin-registry-import = 由 CSV 檔匯入被保險人（標題列：card_number、id_number、name、birth_date、sex、card_status、household_id、county、township、village、neighborhood）。每一列都會檢查；全部正確才會匯入
+cli-help-admin-registry-import = 由 CSV 檔匯入被保險人（標題列：card_number、id_number、name、birth_date、sex、card_status、household_id、county、township、village、neighborhood）。檔案以串流逐列讀取，不整個載入記憶體：先檢查每一列，全部正確才會寫入；再分批寫入
     .label = 匯入
 # *Design.* `twnhi admin registry import`: argument `file`.
 cli-help-admin-registry-import--file = CSV 檔（UTF-8）
 # *Design.* `twnhi admin registry import`: argument `batch`.
-cli-help-admin-registry-import--batch = 每個交易寫入的筆數（先完整檢查整個檔案；寫入途中失敗時，先前的批次已寫入，再次匯入同一檔案是安全的）
+cli-help-admin-registry-import--batch = 每個交易寫入的筆數。寫入途中（資料庫）失敗時，先前的批次已寫入；再次匯入同一檔案是安全的，並會完成匯入（已寫入的列以相同的值再寫一次）
 # *Design.* `twnhi admin …`: argument `db`.
 cli-help-admin--db = 資料庫：`postgres://user@host/db`（PostgreSQL）、`sqlite://path/file.sqlite3` 或檔案路徑（SQLite）。預設：資料目錄中的 twnhi.sqlite3
     .label = 資料庫
