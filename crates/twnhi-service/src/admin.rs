@@ -32,7 +32,7 @@ pub struct RegistrationReport {
     pub cancelled_at: Option<DateTime<Utc>>,
     /// The main e-mail address, masked (`t***@example.com`).
     pub email_masked: String,
-    /// The mobile phone, masked (`0912-***678`).
+    /// The mobile phone, masked (`0912-***678`; `-` when none was given).
     pub mobile_masked: String,
     /// Devices: masked identifier, platform, model, state.
     pub devices: Vec<(String, String, String, DeviceState)>,
@@ -205,7 +205,11 @@ impl Service {
                 verified_at: r.verified_at,
                 cancelled_at: r.cancelled_at,
                 email_masked: mask_email(r.contacts.email.as_str()),
-                mobile_masked: mask_mobile(r.contacts.mobile_phone.as_str()),
+                mobile_masked: r
+                    .contacts
+                    .mobile_phone
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), |m| mask_mobile(m.as_str())),
                 devices,
                 id: r.id,
             });

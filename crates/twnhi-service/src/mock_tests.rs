@@ -60,7 +60,7 @@ fn contacts() -> Contacts {
     Contacts {
         email: Email::parse("test.one@example.com").unwrap(),
         spare_email: None,
-        mobile_phone: MobilePhone::parse("0912345678").unwrap(),
+        mobile_phone: Some(MobilePhone::parse("0912345678").unwrap()),
         local_phone: None,
     }
 }

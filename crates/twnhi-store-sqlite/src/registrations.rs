@@ -77,7 +77,10 @@ async fn write_contacts(
         ),
         (
             "mobile-phone",
-            Some(contacts.mobile_phone.as_str().to_owned()),
+            contacts
+                .mobile_phone
+                .as_ref()
+                .map(|m| m.as_str().to_owned()),
         ),
         (
             "local-phone",
@@ -215,7 +218,7 @@ async fn load(pool: &SqlitePool, row: &SqliteRow) -> Result<Registration> {
         contacts: Contacts {
             email: email.ok_or(corrupt("contacts.email"))?,
             spare_email,
-            mobile_phone: mobile_phone.ok_or(corrupt("contacts.mobile-phone"))?,
+            mobile_phone,
             local_phone,
         },
         created_at: time::parse(

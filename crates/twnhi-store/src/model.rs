@@ -167,8 +167,9 @@ pub struct Contacts {
     pub email: Email,
     /// Spare e-mail (optional).
     pub spare_email: Option<Email>,
-    /// Mobile phone (required).
-    pub mobile_phone: MobilePhone,
+    /// Mobile phone (optional: the manual marks it without `*`, asking for it with
+    /// 「本項行動電話將作為未來行動裝置之認證使用，請務必輸入。」).
+    pub mobile_phone: Option<MobilePhone>,
     /// Local phone (optional).
     pub local_phone: Option<LocalPhone>,
 }

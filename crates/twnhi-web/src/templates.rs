@@ -490,6 +490,8 @@ pub(crate) struct LetterRequestPage {
     pub new_label: &'static str,
     /// Catalog id of the prompt beside 讀取 (the manual words it differently per page).
     pub read_prompt: &'static str,
+    /// Whether 行動電話 of the 修改 mode is marked `*` (重寄認證信) or not (忘記註冊密碼).
+    pub mobile_required: bool,
     pub notice: Option<Text>,
     pub message: SysMsg,
     pub errors: FieldErrors,

@@ -16,14 +16,16 @@ use crate::letters::LetterData;
 use crate::service::{Caller, Service};
 
 /// 修改電子郵件信箱…: send the letter to a new address, proven with the household address
-/// (checked against the registry) and the registered mobile phone (4.8, 4.9).
+/// (checked against the registry) and, when given, the registered mobile phone (4.8, 4.9).
+/// 重寄認證信 asks for the mobile phone (the manual marks it `*`), 忘記註冊密碼 does not.
 pub struct NewAddress {
     /// The new e-mail address.
     pub email: Email,
     /// 戶籍鄉鎮里鄰.
     pub address: HouseholdAddress,
-    /// The mobile phone given when applying.
-    pub mobile_phone: MobilePhone,
+    /// The mobile phone given when applying, if asked for: when both this and the
+    /// registration have one, they must be the same.
+    pub mobile_phone: Option<MobilePhone>,
 }
 
 impl fmt::Debug for NewAddress {
@@ -170,7 +172,15 @@ impl Service {
                 return Ok(Err(Msg::LetterRequested));
             }
             None => reg.contacts.email.clone(),
-            Some(new) if new.mobile_phone == reg.contacts.mobile_phone => new.email.clone(),
+            Some(new)
+                if new
+                    .mobile_phone
+                    .as_ref()
+                    .zip(reg.contacts.mobile_phone.as_ref())
+                    .is_none_or(|(given, registered)| given == registered) =>
+            {
+                new.email.clone()
+            }
             Some(_) => {
                 self.decoy(cs, kind, now)?;
                 self.fail(cs, &counters, now);

@@ -138,7 +138,7 @@ pub fn contacts_for(i: usize) -> Contacts {
     Contacts {
         email: Email::parse(&format!("test.{i}@example.com")).unwrap(),
         spare_email: None,
-        mobile_phone: twnhi_account::MobilePhone::parse(&format!("09123456{i:02}")).unwrap(),
+        mobile_phone: Some(twnhi_account::MobilePhone::parse(&format!("09123456{i:02}")).unwrap()),
         local_phone: None,
     }
 }

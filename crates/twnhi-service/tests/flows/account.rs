@@ -202,7 +202,7 @@ async fn resend_confirmation_to_a_new_address() {
         new_address: Some(NewAddress {
             email: Email::parse("fresh.box@example.org").unwrap(),
             address: p.person.address.clone(),
-            mobile_phone: twnhi_account::MobilePhone::parse(mobile).unwrap(),
+            mobile_phone: Some(twnhi_account::MobilePhone::parse(mobile).unwrap()),
         }),
         registered_email: None,
     };

@@ -167,7 +167,7 @@ async fn account_view_of_the_logged_in_registration() {
     assert_eq!(view.registration_id, reg.id);
     // Changed data show at once.
     let mut contacts = app.contacts(5);
-    contacts.mobile_phone = twnhi_account::MobilePhone::parse("0987654321").unwrap();
+    contacts.mobile_phone = Some(twnhi_account::MobilePhone::parse("0987654321").unwrap());
     app.service
         .change_data(
             &web,

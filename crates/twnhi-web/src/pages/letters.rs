@@ -11,7 +11,7 @@ use twnhi_service::{LetterRequest, NewAddress, ServiceError};
 
 use crate::app::{Site, render};
 use crate::flash::{self, Done, Flash, To};
-use crate::pages::{F, address, email, mobile, new_password, no_card, refusal};
+use crate::pages::{F, address, email, mobile, new_password, no_card, optional_mobile, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
     FieldErrors, LetterForm, LetterRequestPage, MessagePage, ResetPage, SysMsg, Text,
@@ -211,6 +211,7 @@ impl Kind {
                 registered_label: "resend-method-registered",
                 new_label: "resend-method-new",
                 read_prompt: "read-card-prompt-letter",
+                mobile_required: true,
                 notice: None,
                 message,
                 errors,
@@ -224,6 +225,7 @@ impl Kind {
                 registered_label: "forgot-method-registered",
                 new_label: "forgot-method-new",
                 read_prompt: "read-card-prompt-forgot",
+                mobile_required: false,
                 notice: Some(Text::msg(Msg::ResetAppNotice)),
                 message,
                 errors,
@@ -247,7 +249,11 @@ impl Kind {
                 &f.neighborhood,
                 &mut errors,
             );
-            let m = mobile(&f.mobile_area, &f.mobile_number, &mut errors);
+            // 重寄認證信 marks 行動電話 `*`; 忘記註冊密碼 does not.
+            let m = match self {
+                Kind::Resend => mobile(&f.mobile_area, &f.mobile_number, &mut errors).map(Some),
+                Kind::Forgot => optional_mobile(&f.mobile_area, &f.mobile_number, &mut errors),
+            };
             match (e, a, m) {
                 (Some(Some(email)), Some(address), Some(mobile_phone)) => Some(NewAddress {
                     email,

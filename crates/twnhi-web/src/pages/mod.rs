@@ -154,6 +154,19 @@ pub(crate) fn mobile(area: &str, number: &str, errors: &mut FieldErrors) -> Opti
         .ok()
 }
 
+/// 行動電話 where the manual marks it without `*` (apply, change data, 忘記註冊密碼's 修改
+/// mode): both fields empty means none; anything typed is checked.
+pub(crate) fn optional_mobile(
+    area: &str,
+    number: &str,
+    errors: &mut FieldErrors,
+) -> Option<Option<MobilePhone>> {
+    if area.trim().is_empty() && number.trim().is_empty() {
+        return Some(None);
+    }
+    mobile(area, number, errors).map(Some)
+}
+
 /// 聯絡電話 from its three fields (all empty: none).
 pub(crate) fn local_phone(
     area: &str,
@@ -189,7 +202,7 @@ pub(crate) fn email(
 /// The contact fields of the apply and change-data forms.
 pub(crate) fn contacts(f: &ContactForm, errors: &mut FieldErrors) -> Option<Contacts> {
     let local = local_phone(&f.phone_area, &f.phone_number, &f.phone_ext, errors);
-    let mobile = mobile(&f.mobile_area, &f.mobile_number, errors);
+    let mobile = optional_mobile(&f.mobile_area, &f.mobile_number, errors);
     let main = email(&f.email, "email", true, errors);
     let spare = email(&f.spare_email, "spare_email", false, errors);
     // A spare address is another address: the same one twice is no spare.
@@ -209,7 +222,7 @@ pub(crate) fn contacts(f: &ContactForm, errors: &mut FieldErrors) -> Option<Cont
 
 /// The contact form filled from stored contacts (the change-data page).
 pub(crate) fn contact_form(c: &Contacts) -> ContactForm {
-    let m = c.mobile_phone.as_str();
+    let m = c.mobile_phone.as_ref().map_or("", MobilePhone::as_str);
     ContactForm {
         phone_area: c
             .local_phone

@@ -636,3 +636,108 @@ async fn the_registered_address_mode_asks_for_the_e_mail_and_matches_it() {
     app.deliver().await;
     assert_eq!(app.mailer.sent().len(), before + 1);
 }
+
+/// 行動電話 as the manual marks it: without `*` on apply, change data and 忘記註冊密碼's 修改
+/// mode (with its note 「本項行動電話將作為未來行動裝置之認證使用，請務必輸入。」), which
+/// then go through without it; with `*` on 重寄認證信's 修改 mode, which asks for it.
+#[tokio::test]
+async fn the_mobile_phone_is_asked_for_where_the_manual_marks_it() {
+    let star = "<span class=\"req\">*</span>行動電話";
+    let (note, _) = both("mobile-phone-note");
+    assert_eq!(
+        note,
+        "本項行動電話將作為未來行動裝置之認證使用，請務必輸入。"
+    );
+    let mut app = app().await;
+    app.get("/apply").await;
+    app.read_card(0).await;
+    let mut fields = apply_fields(&app, 0, "no.mobile@example.com");
+    fields.retain(|(k, _)| !k.starts_with("mobile_"));
+    let r = app.post_form_once("/apply/details", &owned(&fields)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(location(&r), "/done");
+    // A mobile typed wrong is still an error.
+    app.cookie = None;
+    app.get("/apply").await;
+    app.read_card(1).await;
+    let mut fields = apply_fields(&app, 1, "bad.mobile@example.com");
+    for (k, v) in &mut fields {
+        if k == "mobile_number" {
+            *v = "12".into();
+        }
+    }
+    let bad = app.post_form("/apply/details", &owned(&fields)).await;
+    assert!(bad.has_msg(Msg::MobilePhoneInvalid), "{}", bad.body);
+    assert!(!bad.has(star), "apply marks the mobile phone *");
+    assert!(bad.has(&note), "{}", bad.body);
+
+    // Change data: the mobile phone can be left out.
+    app.cookie = None;
+    app.register_and_login(2, "profile.mobile@example.com")
+        .await;
+    let profile = app.get("/profile").await;
+    assert!(!profile.has(star), "the profile marks the mobile phone *");
+
+    // 忘記註冊密碼, 修改 mode, no mobile phone: the letter goes to the new address.
+    app.cookie = None;
+    let forgot = app.get("/forgot-password").await;
+    assert!(!forgot.has(star), "forgot marks the mobile phone *");
+    app.read_card(2).await;
+    let p = app.people[2].person.clone();
+    let t = p.address.township();
+    let n = p.address.neighborhood().to_string();
+    let new_mode = |email: &'static str| {
+        vec![
+            ("method", "new"),
+            ("email", email),
+            ("county", t.county_zh()),
+            ("township", t.zh()),
+            ("village", p.address.village()),
+            ("neighborhood", n.as_str()),
+        ]
+    };
+    let r = app
+        .post_form("/forgot-password", &new_mode("new.box@example.com"))
+        .await;
+    assert!(r.has_msg(Msg::LetterRequested), "{}", r.body);
+    app.deliver().await;
+    assert!(
+        app.mailer
+            .sent()
+            .iter()
+            .any(|m| m.to().as_str() == "new.box@example.com"),
+        "the reset letter to the new address"
+    );
+
+    // 重寄認證信, 修改 mode: 「* 行動電話」, asked for.
+    app.cookie = None;
+    app.get("/apply").await;
+    app.read_card(3).await;
+    let fields = apply_fields(&app, 3, "pending.one@example.com");
+    app.post_form_once("/apply/details", &owned(&fields)).await;
+    app.cookie = None;
+    let resend = app.get("/resend").await;
+    assert!(
+        resend.has(star),
+        "resend's 修改 mode marks the mobile phone *"
+    );
+    app.read_card(3).await;
+    let p = app.people[3].person.clone();
+    let t = p.address.township();
+    let n = p.address.neighborhood().to_string();
+    let r = app
+        .post_form(
+            "/resend",
+            &[
+                ("method", "new"),
+                ("email", "pending.new@example.com"),
+                ("county", t.county_zh()),
+                ("township", t.zh()),
+                ("village", p.address.village()),
+                ("neighborhood", n.as_str()),
+            ],
+        )
+        .await;
+    assert!(r.has_msg(Msg::MobilePhoneEmpty), "{}", r.body);
+    assert!(!r.has_msg(Msg::LetterRequested));
+}
