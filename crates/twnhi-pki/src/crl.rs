@@ -1,11 +1,14 @@
 //! Certificate revocation lists: a set of parsed CRLs ([`CrlSet`]) and a store that reloads
 //! them from their sources ([`CrlStore`]), on demand or on a schedule.
 //!
-//! A source is anything that yields the bytes of one or more CRLs ([`CrlSource`]). Files
-//! ([`FileCrlSource`], PEM or DER) are implemented here; a URL source (MOICA publishes its
-//! CRLs over http) is for the program that owns an HTTP client and a runtime (the site) to
-//! implement with the same trait, so this crate stays free of one. An operator can also fetch
-//! the CRLs with a timer (`curl -o`) into files that a [`FileCrlSource`] reads.
+//! A source is anything that yields the bytes of one or more CRLs ([`CrlSource`]): files
+//! ([`FileCrlSource`], PEM or DER) and `http://` URLs ([`HttpCrlSource`], as MOICA publishes
+//! its CRLs); [`crl_source`] picks one for a setting's value.
+//!
+//! A source that fails to refresh keeps the CRLs it gave last (with a warning in the log);
+//! a CRL past its next update is refused at verification time
+//! ([`RevocationPolicy::enforce_next_update`](crate::RevocationPolicy)), so a responder
+//! that stays down ends in refusals rather than in trusting old lists for ever.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -14,7 +17,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use webpki::{CertRevocationList, OwnedCertRevocationList};
 
-use crate::error::LoadError;
+use crate::error::{FetchError, LoadError};
+use crate::http::{self, Limits};
 use crate::load;
 
 /// Parsed CRLs, cheap to clone (shared): what [`ChainVerifier::verify`](crate::ChainVerifier::verify)
@@ -106,6 +110,65 @@ impl CrlSource for FileCrlSource {
             path: self.path.clone(),
             source,
         })
+    }
+}
+
+/// CRLs fetched from an `http://` URL (GET; PEM or DER), within [`Limits::CRL`] unless set
+/// otherwise.
+#[derive(Debug, Clone)]
+pub struct HttpCrlSource {
+    url: String,
+    limits: Limits,
+}
+
+impl HttpCrlSource {
+    /// The CRLs at `url`.
+    ///
+    /// # Errors
+    /// [`FetchError::BadUrl`] for anything but an absolute `http://` URL.
+    pub fn new(url: &str) -> Result<HttpCrlSource, FetchError> {
+        http::parse_url(url)?;
+        Ok(HttpCrlSource {
+            url: url.to_owned(),
+            limits: Limits::CRL,
+        })
+    }
+
+    /// The same source with another timeout.
+    #[must_use]
+    pub fn with_timeout(mut self, timeout: Duration) -> HttpCrlSource {
+        self.limits = self.limits.with_timeout(timeout);
+        self
+    }
+
+    /// The URL.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
+
+impl CrlSource for HttpCrlSource {
+    fn describe(&self) -> String {
+        self.url.clone()
+    }
+
+    fn fetch(&self) -> Result<Vec<u8>, LoadError> {
+        Ok(http::get_blocking(&self.url, self.limits)?)
+    }
+}
+
+/// The source a setting names: an `http://` or `https://` URL (the latter refused, see
+/// [`crate::http`]) as an [`HttpCrlSource`], anything else as a file.
+///
+/// # Errors
+/// [`LoadError::Fetch`] for a URL that cannot be used.
+pub fn crl_source(spec: &str) -> Result<Box<dyn CrlSource>, LoadError> {
+    let lower = spec.get(..8).unwrap_or(spec).to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        Ok(Box::new(HttpCrlSource::new(spec)?))
+    } else {
+        Ok(Box::new(FileCrlSource::new(spec)))
     }
 }
 

@@ -255,6 +255,8 @@ pub enum LoadError {
         /// The source.
         what: String,
     },
+    /// A CRL that cannot be fetched from its URL.
+    Fetch(#[from] FetchError),
 }
 
 impl LoadError {
@@ -304,6 +306,7 @@ impl LoadError {
                 "pki-load-unsupported-source",
                 &[("what", what.as_str().into())],
             ),
+            LoadError::Fetch(e) => format!("{} [{}]", e.message(lang), e.code()),
         }
     }
 }
@@ -316,6 +319,258 @@ impl core::fmt::Display for LoadError {
             "{} / {}",
             self.message(Lang::ZhTw),
             self.message(Lang::En)
+        )
+    }
+}
+
+/// Why a CRL or an OCSP response cannot be fetched over http. Codes 7631–7635.
+///
+/// | code | variant | meaning |
+/// |---|---|---|
+/// | 7631 | [`BadUrl`](Self::BadUrl) | not an absolute `http://` URL |
+/// | 7632 | [`Unreachable`](Self::Unreachable) | no connection, or the exchange broke off |
+/// | 7633 | [`Timeout`](Self::Timeout) | no whole answer within the time allowed |
+/// | 7634 | [`Status`](Self::Status) | an answer other than 200 OK |
+/// | 7635 | [`TooLarge`](Self::TooLarge) | an answer larger than allowed |
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FetchError {
+    /// Not an absolute `http://` URL with a host.
+    BadUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong (English).
+        why: String,
+    },
+    /// No connection, or the exchange broke off.
+    Unreachable {
+        /// The URL.
+        url: String,
+        /// The operating system's or the HTTP client's words (English).
+        detail: String,
+    },
+    /// No whole answer within the time allowed.
+    Timeout {
+        /// The URL.
+        url: String,
+        /// The time allowed.
+        after: std::time::Duration,
+    },
+    /// An answer other than 200 OK.
+    Status {
+        /// The URL.
+        url: String,
+        /// The HTTP status.
+        status: u16,
+    },
+    /// An answer larger than allowed.
+    TooLarge {
+        /// The URL.
+        url: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
+}
+
+impl FetchError {
+    /// The stable code.
+    #[must_use]
+    pub fn code(&self) -> u16 {
+        match self {
+            FetchError::BadUrl { .. } => 7631,
+            FetchError::Unreachable { .. } => 7632,
+            FetchError::Timeout { .. } => 7633,
+            FetchError::Status { .. } => 7634,
+            FetchError::TooLarge { .. } => 7635,
+        }
+    }
+
+    /// The URL concerned.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        match self {
+            FetchError::BadUrl { url, .. }
+            | FetchError::Unreachable { url, .. }
+            | FetchError::Timeout { url, .. }
+            | FetchError::Status { url, .. }
+            | FetchError::TooLarge { url, .. } => url,
+        }
+    }
+
+    /// The message in `lang`, from the catalog (`pki-fetch-*`).
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        let url = ("url", self.url().to_owned().into());
+        match self {
+            FetchError::BadUrl { why, .. } => texts::format(
+                lang,
+                "pki-fetch-bad-url",
+                &[url, ("why", why.as_str().into())],
+            ),
+            FetchError::Unreachable { detail, .. } => texts::format(
+                lang,
+                "pki-fetch-unreachable",
+                &[url, ("detail", detail.as_str().into())],
+            ),
+            FetchError::Timeout { after, .. } => texts::format(
+                lang,
+                "pki-fetch-timeout",
+                &[url, ("seconds", after.as_secs().into())],
+            ),
+            FetchError::Status { status, .. } => texts::format(
+                lang,
+                "pki-fetch-status",
+                &[url, ("status", u64::from(*status).into())],
+            ),
+            FetchError::TooLarge { limit, .. } => texts::format(
+                lang,
+                "pki-fetch-too-large",
+                &[
+                    url,
+                    ("limit", u64::try_from(*limit).unwrap_or(u64::MAX).into()),
+                ],
+            ),
+        }
+    }
+}
+
+impl core::fmt::Display for FetchError {
+    /// `zh-TW / English [code]`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        coded(
+            f,
+            &self.message(Lang::ZhTw),
+            &self.message(Lang::En),
+            self.code(),
+        )
+    }
+}
+
+/// Why an OCSP check gave no answer to rely on. Codes 7624–7630. (A certificate the
+/// responder says is revoked or unknown is not an error of the check:
+/// [`OcspStatus`](crate::OcspStatus).)
+///
+/// | code | variant | meaning |
+/// |---|---|---|
+/// | 7624 | [`NoResponder`](Self::NoResponder) | no responder configured and none in the certificate |
+/// | 7625 | [`Fetch`](Self::Fetch) | the responder cannot be reached or answered badly over http |
+/// | 7626 | [`Malformed`](Self::Malformed) | the answer is not an OCSP response |
+/// | 7627 | [`ResponderStatus`](Self::ResponderStatus) | the responder declined (tryLater, unauthorized …) |
+/// | 7628 | [`Signature`](Self::Signature) | the response's signature is invalid or its signer not authorised |
+/// | 7629 | [`Mismatch`](Self::Mismatch) | the response is not about this certificate, or its nonce differs |
+/// | 7630 | [`Stale`](Self::Stale) | the response is not current (thisUpdate ahead, nextUpdate past) |
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum OcspError {
+    /// No responder URL is configured and the certificate names none (authority
+    /// information access).
+    NoResponder,
+    /// The responder cannot be reached, or answered other than 200 OK.
+    Fetch(FetchError),
+    /// The answer is not a (basic) OCSP response.
+    Malformed {
+        /// What is wrong (English).
+        detail: String,
+    },
+    /// The responder answered with a status other than `successful`.
+    ResponderStatus {
+        /// The status's name (`tryLater`, `unauthorized` …).
+        status: String,
+    },
+    /// The response's signature does not verify, or its signer is neither the issuing CA
+    /// nor a responder the issuing CA authorised (id-kp-OCSPSigning).
+    Signature {
+        /// What is wrong (English).
+        detail: String,
+    },
+    /// The response does not answer for this certificate, or echoes another nonce.
+    Mismatch {
+        /// What differs (English).
+        detail: String,
+    },
+    /// The response is not current.
+    Stale {
+        /// Which time is wrong (English).
+        detail: String,
+    },
+}
+
+impl OcspError {
+    /// The stable code.
+    #[must_use]
+    pub fn code(&self) -> u16 {
+        match self {
+            OcspError::NoResponder => 7624,
+            OcspError::Fetch(_) => 7625,
+            OcspError::Malformed { .. } => 7626,
+            OcspError::ResponderStatus { .. } => 7627,
+            OcspError::Signature { .. } => 7628,
+            OcspError::Mismatch { .. } => 7629,
+            OcspError::Stale { .. } => 7630,
+        }
+    }
+
+    /// A short English name for audit records and logs (`ocsp-unreachable` …).
+    #[must_use]
+    pub fn reason(&self) -> &'static str {
+        match self {
+            OcspError::NoResponder => "ocsp-no-responder",
+            OcspError::Fetch(_) => "ocsp-unreachable",
+            OcspError::Malformed { .. } => "ocsp-malformed",
+            OcspError::ResponderStatus { .. } => "ocsp-declined",
+            OcspError::Signature { .. } => "ocsp-signature",
+            OcspError::Mismatch { .. } => "ocsp-mismatch",
+            OcspError::Stale { .. } => "ocsp-stale",
+        }
+    }
+
+    /// The message in `lang`, from the catalog (`pki-ocsp-*`).
+    #[must_use]
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            OcspError::NoResponder => texts::text(lang, "pki-ocsp-no-responder"),
+            OcspError::Fetch(e) => texts::format(
+                lang,
+                "pki-ocsp-fetch",
+                &[("detail", e.message(lang).into())],
+            ),
+            OcspError::Malformed { detail } => texts::format(
+                lang,
+                "pki-ocsp-malformed",
+                &[("detail", detail.as_str().into())],
+            ),
+            OcspError::ResponderStatus { status } => texts::format(
+                lang,
+                "pki-ocsp-responder-status",
+                &[("status", status.as_str().into())],
+            ),
+            OcspError::Signature { detail } => texts::format(
+                lang,
+                "pki-ocsp-signature",
+                &[("detail", detail.as_str().into())],
+            ),
+            OcspError::Mismatch { detail } => texts::format(
+                lang,
+                "pki-ocsp-mismatch",
+                &[("detail", detail.as_str().into())],
+            ),
+            OcspError::Stale { detail } => texts::format(
+                lang,
+                "pki-ocsp-stale",
+                &[("detail", detail.as_str().into())],
+            ),
+        }
+    }
+}
+
+impl core::fmt::Display for OcspError {
+    /// `zh-TW / English [code]`.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        coded(
+            f,
+            &self.message(Lang::ZhTw),
+            &self.message(Lang::En),
+            self.code(),
         )
     }
 }

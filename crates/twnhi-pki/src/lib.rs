@@ -13,9 +13,11 @@
 //!   refusal is a [`VerifyError`] with a stable code (76xx) and texts in every language.
 //! - [`verify_signature`]: a challenge signature under the certificate's key, RSA PKCS#1 v1.5
 //!   SHA-256, RSA-PSS SHA-256 or ECDSA P-256 SHA-256 ([`SignatureScheme`]).
-//! - [`CrlStore`]: the current CRLs, loaded from [`CrlSource`]s (files; other sources behind
-//!   the trait) and refreshed by [`CrlStore::refresh`] or on a schedule
-//!   ([`CrlStore::spawn_refresher`]).
+//! - [`CrlStore`]: the current CRLs, loaded from [`CrlSource`]s (files, `http://` URLs) and
+//!   refreshed by [`CrlStore::refresh`] or on a schedule ([`CrlStore::spawn_refresher`]).
+//! - [`OcspChecker`]: the status of a certificate from an OCSP responder (configured, or
+//!   the one the certificate names), the response's signature checked against the issuing
+//!   CA or a responder it authorised.
 //! - [`CertSummary`]: subject, name, serial, issuer, validity, key type and the MOICA
 //!   attributes (the last four characters of the ID number).
 //! - [`load`]: certificates and CRLs from PEM or DER.
@@ -34,18 +36,23 @@
 //! # }
 //! ```
 //!
-//! OCSP is not supported: MOICA publishes CRLs, and a relying party that refreshes them on
-//! a schedule learns of revocations within the CRL's update interval.
+//! CRLs and OCSP travel over plain http ([`http`]): both are signed, and their signatures
+//! are what this crate trusts.
 
 mod crl;
 mod error;
+pub mod http;
 pub mod load;
+mod ocsp;
 mod signature;
 mod summary;
 mod verify;
 
-pub use crl::{CrlSet, CrlSource, CrlStore, FileCrlSource, RefreshReport, Refresher};
-pub use error::{LoadError, SignatureError, VerifyError};
+pub use crl::{
+    CrlSet, CrlSource, CrlStore, FileCrlSource, HttpCrlSource, RefreshReport, Refresher, crl_source,
+};
+pub use error::{FetchError, LoadError, OcspError, SignatureError, VerifyError};
+pub use ocsp::{OcspChecker, OcspResponder, OcspStatus};
 pub use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 pub use signature::{SignatureScheme, UnknownScheme, ecdsa_p256_raw_to_der, verify_signature};
 pub use summary::{CertSummary, KeyType, OID_MOICA_ID_LAST4, OID_SUBJECT_DIRECTORY_ATTRIBUTES};

@@ -45,6 +45,9 @@ pub struct Verified {
     /// How many CRLs the revocation check consulted (`None`: no CRLs were given, revocation
     /// was not checked).
     pub crls_checked: Option<usize>,
+    /// The certificate of the issuer (an intermediate, or the trust anchor as configured):
+    /// what an OCSP check needs ([`OcspChecker::check`](crate::OcspChecker::check)).
+    pub issuer: CertificateDer<'static>,
 }
 
 /// Validates citizen certificates against configured trust anchors (MOICA's root in
@@ -67,6 +70,8 @@ pub struct Verified {
 #[derive(Debug, Clone)]
 pub struct ChainVerifier {
     anchors: Vec<TrustAnchor<'static>>,
+    /// The certificates of `anchors`, same order.
+    anchor_ders: Vec<CertificateDer<'static>>,
     /// The subjects of `anchors`, same order.
     anchor_subjects: Vec<String>,
     intermediates: Vec<CertificateDer<'static>>,
@@ -99,6 +104,7 @@ impl ChainVerifier {
         }
         Ok(ChainVerifier {
             anchors: out,
+            anchor_ders: anchors.iter().map(|c| c.clone().into_owned()).collect(),
             anchor_subjects: subjects,
             intermediates: Vec::new(),
             policy: RevocationPolicy::default(),
@@ -201,21 +207,27 @@ impl ChainVerifier {
             })
             .collect();
         let anchor = path.anchor();
-        if let Some(subject) = self
-            .anchors
-            .iter()
-            .position(|a| {
-                a.subject == anchor.subject
-                    && a.subject_public_key_info == anchor.subject_public_key_info
-            })
-            .and_then(|i| self.anchor_subjects.get(i))
-        {
+        let anchor_index = self.anchors.iter().position(|a| {
+            a.subject == anchor.subject
+                && a.subject_public_key_info == anchor.subject_public_key_info
+        });
+        if let Some(subject) = anchor_index.and_then(|i| self.anchor_subjects.get(i)) {
             chain.push(subject.clone());
         }
+        let issuer = match path.intermediate_certificates().next() {
+            Some(c) => c.der().into_owned(),
+            None => anchor_index
+                .and_then(|i| self.anchor_ders.get(i))
+                .cloned()
+                .ok_or_else(|| VerifyError::Other {
+                    detail: "the trust anchor of the path is not configured".to_owned(),
+                })?,
+        };
         Ok(Verified {
             summary: CertSummary::from_parsed(&parsed),
             chain,
             crls_checked: crls.map(|_| refs.len()),
+            issuer,
         })
     }
 }

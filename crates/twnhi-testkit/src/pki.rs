@@ -127,6 +127,13 @@ pub struct TestPki {
     pub wrong_eku: Issued,
     /// The intermediate's name as issuer, signed by another key.
     pub forged: Issued,
+    /// The intermediate's delegated OCSP responder (ECDSA P-256, extended key usage
+    /// OCSPSigning), for `openssl ocsp -rsigner`.
+    pub ocsp_responder: Issued,
+    /// The key of [`ocsp_responder`](Self::ocsp_responder), PKCS#8 PEM (`-rkey`).
+    pub ocsp_responder_key_pem: String,
+    /// The intermediate's key, PKCS#8 PEM: the issuing CA signing its own OCSP answers.
+    pub intermediate_key_pem: String,
     /// The intermediate's CRL listing `revoked`, next update in 7 days (PEM).
     pub crl_pem: String,
     /// The same CRL, DER.
@@ -386,6 +393,15 @@ impl TestPki {
         .issue(ecdsa(), &issuer);
         let forged = Citizen::new("Test Citizen Forged", 0x1009, "0012").issue(ecdsa(), &forger);
 
+        let responder_key = ecdsa();
+        let ocsp_responder_key_pem = responder_key.serialize_pem();
+        let ocsp_responder = Citizen {
+            key_usages: vec![KeyUsagePurpose::DigitalSignature],
+            eku: vec![ExtendedKeyUsagePurpose::OcspSigning],
+            ..Citizen::new("twnhi Test OCSP Responder", 0x2001, "0000")
+        }
+        .issue(responder_key, &issuer);
+
         let list = crl(&issuer, &[&revoked], 1, 7);
         let empty = crl(&issuer, &[], 2, 7);
         let stale = crl(&issuer, &[&revoked], 3, -1);
@@ -402,6 +418,9 @@ impl TestPki {
             wrong_key_usage,
             wrong_eku,
             forged,
+            ocsp_responder,
+            ocsp_responder_key_pem,
+            intermediate_key_pem: RSA_INTERMEDIATE.to_owned(),
             crl_pem: list.pem().expect("CRL PEM"),
             crl_der: list.der().to_vec(),
             crl_empty_pem: empty.pem().expect("CRL PEM"),

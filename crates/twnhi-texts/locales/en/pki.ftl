@@ -31,6 +31,24 @@ pki-load-anchor = { $what } cannot be used as a trusted root: { $detail }
 pki-load-crl = { $what } is not a usable certificate revocation list: { $detail }
 pki-load-unsupported-source = unsupported CRL source { $what }
 
+## Fetching CRLs and OCSP responses over http (`FetchError`), codes 7631–7635
+
+pki-fetch-bad-url = { $url } is not a usable address: { $why }
+pki-fetch-unreachable = cannot reach { $url }: { $detail }
+pki-fetch-timeout = { $url } did not answer within { $seconds } seconds
+pki-fetch-status = { $url } answered with HTTP status { $status }
+pki-fetch-too-large = the answer of { $url } is larger than { $limit } bytes
+
+## OCSP checks (`OcspError`), codes 7624–7630
+
+pki-ocsp-no-responder = no OCSP responder is configured and the certificate names none
+pki-ocsp-fetch = the OCSP responder cannot be reached: { $detail }
+pki-ocsp-malformed = the OCSP responder's answer is malformed: { $detail }
+pki-ocsp-responder-status = the OCSP responder declined the request ({ $status })
+pki-ocsp-signature = the OCSP response's signature is invalid or its signer is not authorised: { $detail }
+pki-ocsp-mismatch = the OCSP response does not answer for this certificate: { $detail }
+pki-ocsp-stale = the OCSP response is not current: { $detail }
+
 ## The key types of the summary
 
 pki-key-rsa = RSA { $bits } bits

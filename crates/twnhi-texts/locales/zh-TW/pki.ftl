@@ -73,6 +73,52 @@ pki-load-crl = { $what } 不是可用的憑證廢止清冊：{ $detail }
 # $what: the source
 pki-load-unsupported-source = 不支援的憑證廢止清冊來源 { $what }
 
+## Fetching CRLs and OCSP responses over http (`FetchError`), codes 7631–7635
+
+# *Design.* 7631: not an absolute http:// URL (CRLs and OCSP responses are signed, so no TLS).
+# $url: the address as given
+# $why: what is wrong (English)
+pki-fetch-bad-url = { $url } 不是可用的網址：{ $why }
+# *Design.* 7632: no connection, or the exchange broke off.
+# $url: the address
+# $detail: the system's words (English)
+pki-fetch-unreachable = 無法連線至 { $url }：{ $detail }
+# *Design.* 7633.
+# $url: the address
+# $seconds: the time allowed
+pki-fetch-timeout = { $url } 未在 { $seconds } 秒內回應
+# *Design.* 7634.
+# $url: the address
+# $status: the HTTP status, 404
+pki-fetch-status = { $url } 回應 HTTP 狀態碼 { $status }
+# *Design.* 7635.
+# $url: the address
+# $limit: the largest answer taken, in bytes
+pki-fetch-too-large = { $url } 的回應超過 { $limit } 位元組
+
+## OCSP checks (`OcspError`), codes 7624–7630
+
+# *Design.* 7624: neither a configured responder nor an OCSP address in the certificate (authority information access).
+pki-ocsp-no-responder = 未設定 OCSP 查詢服務，憑證中也沒有查詢服務網址
+# *Design.* 7625.
+# $detail: the fetch error's message in the same language
+pki-ocsp-fetch = 無法連線至 OCSP 查詢服務：{ $detail }
+# *Design.* 7626.
+# $detail: the parser's words (English)
+pki-ocsp-malformed = OCSP 查詢服務的回應格式錯誤：{ $detail }
+# *Design.* 7627: the responder's status (RFC 6960): tryLater, unauthorized, internalError, malformedRequest, sigRequired.
+# $status: its name
+pki-ocsp-responder-status = OCSP 查詢服務拒絕查詢（{ $status }）
+# *Design.* 7628: the signature does not verify, or the signer is neither the issuing CA nor a responder it authorised.
+# $detail: what is wrong (English)
+pki-ocsp-signature = OCSP 回應的簽章無效或簽署者未經授權：{ $detail }
+# *Design.* 7629: the answer is about another certificate, or echoes another nonce.
+# $detail: what differs (English)
+pki-ocsp-mismatch = OCSP 回應與查詢的憑證不符：{ $detail }
+# *Design.* 7630: thisUpdate ahead of now, or nextUpdate past.
+# $detail: which time (English)
+pki-ocsp-stale = OCSP 回應已非最新狀態：{ $detail }
+
 ## The key types of the summary
 
 # *Design.*
