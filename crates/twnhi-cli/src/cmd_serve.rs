@@ -182,9 +182,20 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_CERT_INTERMEDIATE", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
     pub cert_intermediate: Vec<PathBuf>,
 
-    /// CRL files of the certificate login (PEM or DER), reloaded hourly.
-    #[arg(long, env = "TWNHI_CERT_CRL", value_name = "FILE", num_args = 1.., value_delimiter = ',')]
+    /// CRLs of the certificate login: files (PEM or DER) or http:// URLs, reloaded every
+    /// --cert-crl-refresh-minutes.
+    #[arg(long, env = "TWNHI_CERT_CRL", value_name = "FILE|URL", num_args = 1.., value_delimiter = ',')]
     pub cert_crl: Vec<PathBuf>,
+
+    /// Minutes between reloads of the CRLs; a failed reload keeps the last good CRLs
+    /// [default: 60].
+    #[arg(long, env = "TWNHI_CERT_CRL_REFRESH_MINUTES", value_name = "MIN")]
+    pub cert_crl_refresh_minutes: Option<u32>,
+
+    /// OCSP check of each certificate at login: the responder's http:// URL, or `aia` for
+    /// the responder the certificate names.
+    #[arg(long, env = "TWNHI_CERT_OCSP", value_name = "URL|aia")]
+    pub cert_ocsp: Option<String>,
 
     /// Certificate ↔ ID number table: lines `ID number,certificate file` (relative to the
     /// table's directory).
@@ -224,6 +235,8 @@ impl ServeArgs {
             cert_intermediate: non_empty(&self.cert_intermediate),
             cert_crl: non_empty(&self.cert_crl),
             cert_identity: self.cert_identity.clone(),
+            cert_crl_refresh_minutes: self.cert_crl_refresh_minutes,
+            cert_ocsp: self.cert_ocsp.clone(),
         }
     }
 }

@@ -69,7 +69,11 @@ pub fn parse_url(url: &str) -> Result<Uri, FetchError> {
         .map_err(|e: hyper::http::uri::InvalidUri| bad(&e.to_string()))?;
     match uri.scheme_str() {
         Some("http") => {}
-        Some(_) => return Err(bad("only http: URLs (signed objects need no TLS)")),
+        Some(_) => {
+            return Err(bad(
+                "only http: URLs are taken (CRLs and OCSP answers are signed)",
+            ));
+        }
         None => return Err(bad("not an absolute URL")),
     }
     if uri.host().is_none_or(str::is_empty) {

@@ -35,7 +35,7 @@ use x509_ocsp::{
     OcspResponseStatus, Request, TbsRequest, Version,
 };
 
-use crate::error::OcspError;
+use crate::error::{FetchError, OcspError};
 use crate::http::{self, Limits};
 
 /// SHA-1 (1.3.14.3.2.26), the hash of the `CertID`s sent.
@@ -93,10 +93,10 @@ impl OcspChecker {
     /// answers without a next update for a day.
     ///
     /// # Errors
-    /// [`OcspError::Fetch`] for a configured URL that is not an absolute `http://` URL.
-    pub fn new(responder: OcspResponder) -> Result<OcspChecker, OcspError> {
+    /// [`FetchError::BadUrl`] for a configured URL that is not an absolute `http://` URL.
+    pub fn new(responder: OcspResponder) -> Result<OcspChecker, FetchError> {
         if let OcspResponder::Url(url) = &responder {
-            http::parse_url(url).map_err(OcspError::Fetch)?;
+            http::parse_url(url)?;
         }
         Ok(OcspChecker {
             responder,
@@ -111,7 +111,7 @@ impl OcspChecker {
     ///
     /// # Errors
     /// As [`new`](Self::new).
-    pub fn from_setting(value: &str) -> Result<OcspChecker, OcspError> {
+    pub fn from_setting(value: &str) -> Result<OcspChecker, FetchError> {
         if value.trim().eq_ignore_ascii_case("aia") {
             OcspChecker::new(OcspResponder::FromCertificate)
         } else {

@@ -242,7 +242,7 @@ async fn without_a_responder_or_a_reachable_one_there_is_no_status() {
     assert_eq!(e.code(), 7625);
     // Not an http URL.
     let e = OcspChecker::from_setting("https://127.0.0.1/ocsp").unwrap_err();
-    assert_eq!(e.code(), 7625);
+    assert_eq!(e.code(), 7631);
 }
 
 #[tokio::test]

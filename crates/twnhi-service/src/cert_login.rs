@@ -27,7 +27,7 @@ use twnhi_account::password::{Strength, check_password};
 use twnhi_account::registration::Flow;
 use twnhi_account::secret::{SecretError, SecretKind};
 use twnhi_account::{IdNumber, Password};
-use twnhi_pki::{CertificateDer, SignatureScheme, VerifyError};
+use twnhi_pki::{CertificateDer, OcspStatus, SignatureScheme, VerifyError};
 use twnhi_store::{
     AuditAction, AuditOutcome, AuthMethod, CardInSession, Change, ChangeSet, Contacts,
     InsuredPerson, RegistrationId, SessionKind, StoredSecret,
@@ -386,6 +386,28 @@ impl Service {
                 format!("{} {serial}", e.code()),
             ))
         })?;
+        if let Some(ocsp) = &policy.ocsp {
+            let status = ocsp
+                .check(&ee, &verified.issuer, SystemTime::from(now))
+                .await;
+            let refusal = match status {
+                Ok(OcspStatus::Good) => None,
+                Ok(OcspStatus::Revoked { .. }) => Some(format!(
+                    "{} {} ocsp {serial}",
+                    VerifyError::Revoked.code(),
+                    verify_reason(&VerifyError::Revoked)
+                )),
+                Ok(_) => Some(format!(
+                    "{} {} ocsp {serial}",
+                    VerifyError::RevocationUnknown.code(),
+                    verify_reason(&VerifyError::RevocationUnknown)
+                )),
+                Err(e) => Some(format!("{} {} {serial}", e.code(), e.reason())),
+            };
+            if let Some(detail) = refusal {
+                return Err(Ok(refused(AuditOutcome::CertificateRefused, detail)));
+            }
+        }
         let confirmed = policy
             .identity
             .confirms(&verified.summary, id)

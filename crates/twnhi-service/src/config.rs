@@ -125,6 +125,10 @@ pub struct CertificatePolicy {
     pub crls: Option<Arc<twnhi_pki::CrlStore>>,
     /// How often the maintenance worker reloads the CRLs (default: one hour).
     pub crl_refresh: Duration,
+    /// The OCSP check of each certificate at login, after the chain and CRLs; `None`: no
+    /// OCSP check. A certificate the responder calls revoked or unknown is refused, and so
+    /// is one without a reliable answer (fail closed).
+    pub ocsp: Option<Arc<twnhi_pki::OcspChecker>>,
     /// Certificate ↔ ID number (MOICA's identity-confirmation service in production).
     pub identity: Arc<dyn crate::ports::IdentityCheck>,
 }
@@ -141,6 +145,7 @@ impl CertificatePolicy {
             verifier,
             crls,
             crl_refresh: Duration::from_secs(3600),
+            ocsp: None,
             identity,
         }
     }
@@ -152,6 +157,7 @@ impl fmt::Debug for CertificatePolicy {
             .field("anchors", &self.verifier.anchor_count())
             .field("crls", &self.crls.is_some())
             .field("crl_refresh", &self.crl_refresh)
+            .field("ocsp", &self.ocsp.as_ref().map(|o| o.responder()))
             .finish_non_exhaustive()
     }
 }

@@ -195,9 +195,20 @@ pub struct ServeSettings {
     /// Intermediate CA certificates of the certificate login (MOICA's CAs in production).
     #[serde(alias = "cert-intermediate", skip_serializing_if = "Option::is_none")]
     pub cert_intermediate: Option<Vec<PathBuf>>,
-    /// CRL files (PEM or DER) of the certificate login, reloaded hourly.
+    /// CRLs of the certificate login: files (PEM or DER) or `http://` URLs, reloaded every
+    /// [`cert_crl_refresh_minutes`](Self::cert_crl_refresh_minutes).
     #[serde(alias = "cert-crl", skip_serializing_if = "Option::is_none")]
     pub cert_crl: Option<Vec<PathBuf>>,
+    /// Minutes between reloads of the CRLs, 1 to 10080 (default: 60).
+    #[serde(
+        alias = "cert-crl-refresh-minutes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub cert_crl_refresh_minutes: Option<u32>,
+    /// OCSP check of each certificate at login: the responder's `http://` URL, or `aia` for
+    /// the responder each certificate names. Unset: no OCSP check.
+    #[serde(alias = "cert-ocsp", skip_serializing_if = "Option::is_none")]
+    pub cert_ocsp: Option<String>,
     /// The table confirming certificate ↔ ID number (a CSV file of `ID number,certificate
     /// file` lines), standing in for MOICA's identity-confirmation service.
     #[serde(alias = "cert-identity", skip_serializing_if = "Option::is_none")]
@@ -280,8 +291,12 @@ pub struct CertSettings {
     pub trust: Vec<PathBuf>,
     /// Intermediate CA certificates.
     pub intermediates: Vec<PathBuf>,
-    /// CRL files; none: revocation is not checked.
+    /// CRL files and `http://` URLs; none: CRLs are not checked.
     pub crls: Vec<PathBuf>,
+    /// How often the CRLs are reloaded.
+    pub crl_refresh: std::time::Duration,
+    /// The OCSP responder (`http://` URL, or `aia`); none: no OCSP check.
+    pub ocsp: Option<String>,
     /// The identity table (`ID number,certificate file` lines).
     pub identity: Option<PathBuf>,
 }
@@ -345,6 +360,10 @@ impl ServeSettings {
             cert_trust: over.cert_trust.or(self.cert_trust),
             cert_intermediate: over.cert_intermediate.or(self.cert_intermediate),
             cert_crl: over.cert_crl.or(self.cert_crl),
+            cert_crl_refresh_minutes: over
+                .cert_crl_refresh_minutes
+                .or(self.cert_crl_refresh_minutes),
+            cert_ocsp: over.cert_ocsp.or(self.cert_ocsp),
             cert_identity: over.cert_identity.or(self.cert_identity),
         }
     }
@@ -406,6 +425,8 @@ impl ServeSettings {
             self.cert_intermediate,
             self.cert_crl,
             self.cert_identity,
+            self.cert_crl_refresh_minutes,
+            self.cert_ocsp,
         )?;
         Ok(Resolved {
             certificates,
@@ -496,6 +517,11 @@ impl Resolved {
             cert_trust: self.certificates.as_ref().map(|c| c.trust.clone()),
             cert_intermediate: self.certificates.as_ref().map(|c| c.intermediates.clone()),
             cert_crl: self.certificates.as_ref().map(|c| c.crls.clone()),
+            cert_crl_refresh_minutes: self
+                .certificates
+                .as_ref()
+                .and_then(|c| u32::try_from(c.crl_refresh.as_secs() / 60).ok()),
+            cert_ocsp: self.certificates.as_ref().and_then(|c| c.ocsp.clone()),
             cert_identity: self.certificates.as_ref().and_then(|c| c.identity.clone()),
         };
         toml::to_string(&view).unwrap_or_default()
@@ -509,17 +535,29 @@ fn cert_settings(
     intermediates: Option<Vec<PathBuf>>,
     crls: Option<Vec<PathBuf>>,
     identity: Option<PathBuf>,
+    crl_refresh_minutes: Option<u32>,
+    ocsp: Option<String>,
 ) -> Result<Option<CertSettings>, SettingsError> {
+    let minutes = crl_refresh_minutes.unwrap_or(60);
+    if !(1..=10_080).contains(&minutes) {
+        return Err(invalid(
+            "cert_crl_refresh_minutes",
+            format!("{minutes}: 1..=10080"),
+        ));
+    }
     let settings = CertSettings {
         trust: trust.unwrap_or_default(),
         intermediates: intermediates.unwrap_or_default(),
         crls: crls.unwrap_or_default(),
         identity,
+        crl_refresh: std::time::Duration::from_secs(u64::from(minutes) * 60),
+        ocsp: ocsp.filter(|o| !o.trim().is_empty()),
     };
     if settings.trust.is_empty() {
         if settings.intermediates.is_empty()
             && settings.crls.is_empty()
             && settings.identity.is_none()
+            && settings.ocsp.is_none()
         {
             return Ok(None);
         }
@@ -533,16 +571,18 @@ fn cert_settings(
 
 impl CertSettings {
     /// Reads the files into a [`CertificatePolicy`](twnhi_service::CertificatePolicy): the
-    /// anchors and intermediates into a `ChainVerifier`, the CRL files into a `CrlStore`
-    /// (loaded by the maintenance worker's first round), the identity table into an
+    /// anchors and intermediates into a `ChainVerifier`, the CRL files and URLs into a
+    /// `CrlStore` (loaded by the maintenance worker's first round, then every
+    /// `crl_refresh`), the OCSP responder into an `OcspChecker`, the identity table into an
     /// `IdentityTable`.
     ///
     /// # Errors
     /// [`SettingsError::Invalid`] naming the key of a file that cannot be read or is not a
-    /// certificate, and of an identity table line that is not `ID number,certificate file`.
+    /// certificate, of a CRL or OCSP address that is not `http://`, and of an identity
+    /// table line that is not `ID number,certificate file`.
     pub fn policy(&self) -> Result<twnhi_service::CertificatePolicy, SettingsError> {
         use std::sync::Arc;
-        use twnhi_service::twnhi_pki::{ChainVerifier, CrlSource, CrlStore, FileCrlSource, load};
+        use twnhi_service::twnhi_pki::{ChainVerifier, CrlStore, OcspChecker, crl_source, load};
         let certs = |key: &'static str, files: &[PathBuf]| {
             let mut out = Vec::new();
             for f in files {
@@ -557,13 +597,18 @@ impl CertSettings {
         let crls = if self.crls.is_empty() {
             None
         } else {
-            let sources: Vec<Box<dyn CrlSource>> = self
+            let sources = self
                 .crls
                 .iter()
-                .map(|f| Box::new(FileCrlSource::new(f.clone())) as Box<dyn CrlSource>)
-                .collect();
+                .map(|f| crl_source(&f.to_string_lossy()).map_err(|e| invalid("cert_crl", e)))
+                .collect::<Result<Vec<_>, _>>()?;
             Some(Arc::new(CrlStore::new(sources)))
         };
+        let ocsp = self
+            .ocsp
+            .as_deref()
+            .map(|o| OcspChecker::from_setting(o).map_err(|e| invalid("cert_ocsp", e)))
+            .transpose()?;
         let table = twnhi_service::ports::IdentityTable::new();
         if let Some(path) = &self.identity {
             let text = std::fs::read_to_string(path).map_err(|e| invalid("cert_identity", e))?;
@@ -585,11 +630,10 @@ impl CertSettings {
                 table.insert(cert.as_ref(), id).map_err(|e| bad(&e))?;
             }
         }
-        Ok(twnhi_service::CertificatePolicy::new(
-            verifier,
-            crls,
-            Arc::new(table),
-        ))
+        let mut policy = twnhi_service::CertificatePolicy::new(verifier, crls, Arc::new(table));
+        policy.crl_refresh = self.crl_refresh;
+        policy.ocsp = ocsp.map(Arc::new);
+        Ok(policy)
     }
 }
 
@@ -1006,5 +1050,91 @@ mod tests {
         std::fs::write(dir.path().join("identity.csv"), "A123456789\n").unwrap();
         let e = certs.policy().unwrap_err().to_string();
         assert!(e.contains("cert_identity"), "{e}");
+        assert_eq!(policy.crl_refresh, std::time::Duration::from_secs(3600));
+        assert!(policy.ocsp.is_none());
+    }
+
+    /// CRL URLs beside files, the refresh interval and the OCSP responder: read, shown,
+    /// checked.
+    #[test]
+    fn certificate_revocation_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        let pki = twnhi_testkit::pki::TestPki::generate();
+        pki.write_pem(dir.path());
+        let toml = format!(
+            "cert_trust = [\"{d}/root.pem\"]\ncert_crl = [\"{d}/crl.pem\", \"http://127.0.0.1:9/moica.crl\"]\ncert-crl-refresh-minutes = 15\ncert_ocsp = \"aia\"\n",
+            d = dir.path().display()
+        );
+        let file = ServeSettings::from_toml(&toml, "twnhi.toml").unwrap();
+        let r = base().layered(file.clone()).resolve().unwrap();
+        let certs = r.certificates.clone().unwrap();
+        assert_eq!(certs.crl_refresh, std::time::Duration::from_secs(15 * 60));
+        assert_eq!(certs.ocsp.as_deref(), Some("aia"));
+        let shown = r.to_toml_masked();
+        assert!(shown.contains("cert_crl_refresh_minutes = 15"), "{shown}");
+        assert!(shown.contains("http://127.0.0.1:9/moica.crl"), "{shown}");
+        let policy = certs.policy().unwrap();
+        assert_eq!(policy.crl_refresh, std::time::Duration::from_secs(15 * 60));
+        assert_eq!(
+            policy.ocsp.as_ref().map(|o| o.responder().clone()),
+            Some(twnhi_service::twnhi_pki::OcspResponder::FromCertificate)
+        );
+        // The URL source fails (nobody at port 9), the file stays: one CRL, a report.
+        let report = policy.crls.clone().unwrap().refresh();
+        assert_eq!(
+            (report.refreshed, report.crls, report.failed.len()),
+            (1, 1, 1)
+        );
+        // Out of range, and addresses that are not http:.
+        for (over, key) in [
+            (
+                ServeSettings {
+                    cert_crl_refresh_minutes: Some(0),
+                    ..ServeSettings::default()
+                },
+                "cert_crl_refresh_minutes",
+            ),
+            (
+                ServeSettings {
+                    cert_crl_refresh_minutes: Some(10_081),
+                    ..ServeSettings::default()
+                },
+                "cert_crl_refresh_minutes",
+            ),
+        ] {
+            let e = base()
+                .layered(file.clone())
+                .layered(over)
+                .resolve()
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(key), "{e}");
+        }
+        for (over, key) in [
+            (
+                ServeSettings {
+                    cert_crl: Some(vec!["https://127.0.0.1/moica.crl".into()]),
+                    ..ServeSettings::default()
+                },
+                "cert_crl",
+            ),
+            (
+                ServeSettings {
+                    cert_ocsp: Some("ldap://127.0.0.1/ocsp".to_owned()),
+                    ..ServeSettings::default()
+                },
+                "cert_ocsp",
+            ),
+        ] {
+            let certs = base()
+                .layered(file.clone())
+                .layered(over)
+                .resolve()
+                .unwrap()
+                .certificates
+                .unwrap();
+            let e = certs.policy().unwrap_err().to_string();
+            assert!(e.contains(key) && e.contains("7631"), "{e}");
+        }
     }
 }

@@ -110,7 +110,11 @@ cli-help-serve--cert-trust = 自然人憑證登入的信任根憑證（PEM 或 D
 # *Design.* `twnhi serve`: argument `cert-intermediate`.
 cli-help-serve--cert-intermediate = 憑證登入的中繼 CA 憑證（PEM 或 DER）
 # *Design.* `twnhi serve`: argument `cert-crl`.
-cli-help-serve--cert-crl = 憑證登入的憑證廢止清冊檔（PEM 或 DER），每小時重新載入
+cli-help-serve--cert-crl = 憑證登入的憑證廢止清冊：檔案（PEM 或 DER）或 http:// 網址，每隔 --cert-crl-refresh-minutes 重新載入
+# *Design.* `twnhi serve`: argument `cert-crl-refresh-minutes`.
+cli-help-serve--cert-crl-refresh-minutes = 重新載入憑證廢止清冊的間隔分鐘數；載入失敗時沿用上次成功取得的清冊（預設：60）
+# *Design.* `twnhi serve`: argument `cert-ocsp`.
+cli-help-serve--cert-ocsp = 登入時以 OCSP 查詢每張憑證的狀態：查詢服務的 http:// 網址，或 `aia` 表示使用憑證中記載的查詢服務
 # *Design.* `twnhi serve`: argument `cert-identity`.
 cli-help-serve--cert-identity = 憑證與身分證號對照表：每行 `身分證號,憑證檔`（相對於對照表所在目錄）
 # *Design.* `twnhi serve`: argument `session-idle-minutes`.

@@ -6,7 +6,9 @@
 use std::sync::Arc as StdArc;
 
 use base64::Engine as _;
-use twnhi_service::twnhi_pki::{ChainVerifier, CrlStore, FileCrlSource, load};
+use twnhi_service::twnhi_pki::{
+    ChainVerifier, CrlSource, CrlStore, FileCrlSource, OcspChecker, OcspResponder, crl_source, load,
+};
 use twnhi_service::{CertificatePolicy, IdentityTable, MaintenanceWorker};
 use twnhi_testkit::pki::{Issued, TestKey, TestPki};
 
@@ -25,13 +27,25 @@ async fn cert_app() -> CertApp {
     let crl_dir = tempfile::tempdir().unwrap();
     let crl_file = crl_dir.path().join("crl.pem");
     std::fs::write(&crl_file, &pki.crl_pem).unwrap();
+    let source: Box<dyn CrlSource> = Box::new(FileCrlSource::new(&crl_file));
+    cert_app_with(pki, source, None, crl_dir).await
+}
+
+/// [`cert_app`] with CRLs from `source` and an OCSP check.
+async fn cert_app_with(
+    pki: TestPki,
+    source: Box<dyn CrlSource>,
+    ocsp: Option<OcspChecker>,
+    crl_dir: tempfile::TempDir,
+) -> CertApp {
     let anchors = load::certificates(pki.root.pem.as_bytes(), "root").unwrap();
     let verifier = ChainVerifier::new(&anchors)
         .unwrap()
         .with_intermediates(load::certificates(pki.intermediate.pem.as_bytes(), "ca").unwrap());
-    let crls = StdArc::new(CrlStore::new(vec![Box::new(FileCrlSource::new(&crl_file))]));
+    let crls = StdArc::new(CrlStore::new(vec![source]));
     let identity = StdArc::new(IdentityTable::new());
-    let policy = CertificatePolicy::new(verifier, Some(crls), identity.clone());
+    let mut policy = CertificatePolicy::new(verifier, Some(crls), identity.clone());
+    policy.ocsp = ocsp.map(StdArc::new);
     let b = common::backend(BASE, 4, |c| c.certificates = Some(policy)).await;
     let id = |i: usize| b.people[i].person.id_number.clone();
     identity.insert(&pki.valid_rsa.der, id(0)).unwrap();
@@ -480,4 +494,116 @@ async fn the_certificate_pages() {
         twnhi_account::Lang::ZhTw,
         "cert-renew-note"
     )));
+}
+
+/// The CA's publication point on a loopback port: `GET /crl` serves the CRL set last,
+/// `POST /ocsp` is answered by `openssl ocsp` in responder mode (`-index`, `-CA`,
+/// `-rsigner`, `-rkey`) from `dir`.
+async fn publication_point(
+    dir: std::path::PathBuf,
+    crl: StdArc<std::sync::Mutex<Vec<u8>>>,
+) -> std::net::SocketAddr {
+    use axum::routing::{get, post};
+    let app = axum::Router::new()
+        .route(
+            "/crl",
+            get(move || {
+                let crl = StdArc::clone(&crl);
+                async move { crl.lock().unwrap().clone() }
+            }),
+        )
+        .route(
+            "/ocsp",
+            post(move |body: axum::body::Bytes| {
+                let dir = dir.clone();
+                async move {
+                    tokio::task::spawn_blocking(move || {
+                        std::fs::write(dir.join("req.der"), &body).unwrap();
+                        let out = std::process::Command::new("openssl")
+                            .current_dir(&dir)
+                            .args(["ocsp", "-index", "index.txt", "-CA", "ca.pem"])
+                            .args(["-rsigner", "signer.pem", "-rkey", "signer.key"])
+                            .args(["-nmin", "60", "-reqin", "req.der", "-respout", "resp.der"])
+                            .output()
+                            .unwrap();
+                        assert!(out.status.success(), "{out:?}");
+                        std::fs::read(dir.join("resp.der")).unwrap()
+                    })
+                    .await
+                    .unwrap()
+                }
+            }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    addr
+}
+
+/// Revocation from a CRL URL refreshed by the maintenance worker and from an OCSP responder:
+/// both must pass, each refusal audited with its code.
+#[tokio::test]
+async fn crls_from_a_url_and_ocsp_refuse_revoked_certificates() {
+    let openssl = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !openssl {
+        return;
+    }
+    let pki = TestPki::generate();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("ca.pem"), &pki.intermediate.pem).unwrap();
+    std::fs::write(d.join("signer.pem"), &pki.ocsp_responder.pem).unwrap();
+    std::fs::write(d.join("signer.key"), &pki.ocsp_responder_key_pem).unwrap();
+    std::fs::write(d.join("index.txt.attr"), "unique_subject = no\n").unwrap();
+    // The responder: valid_rsa and revoked good, valid_ecdsa revoked.
+    let line = |status: &str, revoked_at: &str, i: &Issued| {
+        format!(
+            "{status}\t491231235959Z\t{revoked_at}\t{}\tunknown\t/CN=test\n",
+            i.serial_hex
+        )
+    };
+    let index = line("V", "", &pki.valid_rsa)
+        + &line("V", "", &pki.revoked)
+        + &line("R", "250101000000Z", &pki.valid_ecdsa);
+    std::fs::write(d.join("index.txt"), index).unwrap();
+    // The CRL lists nothing yet.
+    let crl = StdArc::new(std::sync::Mutex::new(
+        pki.crl_empty_pem.clone().into_bytes(),
+    ));
+    let addr = publication_point(d.to_path_buf(), StdArc::clone(&crl)).await;
+    let source = crl_source(&format!("http://{addr}/crl")).unwrap();
+    let ocsp = OcspChecker::new(OcspResponder::Url(format!("http://{addr}/ocsp"))).unwrap();
+    let revoked = clone_issued(&pki.revoked);
+    let mut t = cert_app_with(pki, source, Some(ocsp), dir).await;
+
+    // Good by the CRL and by OCSP.
+    let r = t.login(0).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Revoked by OCSP only.
+    let r = t.login(1).await;
+    assert_eq!(error_code(&r), "CertLoginFailed", "{}", r.body);
+    // Not yet in the CRL, good by OCSP: accepted.
+    let (id2, birth2) = t.person(2);
+    let r = t.login_with(&revoked, None, &id2, &birth2).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The CA publishes the CRL that lists it; the next refresh takes it.
+    *crl.lock().unwrap() = t.pki.crl_pem.clone().into_bytes();
+    assert_eq!(t.app.service.refresh_crls().await.unwrap(), Some(1));
+    let r = t.login_with(&revoked, None, &id2, &birth2).await;
+    assert_eq!(error_code(&r), "CertLoginFailed", "{}", r.body);
+
+    let audit = t.audit().await;
+    let details: Vec<&str> = audit
+        .iter()
+        .filter(|(o, _)| o == "certificate-refused")
+        .map(|(_, d)| d.as_str())
+        .collect();
+    assert_eq!(details.len(), 2, "{audit:?}");
+    assert!(details[0].contains("7606 revoked ocsp"), "{details:?}");
+    assert!(details[1].ends_with("7606 revoked"), "{details:?}");
 }
