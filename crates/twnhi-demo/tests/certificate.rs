@@ -155,7 +155,9 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     cert_login(ctx, id, &birth).await?;
     ctx.submit("#cert-nav-device-code").await?;
     let masked = format!("{}****", &id[..6]);
-    ctx.wait_text("main", &masked).await?;
+    // 「行動裝置帳號 T22006****【已申請】」, beside the module's menu.
+    ctx.wait_text("#cert-account", &format!("{masked}【已申請】"))
+        .await?;
     ctx.submit("#produce-code").await?;
     let code = ctx.text("[data-code-text]").await?;
     check!(code.len() == 8, "code {code:?}");
@@ -176,7 +178,7 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     check!(!bound.device_id.is_empty(), "bound {bound:?}");
 
     // --- (六) 行動裝置管理作業: the same list as the card path's ------------------------------
-    ctx.goto("/mobile").await?;
+    // From the module's menu on the device code page.
     ctx.submit("#cert-nav-devices").await?;
     ctx.wait_text("#devices", "Cert Phone 7").await?;
     ctx.wait_css("[data-state=\"active\"]").await?;

@@ -36,9 +36,9 @@ cert-menu-profile = 基本資料變更
 cert-menu-password = 行動裝置密碼變更
 # *Manual.* (三) The note of 行動裝置帳號申請.
 cert-apply-note = 注意事項：若您已申請【健保卡網路服務】，系統將會一併變更登入註冊密碼。
-# *Manual.* (四) The account line of 行動裝置認證.
+# *Manual.* (四) The account of 行動裝置認證 in a certificate session, beside 「* 行動裝置帳號」: 「行動裝置帳號 T22006****【已申請】」.
 # $account: the masked ID number, T22006****
-cert-account-applied = 行動裝置帳號 { $account }【已申請】
+cert-account-applied = { $account }【已申請】
 # *Manual.* (六) Note 2 of 行動裝置管理作業.
 cert-devices-same = 使用自然人憑證或健保卡進行綁定看到之行動裝置管理系統相同。
 # *Manual.* (四) The menu of the module, the login method.

@@ -14,7 +14,7 @@ use twnhi_service::{AccountView, ChangeDataInput, ChangePasswordInput, DeviceVie
 use crate::api::status_of;
 use crate::app::{Site, render};
 use crate::flash::{self, Done, Flash, To};
-use crate::pages::{F, contact_form, contacts, new_password, refusal};
+use crate::pages::{F, cert, contact_form, contacts, new_password, refusal};
 use crate::session::{EndedSession, S, Sess};
 use crate::templates::{
     ContactForm, DeviceAction, DeviceCodeView, DeviceRow, DeviceVerifyPage, DevicesPage,
@@ -77,8 +77,18 @@ async fn device_view(
         Ok(v) => v,
         Err(resp) => return resp,
     };
+    let l = site.layout(Some(sess), DEVICE, "device-verify");
+    if let Some(holder) = cert::module_holder(sess) {
+        return render(&cert::CertDeviceVerifyPage {
+            l,
+            message,
+            account: view.id_number_masked,
+            code,
+            holder,
+        });
+    }
     render(&DeviceVerifyPage {
-        l: site.layout(Some(sess), DEVICE, "device-verify"),
+        l,
         message,
         account: view.id_number_masked,
         code,
@@ -223,22 +233,28 @@ fn row(view: &DeviceView) -> DeviceRow {
 }
 
 async fn devices_view(site: &Site, sess: &Sess, message: SysMsg) -> Response {
-    match site.service().list_devices(&sess.caller()).await {
-        Ok(list) => render(&DevicesPage {
-            l: site.layout(Some(sess), "devices-title", "devices"),
-            message,
-            devices: list.iter().map(row).collect(),
-        }),
-        Err(e) if session_lost(&e) => to_login(),
+    let (message, devices) = match site.service().list_devices(&sess.caller()).await {
+        Ok(list) => (message, list.iter().map(row).collect()),
+        Err(e) if session_lost(&e) => return to_login(),
         Err(e) => {
             let mut errors = FieldErrors::default();
-            let message = refusal(&e, &mut errors);
-            render(&DevicesPage {
-                l: site.layout(Some(sess), "devices-title", "devices"),
-                message,
-                devices: Vec::new(),
-            })
+            (refusal(&e, &mut errors), Vec::new())
         }
+    };
+    let l = site.layout(Some(sess), "devices-title", "devices");
+    // In a certificate session, with the 行動裝置作業 module's menu (manual §六 (六)).
+    match cert::module_holder(sess) {
+        Some(holder) => render(&cert::CertDevicesPage {
+            l,
+            message,
+            devices,
+            holder,
+        }),
+        None => render(&DevicesPage {
+            l,
+            message,
+            devices,
+        }),
     }
 }
 
@@ -324,11 +340,16 @@ pub(crate) async fn device_action(
 // ----- 4.5 -------------------------------------------------------------------------------------
 
 fn password_view(site: &Site, sess: &Sess, message: SysMsg, errors: FieldErrors) -> Response {
-    render(&PasswordPage {
-        l: site.layout(Some(sess), "password-title", "password"),
-        message,
-        errors,
-    })
+    let l = site.layout(Some(sess), "password-title", "password");
+    match cert::module_holder(sess) {
+        Some(holder) => render(&cert::CertPasswordPage {
+            l,
+            message,
+            errors,
+            holder,
+        }),
+        None => render(&PasswordPage { l, message, errors }),
+    }
 }
 
 /// `GET /password`.
@@ -402,12 +423,22 @@ fn profile_view(
     errors: FieldErrors,
     f: ContactForm,
 ) -> Response {
-    render(&ProfilePage {
-        l: site.layout(Some(sess), "profile-title", "profile"),
-        message,
-        errors,
-        f,
-    })
+    let l = site.layout(Some(sess), "profile-title", "profile");
+    match cert::module_holder(sess) {
+        Some(holder) => render(&cert::CertProfilePage {
+            l,
+            message,
+            errors,
+            f,
+            holder,
+        }),
+        None => render(&ProfilePage {
+            l,
+            message,
+            errors,
+            f,
+        }),
+    }
 }
 
 /// `GET /profile`: the current contacts, with the result of 【儲存】 (its flash) once.

@@ -35,7 +35,9 @@ use crate::api::{ApiError, error_body};
 use crate::app::{Site, render};
 use crate::pages::J;
 use crate::session::{RenewedSession, S, Sess};
-use crate::templates::{ContactForm, FieldErrors, Layout, Texts as _};
+use crate::templates::{
+    ContactForm, DeviceCodeView, DeviceRow, FieldErrors, Layout, SysMsg, Texts as _,
+};
 
 /// The most certificates a chain may hold (the citizen's and its CAs').
 const MAX_CHAIN: usize = 4;
@@ -267,6 +269,65 @@ struct ApplyPage {
     id_masked: String,
     errors: FieldErrors,
     texts: String,
+}
+
+/// The person the module's menu names on the card path's pages it reuses.
+pub(crate) struct ModuleHolder {
+    pub holder_name: String,
+    pub id_masked: String,
+}
+
+/// `Some` in a certificate session: the card path's pages the 行動裝置作業 module reuses
+/// (行動裝置認證, 行動裝置管理作業) then show the module's menu, as the manual does.
+pub(crate) fn module_holder(sess: &Sess) -> Option<ModuleHolder> {
+    let card = sess.view.card.as_ref()?;
+    (card.via == twnhi_service::AuthMethod::Certificate).then(|| ModuleHolder {
+        holder_name: card.name.clone(),
+        id_masked: card.id_number_masked.clone(),
+    })
+}
+
+/// 行動裝置認證 in a certificate session (`device_verify.html` with the menu and the account
+/// as 「T22006****【已申請】」).
+#[derive(Template)]
+#[template(path = "cert_device_verify.html")]
+pub(crate) struct CertDeviceVerifyPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub account: String,
+    pub code: Option<DeviceCodeView>,
+    pub holder: ModuleHolder,
+}
+
+/// 行動裝置管理作業 in a certificate session (`devices.html` with the menu).
+#[derive(Template)]
+#[template(path = "cert_devices.html")]
+pub(crate) struct CertDevicesPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub devices: Vec<DeviceRow>,
+    pub holder: ModuleHolder,
+}
+
+/// 行動裝置密碼變更 in a certificate session (`password.html` with the menu).
+#[derive(Template)]
+#[template(path = "cert_password.html")]
+pub(crate) struct CertPasswordPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub holder: ModuleHolder,
+}
+
+/// 基本資料變更 in a certificate session (`profile.html` with the menu).
+#[derive(Template)]
+#[template(path = "cert_profile.html")]
+pub(crate) struct CertProfilePage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub errors: FieldErrors,
+    pub f: ContactForm,
+    pub holder: ModuleHolder,
 }
 
 /// `GET /cert/login`: the certificate login (manual §六 (一)); without a configured

@@ -347,8 +347,26 @@ async fn certificate_login_apply_device_code_bind_and_list() {
     let r = t.login(0).await;
     let j: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     assert_eq!(j["logged_in"], true, "{}", r.body);
-    t.app.get("/device/verify").await;
+    // The module's menu on the reused page, the account as the manual shows it:
+    // 「行動裝置帳號 T22006****【已申請】」.
+    let page = t.app.get("/device/verify").await;
+    let masked = j["id_no_masked"].as_str().unwrap().to_owned();
+    assert!(
+        page.body.contains(&format!(
+            "<span id=\"cert-account\">{masked}【已申請】</span>"
+        )),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("id=\"cert-nav-device-code\" aria-current=\"page\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("登入方式:自然人憑證"), "{}", page.body);
     let r = t.app.post_form("/device/verify", &[]).await;
+    assert!(r.body.contains("cert-nav-device-code"), "{}", r.body);
     let i = r.body.find("data-code-text>").expect("a device code") + "data-code-text>".len();
     let code = r.body[i..i + 8].to_owned();
     let (id0, _) = t.person(0);
@@ -360,6 +378,22 @@ async fn certificate_login_apply_device_code_bind_and_list() {
     let r = t.app.get("/devices").await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Pixel 8"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("id=\"cert-nav-devices\" aria-current=\"page\""),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains("使用自然人憑證或健保卡進行綁定看到之行動裝置管理系統相同")
+    );
+    for (page, item) in [("/profile", "profile"), ("/password", "password")] {
+        let r = t.app.get(page).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        let current = format!("id=\"cert-nav-{item}\" aria-current=\"page\"");
+        assert!(r.body.contains(&current), "{page}: {}", r.body);
+    }
 
     let audit = t.audit().await;
     assert_eq!(
