@@ -12,7 +12,10 @@
 //! database once, under the target directory); `-- --quick` skips the large database and
 //! shortens the runs. `-- --postgres` compares SQLite with PostgreSQL (10,000 registrations
 //! each, a private server started by `twnhi-testkit`); `-- --postgres-10m` adds PostgreSQL
-//! with 10,000,000 registrations (filled with SQL) against 10,000, and the query plans.
+//! with 10,000,000 registrations (filled with SQL; `--fill=N` for another size) against
+//! 10,000: log-in and application
+//! (`POST /apply/details`, by persons of the registry who are not registered yet), and the
+//! query plans of both paths.
 
 #![allow(
     clippy::unwrap_used,
@@ -54,6 +57,12 @@ use twnhi_store_sqlite::SqliteStore;
 use twnhi_web::{CookieSecurity, RateLimits, Site, SiteDeps, SiteHandle, WebConfig};
 
 const PASSWORD: &str = "Bench#2024ab";
+/// Unregistered persons in the registry of each PostgreSQL site, for the application timings
+/// (six interleaved rounds of ten).
+const APPLICANTS: usize = 60;
+/// Persons added to the 10,000,000-registration registry without a registration (in
+/// proportion for a smaller `--fill`).
+const UNREGISTERED_FILLER: usize = 2_000_000;
 type R<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// The database a site runs on.
@@ -97,6 +106,8 @@ struct Env {
     site: SiteHandle,
     addr: SocketAddr,
     target: DemoPerson,
+    /// Persons in the registry without a registration, for the application timings.
+    applicants: Vec<DemoPerson>,
     store: Db,
 }
 
@@ -111,18 +122,20 @@ async fn env(db: &Path, n: usize) -> R<Env> {
         }
     }
     let store = Db::Sqlite(SqliteStore::open(db).await?);
-    let e = env_over(store, fresh, n).await?;
+    let e = env_over(store, fresh, n, 0).await?;
     if fresh {
         std::fs::write(&marker, b"ok")?;
     }
     Ok(e)
 }
 
-/// Fills `store` (when `fresh`) with `n` registrations besides the target person's, and
-/// serves a site over it.
-async fn env_over(store: Db, fresh: bool, n: usize) -> R<Env> {
+/// Fills `store` (when `fresh`) with `n` registrations besides the target person's and
+/// `unregistered` more persons in the registry only (the applicants), and serves a site over
+/// it.
+async fn env_over(store: Db, fresh: bool, n: usize, unregistered: usize) -> R<Env> {
     let master = MasterKey::from_bytes([5; 16]);
-    let people = generate(n + 1, &master, &SeededRandom::new(77));
+    let mut people = generate(n + 1 + unregistered, &master, &SeededRandom::new(77));
+    let applicants = people.split_off(n + 1);
     let target = people[0].clone();
     if fresh {
         let t0 = Instant::now();
@@ -131,7 +144,7 @@ async fn env_over(store: Db, fresh: bool, n: usize) -> R<Env> {
         let real_hash = policy.hash(PASSWORD, &mut rng)?;
         let dummy_hash = policy.hash("Dummy#2024zz", &mut rng)?;
         let now = Utc::now();
-        for chunk in people.chunks(50_000) {
+        for chunk in people.chunks(50_000).chain(applicants.chunks(50_000)) {
             let persons: Vec<_> = chunk.iter().map(|p| p.person.clone()).collect();
             store.import().import_registry(&persons, now).await?;
         }
@@ -200,6 +213,7 @@ async fn env_over(store: Db, fresh: bool, n: usize) -> R<Env> {
         site,
         addr,
         target,
+        applicants,
         store,
     })
 }
@@ -313,6 +327,46 @@ impl Conn {
         Ok(())
     }
 
+    /// An application (SPEC §2) by `person`, who has a card and no registration: the terms
+    /// page and the card authentication (not timed), then `POST /apply/details` (timed).
+    async fn apply(&mut self, person: &DemoPerson, email: &str) -> R<Duration> {
+        self.send(Method::GET, "/apply", None).await?;
+        self.card_auth(person).await?;
+        let p = &person.person;
+        let t = p.address.township();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("csrf", &self.csrf)
+            .append_pair("household_id", p.household_id.as_str())
+            .append_pair("county", t.county_zh())
+            .append_pair("township", t.zh())
+            .append_pair("village", p.address.village())
+            .append_pair("neighborhood", &p.address.neighborhood().to_string())
+            .append_pair("password", PASSWORD)
+            .append_pair("confirmation", PASSWORD)
+            .append_pair("mobile_area", "0912")
+            .append_pair("mobile_number", "345678")
+            .append_pair("email", email)
+            .finish();
+        let t = Instant::now();
+        let r = self
+            .send(
+                Method::POST,
+                "/apply/details",
+                Some(("application/x-www-form-urlencoded", body)),
+            )
+            .await?;
+        let elapsed = t.elapsed();
+        if r.status != 303 {
+            return Err(format!(
+                "apply: {} {}",
+                r.status,
+                r.body.chars().take(300).collect::<String>()
+            )
+            .into());
+        }
+        Ok(elapsed)
+    }
+
     /// `POST /login` (timed), then a page to learn the new session's CSRF token (not timed).
     async fn login(&mut self) -> R<Duration> {
         let body = format!(
@@ -340,6 +394,16 @@ impl Conn {
         self.send(Method::GET, "/password", None).await?;
         Ok(elapsed)
     }
+}
+
+/// Applications by `people` (each once, a new connection each), timed.
+async fn apply_samples(addr: SocketAddr, people: &[DemoPerson], tag: &str) -> R<Vec<Duration>> {
+    let mut out = Vec::with_capacity(people.len());
+    for (i, p) in people.iter().enumerate() {
+        let mut c = Conn::open(addr).await?;
+        out.push(c.apply(p, &format!("apply.{tag}.{i}@example.com")).await?);
+    }
+    Ok(out)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -492,6 +556,14 @@ fn line(name: &str, s: &Stats) {
 /// SQLite against PostgreSQL with 10,000 registrations each, the sites served side by side
 /// and measured in interleaved rounds; with `ten_million`, PostgreSQL with 10,000,000
 /// registrations against 10,000, and the plans of the log-in's queries.
+/// `--fill=N`: the registrations of the large PostgreSQL database (10,000,000 unless given;
+/// a smaller number tries the run out quickly).
+fn fill_size() -> usize {
+    std::env::args()
+        .find_map(|a| a.strip_prefix("--fill=").and_then(|n| n.parse().ok()))
+        .unwrap_or(10_000_000)
+}
+
 async fn backends(secs: u64, ten_million: bool) -> R {
     let pg = twnhi_testkit::postgres::PgServer::shared();
     let tmp = tempfile::tempdir()?;
@@ -499,7 +571,7 @@ async fn backends(secs: u64, ten_million: bool) -> R {
     let lite = env(&tmp.path().join("10k.sqlite3"), 10_000).await?;
     let url = pg.create_database();
     let pg_db = Db::Postgres(PostgresStore::connect(&url, PostgresOptions::default()).await?);
-    let post = env_over(pg_db, true, 10_000).await?;
+    let post = env_over(pg_db, true, 10_000, APPLICANTS).await?;
     println!("| measurement | requests | per second | p50 ms | p99 ms |");
     println!("|---|---|---|---|---|");
     let (mut l_lite, mut l_pg) = (Vec::new(), Vec::new());
@@ -577,9 +649,13 @@ async fn backends(secs: u64, ten_million: bool) -> R {
             .unwrap_or_default()
             .to_owned();
         let db = Db::Postgres(PostgresStore::connect(&url, PostgresOptions::default()).await?);
-        let big = env_over(db, true, 10_000).await?;
-        let filler = 10_000_000 - 10_001;
-        eprintln!("adding {filler} registrations with SQL (generate_series) …");
+        let big = env_over(db, true, 10_000, APPLICANTS).await?;
+        let filler = fill_size().saturating_sub(10_001).max(1);
+        let unregistered_filler = UNREGISTERED_FILLER * filler / 10_000_000;
+        eprintln!(
+            "adding {filler} registrations and {unregistered_filler} unregistered persons \
+             with SQL (generate_series) …"
+        );
         let t0 = Instant::now();
         for sql in [
             format!(
@@ -587,7 +663,7 @@ async fn backends(secs: u64, ten_million: bool) -> R {
                  card_status, household_id, county, township, village, neighborhood, updated_at) \
                  SELECT 'F' || lpad(g::text, 11, '0'), 'Z' || lpad(g::text, 9, '0'), 'filler', \
                  date '1980-01-01', 'M', 'valid', 'H0000000', 'county', 'township', 'village', 1, \
-                 now() FROM generate_series(1, {filler}) g"
+                 now() FROM generate_series(1, {filler} + {unregistered_filler}) g"
             ),
             format!(
                 "INSERT INTO registrations (id, id_number, card_number, state, password_hash, \
@@ -611,7 +687,10 @@ async fn backends(secs: u64, ten_million: bool) -> R {
             "{}",
             pg.psql(
                 &name,
-                "SELECT 'registrations: ' || count(*) FROM registrations"
+                "SELECT 'registrations: ' || (SELECT count(*) FROM registrations) \
+                 || ', insured persons: ' || (SELECT count(*) FROM insured_persons) \
+                 || ', of whom registered: ' || (SELECT count(*) FROM insured_persons p \
+                 WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.id_number = p.id_number))"
             )
             .trim()
         );
@@ -620,10 +699,48 @@ async fn backends(secs: u64, ten_million: bool) -> R {
             "SELECT * FROM registrations WHERE id_number = 'Z000123456' AND state <> 'cancelled'",
             "SELECT * FROM contacts WHERE registration_id = 'f0000000000000000000000000123456'",
             "SELECT * FROM throttles WHERE key = 'login:abc'",
+            // The application's look-ups: the person by ID number, and the current
+            // registration with its contacts (the store's query as it is sent).
+            "SELECT * FROM insured_persons WHERE id_number = 'Z000123456' AND card_status = 'valid'",
+            "SELECT r.*, ARRAY(SELECT c.kind FROM contacts c WHERE c.registration_id = r.id \
+             ORDER BY c.kind) AS contact_kinds, ARRAY(SELECT c.value FROM contacts c \
+             WHERE c.registration_id = r.id ORDER BY c.kind) AS contact_values \
+             FROM registrations r WHERE r.id_number = 'Z000123456' AND r.state <> 'cancelled'",
         ] {
             println!("EXPLAIN {q}");
             println!("{}", pg.psql(&name, &format!("EXPLAIN {q}")));
         }
+        // The application's writes: what one new registration and its contact cost in index
+        // pages at this size (one transaction, rolled back).
+        let writes = [
+            "INSERT INTO registrations (id, id_number, card_number, state, password_hash, \
+             created_at, updated_at, version) VALUES ('e0000000000000000000000000000001', \
+             'Y100000001', 'E00000000001', 'pending-email-verification', 'x', now(), now(), 0)",
+            "INSERT INTO contacts (registration_id, kind, value) \
+             VALUES ('e0000000000000000000000000000001', 'email', 'x@example.com')",
+        ];
+        for q in writes {
+            println!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {q}");
+        }
+        println!(
+            "{}",
+            pg.psql(
+                &name,
+                &format!(
+                    "BEGIN; EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {}; \
+                     EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {}; ROLLBACK",
+                    writes[0], writes[1]
+                )
+            )
+        );
+        println!(
+            "{}",
+            pg.psql(
+                &name,
+                "SELECT tablename || ': ' || indexdef FROM pg_indexes WHERE tablename IN \
+                 ('insured_persons', 'registrations', 'contacts') ORDER BY tablename, indexname"
+            )
+        );
         let (mut l_small, mut l_big) = (Vec::new(), Vec::new());
         for _ in 0..6 {
             l_small.extend(login_samples(post.addr, &post.target, 10).await?);
@@ -653,6 +770,46 @@ async fn backends(secs: u64, ten_million: bool) -> R {
         println!(
             "log-in 10,000,000 / 10,000 registrations (p50): {:.2}×",
             ms(s_big.p50) / ms(s_small.p50)
+        );
+        // Applications: the same unregistered persons apply on each site, interleaved.
+        let (mut a_small, mut a_big) = (Vec::new(), Vec::new());
+        let per_round = APPLICANTS / 6;
+        for round in 0..6 {
+            let people = &post.applicants[round * per_round..(round + 1) * per_round];
+            a_small.extend(apply_samples(post.addr, people, "small").await?);
+            let people = &big.applicants[round * per_round..(round + 1) * per_round];
+            a_big.extend(apply_samples(big.addr, people, "big").await?);
+        }
+        let a_small = stats(a_small, Duration::from_secs(1));
+        let a_big = stats(a_big, Duration::from_secs(1));
+        for (name, st) in [
+            (
+                "POST /apply/details, 1 connection, PostgreSQL, 10,000 registrations (interleaved)",
+                &a_small,
+            ),
+            (
+                "POST /apply/details, 1 connection, PostgreSQL, 10,000,000 registrations (interleaved)",
+                &a_big,
+            ),
+        ] {
+            println!(
+                "| {name} | {} | — | {:.2} | {:.2} |",
+                st.count,
+                ms(st.p50),
+                ms(st.p99)
+            );
+        }
+        println!(
+            "apply 10,000,000 / 10,000 registrations (p50): {:.2}×",
+            ms(a_big.p50) / ms(a_small.p50)
+        );
+        println!(
+            "applications waiting for their e-mail confirmation in the large database: {}",
+            pg.psql(
+                &name,
+                "SELECT count(*) FROM registrations WHERE state = 'pending-email-verification'"
+            )
+            .trim()
         );
         big.site.shutdown().await?;
         big.store.close().await;
