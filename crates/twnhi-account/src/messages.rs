@@ -198,6 +198,12 @@ catalog! {
     AppPasswordNote => "app-password-note";
     /// *Manual (zh); design (en).* Basic data saved (4.6).
     DataSaved => "data-saved";
+    /// *Design.* Data saved; the new main e-mail address waits for its confirmation letter.
+    EmailChangeSent => "email-change-sent";
+    /// *Design.* The page of the confirmation letter's link to a new main address.
+    EmailChangePrompt => "email-change-prompt";
+    /// *Design.* The new main e-mail address confirmed and in use.
+    EmailChangeConfirmed => "email-change-confirmed";
 
     // ----- 4.7 cancel -----------------------------------------------------------------------
     /// *Manual.* Notice of the cancellation request page.
@@ -440,6 +446,10 @@ catalog! {
     LetterSubjectEmailChanged => "letter-subject-email-changed";
     /// *Design.* Subject of the password-changed notice (not in the manual).
     LetterSubjectPasswordChanged => "letter-subject-password-changed";
+    /// *Design.* Subject of the letter confirming a new main e-mail address.
+    LetterSubjectEmailChange => "letter-subject-email-change";
+    /// *Design.* Link text of that letter's link.
+    LetterLinkEmailChange => "letter-link-email-change";
     /// *Design.* The `alt` text of the captcha image (names no digit).
     CaptchaAlt => "captcha-alt";
     /// *Design.* What the audio captcha holds and what to do with it (names no digit).

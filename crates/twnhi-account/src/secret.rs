@@ -12,6 +12,7 @@
 //! | [`SecretKind::Captcha`] | 5 digits | 10 min | 1 |
 //! | [`SecretKind::CardAuthNonce`] | 32 URL-safe characters | 2 min | 1 |
 //! | [`SecretKind::CancellationStopLink`] | 32 URL-safe characters | 96 h | 5 |
+//! | [`SecretKind::EmailChangeLink`] | 32 URL-safe characters | 24 h | 5 |
 //! | [`SecretKind::CertChallenge`] | 32 URL-safe characters | 2 min | 1 |
 //!
 //! Lifetimes and tries are the defaults of [`SecretPolicies`]; all are configurable. The
@@ -110,7 +111,8 @@ impl SecretError {
                 SecretKind::EmailConfirmLink
                 | SecretKind::PasswordResetLink
                 | SecretKind::CancellationLink
-                | SecretKind::CancellationStopLink,
+                | SecretKind::CancellationStopLink
+                | SecretKind::EmailChangeLink,
             ) => Msg::LinkInvalid,
             (SecretError::Expired, SecretKind::DeviceCode) => Msg::DeviceCodeExpired,
             (_, SecretKind::CardAuthNonce) => Msg::CardAuthExpired,
@@ -161,11 +163,14 @@ pub enum SecretKind {
     /// The single-use challenge a citizen certificate signs at its login (manual §六), bound
     /// to the browser session.
     CertChallenge,
+    /// The link of the letter sent to a new main e-mail address (基本資料異動): the address
+    /// takes effect only when the link is answered (*design*, issue 11 item 8).
+    EmailChangeLink,
 }
 
 impl SecretKind {
     /// Every kind.
-    pub const ALL: [SecretKind; 9] = [
+    pub const ALL: [SecretKind; 10] = [
         SecretKind::DeviceCode,
         SecretKind::EmailConfirmLink,
         SecretKind::PasswordResetLink,
@@ -175,6 +180,7 @@ impl SecretKind {
         SecretKind::CardAuthNonce,
         SecretKind::CancellationStopLink,
         SecretKind::CertChallenge,
+        SecretKind::EmailChangeLink,
     ];
 
     /// Stable name, e.g. `device-code`; also the HMAC domain separator.
@@ -190,6 +196,7 @@ impl SecretKind {
             SecretKind::CardAuthNonce => "card-auth-nonce",
             SecretKind::CancellationStopLink => "cancellation-stop-link",
             SecretKind::CertChallenge => "cert-challenge",
+            SecretKind::EmailChangeLink => "email-change-link",
         }
     }
 
@@ -202,6 +209,7 @@ impl SecretKind {
             | SecretKind::PasswordResetLink
             | SecretKind::CancellationLink
             | SecretKind::CancellationStopLink
+            | SecretKind::EmailChangeLink
             | SecretKind::CardAuthNonce
             | SecretKind::CertChallenge => (URL_SAFE, TOKEN_LEN),
         }
@@ -351,6 +359,8 @@ pub struct SecretPolicies {
     pub cancellation_stop_link: SecretPolicy,
     /// Citizen certificate login challenge: 2 min, 1 try.
     pub cert_challenge: SecretPolicy,
+    /// Link confirming a new main e-mail address: 24 h, 5 tries.
+    pub email_change_link: SecretPolicy,
 }
 
 const MIN: u32 = 60;
@@ -372,6 +382,7 @@ impl Default for SecretPolicies {
             card_auth_nonce: p(2 * MIN, 1),
             cancellation_stop_link: p(96 * HOUR, 5),
             cert_challenge: p(2 * MIN, 1),
+            email_change_link: p(24 * HOUR, 5),
         }
     }
 }
@@ -390,6 +401,7 @@ impl SecretPolicies {
             SecretKind::CardAuthNonce => self.card_auth_nonce,
             SecretKind::CancellationStopLink => self.cancellation_stop_link,
             SecretKind::CertChallenge => self.cert_challenge,
+            SecretKind::EmailChangeLink => self.email_change_link,
         }
     }
 

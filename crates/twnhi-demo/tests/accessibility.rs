@@ -457,6 +457,17 @@ async fn walk(ctx: &Ctx, demo: &twnhi_demo::Demo, report: &mut Report) -> R {
     ctx.fill("#email", "nope").await?;
     ctx.submit("#profile-submit").await?;
     audit(ctx, report, "profile (failed)").await?;
+    // A new main address: saved pending, its letter's page (not answered: EMAIL stays).
+    ctx.fill("#email", "test.new@example.com").await?;
+    ctx.fill("#current", PW1).await?;
+    ctx.submit("#profile-submit").await?;
+    ctx.wait_css("[data-system-message]").await?;
+    audit(ctx, report, "profile (e-mail change sent)").await?;
+    let links = letter_links(ctx, "email-change", "test.new@example.com").await?;
+    ctx.c.goto(link(&links, "/confirm-email?token=")?).await?;
+    ctx.ready().await?;
+    audit(ctx, report, "confirm e-mail change").await?;
+    ctx.goto("/profile").await?;
     ctx.submit("[data-logout]").await?;
     audit(ctx, report, "logged out").await?;
 

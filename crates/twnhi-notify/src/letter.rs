@@ -10,6 +10,7 @@
 //! | [`EmailChanged`] | `email-changed` | …-電子郵件信箱變更通知 |
 //! | [`PasswordChanged`] | `password-changed` | …-註冊密碼變更通知 |
 //! | [`CancellationNotice`] | `cancellation-notice` | …-刪除註冊申請通知 |
+//! | [`EmailChangeConfirm`] | `email-change` | …-電子郵件信箱變更確認信 |
 //!
 //! ```
 //! use chrono::{TimeZone, Utc};
@@ -125,6 +126,18 @@ pub struct EmailChanged {
     pub changed_at: RocDateTime,
 }
 
+/// The letter sent to a new main e-mail address (基本資料異動): the address takes effect
+/// when its link is answered *(design)*.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailChangeConfirm {
+    /// The registrant's name.
+    pub name: String,
+    /// The secret of the link 「確認變更電子郵件信箱」.
+    pub token: LinkToken,
+    /// When the link stops working.
+    pub expires_at: RocDateTime,
+}
+
 /// The notice sent when the password changes (change or reset) *(design)*.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswordChanged {
@@ -154,6 +167,8 @@ pub enum Letter {
     PasswordChanged(PasswordChanged),
     /// 刪除註冊申請通知 (to the registered address).
     CancellationNotice(CancellationNotice),
+    /// 電子郵件信箱變更確認信 (to the new address).
+    EmailChangeConfirm(EmailChangeConfirm),
 }
 
 impl Letter {
@@ -169,6 +184,7 @@ impl Letter {
             Letter::EmailChanged(_) => LetterKind::EmailChanged,
             Letter::PasswordChanged(_) => LetterKind::PasswordChanged,
             Letter::CancellationNotice(_) => LetterKind::CancellationNotice,
+            Letter::EmailChangeConfirm(_) => LetterKind::EmailChangeConfirm,
         }
     }
 
@@ -182,6 +198,7 @@ impl Letter {
             Letter::EmailChanged(l) => &l.name,
             Letter::PasswordChanged(l) => &l.name,
             Letter::CancellationNotice(l) => &l.name,
+            Letter::EmailChangeConfirm(l) => &l.name,
         }
     }
 }
@@ -206,23 +223,26 @@ pub enum LetterKind {
     PasswordChanged,
     /// 刪除註冊申請通知 (`cancellation-notice`).
     CancellationNotice,
+    /// 電子郵件信箱變更確認信 (`email-change`).
+    EmailChangeConfirm,
 }
 
 impl LetterKind {
     /// Every kind, in the order of the registration's life.
-    pub const ALL: [LetterKind; 8] = [
+    pub const ALL: [LetterKind; 9] = [
         LetterKind::Confirmation,
         LetterKind::Completion,
         LetterKind::PasswordReset,
         LetterKind::CancellationConfirm,
         LetterKind::CancellationNotice,
         LetterKind::Deleted,
+        LetterKind::EmailChangeConfirm,
         LetterKind::EmailChanged,
         LetterKind::PasswordChanged,
     ];
 
     /// The slug: `confirmation`, `completion`, `password-reset`, `cancellation`,
-    /// `cancellation-notice`, `deleted`, `email-changed`, `password-changed`.
+    /// `cancellation-notice`, `deleted`, `email-change`, `email-changed`, `password-changed`.
     #[must_use]
     pub const fn slug(self) -> &'static str {
         match self {
@@ -234,6 +254,7 @@ impl LetterKind {
             LetterKind::EmailChanged => "email-changed",
             LetterKind::PasswordChanged => "password-changed",
             LetterKind::CancellationNotice => "cancellation-notice",
+            LetterKind::EmailChangeConfirm => "email-change",
         }
     }
 
@@ -249,6 +270,7 @@ impl LetterKind {
             LetterKind::CancellationNotice => Msg::LetterSubjectCancellationNotice.text(lang),
             LetterKind::EmailChanged => Msg::LetterSubjectEmailChanged.text(lang),
             LetterKind::PasswordChanged => Msg::LetterSubjectPasswordChanged.text(lang),
+            LetterKind::EmailChangeConfirm => Msg::LetterSubjectEmailChange.text(lang),
         }
     }
 }
@@ -427,6 +449,27 @@ fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt) -> Result<String, LetterE
                     &[("expires", at(&l.expires_at))],
                 ),
                 not_you: f.t("letter-confirmation-not-you"),
+                hotline: hotline(),
+            };
+            part(
+                f,
+                &t::ConfirmationText { v: &v },
+                &t::ConfirmationHtml { v: &v },
+            )
+        }
+        Letter::EmailChangeConfirm(l) => {
+            let link = base.confirm_email(&l.token);
+            let label = f.t(Msg::LetterLinkEmailChange.id());
+            let v = t::Confirmation {
+                intro: f.ta("letter-email-change-intro", &[("link", label.clone())]),
+                link: f.value(link.as_str()),
+                label_line: label_line(&label),
+                label,
+                validity: f.ta(
+                    "letter-email-change-validity",
+                    &[("expires", at(&l.expires_at))],
+                ),
+                not_you: f.t("letter-email-change-not-you"),
                 hotline: hotline(),
             };
             part(
@@ -717,6 +760,7 @@ impl LetterRenderer {
                 vec![self.base.forgot_password()]
             }
             Letter::CancellationNotice(l) => vec![self.base.cancel_stop(&l.stop)],
+            Letter::EmailChangeConfirm(l) => vec![self.base.confirm_email(&l.token)],
         }
     }
 }

@@ -15,9 +15,9 @@ mod text;
 pub use captcha::{Captcha, CaptchaAnswer, CaptchaError};
 pub use compose::{ComposeError, MessageId, OutgoingMail, Sender, compose};
 pub use letter::{
-    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChanged,
-    Letter, LetterError, LetterKind, LetterLangs, LetterRenderer, PasswordChanged, PasswordReset,
-    RenderedLetter, UnknownLetter,
+    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChangeConfirm,
+    EmailChanged, Letter, LetterError, LetterKind, LetterLangs, LetterRenderer, PasswordChanged,
+    PasswordReset, RenderedLetter, UnknownLetter,
 };
 pub use links::{EmailCode, LinkError, LinkToken, PublicBaseUrl};
 #[cfg(feature = "smtp")]

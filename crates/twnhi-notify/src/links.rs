@@ -39,6 +39,9 @@ pub mod paths {
     /// The page that stops a cancellation asked for at a new address (the registered
     /// address's notice); takes `?token=`.
     pub const CANCEL_STOP: &str = "cancel/stop";
+    /// The page that confirms a new main e-mail address (its confirmation letter); takes
+    /// `?token=`.
+    pub const CONFIRM_EMAIL: &str = "confirm-email";
 }
 
 /// Why a base URL, token or code was refused.
@@ -166,6 +169,12 @@ impl PublicBaseUrl {
     #[must_use]
     pub fn cancel_stop(&self, token: &LinkToken) -> Url {
         self.page(paths::CANCEL_STOP, &[("token", token.expose())])
+    }
+
+    /// The link of the letter confirming a new main e-mail address.
+    #[must_use]
+    pub fn confirm_email(&self, token: &LinkToken) -> Url {
+        self.page(paths::CONFIRM_EMAIL, &[("token", token.expose())])
     }
 }
 

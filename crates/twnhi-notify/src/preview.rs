@@ -23,9 +23,9 @@ use twnhi_account::roc::{RocDate, RocDateTime};
 
 use crate::compose::{ComposeError, MessageId, OutgoingMail, Sender, compose};
 use crate::letter::{
-    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChanged,
-    Letter, LetterError, LetterKind, LetterLangs, LetterRenderer, PasswordChanged, PasswordReset,
-    RenderedLetter,
+    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChangeConfirm,
+    EmailChanged, Letter, LetterError, LetterKind, LetterLangs, LetterRenderer, PasswordChanged,
+    PasswordReset, RenderedLetter,
 };
 use crate::links::{EmailCode, LinkToken, PublicBaseUrl};
 
@@ -112,6 +112,11 @@ pub fn sample_letter(kind: LetterKind) -> Result<Letter, PreviewError> {
             new_email: Email::parse("test.one.new@example.com")
                 .map_err(|_| PreviewError::Sample)?,
             changed_at: roc(now)?,
+        }),
+        LetterKind::EmailChangeConfirm => Letter::EmailChangeConfirm(EmailChangeConfirm {
+            name,
+            token: token()?,
+            expires_at: roc(now + chrono::TimeDelta::hours(24))?,
         }),
         LetterKind::PasswordChanged => Letter::PasswordChanged(PasswordChanged {
             name,

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use twnhi_account::Email;
 use twnhi_account::roc::{RocDate, RocDateTime};
 use twnhi_notify::{
-    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChanged,
-    EmailCode, Letter, LinkToken, PasswordChanged, PasswordReset,
+    CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChangeConfirm,
+    EmailChanged, EmailCode, Letter, LinkToken, PasswordChanged, PasswordReset,
 };
 use twnhi_store::MailKind;
 use zeroize::Zeroize;
@@ -57,6 +57,12 @@ pub(crate) enum LetterData {
         name: String,
         changed_at: DateTime<Utc>,
     },
+    EmailChangeConfirm {
+        to: String,
+        name: String,
+        token: String,
+        expires_at: DateTime<Utc>,
+    },
     CancellationNotice {
         to: String,
         name: String,
@@ -73,6 +79,7 @@ impl Drop for LetterData {
         match self {
             LetterData::Confirmation { token, .. }
             | LetterData::PasswordReset { token, .. }
+            | LetterData::EmailChangeConfirm { token, .. }
             | LetterData::CancellationNotice { token, .. } => {
                 token.zeroize();
             }
@@ -106,6 +113,7 @@ impl LetterData {
             LetterData::EmailChanged { .. } => MailKind::EmailChanged,
             LetterData::PasswordChanged { .. } => MailKind::PasswordChanged,
             LetterData::CancellationNotice { .. } => MailKind::CancellationNotice,
+            LetterData::EmailChangeConfirm { .. } => MailKind::EmailChangeConfirm,
         }
     }
 
@@ -124,6 +132,7 @@ impl LetterData {
             | LetterData::Deleted { to, .. }
             | LetterData::EmailChanged { to, .. }
             | LetterData::PasswordChanged { to, .. }
+            | LetterData::EmailChangeConfirm { to, .. }
             | LetterData::CancellationNotice { to, .. } => to,
         }
     }
@@ -142,6 +151,19 @@ impl LetterData {
             } => (
                 to,
                 Letter::Confirmation(Confirmation {
+                    name: name.clone(),
+                    token: LinkToken::parse(token).map_err(bad_link)?,
+                    expires_at: roc(*expires_at)?,
+                }),
+            ),
+            LetterData::EmailChangeConfirm {
+                to,
+                name,
+                token,
+                expires_at,
+            } => (
+                to,
+                Letter::EmailChangeConfirm(EmailChangeConfirm {
                     name: name.clone(),
                     token: LinkToken::parse(token).map_err(bad_link)?,
                     expires_at: roc(*expires_at)?,

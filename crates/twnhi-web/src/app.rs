@@ -275,6 +275,10 @@ impl Site {
                 &format!("/{}", paths::CANCEL_STOP),
                 get(pages::cancel::stop_page).post(pages::cancel::stop_submit),
             )
+            .route(
+                &format!("/{}", paths::CONFIRM_EMAIL),
+                get(pages::letters::confirm_email_page).post(pages::letters::confirm_email_submit),
+            )
             .route("/cancel/captcha.wav", get(crate::captcha::audio_clip))
             .route("/done", get(crate::flash::done_page))
             .route("/services", get(pages::account::services))

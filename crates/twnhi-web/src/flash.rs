@@ -52,6 +52,8 @@ pub(crate) enum Done {
     CancelStopped,
     /// The password changed (the session ended).
     PasswordChanged,
+    /// A new main e-mail address confirmed from its letter.
+    EmailChange,
 }
 
 impl Done {
@@ -79,6 +81,7 @@ impl Done {
             Done::CancelConfirmed => ("page-title-cancel-confirm", "cancel-confirmed", vec![home]),
             Done::CancelStopped => ("page-title-cancel-stop", "cancel-stopped", vec![home]),
             Done::PasswordChanged => ("password-title", "password-changed", vec![home]),
+            Done::EmailChange => ("page-title-email-change", "email-change-done", vec![home]),
         }
     }
 }

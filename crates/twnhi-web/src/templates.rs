@@ -529,6 +529,16 @@ pub(crate) struct CancelStopPage {
     pub button_en: &'static str,
 }
 
+/// The page of the link in the letter to a new main e-mail address: what it does and 【確定】
+/// (a link scanner opening the letter's links changes nothing).
+#[derive(Template)]
+#[template(path = "confirm_email.html")]
+pub(crate) struct ConfirmEmailPage {
+    pub l: Layout,
+    pub message: SysMsg,
+    pub token: String,
+}
+
 #[derive(Template)]
 #[template(path = "cancel_confirm.html")]
 pub(crate) struct CancelConfirmPage {

@@ -140,6 +140,30 @@ async fn change_data_needs_reauthentication_for_email() {
         .await
         .unwrap();
     assert_eq!(out.warnings, vec![Msg::MicrosoftMailWarning]);
+    assert_eq!(out.message, Msg::EmailChangeSent);
+    // Not yet in effect: a confirmation letter to the new address; the phones are saved.
+    let letters = app.deliver().await;
+    assert_eq!(letters.len(), 1);
+    assert_eq!(letters[0].kind(), LetterKind::EmailChangeConfirm);
+    assert_eq!(letters[0].to().as_str(), "new.address@outlook.com");
+    let id_number = app.person(3).person.id_number.clone();
+    let reg = app
+        .store
+        .current_registration(&id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reg.contacts.email.as_str(), "test.3@example.com");
+    assert!(reg.contacts.local_phone.is_some());
+    // The link answered: the new address is the registration's; the old one is told.
+    let token = token_of(&letters[0]);
+    assert_eq!(
+        app.service
+            .confirm_email_change(&web, &token)
+            .await
+            .unwrap(),
+        Msg::EmailChangeConfirmed
+    );
     let letters = app.deliver().await;
     assert_eq!(letters.len(), 1);
     assert_eq!(letters[0].kind(), LetterKind::EmailChanged);
@@ -150,12 +174,16 @@ async fn change_data_needs_reauthentication_for_email() {
     );
     let reg = app
         .store
-        .current_registration(&app.person(3).person.id_number)
+        .current_registration(&id_number)
         .await
         .unwrap()
         .unwrap();
     assert_eq!(reg.contacts.email.as_str(), "new.address@outlook.com");
-    assert!(reg.contacts.local_phone.is_some());
+    // Once only.
+    assert!(matches!(
+        app.service.confirm_email_change(&web, &token).await,
+        Err(ServiceError::Secret { .. })
+    ));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

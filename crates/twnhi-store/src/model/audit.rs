@@ -246,11 +246,13 @@ pub enum MailKind {
     EmailChanged,
     /// 註冊密碼變更通知 (`password-changed`).
     PasswordChanged,
+    /// 電子郵件信箱變更確認信 (`email-change`).
+    EmailChangeConfirm,
 }
 
 impl MailKind {
     /// Every kind.
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::Confirmation,
         MailKind::Completion,
         MailKind::PasswordReset,
@@ -259,6 +261,7 @@ impl MailKind {
         MailKind::Deleted,
         MailKind::EmailChanged,
         MailKind::PasswordChanged,
+        MailKind::EmailChangeConfirm,
     ];
 
     /// The stored name (stable: existing databases hold it).
@@ -273,6 +276,7 @@ impl MailKind {
             MailKind::Deleted => "deleted",
             MailKind::EmailChanged => "email-changed",
             MailKind::PasswordChanged => "password-changed",
+            MailKind::EmailChangeConfirm => "email-change",
         }
     }
 }
@@ -374,8 +378,8 @@ impl AuditOutcome {
 
     /// Every outcome: those without data, then one per registration state, then one per
     /// letter kind.
-    pub const ALL: [AuditOutcome; 34] = {
-        let mut all = [AuditOutcome::Ok; 34];
+    pub const ALL: [AuditOutcome; 35] = {
+        let mut all = [AuditOutcome::Ok; 35];
         let mut i = 0;
         while i < AuditOutcome::SIMPLE.len() {
             all[i] = AuditOutcome::SIMPLE[i];

@@ -4,6 +4,8 @@
 letter-subject-email-changed = National Health Insurance Administration Notice: E-mail Address of the Online Services of the NHI Card Changed
 # *Design.* Subject of the password-changed notice (not in the manual).
 letter-subject-password-changed = National Health Insurance Administration Notice: Password of the Online Services of the NHI Card Changed
+# *Design.* Subject of the letter confirming a new main e-mail address (not in the manual).
+letter-subject-email-change = National Health Insurance Administration Notice: Confirm the New E-mail Address of the Online Services of the NHI Card
 
 ## Captcha
 
@@ -60,6 +62,17 @@ letter-confirmation-intro = Thank you for registering for the NHI Card Online Se
 letter-confirmation-validity = This link is valid until { $expires } (Taiwan time) and can be used only once. If it has expired, please request a new letter with "Resend verification email". You cannot log in until your e-mail address is verified.
 # *Design.* The confirmation letter: if it was not you.
 letter-confirmation-not-you = If you did not register for the NHI Card Online Services, please do not open the link and ignore this letter.
+
+## 電子郵件信箱變更確認信 (email-change, design)
+
+# *Design.* The letter to a new main e-mail address: what to do.
+# $link: the link's text
+letter-email-change-intro = In "Change Basic Data" of the NHI Card Online Services Registration of the National Health Insurance Administration, it was asked to make this the registered e-mail address. Please open the link "{ $link }" below and click "Confirm"; the change then takes effect:
+# *Design.* The letter to a new main e-mail address: how long the link lasts.
+# $expires: when the link stops working
+letter-email-change-validity = This link is valid until { $expires } (Taiwan time) and can be used only once. If it has expired, please log in and ask again in "Change Basic Data". Until you confirm, the NHIA's letters go to the previous address.
+# *Design.* The letter to a new main e-mail address: if it was not you.
+letter-email-change-not-you = If you did not ask to change your e-mail address, please do not open the link and ignore this letter.
 
 ## 註冊完成 (completion)
 

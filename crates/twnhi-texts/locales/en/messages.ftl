@@ -102,6 +102,12 @@ password-changed = Password successfully changed. Please use your NHI Card and t
 app-password-note = If you have verified the mobile device, this password will also be the log in password of NHI express APP.
 # *Manual (zh); design (en).* Basic data saved (4.6).
 data-saved = Data saved successfully.
+# *Design.* Data saved; the new main e-mail address waits for its confirmation letter.
+email-change-sent = Data saved. A confirmation letter was sent to the new e-mail address: the new address takes effect when you open the link in it. Until then, the NHIA's letters go to the current address.
+# *Design.* The page of the confirmation letter's link to a new main address.
+email-change-prompt = Click "Confirm" to make this the registered e-mail address.
+# *Design.* The new main e-mail address confirmed and in use.
+email-change-confirmed = The e-mail address was changed. From now on, the NHIA's letters go to the new address.
 
 ## 4.7 cancel
 
@@ -148,6 +154,8 @@ letter-sender = National Health Insurance Administration, Ministry of Health and
 letter-subject-confirmation = National Health Insurance Administration Notice Confirmation for Registering the Online Services of the NHI Card
 # *Manual.* Link text of the confirmation letter.
 letter-link-confirmation = Go to the e-mail verification page
+# *Design.* Link text of the letter confirming a new main e-mail address.
+letter-link-email-change = Confirm the new e-mail address
 # *Design (after the manual).* Subject of the completion letter (註冊完成).
 letter-subject-completion = National Health Insurance Administration Notice: Registration for the Online Services of the NHI Card Completed
 # *Design (after the manual).* Subject of the password reset letter.

@@ -2,7 +2,7 @@
 
 ## Letters
 
-notify-unknown-letter = no such letter (confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-changed, password-changed)
+notify-unknown-letter = no such letter (confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-change, email-changed, password-changed)
 notify-letter-template = a letter template failed
 notify-preview-sample = invalid sample data
 notify-preview-io = cannot write the file { $path }

@@ -353,6 +353,8 @@ services-welcome = Welcome
 ## E-mail verification (verify_email.html)
 # *Design.* Title of the e-mail verification page.
 page-title-verify-email = NHI Card Online Services Registration-E-mail Verification
+# *Design.* Title of the page of the letter confirming a new main e-mail address.
+page-title-email-change = NHI Card Online Services Registration-Confirm the New E-mail Address
 # *Design.* What to do.
 verify-email-instruction = Insert the NHI card and click "Read" to verify it; the system shows your name, then click "Submit".
 

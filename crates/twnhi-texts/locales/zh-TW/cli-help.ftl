@@ -298,7 +298,7 @@ cli-help-mail = 通知信：預覽每種信件、透過 SMTP 寄出測試信
 # *Design.* `twnhi mail render`.
 cli-help-mail-render = 以範例資料寫出信件（或 `all`）的 `.eml` 預覽
 # *Design.* `twnhi mail render`: argument `letter`.
-cli-help-mail-render--letter = 要預覽的信件：confirmation、completion、password-reset、cancellation、deleted、email-changed、password-changed 或 `all`
+cli-help-mail-render--letter = 要預覽的信件：confirmation、completion、password-reset、cancellation、deleted、email-change、email-changed、password-changed 或 `all`
     .label = 信件
 # *Design.* `twnhi mail render`: argument `lang`.
 cli-help-mail-render--lang = 只輸出此語言（`zh-TW` 或 `en`）。未指定時預覽為雙語，中文在前，與寄出的信件完全相同

@@ -4,6 +4,8 @@
 letter-subject-email-changed = 衛生福利部中央健康保險署-健保卡網路服務註冊-電子郵件信箱變更通知
 # *Design.* Subject of the password-changed notice (not in the manual).
 letter-subject-password-changed = 衛生福利部中央健康保險署-健保卡網路服務註冊-註冊密碼變更通知
+# *Design.* Subject of the letter confirming a new main e-mail address (not in the manual).
+letter-subject-email-change = 衛生福利部中央健康保險署-健保卡網路服務註冊-電子郵件信箱變更確認信
 
 ## Captcha
 
@@ -71,6 +73,17 @@ letter-confirmation-intro = 感謝您申請衛生福利部中央健康保險署�
 letter-confirmation-validity = 本連結有效時間至 { $expires }，且僅能使用一次；若超過有效時間，請至「重寄認證信」重新申請。完成電子郵件信箱認證前，您尚無法登入本系統。
 # *Design.* The confirmation letter: if it was not you.
 letter-confirmation-not-you = 若您並未申請健保卡網路服務註冊，請勿點選本連結，並請忽略本信件。
+
+## 電子郵件信箱變更確認信 (email-change, design)
+
+# *Design.* The letter to a new main e-mail address: what to do.
+# $link: the link's text
+letter-email-change-intro = 您在衛生福利部中央健康保險署「健保卡網路服務註冊」的「基本資料異動」申請將電子郵件信箱變更為本信箱。請點選下列「{ $link }」連結，再按下【確定】，變更即生效：
+# *Design.* The letter to a new main e-mail address: how long the link lasts.
+# $expires: when the link stops working
+letter-email-change-validity = 本連結有效時間至 { $expires }，且僅能使用一次；若超過有效時間，請登入後至「基本資料異動」重新申請。確認前，本署寄發的信件仍寄至原電子郵件信箱。
+# *Design.* The letter to a new main e-mail address: if it was not you.
+letter-email-change-not-you = 若您並未申請變更電子郵件信箱，請勿點選本連結，並請忽略本信件。
 
 ## 註冊完成 (completion)
 

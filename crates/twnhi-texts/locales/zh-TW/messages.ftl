@@ -102,6 +102,12 @@ password-changed = 註冊密碼變更成功，下次使用健保卡登入系統�
 app-password-note = 若您已認證行動裝置，此密碼會同步變更『健保快易通』登入註冊密碼。
 # *Manual (zh); design (en).* Basic data saved (4.6).
 data-saved = 資料儲存成功
+# *Design.* Data saved; the new main e-mail address waits for its confirmation letter.
+email-change-sent = 資料儲存成功。確認信已寄至新的電子郵件信箱，請點選信中連結，新的電子郵件信箱才會生效；在此之前，本署寄發的信件仍寄至原電子郵件信箱。
+# *Design.* The page of the confirmation letter's link to a new main address.
+email-change-prompt = 請按【確定】，將註冊的電子郵件信箱變更為本信箱。
+# *Design.* The new main e-mail address confirmed and in use.
+email-change-confirmed = 電子郵件信箱變更成功，之後本署寄發的信件將寄至新的電子郵件信箱。
 
 ## 4.7 cancel
 
@@ -148,6 +154,8 @@ letter-sender = 衛生福利部中央健康保險署
 letter-subject-confirmation = 衛生福利部中央健康保險署-健保卡網路服務註冊-認證通知
 # *Manual.* Link text of the confirmation letter.
 letter-link-confirmation = 進入電子信箱認證畫面
+# *Design.* Link text of the letter confirming a new main e-mail address.
+letter-link-email-change = 確認變更電子郵件信箱
 # *Design (after the manual).* Subject of the completion letter (註冊完成).
 letter-subject-completion = 衛生福利部中央健康保險署-健保卡網路服務註冊-註冊完成通知
 # *Design (after the manual).* Subject of the password reset letter.

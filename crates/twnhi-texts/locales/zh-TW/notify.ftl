@@ -3,7 +3,7 @@
 ## Letters
 
 # *Design.* A letter kind that does not exist (CLI, previews).
-notify-unknown-letter = 沒有這種信件(confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-changed, password-changed)
+notify-unknown-letter = 沒有這種信件(confirmation, completion, password-reset, cancellation, cancellation-notice, deleted, email-change, email-changed, password-changed)
 # *Design.* A letter template failed to write (not expected).
 notify-letter-template = 信件範本產生失敗
 # *Design.* A sample value of a preview was refused (not expected).

@@ -352,6 +352,8 @@ services-welcome = 您好
 ## E-mail verification (verify_email.html)
 # *Design.* Title of the e-mail verification page.
 page-title-verify-email = 健保卡網路服務註冊-電子信箱認證
+# *Design.* Title of the page of the letter confirming a new main e-mail address.
+page-title-email-change = 健保卡網路服務註冊-電子郵件信箱變更確認
 # *Design.* What to do.
 verify-email-instruction = 插入健保卡後按【讀取】驗證健保卡，系統檢核正確後會帶出您的姓名，確認無誤後請按【確定】。
 

@@ -14,8 +14,8 @@ use crate::flash::{self, Done, Flash, To};
 use crate::pages::{F, address, email, mobile, new_password, no_card, optional_mobile, refusal};
 use crate::session::{S, Sess};
 use crate::templates::{
-    FieldErrors, LetterForm, LetterRequestPage, MessagePage, ResetPage, SysMsg, Text,
-    VerifyEmailPage,
+    ConfirmEmailPage, FieldErrors, LetterForm, LetterRequestPage, MessagePage, ResetPage, SysMsg,
+    Text, VerifyEmailPage,
 };
 
 /// `?token=` of a letter's link.
@@ -176,6 +176,73 @@ pub(crate) async fn verify_submit(
             let mut errors = FieldErrors::default();
             let message = refusal(&e, &mut errors);
             verify_view(&site, &sess, message, t)
+        }
+    }
+}
+
+const EMAIL_CHANGE: &str = "page-title-email-change";
+
+/// `GET /confirm-email?token=…`: the link of the letter to a new main e-mail address. Shows
+/// what it does and 【確定】; a link that is not live says so at once.
+pub(crate) async fn confirm_email_page(
+    State(site): State<Site>,
+    S(sess): S,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, EMAIL_CHANGE);
+    };
+    match site
+        .service()
+        .letter_link_state(SecretKind::EmailChangeLink, &t)
+        .await
+    {
+        Ok(None) => render(&ConfirmEmailPage {
+            l: site.layout(Some(&sess), EMAIL_CHANGE, "email-change"),
+            message: SysMsg::info(vec![Text::msg(Msg::EmailChangePrompt)]),
+            token: t,
+        }),
+        Ok(Some(_)) => link_invalid(&site, &sess, EMAIL_CHANGE),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            render(&MessagePage {
+                l: site.layout(Some(&sess), EMAIL_CHANGE, "error"),
+                ok: false,
+                lines: message.lines,
+                warnings: Vec::new(),
+                links: vec![("/login", "button-back-home")],
+            })
+        }
+    }
+}
+
+/// `POST /confirm-email`: 【確定】: the new address becomes the registration's.
+pub(crate) async fn confirm_email_submit(
+    State(site): State<Site>,
+    S(sess): S,
+    F(q): F<TokenQuery>,
+) -> Response {
+    let Some(t) = token(&q.token) else {
+        return link_invalid(&site, &sess, EMAIL_CHANGE);
+    };
+    match site
+        .service()
+        .confirm_email_change(&sess.caller(), &t)
+        .await
+    {
+        Ok(msg) => done(&site, &sess, Done::EmailChange, msg),
+        Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, EMAIL_CHANGE),
+        Err(e) => {
+            let mut errors = FieldErrors::default();
+            let message = refusal(&e, &mut errors);
+            render(&MessagePage {
+                l: site.layout(Some(&sess), EMAIL_CHANGE, "error"),
+                ok: false,
+                lines: message.lines,
+                warnings: Vec::new(),
+                links: vec![("/login", "button-back-home")],
+            })
         }
     }
 }

@@ -741,3 +741,57 @@ async fn the_mobile_phone_is_asked_for_where_the_manual_marks_it() {
     assert!(r.has_msg(Msg::MobilePhoneEmpty), "{}", r.body);
     assert!(!r.has_msg(Msg::LetterRequested));
 }
+
+/// A new main e-mail address takes effect only when the letter sent to it is answered: until
+/// then the registration keeps the current one; the link's page asks for 【確定】, which makes
+/// the change and tells the old address; the link works once.
+#[tokio::test]
+async fn a_new_e_mail_address_takes_effect_when_its_letter_is_answered() {
+    let mut app = app().await;
+    app.register_and_login(3, "old.box@example.com").await;
+    app.get("/profile").await;
+    let r = app
+        .post_form_once(
+            "/profile",
+            &[("email", "new.box@example.com"), ("current", PASSWORD)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = app.follow(r).await;
+    assert!(shown.has_msg(Msg::EmailChangeSent), "{}", shown.body);
+    // Not yet: the form still shows the current address.
+    assert_eq!(
+        form_value(&shown.body, "email").as_deref(),
+        Some("old.box@example.com")
+    );
+    app.deliver().await;
+    let sent = app.mailer.sent();
+    assert!(
+        !sent.iter().any(|m| m.to().as_str() == "old.box@example.com"
+            && m.kind() == twnhi_notify::LetterKind::EmailChanged),
+        "no change notice before the confirmation"
+    );
+    let link = app.last_link("new.box@example.com", "/confirm-email");
+    // Opening the link changes nothing: it shows 【確定】.
+    let page = app.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.has_msg(Msg::EmailChangePrompt), "{}", page.body);
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    let r = app
+        .post_form_once("/confirm-email", &[("token", token.as_str())])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let done = app.follow(r).await;
+    assert!(done.has_msg(Msg::EmailChangeConfirmed), "{}", done.body);
+    app.deliver().await;
+    let notice = app.mailer.last_to("old.box@example.com").expect("a notice");
+    assert_eq!(notice.kind(), twnhi_notify::LetterKind::EmailChanged);
+    let profile = app.get("/profile").await;
+    assert_eq!(
+        form_value(&profile.body, "email").as_deref(),
+        Some("new.box@example.com")
+    );
+    // Once only.
+    let again = app.get(&link).await;
+    assert!(again.has_msg(Msg::LinkInvalid), "{}", again.body);
+}

@@ -220,7 +220,7 @@ async fn logged_in_forms_explain_bad_input() {
         )
         .await;
     assert!(
-        r.has_msg(Msg::DataSaved) && r.has_msg(Msg::MicrosoftMailWarning),
+        r.has_msg(Msg::EmailChangeSent) && r.has_msg(Msg::MicrosoftMailWarning),
         "{}",
         r.body
     );
