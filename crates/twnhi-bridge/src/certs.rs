@@ -1,7 +1,7 @@
 //! Certificate backends: where the bridge gets citizen certificate cards (自然人憑證) from.
 //!
-//! The bridge's `certificates` and `sign` requests go to a [`CertBackend`]. Two come with the
-//! crate:
+//! The bridge's `certificates` and `sign` requests go to a [`CertificateToken`] (the trait of
+//! `twnhi-pkcs11`, which every token implements). Two sources of cards come with the crate:
 //!
 //! - [`Pkcs11Backend`]: the card vendor's PKCS#11 module (the HiCOS module with MOICA cards,
 //!   SoftHSM2 in tests), loaded on the first certificate request — so a bridge without the
@@ -11,8 +11,9 @@
 //!   [`CertificateToken`]) that can be inserted and removed like a card, for the demo and
 //!   tests. Its keys are in memory: never a substitute for a card.
 //!
-//! A backend is blocking (PKCS#11 is); the bridge calls it from a blocking thread, one
-//! certificate operation at a time.
+//! A token is blocking (PKCS#11 is); the bridge calls it from a blocking thread, one
+//! certificate operation at a time. `CertificateToken::kind` names the source in
+//! `/v1/status`: `pkcs11` or `sim`.
 //!
 //! No feature gates them: `cryptoki` opens the module at run time and links nothing at build
 //! time, and the protocol's types come from `twnhi-pkcs11` either way.
@@ -22,39 +23,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 use twnhi_pkcs11::{
     CertError, CertificateInfo, CertificateToken, Pin, Pkcs11Token, Scheme, TokenInfo,
 };
-
-/// A source of certificate cards. Blocking; called from the bridge's blocking threads, one
-/// certificate operation at a time.
-pub trait CertBackend: Send + Sync + 'static {
-    /// A short name: `pkcs11`, `sim`, … (shown by `/v1/status`).
-    fn kind(&self) -> &'static str;
-
-    /// The tokens present; an empty list when no card is inserted.
-    ///
-    /// # Errors
-    /// A [`CertError`]: 7501 when the module is not found, 7502 when it cannot be loaded.
-    fn tokens(&self) -> Result<Vec<TokenInfo>, CertError>;
-
-    /// The certificates of every token present.
-    ///
-    /// # Errors
-    /// A [`CertError`]; [`CertError::NoToken`] when no card is inserted.
-    fn certificates(&self) -> Result<Vec<CertificateInfo>, CertError>;
-
-    /// Signs `data` with the private key of the certificate whose serial number is
-    /// `serial`, after logging in with `pin` (see [`CertificateToken::sign`]).
-    ///
-    /// # Errors
-    /// A [`CertError`]: wrong PIN (with the tries left when the token says), PIN locked,
-    /// certificate missing, …
-    fn sign(
-        &self,
-        serial: &str,
-        pin: &Pin,
-        scheme: Scheme,
-        data: &[u8],
-    ) -> Result<Vec<u8>, CertError>;
-}
 
 /// Certificate cards through a PKCS#11 module, loaded on first use.
 ///
@@ -107,7 +75,7 @@ impl Pkcs11Backend {
     }
 }
 
-impl CertBackend for Pkcs11Backend {
+impl CertificateToken for Pkcs11Backend {
     fn kind(&self) -> &'static str {
         "pkcs11"
     }
@@ -138,8 +106,8 @@ impl CertBackend for Pkcs11Backend {
 ///
 /// ```
 /// use std::sync::Arc;
-/// use twnhi_bridge::certs::{CertBackend, SimCertBackend};
-/// use twnhi_pkcs11::{Pin, SoftToken};
+/// use twnhi_bridge::certs::SimCertBackend;
+/// use twnhi_pkcs11::{CertificateToken, Pin, SoftToken};
 ///
 /// let token = SoftToken::new("TWNHI SIM CITIZEN", "0001", &Pin::new("246810")?);
 /// let backend = SimCertBackend::with_token(Arc::new(token));
@@ -201,7 +169,7 @@ impl SimCertBackend {
     }
 }
 
-impl CertBackend for SimCertBackend {
+impl CertificateToken for SimCertBackend {
     fn kind(&self) -> &'static str {
         "sim"
     }

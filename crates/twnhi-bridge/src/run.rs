@@ -1,7 +1,8 @@
 //! Building, binding, serving and stopping the bridge.
 
 use crate::backend::{CardBackend, WatchHandle};
-use crate::certs::{CertBackend, Pkcs11Backend};
+use crate::certs::Pkcs11Backend;
+use twnhi_pkcs11::CertificateToken;
 use crate::config::BridgeConfig;
 use crate::conn::Listening;
 use crate::error::BridgeError;
@@ -82,7 +83,7 @@ impl Bridge {
     pub fn with_certificates(
         config: BridgeConfig,
         backend: Arc<dyn CardBackend>,
-        certs: Arc<dyn CertBackend>,
+        certs: Arc<dyn CertificateToken>,
     ) -> Result<Bridge, BridgeError> {
         config.validate()?;
         Ok(Bridge {

@@ -4,7 +4,6 @@
 
 use crate::backend::ReaderInfo;
 use crate::backend::{CardBackend, CardRead, EventSink};
-use crate::certs::CertBackend;
 use crate::clients::Registry;
 use crate::config::BridgeConfig;
 use crate::protocol::{
@@ -17,7 +16,7 @@ use std::time::Instant;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot, watch};
 use twnhi_card::commands::AU_LEN;
 use twnhi_card::{CardError, TransportError};
-use twnhi_pkcs11::{CertError, Pin, Scheme};
+use twnhi_pkcs11::{CertError, CertificateToken, Pin, Scheme};
 
 /// Longest reader name a request may give (PC/SC names are far shorter).
 pub(crate) const MAX_READER_NAME: usize = 256;
@@ -169,7 +168,7 @@ pub(crate) struct Shared {
     pub config: BridgeConfig,
     pub backend: Arc<dyn CardBackend>,
     /// The certificate cards.
-    pub certs: Arc<dyn CertBackend>,
+    pub certs: Arc<dyn CertificateToken>,
     /// One certificate operation at a time (a card does one thing at a time).
     cert_lock: Arc<tokio::sync::Mutex<()>>,
     pub sink: EventSink,
@@ -198,7 +197,7 @@ impl Shared {
     pub(crate) fn new(
         config: BridgeConfig,
         backend: Arc<dyn CardBackend>,
-        certs: Arc<dyn CertBackend>,
+        certs: Arc<dyn CertificateToken>,
     ) -> Shared {
         let tls = config.tls.is_some();
         Shared {
@@ -507,7 +506,7 @@ impl Shared {
     async fn cert_op<T: Send + 'static>(
         &self,
         kind: &'static str,
-        f: impl FnOnce(&dyn CertBackend) -> Result<T, CertError> + Send + 'static,
+        f: impl FnOnce(&dyn CertificateToken) -> Result<T, CertError> + Send + 'static,
     ) -> Result<T, ErrorBody> {
         let start = Instant::now();
         let guard = Arc::clone(&self.cert_lock).lock_owned().await;
@@ -608,7 +607,7 @@ mod tests {
     use super::*;
     use crate::SimBackend;
 
-    fn no_certs() -> Arc<dyn CertBackend> {
+    fn no_certs() -> Arc<dyn CertificateToken> {
         Arc::new(crate::certs::SimCertBackend::new())
     }
 

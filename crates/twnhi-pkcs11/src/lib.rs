@@ -58,6 +58,12 @@ pub use soft::{DEFAULT_MAX_TRIES, SoftToken};
 /// Something holding certificates and their private keys: a PKCS#11 module's tokens
 /// ([`Pkcs11Token`]) or the in-process [`SoftToken`].
 pub trait CertificateToken: Send + Sync {
+    /// A short name of the kind of token: `pkcs11`, `soft`, … (the bridge's `/v1/status`
+    /// shows it).
+    fn kind(&self) -> &'static str {
+        "token"
+    }
+
     /// The tokens present (an empty list when no card is inserted).
     fn tokens(&self) -> Result<Vec<TokenInfo>, CertError>;
 

@@ -299,6 +299,10 @@ impl Pkcs11Token {
 }
 
 impl CertificateToken for Pkcs11Token {
+    fn kind(&self) -> &'static str {
+        "pkcs11"
+    }
+
     fn tokens(&self) -> Result<Vec<TokenInfo>, CertError> {
         self.slots()?
             .into_iter()

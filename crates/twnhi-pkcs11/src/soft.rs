@@ -163,6 +163,10 @@ impl SoftToken {
 }
 
 impl CertificateToken for SoftToken {
+    fn kind(&self) -> &'static str {
+        "soft"
+    }
+
     fn tokens(&self) -> Result<Vec<TokenInfo>, CertError> {
         let failures = *self
             .failures
