@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use twnhi_bridge::SimBackend;
 use twnhi_pki::{CertificateDer, SignatureScheme, verify_signature};
-use twnhi_testkit::softhsm::{KeyKind, SoftHsm};
+use twnhi_testkit::softhsm::SoftHsm;
 
 const SO_PIN: &str = "so-pin-0000";
 const PIN: &str = "97531086";
@@ -44,23 +44,7 @@ fn error_code(reply: &Value) -> u64 {
 #[test]
 fn lists_and_signs_through_softhsm() {
     SoftHsm::isolated("lists_and_signs_through_softhsm", |hsm| {
-        hsm.init_token(TOKEN, SO_PIN, PIN);
-        let rsa = hsm.import_new_key(
-            TOKEN,
-            PIN,
-            KeyKind::Rsa2048,
-            b"SIGN",
-            "sign",
-            "Test Citizen One",
-        );
-        let ec = hsm.import_new_key(
-            TOKEN,
-            PIN,
-            KeyKind::EcP256,
-            b"EC01",
-            "ec",
-            "Test Citizen One",
-        );
+        let (rsa, ec) = hsm.citizen_token(TOKEN, SO_PIN, PIN, "Test Citizen One");
         run(async {
             let bridge = bridge(hsm).await;
             let mut w = json_ws(bridge.local_addr()).await;

@@ -5,9 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
-use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use twnhi_testkit::softhsm::{Imported, KeyKind, SoftHsm};
+use twnhi_testkit::softhsm::{Imported, SoftHsm};
 
 const PIN: &str = "864209";
 const TOKEN: &str = "TWNHI CLI CITIZEN";
@@ -36,24 +35,7 @@ fn text(bytes: &[u8]) -> String {
 }
 
 fn setup(hsm: &SoftHsm) -> (Imported, Imported) {
-    hsm.init_token(TOKEN, "so-pin-1111", PIN);
-    let rsa = hsm.import_new_key(
-        TOKEN,
-        PIN,
-        KeyKind::Rsa2048,
-        b"SIGN",
-        "k1",
-        "Test Citizen Three",
-    );
-    let ec = hsm.import_new_key(
-        TOKEN,
-        PIN,
-        KeyKind::EcP256,
-        b"EC01",
-        "k2",
-        "Test Citizen Three",
-    );
-    (rsa, ec)
+    hsm.citizen_token(TOKEN, "so-pin-1111", PIN, "Test Citizen Three")
 }
 
 fn module(hsm: &SoftHsm) -> &str {
@@ -61,41 +43,12 @@ fn module(hsm: &SoftHsm) -> &str {
 }
 
 /// `openssl dgst -sha256 -verify` of a base64 signature over `data` with the certificate's key.
-fn openssl_verifies(dir: &Path, cert: &[u8], scheme: &str, data: &[u8], sig_b64: &str) -> bool {
+fn openssl_verifies(hsm: &SoftHsm, cert: &[u8], scheme: &str, data: &[u8], sig_b64: &str) -> bool {
     use base64::Engine as _;
     let sig = base64::engine::general_purpose::STANDARD
         .decode(sig_b64.trim())
         .unwrap();
-    std::fs::write(dir.join("c.der"), cert).unwrap();
-    std::fs::write(dir.join("d"), data).unwrap();
-    std::fs::write(dir.join("s"), sig).unwrap();
-    let ok = Command::new("openssl")
-        .args(["x509", "-inform", "DER", "-pubkey", "-noout", "-in"])
-        .arg(dir.join("c.der"))
-        .arg("-out")
-        .arg(dir.join("p.pem"))
-        .status()
-        .unwrap()
-        .success();
-    assert!(ok);
-    let mut cmd = Command::new("openssl");
-    cmd.args(["dgst", "-sha256", "-verify"])
-        .arg(dir.join("p.pem"));
-    if scheme == "pss-sha256" {
-        cmd.args([
-            "-sigopt",
-            "rsa_padding_mode:pss",
-            "-sigopt",
-            "rsa_pss_saltlen:32",
-        ]);
-    }
-    let out = cmd
-        .arg("-signature")
-        .arg(dir.join("s"))
-        .arg(dir.join("d"))
-        .output()
-        .unwrap();
-    out.status.success() && text(&out.stdout).contains("Verified OK")
+    hsm.openssl_verifies(cert, scheme == "pss-sha256", data, &sig)
 }
 
 #[test]
@@ -179,7 +132,7 @@ fn sign_prints_signatures_openssl_verifies() {
             assert_eq!(stdout.lines().count(), 1, "{stdout}");
             let scheme = scheme.unwrap_or("pkcs1-sha256");
             assert!(
-                openssl_verifies(hsm.dir(), &cert.der, scheme, &data, &stdout),
+                openssl_verifies(hsm, &cert.der, scheme, &data, &stdout),
                 "{scheme}"
             );
             assert!(!text(&out.stderr).contains(PIN));

@@ -207,6 +207,58 @@ impl SoftHsm {
         ]);
     }
 
+    /// A token `token` (SO PIN `so_pin`, user PIN `pin`) shaped like a MOICA card: an RSA
+    /// 2048 certificate with `CKA_ID` `SIGN` (label `sign`) and an EC P-256 one with
+    /// `CKA_ID` `EC01` (label `ec`), both for `CN=<common_name>`. Returns (RSA, EC).
+    pub fn citizen_token(
+        &self,
+        token: &str,
+        so_pin: &str,
+        pin: &str,
+        common_name: &str,
+    ) -> (Imported, Imported) {
+        self.init_token(token, so_pin, pin);
+        let rsa = self.import_new_key(token, pin, KeyKind::Rsa2048, b"SIGN", "sign", common_name);
+        let ec = self.import_new_key(token, pin, KeyKind::EcP256, b"EC01", "ec", common_name);
+        (rsa, ec)
+    }
+
+    /// Whether `openssl dgst -sha256 -verify` accepts `sig` over `data` under the public key
+    /// of the DER certificate `cert` (RSA-PSS with a 32-byte salt when `pss`), with its files
+    /// in this test's directory.
+    pub fn openssl_verifies(&self, cert: &[u8], pss: bool, data: &[u8], sig: &[u8]) -> bool {
+        let dir = &self.dir;
+        std::fs::write(dir.join("verify-cert.der"), cert).expect("write");
+        std::fs::write(dir.join("verify-data"), data).expect("write");
+        std::fs::write(dir.join("verify-sig"), sig).expect("write");
+        let pubkey = Command::new("openssl")
+            .args(["x509", "-inform", "DER", "-pubkey", "-noout", "-in"])
+            .arg(dir.join("verify-cert.der"))
+            .arg("-out")
+            .arg(dir.join("verify-pub.pem"))
+            .status()
+            .expect("openssl");
+        assert!(pubkey.success(), "openssl x509 -pubkey");
+        let mut cmd = Command::new("openssl");
+        cmd.args(["dgst", "-sha256", "-verify"])
+            .arg(dir.join("verify-pub.pem"));
+        if pss {
+            cmd.args([
+                "-sigopt",
+                "rsa_padding_mode:pss",
+                "-sigopt",
+                "rsa_pss_saltlen:32",
+            ]);
+        }
+        let out = cmd
+            .arg("-signature")
+            .arg(dir.join("verify-sig"))
+            .arg(dir.join("verify-data"))
+            .output()
+            .expect("openssl");
+        out.status.success() && String::from_utf8_lossy(&out.stdout).contains("Verified OK")
+    }
+
     /// Makes a key pair of `kind` and a self-signed certificate for it (subject
     /// `CN=<common_name>, C=TW`, a random serial number, valid from 2025 to 2035), and puts
     /// both on token `token` with `CKA_ID` `id` and `CKA_LABEL` `label`.
