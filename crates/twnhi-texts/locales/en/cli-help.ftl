@@ -318,7 +318,8 @@ cli-help-cert-verify = Verify a certificate: trusted roots, validity, key usage,
           twnhi cert verify --trust root.pem --at 2025-01-31T12:00:00+08:00 citizen.pem
 cli-help-cert-verify--trust = Trusted root certificates (PEM, one or more a file; repeatable)
 cli-help-cert-verify--intermediate = Intermediate CA certificates (PEM; repeatable)
-cli-help-cert-verify--crl = Certificate revocation lists (PEM or DER; repeatable)
+cli-help-cert-verify--crl = Certificate revocation lists: files (PEM or DER) or http:// URLs (repeatable)
+cli-help-cert-verify--ocsp = Ask an OCSP responder for the certificate's status: its http:// URL, or `aia` for the responder the certificate names
 cli-help-cert-verify--at = Verify at this time instead of now (RFC 3339)
 cli-help-cert-verify--json = Print JSON
 cli-help-cert-verify--cert = The certificate to verify (PEM or DER; further certificates in the file are taken as intermediates)

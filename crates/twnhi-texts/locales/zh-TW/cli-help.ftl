@@ -461,7 +461,9 @@ cli-help-cert-verify--trust = 信任的根憑證（PEM，一個檔案可含多�
 # *Design.* `twnhi cert verify`: argument `intermediate`.
 cli-help-cert-verify--intermediate = 中繼憑證（PEM；可重複指定）
 # *Design.* `twnhi cert verify`: argument `crl`.
-cli-help-cert-verify--crl = 憑證廢止清冊（PEM 或 DER；可重複指定）
+cli-help-cert-verify--crl = 憑證廢止清冊：檔案（PEM 或 DER）或 http:// 網址（可重複指定）
+# *Design.* `twnhi cert verify`: argument `ocsp`.
+cli-help-cert-verify--ocsp = 以 OCSP 查詢憑證狀態：查詢服務的 http:// 網址，或 `aia` 表示使用憑證中記載的查詢服務
 # *Design.* `twnhi cert verify`: argument `at`.
 cli-help-cert-verify--at = 以此時間驗證，而非現在（RFC 3339）
 # *Design.* `twnhi cert verify`: argument `json`.
