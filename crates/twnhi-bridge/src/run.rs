@@ -2,7 +2,6 @@
 
 use crate::backend::{CardBackend, WatchHandle};
 use crate::certs::Pkcs11Backend;
-use twnhi_pkcs11::CertificateToken;
 use crate::config::BridgeConfig;
 use crate::conn::Listening;
 use crate::error::BridgeError;
@@ -15,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
+use twnhi_pkcs11::CertificateToken;
 
 /// The bridge: a configuration and a card backend, ready to be bound to its address, or to
 /// be mounted into another axum application with [`router`](Self::router).

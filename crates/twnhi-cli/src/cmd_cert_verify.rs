@@ -1,6 +1,8 @@
-//! `twnhi cert verify`: a citizen certificate checked against trusted roots, intermediates
-//! and CRLs (`twnhi-pki`). Exit 0 valid (a summary on stdout), 1 refused (the reason on
-//! stderr), 2 bad input (a file unreadable, not PEM/DER, a time not RFC 3339).
+//! `twnhi cert verify`: a citizen certificate checked against trusted roots, intermediates,
+//! CRLs (files or http:// URLs) and an OCSP responder (`twnhi-pki`). Exit 0 valid (a summary
+//! on stdout), 1 refused (the reason on stderr; also revoked or unknown by OCSP, or no
+//! reliable OCSP answer), 2 bad input (a file unreadable, not PEM/DER, a CRL that cannot be
+//! fetched, an address that is not http://, a time not RFC 3339).
 
 use crate::exit;
 use crate::texts;
@@ -11,7 +13,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::SystemTime;
 use twnhi_account::messages::Lang;
-use twnhi_pki::{CertSummary, ChainVerifier, CrlSet, Verified, load};
+use twnhi_pki::{
+    CertSummary, CertificateDer, ChainVerifier, CrlSet, FetchError, OcspChecker, OcspError,
+    OcspStatus, Verified, VerifyError, crl_source, load,
+};
 
 #[derive(Args, Debug)]
 pub(crate) struct VerifyArgs {
@@ -21,9 +26,13 @@ pub(crate) struct VerifyArgs {
     /// Intermediate CA certificates (PEM; repeatable).
     #[arg(long, value_name = "PEM")]
     intermediate: Vec<PathBuf>,
-    /// CRLs to check revocation against (PEM or DER; repeatable).
-    #[arg(long, value_name = "FILE")]
-    crl: Vec<PathBuf>,
+    /// CRLs to check revocation against: files (PEM or DER) or http:// URLs (repeatable).
+    #[arg(long, value_name = "FILE|URL")]
+    crl: Vec<String>,
+    /// Ask an OCSP responder for the certificate's status: its http:// URL, or `aia` for the
+    /// responder the certificate names.
+    #[arg(long, value_name = "URL|aia")]
+    ocsp: Option<String>,
     /// Verify at this time instead of now (RFC 3339).
     #[arg(long, value_name = "RFC3339")]
     at: Option<String>,
@@ -44,6 +53,8 @@ struct JsonOutput<'a> {
     summary: &'a CertSummary,
     chain: &'a [String],
     crls_checked: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ocsp: Option<&'static str>,
 }
 
 pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
@@ -71,7 +82,12 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         let crls = if args.crl.is_empty() {
             None
         } else {
-            Some(CrlSet::from_files(&args.crl)?)
+            let mut all = Vec::new();
+            for spec in &args.crl {
+                let bytes = crl_source(spec)?.fetch()?;
+                all.extend(load::crls(&bytes, spec)?);
+            }
+            Some(CrlSet::new(all))
         };
         // The certificate first; any further ones in its file (a chain as a browser or a
         // card hands it over) are intermediates.
@@ -84,16 +100,54 @@ pub(crate) fn run(args: &VerifyArgs) -> ExitCode {
         Ok(l) => l,
         Err(e) => return exit::report(exit::USAGE, e),
     };
-    match verifier.verify(&cert, &chain, crls.as_ref(), at) {
-        Ok(v) => {
-            print(&v, args.json);
-            ExitCode::from(exit::OK)
-        }
+    let ocsp = match args
+        .ocsp
+        .as_deref()
+        .map(OcspChecker::from_setting)
+        .transpose()
+    {
+        Ok(o) => o,
+        Err(e) => return exit::report(exit::USAGE, e),
+    };
+    let v = match verifier.verify(&cert, &chain, crls.as_ref(), at) {
+        Ok(v) => v,
         Err(e) => {
             tracing::debug!(code = e.code(), "certificate refused");
-            exit::report(exit::FAILURE, e)
+            return exit::report(exit::FAILURE, e);
         }
-    }
+    };
+    let ocsp_good = match ocsp {
+        None => false,
+        Some(checker) => match ocsp_status(&checker, &cert, &v, at) {
+            Ok(OcspStatus::Good) => true,
+            Ok(OcspStatus::Revoked { .. }) => {
+                return exit::report(exit::FAILURE, VerifyError::Revoked);
+            }
+            Ok(_) => return exit::report(exit::FAILURE, VerifyError::RevocationUnknown),
+            Err(e) => return exit::report(exit::FAILURE, e),
+        },
+    };
+    print(&v, ocsp_good, args.json);
+    ExitCode::from(exit::OK)
+}
+
+/// The OCSP answer for `cert` (issued by `v.issuer`) at `at`, on a runtime of its own.
+fn ocsp_status(
+    checker: &OcspChecker,
+    cert: &CertificateDer<'_>,
+    v: &Verified,
+    at: SystemTime,
+) -> Result<OcspStatus, OcspError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            OcspError::Fetch(FetchError::Unreachable {
+                url: String::new(),
+                detail: format!("runtime: {e}"),
+            })
+        })?;
+    runtime.block_on(checker.check(cert, &v.issuer, at))
 }
 
 /// Writes a line to stdout; a closed pipe (`| head`) ends quietly.
@@ -107,7 +161,7 @@ fn out(line: &str) {
     }
 }
 
-fn print(v: &Verified, as_json: bool) {
+fn print(v: &Verified, ocsp_good: bool, as_json: bool) {
     let s = &v.summary;
     if as_json {
         let json = JsonOutput {
@@ -115,6 +169,7 @@ fn print(v: &Verified, as_json: bool) {
             summary: s,
             chain: &v.chain,
             crls_checked: v.crls_checked,
+            ocsp: ocsp_good.then_some("good"),
         };
         out(&serde_json::to_string(&json).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}")));
         return;
@@ -164,4 +219,11 @@ fn print(v: &Verified, as_json: bool) {
         None => texts::both("pki-revocation-not-checked"),
     };
     out(&format!("{} {revocation}", label("pki-label-revocation")));
+    if ocsp_good {
+        out(&format!(
+            "{} {}",
+            label("pki-label-ocsp"),
+            texts::both("pki-ocsp-good")
+        ));
+    }
 }

@@ -201,3 +201,164 @@ fn help_comes_from_the_catalog() {
     assert!(out.contains("Exit codes: 0 valid"), "{out}");
     assert!(out.contains("--intermediate"), "{out}");
 }
+
+/// A small HTTP/1.1 server on a loopback port (tokio): `GET /crl` answers `crl`, `POST
+/// /ocsp` is answered by `openssl ocsp` in responder mode from `dir` (`-index`, `-CA`,
+/// `-rsigner`, `-rkey`). One request per connection.
+fn publication_point(
+    dir: PathBuf,
+    crl: Vec<u8>,
+) -> (std::net::SocketAddr, tokio::runtime::Runtime) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            let (dir, crl) = (dir.clone(), crl.clone());
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0_u8; 4096];
+                let (head_end, length) = loop {
+                    let n = stream.read(&mut chunk).await.unwrap();
+                    assert!(n > 0, "request cut short");
+                    buf.extend_from_slice(&chunk[..n]);
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..i]).to_ascii_lowercase();
+                        let length = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .map_or(0, |v| v.trim().parse::<usize>().unwrap());
+                        break (i + 4, length);
+                    }
+                };
+                while buf.len() < head_end + length {
+                    let n = stream.read(&mut chunk).await.unwrap();
+                    assert!(n > 0, "body cut short");
+                    buf.extend_from_slice(&chunk[..n]);
+                }
+                let body = if buf.starts_with(b"GET /crl ") {
+                    crl
+                } else if buf.starts_with(b"POST /ocsp ") {
+                    let request = buf[head_end..head_end + length].to_vec();
+                    tokio::task::spawn_blocking(move || {
+                        std::fs::write(dir.join("req.der"), request).unwrap();
+                        let ok = Command::new("openssl")
+                            .current_dir(&dir)
+                            .args(["ocsp", "-index", "index.txt", "-CA", "ca.pem"])
+                            .args([
+                                "-rsigner",
+                                "signer.pem",
+                                "-rkey",
+                                "signer.key",
+                                "-nmin",
+                                "60",
+                            ])
+                            .args(["-reqin", "req.der", "-respout", "resp.der"])
+                            .output()
+                            .unwrap()
+                            .status
+                            .success();
+                        assert!(ok, "openssl ocsp");
+                        std::fs::read(dir.join("resp.der")).unwrap()
+                    })
+                    .await
+                    .unwrap()
+                } else {
+                    Vec::new()
+                };
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                stream.write_all(head.as_bytes()).await.unwrap();
+                stream.write_all(&body).await.unwrap();
+                stream.shutdown().await.unwrap();
+            });
+        }
+    });
+    (addr, rt)
+}
+
+#[test]
+fn crls_from_a_url_and_an_ocsp_responder() {
+    let pki = TestPki::generate();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    pki.write_pem(d);
+    std::fs::write(d.join("ca.pem"), &pki.intermediate.pem).unwrap();
+    std::fs::write(d.join("signer.pem"), &pki.ocsp_responder.pem).unwrap();
+    std::fs::write(d.join("signer.key"), &pki.ocsp_responder_key_pem).unwrap();
+    std::fs::write(d.join("index.txt.attr"), "unique_subject = no\n").unwrap();
+    // valid_rsa good, valid_ecdsa revoked, every other serial unknown.
+    let index = format!(
+        "V\t491231235959Z\t\t{}\tunknown\t/CN=a\nR\t491231235959Z\t250101000000Z\t{}\tunknown\t/CN=b\n",
+        pki.valid_rsa.serial_hex, pki.valid_ecdsa.serial_hex
+    );
+    std::fs::write(d.join("index.txt"), index).unwrap();
+    let (addr, rt) = publication_point(d.to_path_buf(), pki.crl_der.clone());
+    let path = |name: &str| d.join(name).to_str().unwrap().to_owned();
+    let (crl, ocsp) = (format!("http://{addr}/crl"), format!("http://{addr}/ocsp"));
+    let run = |cert: &str, extra: &[&str]| {
+        let (root, intermediate, cert) = (path("root.pem"), path("intermediate.pem"), path(cert));
+        let mut args = vec![
+            "cert",
+            "verify",
+            "--trust",
+            &root,
+            "--intermediate",
+            &intermediate,
+        ];
+        args.extend(extra);
+        args.push(&cert);
+        twnhi(&args)
+    };
+
+    // The CRL fetched from its URL: the revoked certificate is refused.
+    let o = run("revoked.pem", &["--crl", &crl]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("[7606]"), "{}", text(&o.stderr));
+    // CRL and OCSP good: exit 0 with the OCSP line.
+    let o = run("valid-rsa.pem", &["--crl", &crl, "--ocsp", &ocsp]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("正常（未廢止）"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = run("valid-rsa.pem", &["--ocsp", &ocsp, "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(json["ocsp"], "good");
+    // Revoked by OCSP, unknown to OCSP: exit 1 with the reason.
+    let o = run("valid-ecdsa.pem", &["--crl", &crl, "--ocsp", &ocsp]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("[7606]"), "{}", text(&o.stderr));
+    // Without a CRL the revoked certificate passes the chain; the responder does not know
+    // it: unknown, refused.
+    let o = run("revoked.pem", &["--ocsp", &ocsp]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).contains("[7608]"), "{}", text(&o.stderr));
+    // Bad input: a CRL URL nobody answers, an https:// responder.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let o = run(
+        "valid-rsa.pem",
+        &["--crl", &format!("http://127.0.0.1:{port}/crl")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("[7632]"), "{}", text(&o.stderr));
+    let o = run("valid-rsa.pem", &["--ocsp", "https://127.0.0.1/ocsp"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("[7631]"), "{}", text(&o.stderr));
+    rt.shutdown_background();
+}

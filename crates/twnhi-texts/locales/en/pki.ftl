@@ -73,4 +73,6 @@ pki-revocation-checked = checked against { $count ->
    *[other] { $count } CRLs
 }
 pki-revocation-not-checked = not checked (no --crl given)
+pki-label-ocsp = OCSP
+pki-ocsp-good = good (not revoked)
 pki-verify-bad-time = the time { $value } is not RFC 3339 (for example 2025-01-31T12:00:00+08:00)

@@ -148,6 +148,10 @@ pki-label-revocation = 廢止檢查
 # $count: the number of CRLs (number)
 pki-revocation-checked = 已比對 { $count } 份憑證廢止清冊
 pki-revocation-not-checked = 未檢查（未指定 --crl）
+# *Design.* `twnhi cert verify --ocsp`: the label of the OCSP line.
+pki-label-ocsp = OCSP 查詢
+# *Design.* `twnhi cert verify --ocsp`: the responder says the certificate is good.
+pki-ocsp-good = 正常（未廢止）
 # *Design.* A time given with --at that is not RFC 3339.
 # $value: what was given
 pki-verify-bad-time = 時間 { $value } 不是 RFC 3339 格式（例如 2025-01-31T12:00:00+08:00）
