@@ -165,6 +165,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_OUTBOX_LEASE", value_name = "SECS")]
     pub outbox_lease_secs: Option<u32>,
 
+    /// The hotline's numbers the letters print: toll-free, without area code, from a mobile
+    /// phone, separated by commas [default: 0800-030-598,4128-678,02-4128-678].
+    #[arg(long, env = "TWNHI_HOTLINE", value_name = "NUMBERS")]
+    pub hotline: Option<String>,
+
     /// Minutes without a request after which a browser session ends [default: 20].
     #[arg(long, env = "TWNHI_SESSION_IDLE_MINUTES", value_name = "MIN")]
     pub session_idle_minutes: Option<u32>,
@@ -231,6 +236,7 @@ impl ServeArgs {
             outbox_lease_secs: self.outbox_lease_secs,
             session_idle_minutes: self.session_idle_minutes,
             app_token_minutes: self.app_token_minutes,
+            hotline: self.hotline.clone(),
             cert_trust: non_empty(&self.cert_trust),
             cert_intermediate: non_empty(&self.cert_intermediate),
             cert_crl: non_empty(&self.cert_crl),
@@ -356,6 +362,7 @@ async fn serve(s: Resolved) -> ExitCode {
     config.session_idle_timeout = s.session_idle;
     config.outbox.lease = s.outbox_lease;
     config.app_token_lifetime = s.app_token;
+    config.hotline = s.hotline.clone();
     if let Some(certs) = &s.certificates {
         match certs.policy() {
             Ok(policy) => config.certificates = Some(policy),

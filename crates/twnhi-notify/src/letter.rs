@@ -411,10 +411,34 @@ impl RenderedLetter {
     }
 }
 
+/// The NHIA hotline's numbers as the letters print them: after 「並電洽本署健保服務專線：」 in
+/// the change notices and in every letter's closing paragraph (「市話撥打 0800-030-598 或
+/// 4128-678(不須加區碼)手機撥打 02-4128-678」). [`Default`] is what the manual prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hotline {
+    /// The toll-free number (manual: `0800-030-598`).
+    pub toll_free: String,
+    /// The number dialled without an area code from a fixed line (manual: `4128-678`).
+    pub local: String,
+    /// The number to dial from a mobile phone (manual: `02-4128-678`).
+    pub mobile: String,
+}
+
+impl Default for Hotline {
+    fn default() -> Self {
+        Hotline {
+            toll_free: "0800-030-598".to_owned(),
+            local: "4128-678".to_owned(),
+            mobile: "02-4128-678".to_owned(),
+        }
+    }
+}
+
 /// Renders letters with links below one public base URL.
 #[derive(Clone, Debug)]
 pub struct LetterRenderer {
     base: PublicBaseUrl,
+    hotline: Hotline,
 }
 
 /// The subject of `kind` in `langs`, header-safe.
@@ -427,7 +451,7 @@ fn subject(kind: LetterKind, langs: LetterLangs) -> String {
 }
 
 /// The body of `letter` in one language and part.
-fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt) -> Result<String, LetterError> {
+fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt<'_>) -> Result<String, LetterError> {
     let hotline = || f.t(Msg::LetterHotline.id());
     let at = |t: &RocDateTime| f.strong(f.value(&t.format(f.lang)));
     let label_line = |label: &Markup| f.ta("letter-link-label", &[("link", label.clone())]);
@@ -658,13 +682,13 @@ fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt) -> Result<String, LetterE
 }
 
 /// Renders the plain-text or the HTML template of a body.
-fn part(f: Fmt, text: &impl Template, html: &impl Template) -> Result<String, LetterError> {
+fn part(f: Fmt<'_>, text: &impl Template, html: &impl Template) -> Result<String, LetterError> {
     let s = if f.html { tpl(html)? } else { tpl(text)? };
     Ok(s.trim_end_matches('\n').to_owned())
 }
 
 /// The part of one language (`f`): greeting, body, sign-off.
-fn lang_part(base: &PublicBaseUrl, letter: &Letter, f: Fmt) -> Result<Part, LetterError> {
+fn lang_part(base: &PublicBaseUrl, letter: &Letter, f: Fmt<'_>) -> Result<Part, LetterError> {
     let name = display_value(letter.name());
     let greeting = if name.is_empty() {
         f.t("letter-greeting-anonymous")
@@ -698,7 +722,23 @@ impl LetterRenderer {
     /// A renderer whose links start with `base`.
     #[must_use]
     pub fn new(base: PublicBaseUrl) -> Self {
-        LetterRenderer { base }
+        LetterRenderer {
+            base,
+            hotline: Hotline::default(),
+        }
+    }
+
+    /// The same renderer printing `hotline`'s numbers.
+    #[must_use]
+    pub fn with_hotline(mut self, hotline: Hotline) -> Self {
+        self.hotline = hotline;
+        self
+    }
+
+    /// The hotline's numbers the letters print.
+    #[must_use]
+    pub fn hotline(&self) -> &Hotline {
+        &self.hotline
     }
 
     /// The public base URL.
@@ -723,7 +763,14 @@ impl LetterRenderer {
             langs
                 .langs()
                 .iter()
-                .map(|&lang| lang_part(&self.base, letter, Fmt { lang, html }))
+                .map(|&lang| {
+                    let f = Fmt {
+                        lang,
+                        html,
+                        hotline: &self.hotline,
+                    };
+                    lang_part(&self.base, letter, f)
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
         let text = tpl(&t::LayoutText {

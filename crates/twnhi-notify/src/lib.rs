@@ -16,8 +16,8 @@ pub use captcha::{Captcha, CaptchaAnswer, CaptchaError};
 pub use compose::{ComposeError, MessageId, OutgoingMail, Sender, compose};
 pub use letter::{
     CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChangeConfirm,
-    EmailChanged, Letter, LetterError, LetterKind, LetterLangs, LetterRenderer, PasswordChanged,
-    PasswordReset, RenderedLetter, UnknownLetter,
+    EmailChanged, Hotline, Letter, LetterError, LetterKind, LetterLangs, LetterRenderer,
+    PasswordChanged, PasswordReset, RenderedLetter, UnknownLetter,
 };
 pub use links::{EmailCode, LinkError, LinkToken, PublicBaseUrl};
 #[cfg(feature = "smtp")]

@@ -15,6 +15,8 @@
 use core::fmt;
 
 use askama::Template;
+
+use crate::letter::Hotline;
 use askama::filters::Escaper as _;
 use twnhi_account::messages::{self, Arg, Lang};
 
@@ -50,14 +52,17 @@ const ARG_END: char = '\u{E001}';
 
 /// The texts of one language in one part of a letter.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Fmt {
+pub(crate) struct Fmt<'a> {
     /// The language.
     pub lang: Lang,
     /// The HTML part (else the plain-text part).
     pub html: bool,
+    /// The hotline's numbers, given to every catalog text as `$toll-free`, `$local-number`
+    /// and `$mobile-number`.
+    pub hotline: &'a Hotline,
 }
 
-impl Fmt {
+impl Fmt<'_> {
     /// A value (a name, an address, a date) as it is, escaped in the HTML part.
     pub(crate) fn value(self, s: &str) -> Markup {
         if self.html {
@@ -106,6 +111,13 @@ impl Fmt {
 
     /// The catalog text `id` with arguments, each already made for this part.
     pub(crate) fn ta(self, id: &str, args: &[(&str, Markup)]) -> Markup {
+        let mut all: Vec<(&str, Markup)> = args.to_vec();
+        all.extend([
+            ("toll-free", self.value(&self.hotline.toll_free)),
+            ("local-number", self.value(&self.hotline.local)),
+            ("mobile-number", self.value(&self.hotline.mobile)),
+        ]);
+        let args = all.as_slice();
         if !self.html {
             let args: Vec<(&str, Arg<'_>)> = args
                 .iter()

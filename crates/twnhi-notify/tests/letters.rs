@@ -210,6 +210,45 @@ fn dates_are_roc_in_chinese_and_gregorian_in_english() {
     assert!(l.text().contains("2020/10/27 16:46:50"));
 }
 
+/// The hotline's numbers are a setting: the change notices and every closing paragraph
+/// print the configured ones after 「並電洽本署健保服務專線：」.
+#[test]
+fn the_hotline_numbers_are_the_configured_ones() {
+    let hotline = twnhi_notify::Hotline {
+        toll_free: "0800-111-222".into(),
+        local: "5555-555".into(),
+        mobile: "02-5555-555".into(),
+    };
+    let renderer = LetterRenderer::new(PublicBaseUrl::parse("https://twnhi.example/").unwrap())
+        .with_hotline(hotline);
+    for kind in [
+        LetterKind::PasswordChanged,
+        LetterKind::EmailChanged,
+        LetterKind::Completion,
+        LetterKind::Deleted,
+    ] {
+        let l = renderer
+            .render(&sample_letter(kind).unwrap(), LetterLangs::Both)
+            .unwrap();
+        for part in [l.text(), l.html()] {
+            assert!(
+                part.contains("0800-111-222") && part.contains("02-5555-555"),
+                "{kind}"
+            );
+            assert!(!part.contains("0800-030-598"), "{kind}");
+        }
+        if matches!(kind, LetterKind::PasswordChanged | LetterKind::EmailChanged) {
+            assert!(
+                l.text().contains(
+                    "並電洽本署健保服務專線：市話撥打 0800-111-222 或 5555-555(不須加區碼)手機撥打 02-5555-555"
+                ),
+                "{}",
+                l.text()
+            );
+        }
+    }
+}
+
 fn hostile_letters(name: &str) -> Vec<Letter> {
     let at = RocDateTime::from_utc(Utc.with_ymd_and_hms(2020, 10, 27, 8, 46, 50).unwrap()).unwrap();
     let token = LinkToken::parse("Zk3vQ9xT2mB7nR4wYc8hJ1pL").unwrap();

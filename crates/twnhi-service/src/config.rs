@@ -70,6 +70,8 @@ pub struct ServiceConfig {
     pub outbox: OutboxConfig,
     /// The citizen certificate login (manual §六); `None`: not offered.
     pub certificates: Option<CertificatePolicy>,
+    /// The hotline's numbers the letters print (default: the manual's).
+    pub hotline: twnhi_notify::Hotline,
 }
 
 impl ServiceConfig {
@@ -106,6 +108,7 @@ impl ServiceConfig {
             message_id_domain: domain,
             outbox: OutboxConfig::default(),
             certificates: None,
+            hotline: twnhi_notify::Hotline::default(),
         }
     }
 }

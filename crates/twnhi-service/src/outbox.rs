@@ -181,7 +181,8 @@ impl OutboxWorker {
     pub fn new(service: &Service, store: Arc<dyn OutboxStore>, mailer: Arc<dyn Mailer>) -> Self {
         let config = service.config().outbox;
         OutboxWorker {
-            renderer: LetterRenderer::new(service.config().public_base_url.clone()),
+            renderer: LetterRenderer::new(service.config().public_base_url.clone())
+                .with_hotline(service.config().hotline.clone()),
             clock: Arc::clone(&service.inner.clock),
             service: service.clone(),
             store,

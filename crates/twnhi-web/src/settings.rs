@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use twnhi_account::Email;
 use twnhi_account::messages;
 use twnhi_account::roc::ServiceHours;
-use twnhi_notify::PublicBaseUrl;
+use twnhi_notify::{Hotline, PublicBaseUrl};
 use url::Url;
 
 use crate::config::{DEFAULT_BRIDGE_ORIGIN, DEFAULT_LISTEN};
@@ -188,6 +188,11 @@ pub struct ServeSettings {
     /// App token lifetime in minutes (default: 15).
     #[serde(alias = "app-token-minutes", skip_serializing_if = "Option::is_none")]
     pub app_token_minutes: Option<u32>,
+    /// The hotline's numbers the letters print after 「並電洽本署健保服務專線：」 and in their
+    /// closing paragraph: toll-free, without area code, from a mobile phone, separated by
+    /// commas (default: the manual's `0800-030-598,4128-678,02-4128-678`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hotline: Option<String>,
     /// The citizen certificate login's trust anchors (PEM or DER files; the GRCA roots in
     /// production). Without any, the certificate login is off.
     #[serde(alias = "cert-trust", skip_serializing_if = "Option::is_none")]
@@ -278,6 +283,8 @@ pub struct Resolved {
     pub session_idle: TimeDelta,
     /// Lifetime of the app's tokens.
     pub app_token: TimeDelta,
+    /// The hotline's numbers the letters print.
+    pub hotline: Hotline,
     /// The citizen certificate login; `None` when no trust anchor is configured (the
     /// certificate pages then say the service is not configured).
     pub certificates: Option<CertSettings>,
@@ -357,6 +364,7 @@ impl ServeSettings {
             outbox_lease_secs: over.outbox_lease_secs.or(self.outbox_lease_secs),
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             app_token_minutes: over.app_token_minutes.or(self.app_token_minutes),
+            hotline: over.hotline.or(self.hotline),
             cert_trust: over.cert_trust.or(self.cert_trust),
             cert_intermediate: over.cert_intermediate.or(self.cert_intermediate),
             cert_crl: over.cert_crl.or(self.cert_crl),
@@ -428,8 +436,16 @@ impl ServeSettings {
             self.cert_crl_refresh_minutes,
             self.cert_ocsp,
         )?;
+        let hotline = match self.hotline {
+            Some(s) => parse_hotline(&s).ok_or_else(|| SettingsError::Invalid {
+                key: "hotline",
+                reason: messages::bilingual("web-settings-hotline-format"),
+            })?,
+            None => Hotline::default(),
+        };
         Ok(Resolved {
             certificates,
+            hotline,
             listen: self.listen.unwrap_or(DEFAULT_LISTEN),
             public_url,
             database_url: self
@@ -514,6 +530,10 @@ impl Resolved {
             outbox_lease_secs: u32::try_from(self.outbox_lease.num_seconds()).ok(),
             session_idle_minutes: u32::try_from(self.session_idle.num_minutes()).ok(),
             app_token_minutes: u32::try_from(self.app_token.num_minutes()).ok(),
+            hotline: Some(format!(
+                "{},{},{}",
+                self.hotline.toll_free, self.hotline.local, self.hotline.mobile
+            )),
             cert_trust: self.certificates.as_ref().map(|c| c.trust.clone()),
             cert_intermediate: self.certificates.as_ref().map(|c| c.intermediates.clone()),
             cert_crl: self.certificates.as_ref().map(|c| c.crls.clone()),
@@ -637,6 +657,26 @@ impl CertSettings {
     }
 }
 
+/// `toll-free,local,mobile`: three phone numbers of digits, `-`, `(`, `)`, `+`, `#` and
+/// spaces, 3 to 24 characters each.
+fn parse_hotline(s: &str) -> Option<Hotline> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let ok = |p: &str| {
+        (3..=24).contains(&p.chars().count())
+            && p.chars().any(|c| c.is_ascii_digit())
+            && p.chars()
+                .all(|c| c.is_ascii_digit() || "-()+# ".contains(c))
+    };
+    match parts.as_slice() {
+        [t, l, m] if ok(t) && ok(l) && ok(m) => Some(Hotline {
+            toll_free: (*t).to_owned(),
+            local: (*l).to_owned(),
+            mobile: (*m).to_owned(),
+        }),
+        _ => None,
+    }
+}
+
 fn invalid(key: &'static str, e: impl std::fmt::Display) -> SettingsError {
     SettingsError::Invalid {
         key,
@@ -746,6 +786,39 @@ pub fn mask_url_password(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The letters' hotline: the manual's numbers by default; three numbers or an error.
+    #[test]
+    fn the_hotline_defaults_to_the_manuals_numbers() {
+        let r = base().resolve().unwrap();
+        assert_eq!(r.hotline, Hotline::default());
+        assert_eq!(r.hotline.toll_free, "0800-030-598");
+        let r = ServeSettings {
+            hotline: Some(" 0800-111-222 , 5555-555,02-5555-555".into()),
+            ..base()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(r.hotline.toll_free, "0800-111-222");
+        assert_eq!(r.hotline.local, "5555-555");
+        assert_eq!(r.hotline.mobile, "02-5555-555");
+        assert!(
+            r.to_toml_masked()
+                .contains("0800-111-222,5555-555,02-5555-555")
+        );
+        for bad in ["0800-111-222", "a,b,c", "1,2,3,4", "0800<b>,1111,2222"] {
+            let e = ServeSettings {
+                hotline: Some(bad.into()),
+                ..base()
+            }
+            .resolve()
+            .unwrap_err();
+            assert!(
+                matches!(e, SettingsError::Invalid { key: "hotline", .. }),
+                "{bad}: {e}"
+            );
+        }
+    }
 
     fn base() -> ServeSettings {
         ServeSettings::from_toml(

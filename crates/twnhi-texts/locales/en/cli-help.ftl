@@ -86,6 +86,7 @@ cli-help-serve--session-idle-minutes = Minutes without a request after which a b
 cli-help-serve--database-max-connections = PostgreSQL: the most database connections of this process [default: 10]
 cli-help-serve--database-statement-timeout = PostgreSQL: seconds after which a statement is cancelled, 0 for the server's setting [default: 30]
 cli-help-serve--app-token-minutes = App token lifetime in minutes [default: 15]
+cli-help-serve--hotline = The hotline's numbers the letters print: toll-free, without area code, from a mobile phone, separated by commas [default: 0800-030-598,4128-678,02-4128-678]
 
 ## twnhi card
 

@@ -20,7 +20,7 @@ password-retype-note = To protect your password, the password fields were cleare
 
 ## Letters
 
-letter-hotline-numbers = 0800-030-598 (toll free) or 4128-678 (no area code); from a mobile phone, 02-4128-678
+letter-hotline-numbers = { $toll-free } (toll free) or { $local-number } (no area code); from a mobile phone, { $mobile-number }
 
 ## Resend / forgot password: nothing sent, the card holder told why
 

@@ -77,7 +77,7 @@ letter-email-change-not-you = If you did not ask to change your e-mail address, 
 ## 註冊完成 (completion)
 
 # *Manual.* The completion letter, first paragraph.
-letter-completion-intro = Your application for the registration of the online services of the National Health Insurance Card has been accepted. { $keep } in order to secure your account. Please feel free to contact the NHIA for further information at 0800-030-598(toll free) or at 4128-678(an area code not required). For a mobile phone, please dial 02-4128-678. You may also go to the mailbox of suggestions on the NHIA website for further services.
+letter-completion-intro = Your application for the registration of the online services of the National Health Insurance Card has been accepted. { $keep } in order to secure your account. Please feel free to contact the NHIA for further information at { $toll-free }(toll free) or at { $local-number }(an area code not required). For a mobile phone, please dial { $mobile-number }. You may also go to the mailbox of suggestions on the NHIA website for further services.
 # *Manual.* The completion letter: the emphasised warning.
 letter-completion-keep = Please keep your password from other people
 # *Manual.* The completion letter, second paragraph.

@@ -169,7 +169,7 @@ letter-link-cancellation = NHI Card Online Services Registration - Confirm the C
 # *Manual.* Subject of the deletion notice.
 letter-subject-deleted = National Health Insurance Administration Notice: Registration for the Online Services of the NHI Card Deleted
 # *Manual.* Hotline sentence of the letters.
-letter-hotline = Please feel free to contact the NHIA for further information at 0800-030-598(toll free) or at 4128-678(an area code not required). For a mobile phone, please dial 02-4128-678.
+letter-hotline = Please feel free to contact the NHIA for further information at { $toll-free }(toll free) or at { $local-number }(an area code not required). For a mobile phone, please dial { $mobile-number }.
 # *Manual.* Footer of every letter.
 letter-automatic = Note: this letter was sent automatically; please do not reply.
 

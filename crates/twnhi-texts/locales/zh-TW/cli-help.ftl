@@ -126,6 +126,8 @@ cli-help-serve--database-max-connections = PostgreSQL：本程序最多開啟的
 cli-help-serve--database-statement-timeout = PostgreSQL：SQL 敘述逾時秒數，0 表示使用伺服器設定［預設：30］
 # *Design.* `twnhi serve`: argument `app-token-minutes`.
 cli-help-serve--app-token-minutes = App 權杖的有效分鐘數［預設：15］
+# *Design.* `twnhi serve`: argument `hotline`.
+cli-help-serve--hotline = 信件所列健保服務專線的號碼：免付費專線、不須加區碼的號碼、手機撥打的號碼，以逗號分隔［預設：0800-030-598,4128-678,02-4128-678］
 
 ## twnhi card
 

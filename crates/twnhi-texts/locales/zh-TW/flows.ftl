@@ -31,7 +31,10 @@ password-retype-note = 為保護您的密碼，密碼欄位已清除，請重新
 
 # *Manual.* The hotline's numbers as the manual prints them (健保服務專線), for the change
 # notices' 「並電洽本署健保服務專線：」.
-letter-hotline-numbers = 市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678
+# $toll-free: the hotline's toll-free number (manual: 0800-030-598)
+# $local-number: the hotline's number without area code (manual: 4128-678)
+# $mobile-number: the hotline's number from a mobile phone (manual: 02-4128-678)
+letter-hotline-numbers = 市話撥打 { $toll-free } 或 { $local-number }(不須加區碼)手機撥打 { $mobile-number }
 
 ## 重寄認證信 / 忘記註冊密碼: nothing sent, the card holder told why
 

@@ -89,7 +89,10 @@ letter-email-change-not-you = 若您並未申請變更電子郵件信箱，請�
 
 # *Manual.* The completion letter, first paragraph.
 # $keep: the warning to keep the password secret (letter-completion-keep, emphasised)
-letter-completion-intro = 您申請註冊衛生福利部中央健康保險署「健保卡網路服務註冊」程序已完成，在此特別提醒您，{ $keep }，以避免資料遭他人盜用。若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678，或在企業全球資訊網點選留言，本署將竭誠為您服務。
+# $toll-free: the hotline's toll-free number (manual: 0800-030-598)
+# $local-number: the hotline's number without area code (manual: 4128-678)
+# $mobile-number: the hotline's number from a mobile phone (manual: 02-4128-678)
+letter-completion-intro = 您申請註冊衛生福利部中央健康保險署「健保卡網路服務註冊」程序已完成，在此特別提醒您，{ $keep }，以避免資料遭他人盜用。若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 { $toll-free } 或 { $local-number }(不須加區碼)手機撥打 { $mobile-number }，或在企業全球資訊網點選留言，本署將竭誠為您服務。
 # *Manual.* The completion letter: the emphasised warning.
 letter-completion-keep = 註冊密碼應妥善保存勿告知他人
 # *Manual.* The completion letter, second paragraph (the plain text keeps a space between the address and the parenthesis).
@@ -172,7 +175,10 @@ letter-cancellation-notice-validity = 本連結有效時間至 { $expires }。�
 # *Manual.* The deletion notice, first line.
 letter-deleted-body = 您申請健保卡網路服務註冊功能業已刪除，歡迎您再次申請健保卡網路服務註冊，感謝您的配合與支持。
 # *Manual.* The deletion notice, second line.
-letter-deleted-questions = 若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼) 手機改撥 02-4128-678，或在本署全球資訊網/意見信箱留言，本署將竭誠為您服務。
+# $toll-free: the hotline's toll-free number (manual: 0800-030-598)
+# $local-number: the hotline's number without area code (manual: 4128-678)
+# $mobile-number: the hotline's number from a mobile phone (manual: 02-4128-678)
+letter-deleted-questions = 若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 { $toll-free } 或 { $local-number }(不須加區碼) 手機改撥 { $mobile-number }，或在本署全球資訊網/意見信箱留言，本署將竭誠為您服務。
 
 ## 電子郵件信箱變更通知 (e-mail changed, design)
 
@@ -182,6 +188,9 @@ letter-deleted-questions = 若您在使用上有任何疑問，歡迎您電洽�
 letter-email-changed-body = 您「健保卡網路服務註冊」的電子郵件信箱已於 { $at } 變更為 { $email }。本通知寄至您原本的電子郵件信箱，之後本署寄發的信件將寄至新的電子郵件信箱。
 # *Design.* The notice: if it was not you, with the hotline's numbers (the forgot-password link follows on its own line).
 # $forgot: the quoted name of 忘記註冊密碼 (a link in the HTML part)
+# $toll-free: the hotline's toll-free number (manual: 0800-030-598)
+# $local-number: the hotline's number without area code (manual: 4128-678)
+# $mobile-number: the hotline's number from a mobile phone (manual: 02-4128-678)
 letter-email-changed-not-you = 若這項變更是您本人所為，無須處理本信件。若您並未變更電子郵件信箱，您的註冊密碼可能已遭他人知悉，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
     .html = 若這項變更是您本人所為，無須處理本信件。若您並未變更電子郵件信箱，您的註冊密碼可能已遭他人知悉，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
 
@@ -193,5 +202,8 @@ letter-email-changed-not-you = 若這項變更是您本人所為，無須處理�
 letter-password-changed-body = 您「健保卡網路服務註冊」的註冊密碼已於 { $at } 變更成功，下次使用健保卡登入系統請使用新的註冊密碼。{ $app }
 # *Design.* The notice: if it was not you, with the hotline's numbers (the forgot-password link follows on its own line).
 # $forgot: the quoted name of 忘記註冊密碼 (a link in the HTML part)
+# $toll-free: the hotline's toll-free number (manual: 0800-030-598)
+# $local-number: the hotline's number without area code (manual: 4128-678)
+# $mobile-number: the hotline's number from a mobile phone (manual: 02-4128-678)
 letter-password-changed-not-you = 若您並未變更註冊密碼，您的健保卡及註冊密碼可能已遭他人使用，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。
     .html = 若您並未變更註冊密碼，您的健保卡及註冊密碼可能已遭他人使用，請儘速至{ $forgot }重設註冊密碼，並電洽本署健保服務專線：{ letter-hotline-numbers }。

@@ -169,7 +169,10 @@ letter-link-cancellation = 健保卡網路服務註冊刪除作業
 # *Manual.* Subject of the deletion notice.
 letter-subject-deleted = 衛生福利部中央健康保險署-健保卡網路服務註冊-刪除通知
 # *Manual.* Hotline sentence of the letters.
-letter-hotline = 若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 0800-030-598 或 4128-678(不須加區碼)手機撥打 02-4128-678。
+# $toll-free: the hotline's toll-free number (manual: 0800-030-598)
+# $local-number: the hotline's number without area code (manual: 4128-678)
+# $mobile-number: the hotline's number from a mobile phone (manual: 02-4128-678)
+letter-hotline = 若您在使用上有任何疑問，歡迎您電洽本署健保服務專線：市話撥打 { $toll-free } 或 { $local-number }(不須加區碼)手機撥打 { $mobile-number }。
 # *Manual.* Footer of every letter.
 letter-automatic = 注意：本信件為系統自動寄發，請勿直接回覆
 
