@@ -170,6 +170,11 @@ pub struct ServeArgs {
     #[arg(long, env = "TWNHI_HOTLINE", value_name = "NUMBERS")]
     pub hotline: Option<String>,
 
+    /// The online services the completion letter lists: 個人健康資料網路服務作業, 健康存摺 and
+    /// 全民健保行動快易通 APP, three URLs separated by spaces [default: the manual's].
+    #[arg(long, env = "TWNHI_SERVICE_LINKS", value_name = "URLS")]
+    pub service_links: Option<String>,
+
     /// Minutes without a request after which a browser session ends [default: 20].
     #[arg(long, env = "TWNHI_SESSION_IDLE_MINUTES", value_name = "MIN")]
     pub session_idle_minutes: Option<u32>,
@@ -237,6 +242,7 @@ impl ServeArgs {
             session_idle_minutes: self.session_idle_minutes,
             app_token_minutes: self.app_token_minutes,
             hotline: self.hotline.clone(),
+            service_links: self.service_links.clone(),
             cert_trust: non_empty(&self.cert_trust),
             cert_intermediate: non_empty(&self.cert_intermediate),
             cert_crl: non_empty(&self.cert_crl),
@@ -363,6 +369,7 @@ async fn serve(s: Resolved) -> ExitCode {
     config.outbox.lease = s.outbox_lease;
     config.app_token_lifetime = s.app_token;
     config.hotline = s.hotline.clone();
+    config.service_links = s.service_links.clone();
     if let Some(certs) = &s.certificates {
         match certs.policy() {
             Ok(policy) => config.certificates = Some(policy),

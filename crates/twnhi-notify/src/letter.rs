@@ -434,11 +434,46 @@ impl Default for Hotline {
     }
 }
 
+/// The NHIA's online services the completion letter lists with their addresses
+/// (「一、個人健康資料網路服務作業，網址：…」), as absolute URLs (the settings check them).
+/// [`Default`] is what the manual prints. They are not the site's: [`RenderedLetter::links`]
+/// leaves them out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceLinks {
+    /// 一、個人健康資料網路服務作業 (manual: `https://eservice.nhi.gov.tw/Personal/System/Login.aspx`).
+    pub personal: String,
+    /// 二、健康存摺 (manual: `https://med.nhi.gov.tw/hke0000/HKE0100S01.aspx`).
+    pub health_bank: String,
+    /// 三、全民健保行動快易通 APP (manual: the NHIA page about the app).
+    pub app: String,
+}
+
+impl ServiceLinks {
+    /// The manual's addresses.
+    pub const MANUAL: [&'static str; 3] = [
+        "https://eservice.nhi.gov.tw/Personal/System/Login.aspx",
+        "https://med.nhi.gov.tw/hke0000/HKE0100S01.aspx",
+        "https://www.nhi.gov.tw/webdata/webdata.aspx?menu=98&menu_id=10508WWD_ID=8&webdata_id=4247",
+    ];
+}
+
+impl Default for ServiceLinks {
+    fn default() -> Self {
+        let [personal, health_bank, app] = ServiceLinks::MANUAL.map(str::to_owned);
+        ServiceLinks {
+            personal,
+            health_bank,
+            app,
+        }
+    }
+}
+
 /// Renders letters with links below one public base URL.
 #[derive(Clone, Debug)]
 pub struct LetterRenderer {
     base: PublicBaseUrl,
     hotline: Hotline,
+    services: ServiceLinks,
 }
 
 /// The subject of `kind` in `langs`, header-safe.
@@ -451,7 +486,12 @@ fn subject(kind: LetterKind, langs: LetterLangs) -> String {
 }
 
 /// The body of `letter` in one language and part.
-fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt<'_>) -> Result<String, LetterError> {
+fn body(
+    base: &PublicBaseUrl,
+    services: &ServiceLinks,
+    letter: &Letter,
+    f: Fmt<'_>,
+) -> Result<String, LetterError> {
     let hotline = || f.t(Msg::LetterHotline.id());
     let at = |t: &RocDateTime| f.strong(f.value(&t.format(f.lang)));
     let label_line = |label: &Markup| f.ta("letter-link-label", &[("link", label.clone())]);
@@ -504,11 +544,11 @@ fn body(base: &PublicBaseUrl, letter: &Letter, f: Fmt<'_>) -> Result<String, Let
         }
         Letter::Completion(_) => {
             let login = base.login();
-            let item = |id: &str| f.t(id);
+            let item = |id: &str, url: &str| f.ta(id, &[("url", f.link(url, f.value(url)))]);
             let (s1, s2, s3) = (
-                item("letter-completion-service-1"),
-                item("letter-completion-service-2"),
-                item("letter-completion-service-3"),
+                item("letter-completion-service-1", &services.personal),
+                item("letter-completion-service-2", &services.health_bank),
+                item("letter-completion-service-3", &services.app),
             );
             let v = t::Completion {
                 intro: f.ta(
@@ -688,7 +728,12 @@ fn part(f: Fmt<'_>, text: &impl Template, html: &impl Template) -> Result<String
 }
 
 /// The part of one language (`f`): greeting, body, sign-off.
-fn lang_part(base: &PublicBaseUrl, letter: &Letter, f: Fmt<'_>) -> Result<Part, LetterError> {
+fn lang_part(
+    base: &PublicBaseUrl,
+    services: &ServiceLinks,
+    letter: &Letter,
+    f: Fmt<'_>,
+) -> Result<Part, LetterError> {
     let name = display_value(letter.name());
     let greeting = if name.is_empty() {
         f.t("letter-greeting-anonymous")
@@ -710,7 +755,7 @@ fn lang_part(base: &PublicBaseUrl, letter: &Letter, f: Fmt<'_>) -> Result<Part, 
         banner: f.t("letter-banner"),
         primary: f.lang == Lang::default(),
         greeting,
-        body: Markup::from(body(base, letter, f)?),
+        body: Markup::from(body(base, services, letter, f)?),
         closing: f.t("letter-closing"),
         signature: f.t("letter-signature"),
         date,
@@ -725,7 +770,21 @@ impl LetterRenderer {
         LetterRenderer {
             base,
             hotline: Hotline::default(),
+            services: ServiceLinks::default(),
         }
+    }
+
+    /// The same renderer listing `services` in the completion letter.
+    #[must_use]
+    pub fn with_service_links(mut self, services: ServiceLinks) -> Self {
+        self.services = services;
+        self
+    }
+
+    /// The online services' addresses the completion letter lists.
+    #[must_use]
+    pub fn service_links(&self) -> &ServiceLinks {
+        &self.services
     }
 
     /// The same renderer printing `hotline`'s numbers.
@@ -769,7 +828,7 @@ impl LetterRenderer {
                         html,
                         hotline: &self.hotline,
                     };
-                    lang_part(&self.base, letter, f)
+                    lang_part(&self.base, &self.services, letter, f)
                 })
                 .collect::<Result<Vec<_>, _>>()
         };

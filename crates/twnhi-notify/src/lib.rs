@@ -17,7 +17,7 @@ pub use compose::{ComposeError, MessageId, OutgoingMail, Sender, compose};
 pub use letter::{
     CancellationConfirm, CancellationNotice, Completion, Confirmation, Deleted, EmailChangeConfirm,
     EmailChanged, Hotline, Letter, LetterError, LetterKind, LetterLangs, LetterRenderer,
-    PasswordChanged, PasswordReset, RenderedLetter, UnknownLetter,
+    PasswordChanged, PasswordReset, RenderedLetter, ServiceLinks, UnknownLetter,
 };
 pub use links::{EmailCode, LinkError, LinkToken, PublicBaseUrl};
 #[cfg(feature = "smtp")]

@@ -249,6 +249,49 @@ fn the_hotline_numbers_are_the_configured_ones() {
     }
 }
 
+/// The completion letter lists the online services with their addresses as the manual does
+/// (「一、個人健康資料網路服務作業，網址：…」), the manual's by default, configurable.
+#[test]
+fn the_completion_letter_lists_the_services_with_their_addresses() {
+    let l = render_sample(LetterKind::Completion, LetterLangs::Both).unwrap();
+    for line in [
+        "一、個人健康資料網路服務作業，網址：https://eservice.nhi.gov.tw/Personal/System/Login.aspx",
+        "二、健康存摺，網址：https://med.nhi.gov.tw/hke0000/HKE0100S01.aspx可下載查詢就醫資訊",
+        "三、全民健保行動快易通 APP，網址：https://www.nhi.gov.tw/webdata/webdata.aspx?menu=98&menu_id=10508WWD_ID=8&webdata_id=4247改善升級改版",
+    ] {
+        assert!(l.text().contains(line), "{line}\n{}", l.text());
+    }
+    assert!(
+        l.html()
+            .contains("<a href=\"https://med.nhi.gov.tw/hke0000/HKE0100S01.aspx\">")
+    );
+    let links = twnhi_notify::ServiceLinks {
+        personal: "https://p.example/login".into(),
+        health_bank: "https://h.example/".into(),
+        app: "https://a.example/app".into(),
+    };
+    let renderer = LetterRenderer::new(PublicBaseUrl::parse("https://twnhi.example/").unwrap())
+        .with_service_links(links);
+    let l = renderer
+        .render(
+            &sample_letter(LetterKind::Completion).unwrap(),
+            LetterLangs::Both,
+        )
+        .unwrap();
+    assert!(
+        l.text()
+            .contains("個人健康資料網路服務作業，網址：https://p.example/login")
+    );
+    assert!(l.text().contains("My Health Bank: https://h.example/"));
+    assert!(!l.text().contains("eservice.nhi.gov.tw"));
+    // Only the site's own links count as the letter's links.
+    assert!(
+        l.links()
+            .iter()
+            .all(|u| u.host_str() == Some("twnhi.example"))
+    );
+}
+
 fn hostile_letters(name: &str) -> Vec<Letter> {
     let at = RocDateTime::from_utc(Utc.with_ymd_and_hms(2020, 10, 27, 8, 46, 50).unwrap()).unwrap();
     let token = LinkToken::parse("Zk3vQ9xT2mB7nR4wYc8hJ1pL").unwrap();
@@ -337,10 +380,15 @@ fn hrefs(html: &str) -> Vec<String> {
         .collect()
 }
 
+/// Every link points below the public base URL, except the online services the completion
+/// letter lists (configured addresses, the manual's by default; issue 11, item 16).
 #[test]
 fn every_link_is_below_the_public_base_url() {
     for base in ["https://twnhi.example/", "http://127.0.0.1:8080/app/"] {
         let r = LetterRenderer::new(PublicBaseUrl::parse(base).unwrap());
+        let s = r.service_links();
+        let services = [s.personal.as_str(), s.health_bank.as_str(), s.app.as_str()];
+        let allowed = |u: &str| u.starts_with(base) || services.iter().any(|s| u.starts_with(s));
         for kind in LetterKind::ALL {
             let l = r
                 .render(&sample_letter(kind).unwrap(), LetterLangs::Both)
@@ -355,12 +403,15 @@ fn every_link_is_below_the_public_base_url() {
             let found = hrefs(l.html());
             assert_eq!(found.is_empty(), l.links().is_empty(), "{kind}");
             for h in found {
-                assert!(h.starts_with(base), "{kind}: href {h}");
+                assert!(allowed(&h.replace("&#38;", "&")), "{kind}: href {h}");
             }
             // No other URL in the text part either.
             for word in l.text().split_whitespace() {
                 if let Some(i) = word.find("http") {
-                    assert!(word[i..].starts_with(base), "{kind}: {word}");
+                    assert!(allowed(&word[i..]), "{kind}: {word}");
+                    if kind != LetterKind::Completion {
+                        assert!(word[i..].starts_with(base), "{kind}: {word}");
+                    }
                 }
             }
         }

@@ -72,6 +72,8 @@ pub struct ServiceConfig {
     pub certificates: Option<CertificatePolicy>,
     /// The hotline's numbers the letters print (default: the manual's).
     pub hotline: twnhi_notify::Hotline,
+    /// The online services the completion letter lists (default: the manual's addresses).
+    pub service_links: twnhi_notify::ServiceLinks,
 }
 
 impl ServiceConfig {
@@ -109,6 +111,7 @@ impl ServiceConfig {
             outbox: OutboxConfig::default(),
             certificates: None,
             hotline: twnhi_notify::Hotline::default(),
+            service_links: twnhi_notify::ServiceLinks::default(),
         }
     }
 }

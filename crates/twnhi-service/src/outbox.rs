@@ -182,7 +182,8 @@ impl OutboxWorker {
         let config = service.config().outbox;
         OutboxWorker {
             renderer: LetterRenderer::new(service.config().public_base_url.clone())
-                .with_hotline(service.config().hotline.clone()),
+                .with_hotline(service.config().hotline.clone())
+                .with_service_links(service.config().service_links.clone()),
             clock: Arc::clone(&service.inner.clock),
             service: service.clone(),
             store,

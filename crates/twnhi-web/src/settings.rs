@@ -32,7 +32,7 @@ use serde::{Deserialize, Serialize};
 use twnhi_account::Email;
 use twnhi_account::messages;
 use twnhi_account::roc::ServiceHours;
-use twnhi_notify::{Hotline, PublicBaseUrl};
+use twnhi_notify::{Hotline, PublicBaseUrl, ServiceLinks};
 use url::Url;
 
 use crate::config::{DEFAULT_BRIDGE_ORIGIN, DEFAULT_LISTEN};
@@ -193,6 +193,11 @@ pub struct ServeSettings {
     /// commas (default: the manual's `0800-030-598,4128-678,02-4128-678`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hotline: Option<String>,
+    /// The online services the completion letter lists with their addresses: 個人健康資料網路
+    /// 服務作業, 健康存摺 and 全民健保行動快易通 APP, three absolute `https://` or `http://`
+    /// URLs separated by spaces (default: the manual's).
+    #[serde(alias = "service-links", skip_serializing_if = "Option::is_none")]
+    pub service_links: Option<String>,
     /// The citizen certificate login's trust anchors (PEM or DER files; the GRCA roots in
     /// production). Without any, the certificate login is off.
     #[serde(alias = "cert-trust", skip_serializing_if = "Option::is_none")]
@@ -285,6 +290,8 @@ pub struct Resolved {
     pub app_token: TimeDelta,
     /// The hotline's numbers the letters print.
     pub hotline: Hotline,
+    /// The online services the completion letter lists.
+    pub service_links: ServiceLinks,
     /// The citizen certificate login; `None` when no trust anchor is configured (the
     /// certificate pages then say the service is not configured).
     pub certificates: Option<CertSettings>,
@@ -365,6 +372,7 @@ impl ServeSettings {
             session_idle_minutes: over.session_idle_minutes.or(self.session_idle_minutes),
             app_token_minutes: over.app_token_minutes.or(self.app_token_minutes),
             hotline: over.hotline.or(self.hotline),
+            service_links: over.service_links.or(self.service_links),
             cert_trust: over.cert_trust.or(self.cert_trust),
             cert_intermediate: over.cert_intermediate.or(self.cert_intermediate),
             cert_crl: over.cert_crl.or(self.cert_crl),
@@ -443,9 +451,17 @@ impl ServeSettings {
             })?,
             None => Hotline::default(),
         };
+        let service_links = match self.service_links {
+            Some(s) => parse_service_links(&s).ok_or_else(|| SettingsError::Invalid {
+                key: "service_links",
+                reason: messages::bilingual("web-settings-service-links-format"),
+            })?,
+            None => ServiceLinks::default(),
+        };
         Ok(Resolved {
             certificates,
             hotline,
+            service_links,
             listen: self.listen.unwrap_or(DEFAULT_LISTEN),
             public_url,
             database_url: self
@@ -533,6 +549,10 @@ impl Resolved {
             hotline: Some(format!(
                 "{},{},{}",
                 self.hotline.toll_free, self.hotline.local, self.hotline.mobile
+            )),
+            service_links: Some(format!(
+                "{} {} {}",
+                self.service_links.personal, self.service_links.health_bank, self.service_links.app
             )),
             cert_trust: self.certificates.as_ref().map(|c| c.trust.clone()),
             cert_intermediate: self.certificates.as_ref().map(|c| c.intermediates.clone()),
@@ -677,6 +697,24 @@ fn parse_hotline(s: &str) -> Option<Hotline> {
     }
 }
 
+/// Three absolute `http(s)://` URLs separated by white space.
+fn parse_service_links(s: &str) -> Option<ServiceLinks> {
+    let urls: Vec<&str> = s.split_whitespace().collect();
+    let ok = |u: &str| {
+        Url::parse(u)
+            .ok()
+            .is_some_and(|u| matches!(u.scheme(), "https" | "http") && u.host().is_some())
+    };
+    match urls.as_slice() {
+        [p, h, a] if ok(p) && ok(h) && ok(a) => Some(ServiceLinks {
+            personal: (*p).to_owned(),
+            health_bank: (*h).to_owned(),
+            app: (*a).to_owned(),
+        }),
+        _ => None,
+    }
+}
+
 fn invalid(key: &'static str, e: impl std::fmt::Display) -> SettingsError {
     SettingsError::Invalid {
         key,
@@ -806,6 +844,38 @@ mod tests {
             r.to_toml_masked()
                 .contains("0800-111-222,5555-555,02-5555-555")
         );
+        assert_eq!(r.service_links, ServiceLinks::default());
+        let r = ServeSettings {
+            service_links: Some(
+                "https://a.example/p  https://b.example/h\nhttps://c.example/a?x=1,2".into(),
+            ),
+            ..base()
+        }
+        .resolve()
+        .unwrap();
+        assert_eq!(r.service_links.app, "https://c.example/a?x=1,2");
+        for bad in [
+            "https://a.example/",
+            "a b c",
+            "javascript:x https://b.example/ https://c.example/",
+        ] {
+            let e = ServeSettings {
+                service_links: Some(bad.into()),
+                ..base()
+            }
+            .resolve()
+            .unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    SettingsError::Invalid {
+                        key: "service_links",
+                        ..
+                    }
+                ),
+                "{bad}: {e}"
+            );
+        }
         for bad in ["0800-111-222", "a,b,c", "1,2,3,4", "0800<b>,1111,2222"] {
             let e = ServeSettings {
                 hotline: Some(bad.into()),

@@ -36,6 +36,7 @@ cli-help-demo--people = How many synthetic people the registry holds
     .label = Synthetic people
 cli-help-demo--fresh = Delete the data directory first (a fresh demo)
 cli-help-demo--database-url = A PostgreSQL database (`postgres://user@host/db`, migrated at start) instead of the SQLite file in the data directory. `--fresh` does not empty it
+cli-help-demo--cert-token = Where the people's simulated citizen certificates and keys are kept: `auto` SoftHSM2 tokens when SoftHSM2 is installed, else in-process software tokens; `soft` in-process software tokens; `softhsm` SoftHSM2 tokens (in a temporary directory removed when the demo stops) [default: auto]
     .label = Start over
 
 ## twnhi serve
@@ -87,6 +88,7 @@ cli-help-serve--database-max-connections = PostgreSQL: the most database connect
 cli-help-serve--database-statement-timeout = PostgreSQL: seconds after which a statement is cancelled, 0 for the server's setting [default: 30]
 cli-help-serve--app-token-minutes = App token lifetime in minutes [default: 15]
 cli-help-serve--hotline = The hotline's numbers the letters print: toll-free, without area code, from a mobile phone, separated by commas [default: 0800-030-598,4128-678,02-4128-678]
+cli-help-serve--service-links = The online services the completion letter lists: Individual Enrollment Data, My Health Bank and NHI Express APP, three URLs separated by spaces [default: the manual's]
 
 ## twnhi card
 

@@ -86,7 +86,7 @@ letter-completion-login = We sincerely welcome you to use the NHIA's web service
 # *Manual.* The completion letter: above the list of services.
 letter-completion-services = The Online Services include:
 # *Manual.* Service 1.
-letter-completion-service-1 = Individual Enrollment Data:
+letter-completion-service-1 = Individual Enrollment Data: { $url }
 # *Manual.* Service 1, item 1.
 letter-completion-service-1-1 = The Enrollment Services for Individuals Qualified for Category Six.
 # *Manual.* Service 1, item 2.
@@ -98,9 +98,9 @@ letter-completion-service-1-4 = Inquire the NHI Enrollment Status.
 # *Manual.* Service 1, item 5.
 letter-completion-service-1-5 = Enrollment Status Certificate.
 # *Manual.* Service 2.
-letter-completion-service-2 = My Health Bank.
+letter-completion-service-2 = My Health Bank: { $url }
 # *Manual.* Service 3.
-letter-completion-service-3 = NHI Express APP.
+letter-completion-service-3 = NHI Express APP: { $url }
 # *Manual.* The paragraph after the list; a lone `-` leaves it out (the manual's English letter has none).
 letter-completion-outro = -
 

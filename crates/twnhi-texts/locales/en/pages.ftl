@@ -576,6 +576,8 @@ web-settings-hint-mail = set smtp_url or mail_dir: letters must go somewhere
 web-settings-minutes = must be 1 to 1440 minutes (got { $value })
 # *Design.* The hotline setting is not three phone numbers.
 web-settings-hotline-format = three phone numbers separated by commas: toll-free, without area code, from a mobile phone (e.g. 0800-030-598,4128-678,02-4128-678)
+# *Design.* The service links setting is not three addresses.
+web-settings-service-links-format = three addresses (https:// or http://) separated by spaces: Individual Enrollment Data, My Health Bank, NHI Express APP
 web-settings-database-connections = must be 1 to 1000 (got { $value })
 web-settings-lease = must be 10 to 3600 seconds (got { $value })
 web-settings-statement-timeout = must be 0 to 86400 seconds (got { $value })

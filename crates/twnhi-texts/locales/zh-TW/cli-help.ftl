@@ -45,6 +45,8 @@ cli-help-demo--people = 健保資料中的合成人物數
 cli-help-demo--fresh = 先刪除資料目錄（重新開始展示）
 # *Design.* `twnhi demo`: argument `database-url`.
 cli-help-demo--database-url = 改用 PostgreSQL 資料庫（`postgres://user@host/db`，啟動時更新結構），而非資料目錄中的 SQLite 檔案。`--fresh` 不會清空它
+# *Design.* `twnhi demo`: argument `cert-token`.
+cli-help-demo--cert-token = 合成人物的模擬自然人憑證與金鑰放在哪裡：`auto` 已安裝 SoftHSM2 時放在 SoftHSM2 憑證卡，否則放在程式內的軟體憑證卡；`soft` 程式內的軟體憑證卡；`softhsm` SoftHSM2 憑證卡（位於暫存目錄，展示結束時刪除）［預設：auto］
     .label = 重新開始
 
 ## twnhi serve
@@ -128,6 +130,8 @@ cli-help-serve--database-statement-timeout = PostgreSQL：SQL 敘述逾時秒數
 cli-help-serve--app-token-minutes = App 權杖的有效分鐘數［預設：15］
 # *Design.* `twnhi serve`: argument `hotline`.
 cli-help-serve--hotline = 信件所列健保服務專線的號碼：免付費專線、不須加區碼的號碼、手機撥打的號碼，以逗號分隔［預設：0800-030-598,4128-678,02-4128-678］
+# *Design.* `twnhi serve`: argument `service-links`.
+cli-help-serve--service-links = 註冊完成通知信所列線上服務的網址：個人健康資料網路服務作業、健康存摺、全民健保行動快易通 APP，以空白分隔［預設：使用手冊所列網址］
 
 ## twnhi card
 

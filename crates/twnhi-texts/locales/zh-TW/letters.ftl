@@ -102,7 +102,8 @@ letter-completion-login = 為響應節能減碳以網路取代之馬路號召，
 # *Manual.* The completion letter: above the list of services.
 letter-completion-services = 本署網路線上申請各項服務如下：
 # *Manual.* Service 1.
-letter-completion-service-1 = 個人健康資料網路服務作業：
+# $url: the service's address (a setting; the manual's by default)
+letter-completion-service-1 = 個人健康資料網路服務作業，網址：{ $url }
 # *Manual.* Service 1, item 1.
 letter-completion-service-1-1 = 申請符合投保在公所之第六種被保險人加保、轉出、停保、復保作業。
 # *Manual.* Service 1, item 2.
@@ -114,10 +115,12 @@ letter-completion-service-1-4 = 查詢個人健保投保情形。
 # *Manual.* Service 1, item 5.
 letter-completion-service-1-5 = 線上申請中英文在保證明。
 # *Manual.* Service 2.
-letter-completion-service-2 = 健康存摺：可下載查詢就醫資訊、用藥狀況(健康存摺)、個人非醫療費用與處方。
+# $url: the service's address (a setting; the manual's by default)
+letter-completion-service-2 = 健康存摺，網址：{ $url }可下載查詢就醫資訊、用藥狀況(健康存摺)、個人非醫療費用與處方。
 # *Manual.* Service 3, as the manual prints it (its scan reads 「行動特等通」 and 「行動特種」 for
 # 行動快易通 and 行動櫃檯, the app's and the counter's names elsewhere in the manual).
-letter-completion-service-3 = 全民健保行動快易通 APP：改善升級改版，新增兩大功能：「健康存摺」及「行動櫃檯」。只要先登入健保卡網路服務註冊，系統註冊後，進行行動快易通 APP，即可用手機或平板查詢自己的「健康存摺」，或至「行動櫃檯」專區查詢個人健保投保紀錄、健保費查詢及繳納紀錄。
+# $url: the service's address (a setting; the manual's by default)
+letter-completion-service-3 = 全民健保行動快易通 APP，網址：{ $url }改善升級改版，新增兩大功能：「健康存摺」及「行動櫃檯」。只要先登入健保卡網路服務註冊，系統註冊後，進行行動快易通 APP，即可用手機或平板查詢自己的「健康存摺」，或至「行動櫃檯」專區查詢個人健保投保紀錄、健保費查詢及繳納紀錄。
 # *Manual.* The paragraph after the list; a lone `-` leaves it out (the manual's English letter has none).
 letter-completion-outro = 除以上服務功能外，各項使用之網路服務將陸續推出。
 

@@ -575,6 +575,8 @@ web-settings-hint-mail = 請設定 smtp_url 或 mail_dir，信件才有去處
 web-settings-minutes = 須介於 1 至 1440 分鐘
 # *Design.* The hotline setting is not three phone numbers.
 web-settings-hotline-format = 須為以逗號分隔的三個電話號碼：免付費專線,不須加區碼的號碼,手機撥打的號碼(例如 0800-030-598,4128-678,02-4128-678)
+# *Design.* The service links setting is not three addresses.
+web-settings-service-links-format = 須為以空白分隔的三個網址(https:// 或 http://)：個人健康資料網路服務作業、健康存摺、全民健保行動快易通 APP
 # *Design.* The database connections of one process are out of range.
 # $value: the value given (number)
 web-settings-database-connections = 須介於 1 至 1000
