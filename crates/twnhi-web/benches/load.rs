@@ -11,7 +11,8 @@
 //! `cargo bench -p twnhi-web --bench load` runs everything (building the 1,000,000-row
 //! database once, under the target directory); `-- --quick` skips the large database and
 //! shortens the runs. `-- --postgres` compares SQLite with PostgreSQL (10,000 registrations
-//! each, a private server started by `twnhi-testkit`); `-- --postgres-10m` adds PostgreSQL
+//! each, a private server started by `twnhi-testkit`), and one site against three replicas on
+//! the same PostgreSQL database; `-- --postgres-10m` adds PostgreSQL
 //! with 10,000,000 registrations (filled with SQL; `--fill=N` for another size) against
 //! 10,000: log-in and application
 //! (`POST /apply/details`, by persons of the registry who are not registered yet), and the
@@ -186,6 +187,20 @@ async fn env_over(store: Db, fresh: bool, n: usize, unregistered: usize) -> R<En
             t0.elapsed().as_secs_f64()
         );
     }
+    let (site, addr) = serve(&store).await?;
+    Ok(Env {
+        site,
+        addr,
+        target,
+        applicants,
+        store,
+    })
+}
+
+/// Serves a site over `store` on a new loopback port: one replica (its own service, rate
+/// limits and in-memory state; the database is what replicas share).
+async fn serve(store: &Db) -> R<(SiteHandle, SocketAddr)> {
+    let master = MasterKey::from_bytes([5; 16]);
     let base = PublicBaseUrl::parse("http://127.0.0.1:1/")?;
     let mut config = ServiceConfig::new(base.clone(), Email::parse("noreply@twnhi.example")?);
     config.service_hours = ServiceHours::ALWAYS;
@@ -209,13 +224,7 @@ async fn env_over(store: Db, fresh: bool, n: usize, unregistered: usize) -> R<En
     web.rate_limits = RateLimits::unlimited();
     let site = Site::new(web, SiteDeps::new(service), &server_key, None)?;
     let site = twnhi_web::BoundSite::new(site, listener)?.spawn();
-    Ok(Env {
-        site,
-        addr,
-        target,
-        applicants,
-        store,
-    })
+    Ok((site, addr))
 }
 
 /// One keep-alive connection with a session cookie and its CSRF token.
@@ -437,10 +446,17 @@ fn stats(mut all: Vec<Duration>, wall: Duration) -> Stats {
 
 /// `connections` connections looping `GET /login` for `secs`.
 async fn read_only(addr: SocketAddr, connections: usize, secs: u64) -> R<Stats> {
+    read_only_over(&[addr], connections, secs).await
+}
+
+/// `connections` connections looping `GET /login` for `secs`, connection `i` to replica
+/// `i % replicas.len()`.
+async fn read_only_over(replicas: &[SocketAddr], connections: usize, secs: u64) -> R<Stats> {
     let mut tasks = Vec::new();
     let start = Instant::now();
     let end = start + Duration::from_secs(secs);
-    for _ in 0..connections {
+    for i in 0..connections {
+        let addr = replicas[i % replicas.len()];
         tasks.push(tokio::spawn(async move {
             let mut c = Conn::open(addr).await?;
             c.send(Method::GET, "/login", None).await?;
@@ -465,11 +481,21 @@ async fn read_only(addr: SocketAddr, connections: usize, secs: u64) -> R<Stats> 
 
 /// `connections` connections logging in (the card authenticated once per connection).
 async fn logins(addr: SocketAddr, person: &DemoPerson, connections: usize, secs: u64) -> R<Stats> {
+    logins_over(&[addr], person, connections, secs).await
+}
+
+/// `connections` connections logging in, connection `i` to replica `i % replicas.len()`.
+async fn logins_over(
+    replicas: &[SocketAddr],
+    person: &DemoPerson,
+    connections: usize,
+    secs: u64,
+) -> R<Stats> {
     let mut tasks = Vec::new();
     let mut start = Instant::now();
     let mut ready = Vec::new();
-    for _ in 0..connections {
-        let mut c = Conn::open(addr).await?;
+    for i in 0..connections {
+        let mut c = Conn::open(replicas[i % replicas.len()]).await?;
         c.send(Method::GET, "/login", None).await?;
         c.card_auth(person).await?;
         ready.push(c);
@@ -638,6 +664,7 @@ async fn backends(secs: u64, ten_million: bool) -> R {
         ratios[1],
         ratios[3]
     );
+    replicas(&url, &post, secs).await?;
     if ten_million {
         let url = pg.create_database();
         let name = url
@@ -818,6 +845,63 @@ async fn backends(secs: u64, ten_million: bool) -> R {
     lite.store.close().await;
     post.site.shutdown().await?;
     post.store.close().await;
+    Ok(())
+}
+
+/// One site against three on the same PostgreSQL database (each its own connection pool), the
+/// same six connections spread over them, in interleaved rounds. On this machine all of them
+/// share the same two cores.
+async fn replicas(url: &str, one: &Env, secs: u64) -> R {
+    let mut extra = Vec::new();
+    for _ in 0..2 {
+        let db = Db::Postgres(PostgresStore::connect(url, PostgresOptions::default()).await?);
+        let (site, addr) = serve(&db).await?;
+        extra.push((site, addr, db));
+    }
+    let three = [one.addr, extra[0].1, extra[1].1];
+    println!();
+    println!("| measurement | requests | per second | p50 ms | p99 ms |");
+    println!("|---|---|---|---|---|");
+    let (mut get_ratio, mut post_ratio) = (Vec::new(), Vec::new());
+    for round in 1..=2 {
+        let a = read_only_over(&three[..1], 6, secs).await?;
+        let b = read_only_over(&three, 6, secs).await?;
+        line(
+            &format!("GET /login, 6 connections, 1 replica (round {round})"),
+            &a,
+        );
+        line(
+            &format!("GET /login, 6 connections, 3 replicas (round {round})"),
+            &b,
+        );
+        get_ratio.push(b.per_sec / a.per_sec);
+        let a = logins_over(&three[..1], &one.target, 6, secs).await?;
+        let b = logins_over(&three, &one.target, 6, secs).await?;
+        line(
+            &format!("POST /login, 6 connections, 1 replica (round {round})"),
+            &a,
+        );
+        line(
+            &format!("POST /login, 6 connections, 3 replicas (round {round})"),
+            &b,
+        );
+        post_ratio.push((b.per_sec / a.per_sec, ms(b.p50) / ms(a.p50)));
+    }
+    println!();
+    println!(
+        "3 replicas / 1 replica: throughput GET {:.2}× and {:.2}×; POST /login {:.2}× and {:.2}× \
+         (p50 {:.2}× and {:.2}×)",
+        get_ratio[0],
+        get_ratio[1],
+        post_ratio[0].0,
+        post_ratio[1].0,
+        post_ratio[0].1,
+        post_ratio[1].1
+    );
+    for (site, _, db) in extra {
+        site.shutdown().await?;
+        db.close().await;
+    }
     Ok(())
 }
 
