@@ -523,6 +523,7 @@ async fn walk(ctx: &Ctx, demo: &twnhi_demo::Demo, report: &mut Report) -> R {
     ctx.submit("#cancel-check").await?;
     ctx.wait_css("#cancel-submit").await?;
     audit(ctx, report, "cancel (checked)").await?;
+    ctx.fill("#email", EMAIL).await?;
     ctx.submit("#cancel-submit").await?;
     ctx.wait_css("[data-result]").await?;
     audit(ctx, report, "cancel requested").await?;

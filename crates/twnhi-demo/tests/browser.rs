@@ -483,6 +483,7 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     ctx.shot("cancel").await?;
     ctx.submit("#cancel-check").await?;
     ctx.wait_css("#cancel-submit").await?;
+    ctx.fill("#email", EMAIL).await?;
     ctx.submit("#cancel-submit").await?;
     ctx.expect_msg("[data-result]", Msg::CancelRequested)
         .await?;

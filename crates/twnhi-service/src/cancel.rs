@@ -67,6 +67,10 @@ pub struct CancelRequestInput {
     pub captcha: String,
     /// Where the letter goes.
     pub delivery: CancelDelivery,
+    /// 寄送刪除認證信: the registered address as the person typed it (the manual's
+    /// 「* E-Mail」). When given, a request whose address is not the registration's sends
+    /// nothing and is answered as any other (SPEC §5). `None`: not asked.
+    pub registered_email: Option<Email>,
 }
 
 impl fmt::Debug for CancelRequestInput {
@@ -298,11 +302,18 @@ impl Service {
             ) => *household_id == p.household_id && address.matches(&p.address),
             (CancelDelivery::NewEmail { .. }, None) => false,
         };
+        let email_ok = match (&input.delivery, &input.registered_email, &reg) {
+            (CancelDelivery::RegisteredEmail, Some(e), Some(r)) => {
+                e.same_mailbox(&r.contacts.email)
+            }
+            (CancelDelivery::RegisteredEmail, Some(_), None) => false,
+            _ => true,
+        };
         let mut cs = ChangeSet::new();
         self.fail(&mut cs, &counters, now);
         match (person, reg) {
             (Some(person), Some(mut reg))
-                if household_ok && reg.state.allows(Flow::RequestCancellation) =>
+                if household_ok && email_ok && reg.state.allows(Flow::RequestCancellation) =>
             {
                 let new_address = matches!(input.delivery, CancelDelivery::NewEmail { .. });
                 let (code, record) = self

@@ -1225,6 +1225,7 @@ async fn cancellation_request_answers_the_same_without_a_match() {
     let (service, log) = h.build();
     let p = person();
     let input = CancelRequestInput {
+        registered_email: None,
         id_number: p.id_number,
         card_number: p.card_number,
         captcha: answer,
@@ -1253,6 +1254,7 @@ async fn cancellation_request_with_a_match_sends_the_code() {
     let (service, log) = h.build();
     let p = person();
     let input = CancelRequestInput {
+        registered_email: None,
         id_number: p.id_number,
         card_number: p.card_number,
         captcha: answer,

@@ -146,6 +146,7 @@ async fn cancellation_requests_take_the_same_time() {
             };
             let captcha = app.service.new_captcha(&caller).await.unwrap();
             let input = CancelRequestInput {
+                registered_email: None,
                 id_number: id,
                 card_number: card,
                 captcha: captcha.to_string(),

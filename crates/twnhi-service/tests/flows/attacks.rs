@@ -374,6 +374,7 @@ async fn cancellation_requests_are_throttled_alike_matching_or_not() {
                 .request_cancellation(
                     &caller,
                     CancelRequestInput {
+                        registered_email: None,
                         id_number: id.clone(),
                         card_number: card.clone(),
                         captcha: captcha.to_string(),
@@ -459,6 +460,7 @@ async fn cancellation_code_guesses_say_nothing_and_cannot_void_the_owners_code()
         .request_cancellation(
             &owner,
             CancelRequestInput {
+                registered_email: None,
                 id_number: p.id_number.clone(),
                 card_number: p.card_number.clone(),
                 captcha: captcha.to_string(),
@@ -530,6 +532,7 @@ async fn request_to_new_address(app: &App, caller: &Caller, i: usize, household_
             .request_cancellation(
                 caller,
                 CancelRequestInput {
+                    registered_email: None,
                     id_number: p.id_number.clone(),
                     card_number: p.card_number.clone(),
                     captcha: captcha.to_string(),
@@ -697,6 +700,7 @@ async fn letters_to_one_mailbox_are_capped() {
             .request_cancellation(
                 &caller,
                 CancelRequestInput {
+                    registered_email: None,
                     id_number: p.id_number.clone(),
                     card_number: p.card_number.clone(),
                     captcha: captcha.to_string(),
@@ -721,6 +725,7 @@ async fn letters_to_one_mailbox_are_capped() {
         .request_cancellation(
             &caller,
             CancelRequestInput {
+                registered_email: None,
                 id_number: p.id_number.clone(),
                 card_number: p.card_number.clone(),
                 captcha: captcha.to_string(),

@@ -11,6 +11,7 @@ async fn cancellation_end_to_end() {
     let p = app.person(6).person.clone();
     let caller = app.caller().await;
     let request = |captcha: &str, delivery| CancelRequestInput {
+        registered_email: None,
         id_number: p.id_number.clone(),
         card_number: p.card_number.clone(),
         captcha: captcha.to_owned(),
@@ -105,6 +106,7 @@ async fn cancellation_end_to_end() {
         address: HouseholdAddress::new("臺北市", "中正區", "錯誤里", 9).unwrap(),
     };
     let req = CancelRequestInput {
+        registered_email: None,
         id_number: q.id_number.clone(),
         card_number: q.card_number.clone(),
         captcha: answer.to_string(),
@@ -120,6 +122,7 @@ async fn cancellation_end_to_end() {
     assert!(app.deliver().await.is_empty());
     let answer = app.service.new_captcha(&caller).await.unwrap();
     let req = CancelRequestInput {
+        registered_email: None,
         id_number: q.id_number.clone(),
         card_number: q.card_number.clone(),
         captcha: answer.to_string(),

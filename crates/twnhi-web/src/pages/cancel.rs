@@ -209,6 +209,12 @@ pub(crate) async fn request_submit(
     } else {
         Some(CancelDelivery::RegisteredEmail)
     };
+    // 寄送刪除認證信: the registered address's 「* E-Mail」, as the manual asks.
+    let registered_email = if f.method == "new" {
+        None
+    } else {
+        email(&f.email, "email", true, &mut errors).flatten()
+    };
     let (Some(id_number), Some(card_number), Some(delivery), true) =
         (id, card, delivery, errors.is_empty())
     else {
@@ -223,6 +229,7 @@ pub(crate) async fn request_submit(
         card_number,
         captcha: f.captcha.trim().to_owned(),
         delivery,
+        registered_email,
     };
     match site
         .service()

@@ -795,3 +795,77 @@ async fn a_new_e_mail_address_takes_effect_when_its_letter_is_answered() {
     let again = app.get(&link).await;
     assert!(again.has_msg(Msg::LinkInvalid), "{}", again.body);
 }
+
+/// 刪除註冊申請 to the registered address asks for its 「* E-Mail」 (shown after 【檢核】 in
+/// both modes): empty, it is asked for; a wrong one sends nothing and answers as a right one
+/// does; the right one sends the letter.
+#[tokio::test]
+async fn the_cancel_request_asks_for_the_registered_e_mail_and_matches_it() {
+    let mut app = app().await;
+    app.register_and_login(2, "cancel.mine@example.com").await;
+    app.cookie = None;
+    let p = app.people[2].person.clone();
+    app.get("/cancel").await;
+    let submit = |captcha: String, email: &str| {
+        vec![
+            ("action".to_owned(), "submit".to_owned()),
+            ("checked".to_owned(), "1".to_owned()),
+            ("method".to_owned(), "registered".to_owned()),
+            ("id_number".to_owned(), p.id_number.as_str().to_owned()),
+            ("card_number".to_owned(), p.card_number.as_str().to_owned()),
+            ("captcha".to_owned(), captcha),
+            ("email".to_owned(), email.to_owned()),
+        ]
+    };
+    let answer = captcha_answer(&app).await;
+    let checked = app
+        .post_form(
+            "/cancel",
+            &[
+                ("action", "check"),
+                ("id_number", p.id_number.as_str()),
+                ("card_number", p.card_number.as_str()),
+                ("captcha", answer.as_str()),
+            ],
+        )
+        .await;
+    // The 「* E-Mail」 row is not only for the new-address mode.
+    let row = checked
+        .body
+        .find("<label for=\"email\">")
+        .and_then(|i| checked.body[..i].rfind("<tr"))
+        .map(|i| &checked.body[i..i + 4]);
+    assert_eq!(row, Some("<tr>"), "{}", checked.body);
+    let r = app
+        .post_form("/cancel", &owned(&submit(answer.clone(), "")))
+        .await;
+    assert!(r.has_msg(Msg::EmailEmpty), "{}", r.body);
+
+    app.deliver().await;
+    let before = app.mailer.sent().len();
+    let answer = captcha_answer(&app).await;
+    let r = app
+        .post_form_once("/cancel", &owned(&submit(answer, "guess@example.com")))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = app.follow(r).await;
+    assert!(shown.has_msg(Msg::CancelRequested), "{}", shown.body);
+    app.deliver().await;
+    assert_eq!(app.mailer.sent().len(), before, "nothing sent");
+
+    app.get("/cancel").await;
+    let answer = captcha_answer(&app).await;
+    let r = app
+        .post_form_once(
+            "/cancel",
+            &owned(&submit(answer, "Cancel.Mine@example.com")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    app.deliver().await;
+    let letter = app
+        .mailer
+        .last_to("cancel.mine@example.com")
+        .expect("the cancellation letter");
+    assert_eq!(letter.kind(), twnhi_notify::LetterKind::CancellationConfirm);
+}

@@ -506,6 +506,7 @@ async fn the_stop_link_stops_a_cancellation_to_a_new_address() {
         .request_cancellation(
             &caller,
             twnhi_service::CancelRequestInput {
+                registered_email: None,
                 id_number: p.id_number.clone(),
                 card_number: p.card_number.clone(),
                 captcha: captcha.to_string(),

@@ -83,6 +83,7 @@ async fn a_captcha_drawn_by_one_replica_is_served_and_checked_by_another() {
                 ("action", "submit"),
                 ("checked", "1"),
                 ("method", "registered"),
+                ("email", "someone@example.com"),
                 ("id_number", p.id_number.as_str()),
                 ("card_number", p.card_number.as_str()),
                 ("captcha", shown.answer.as_str()),
