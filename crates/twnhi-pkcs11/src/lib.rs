@@ -42,6 +42,7 @@ mod info;
 pub mod module;
 mod pin;
 mod pkcs11;
+mod provision;
 mod scheme;
 mod soft;
 
@@ -52,6 +53,7 @@ pub use info::{
 };
 pub use pin::Pin;
 pub use pkcs11::Pkcs11Token;
+pub use provision::OneToken;
 pub use scheme::{Scheme, UnknownScheme};
 pub use soft::{DEFAULT_MAX_TRIES, SoftToken};
 

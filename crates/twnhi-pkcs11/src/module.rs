@@ -58,6 +58,28 @@ pub fn resolve_module(explicit: Option<&Path>) -> Result<PathBuf, CertError> {
         })
 }
 
+/// Where distributions install the SoftHSM2 module (`libsofthsm2.so`): Debian's
+/// `softhsm2` package (`/usr/lib/softhsm/`, and the multiarch directory), Fedora's and
+/// Homebrew's.
+pub const SOFTHSM2_CANDIDATES: &[&str] = &[
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib/aarch64-linux-gnu/softhsm/libsofthsm2.so",
+    "/usr/lib64/pkcs11/libsofthsm2.so",
+    "/usr/local/lib/softhsm/libsofthsm2.so",
+    "/opt/homebrew/lib/softhsm/libsofthsm2.so",
+];
+
+/// The SoftHSM2 module of this machine: the first of [`SOFTHSM2_CANDIDATES`] that exists.
+/// Not a card's module: `twnhi demo` keeps its simulated citizen certificates there.
+#[must_use]
+pub fn find_softhsm2() -> Option<PathBuf> {
+    SOFTHSM2_CANDIDATES
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+}
+
 /// Whether `path` is a bare file name, which the system loader searches for.
 pub(crate) fn is_bare_name(path: &Path) -> bool {
     path.parent().is_none_or(|p| p.as_os_str().is_empty())

@@ -39,7 +39,7 @@ impl core::fmt::Debug for Pkcs11Token {
 }
 
 /// A `cryptoki` error as a [`CertError`], for the cases every operation shares.
-fn ck_error(e: CkError) -> CertError {
+pub(crate) fn ck_error(e: CkError) -> CertError {
     match e {
         CkError::Pkcs11(rv, function) => match rv {
             RvError::TokenNotPresent | RvError::TokenNotRecognized => CertError::NoToken,
@@ -100,7 +100,7 @@ impl Pkcs11Token {
         &self.path
     }
 
-    fn ctx(&self) -> Result<&Pkcs11, CertError> {
+    pub(crate) fn ctx(&self) -> Result<&Pkcs11, CertError> {
         self.ctx.as_ref().ok_or_else(|| CertError::Token {
             reason: "module finalized".to_owned(),
         })
@@ -109,13 +109,13 @@ impl Pkcs11Token {
     /// The slots holding an initialised token (SoftHSM2 always shows one more slot, with an
     /// uninitialised token, for the next `--init-token`; a card reader's slot holds a token
     /// only when a card is inserted).
-    fn slots(&self) -> Result<Vec<Slot>, CertError> {
+    pub(crate) fn slots(&self) -> Result<Vec<Slot>, CertError> {
         self.ctx()?
             .get_slots_with_initialized_token()
             .map_err(ck_error)
     }
 
-    fn token_info(&self, slot: Slot) -> Result<TokenInfo, CertError> {
+    pub(crate) fn token_info(&self, slot: Slot) -> Result<TokenInfo, CertError> {
         let t = self.ctx()?.get_token_info(slot).map_err(ck_error)?;
         Ok(TokenInfo {
             slot: slot.id(),
@@ -329,11 +329,26 @@ impl CertificateToken for Pkcs11Token {
         scheme: Scheme,
         data: &[u8],
     ) -> Result<Vec<u8>, CertError> {
+        self.sign_among(|_| true, serial, pin, scheme, data)
+    }
+}
+
+impl Pkcs11Token {
+    /// [`CertificateToken::sign`] with the certificates `mine` accepts only (the others are
+    /// [`CertError::CertificateMissing`]).
+    pub(crate) fn sign_among(
+        &self,
+        mine: impl Fn(&CertificateInfo) -> bool,
+        serial: &str,
+        pin: &Pin,
+        scheme: Scheme,
+        data: &[u8],
+    ) -> Result<Vec<u8>, CertError> {
         let wanted = normalize_serial(serial);
         let cert = self
             .certificates()?
             .into_iter()
-            .find(|c| Some(&c.serial) == wanted.as_ref())
+            .find(|c| Some(&c.serial) == wanted.as_ref() && mine(c))
             .ok_or_else(|| CertError::CertificateMissing {
                 serial: wanted.unwrap_or_else(|| serial.to_owned()),
             })?;

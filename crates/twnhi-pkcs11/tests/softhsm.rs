@@ -303,3 +303,77 @@ fn a_missing_or_broken_module_is_named() {
         assert!(matches!(e, CertError::ModuleNotLoadable { .. }), "{e:?}");
     }
 }
+
+/// A P-256 public key read from a token, for rcgen.
+struct TokenPublicKey(Vec<u8>);
+
+impl rcgen::PublicKeyData for TokenPublicKey {
+    fn der_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
+
+#[test]
+fn tokens_made_here_hold_a_generated_key_and_its_certificate() {
+    SoftHsm::isolated(
+        "tokens_made_here_hold_a_generated_key_and_its_certificate",
+        |hsm| {
+            let module = std::sync::Arc::new(Pkcs11Token::open(hsm.module()).unwrap());
+            let so_pin = Pin::new(SO_PIN).unwrap();
+            let pin = Pin::new(PIN).unwrap();
+            let ca_key = rcgen::KeyPair::generate().unwrap();
+            let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+            ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+            let issuer = rcgen::Issuer::new(ca_params, ca_key);
+            let mut made = Vec::new();
+            for (n, label) in ["TWNHI MADE ONE", "TWNHI MADE TWO"].into_iter().enumerate() {
+                module.init_token(label, &so_pin, &pin).unwrap();
+                let point = module
+                    .generate_p256_key(label, &pin, b"SIGN", "sign")
+                    .unwrap();
+                assert_eq!(point.len(), 65);
+                assert_eq!(point[0], 0x04);
+                let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+                params.serial_number = Some(rcgen::SerialNumber::from(0x5000 + n as u64));
+                let cert = params.signed_by(&TokenPublicKey(point), &issuer).unwrap();
+                module
+                    .store_certificate(label, &pin, b"SIGN", "sign", cert.der())
+                    .unwrap();
+                made.push((label, cert.der().to_vec()));
+            }
+            // The same label twice, and a label too long for a token, are refused.
+            let again = module.init_token("TWNHI MADE ONE", &so_pin, &pin);
+            assert_eq!(again.unwrap_err().code(), 7519);
+            let long = module.init_token(&"X".repeat(33), &so_pin, &pin);
+            assert_eq!(long.unwrap_err().code(), 7519);
+
+            let data = b"challenge of a token made here";
+            for (label, der) in &made {
+                let one = twnhi_pkcs11::OneToken::new(module.clone(), *label);
+                assert_eq!(one.tokens().unwrap().len(), 1);
+                let certs = one.certificates().unwrap();
+                assert_eq!(certs.len(), 1, "{certs:?}");
+                assert_eq!(&certs[0].der, der);
+                assert_eq!(certs[0].id, hex::encode(b"SIGN"));
+                let sig = one
+                    .sign(&certs[0].serial, &pin, Scheme::EcdsaP256Sha256, data)
+                    .unwrap();
+                assert!(ring_verifies(der, Scheme::EcdsaP256Sha256, data, &sig));
+                assert!(hsm.openssl_verifies(der, false, data, &sig));
+                // The other token's certificate is not this token's.
+                let other = made.iter().find(|(l, _)| l != label).unwrap();
+                let other_serial = parse_certificate(&other.1).unwrap().serial;
+                let e = one
+                    .sign(&other_serial, &pin, Scheme::EcdsaP256Sha256, data)
+                    .unwrap_err();
+                assert_eq!(e.code(), 7506);
+            }
+            let gone = twnhi_pkcs11::OneToken::new(module.clone(), "TWNHI NOT HERE");
+            assert_eq!(gone.certificates().unwrap_err().code(), 7503);
+        },
+    );
+}
