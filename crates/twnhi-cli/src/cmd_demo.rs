@@ -10,15 +10,50 @@
 //! ```
 //!
 //! Exit codes: 0 stopped with Ctrl-C, 2 a site address that is not loopback, 3 an address in
-//! use or a data directory that cannot be written, 1 anything else. Errors are one bilingual line on stderr.
+//! use or a data directory that cannot be written (or `--cert-token softhsm` without
+//! SoftHSM2), 1 anything else. Errors are one bilingual line on stderr.
+//!
+//! # The citizen certificates in SoftHSM2
+//! The people's simulated citizen certificates and keys go into SoftHSM2 tokens when the
+//! SoftHSM2 module is installed (`--cert-token auto`, the default, or `softhsm`), otherwise
+//! into in-process software tokens (`soft`). SoftHSM2 takes its configuration — where its
+//! tokens are — from the environment variable `SOFTHSM2_CONF` only, read when the module is
+//! initialised. A process cannot safely set its own environment once threads may run
+//! (`std::env::set_var` is `unsafe`, and the workspace forbids `unsafe`), and the user's own
+//! SoftHSM2 tokens must not receive the demo's. So `twnhi demo` runs as two processes:
+//!
+//! - the first makes a private directory in the system's temporary directory
+//!   (`twnhi-demo-softhsm-<pid>`, mode 0700) with a `softhsm2.conf` naming its `tokens/`,
+//!   and runs the same program with the same arguments again, with `SOFTHSM2_CONF` set to
+//!   it (and [`SOFTHSM2_CHILD_ENV`] naming the module);
+//! - the second is the demo: it makes one token per person there through the module.
+//!
+//! The first passes Ctrl-C and SIGTERM on to the second, waits for it, removes the directory
+//! whatever way the demo ended (even a crash of the demo leaves no token behind) and exits
+//! with the demo's exit code.
 
 use crate::exit;
 use crate::texts;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use twnhi_demo::{Demo, DemoError, DemoOptions};
+use twnhi_demo::{CertificateTokens, DEMO_PIN, Demo, DemoError, DemoOptions};
+
+/// Set by the first `twnhi demo` process for the second (see the module's documentation):
+/// the SoftHSM2 module the demo keeps its citizen certificates in, with `SOFTHSM2_CONF`.
+pub const SOFTHSM2_CHILD_ENV: &str = "TWNHI_DEMO_SOFTHSM2_MODULE";
+
+/// Where `twnhi demo` keeps its people's simulated citizen certificates.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CertToken {
+    /// SoftHSM2 when installed, otherwise in-process software tokens.
+    Auto,
+    /// In-process software tokens.
+    Soft,
+    /// SoftHSM2 tokens (exit 3 when SoftHSM2 is not installed).
+    Softhsm,
+}
 
 /// Arguments of `twnhi demo`.
 #[derive(clap::Args, Debug)]
@@ -49,10 +84,187 @@ pub struct DemoArgs {
     /// SQLite file in the data directory. `--fresh` does not empty it.
     #[arg(long, env = "TWNHI_DEMO_DATABASE_URL", value_name = "URL")]
     pub database_url: Option<String>,
+
+    /// Where the people's simulated citizen certificates and keys are kept: SoftHSM2 tokens
+    /// when SoftHSM2 is installed (`auto`), in-process software tokens (`soft`), or SoftHSM2
+    /// tokens (`softhsm`).
+    #[arg(long, value_enum, value_name = "KIND", default_value = "auto")]
+    pub cert_token: CertToken,
 }
 
-/// Runs `twnhi demo` until Ctrl-C.
+/// Runs `twnhi demo` until Ctrl-C: in this process with software tokens, or as the second
+/// process of the SoftHSM2 arrangement (see the module's documentation).
 pub fn run(args: &DemoArgs) -> ExitCode {
+    if let Some(module) = std::env::var_os(SOFTHSM2_CHILD_ENV).filter(|m| !m.is_empty()) {
+        if std::env::var_os("SOFTHSM2_CONF").is_none() {
+            return exit::report(exit::USAGE, texts::both("cli-demo-softhsm-child"));
+        }
+        return run_demo(
+            args,
+            CertificateTokens::SoftHsm2 {
+                module: PathBuf::from(module),
+            },
+        );
+    }
+    let module = twnhi_pkcs11::module::find_softhsm2().filter(|_| cfg!(unix));
+    match (args.cert_token, module) {
+        (CertToken::Soft, _) | (CertToken::Auto, None) => run_demo(args, CertificateTokens::Soft),
+        (CertToken::Softhsm, None) => {
+            exit::report(exit::ENVIRONMENT, texts::both("cli-demo-no-softhsm"))
+        }
+        #[cfg(unix)]
+        (CertToken::Auto | CertToken::Softhsm, Some(module)) => supervise(&module),
+        #[cfg(not(unix))]
+        (CertToken::Auto | CertToken::Softhsm, Some(_)) => run_demo(args, CertificateTokens::Soft),
+    }
+}
+
+#[cfg(unix)]
+/// The first process: a private SoftHSM2 directory, the demo in a second process with
+/// `SOFTHSM2_CONF` naming it, signals passed on, the directory removed at the end.
+fn supervise(module: &Path) -> ExitCode {
+    let dir = match softhsm_dir() {
+        Ok(d) => d,
+        Err((path, e)) => {
+            return exit::report(
+                exit::ENVIRONMENT,
+                format!(
+                    "{}: {e}",
+                    texts::both_with(
+                        "cli-demo-softhsm-dir",
+                        &[("path", path.display().to_string().into())]
+                    )
+                ),
+            );
+        }
+    };
+    let code = run_child(module, &dir);
+    if let Err(e) = std::fs::remove_dir_all(&dir) {
+        tracing::warn!(dir = %dir.display(), error = %e, "SoftHSM2 directory not removed");
+    } else {
+        tracing::info!(dir = %dir.display(), "SoftHSM2 tokens removed");
+    }
+    code
+}
+
+#[cfg(unix)]
+/// A new private directory for the demo's SoftHSM2 tokens: `softhsm2.conf` and `tokens/`.
+fn softhsm_dir() -> Result<PathBuf, (PathBuf, std::io::Error)> {
+    let base = std::env::temp_dir();
+    let pid = std::process::id();
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    let mut n = 0u32;
+    let dir = loop {
+        let dir = base.join(format!("twnhi-demo-softhsm-{pid}-{n}"));
+        match builder.create(&dir) {
+            Ok(()) => break dir,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 100 => n += 1,
+            Err(e) => return Err((dir, e)),
+        }
+    };
+    let tokens = dir.join("tokens");
+    let conf = format!(
+        "directories.tokendir = {}\nobjectstore.backend = file\nlog.level = ERROR\n\
+         slots.removable = false\n",
+        tokens.display()
+    );
+    let made =
+        std::fs::create_dir(&tokens).and_then(|()| std::fs::write(dir.join("softhsm2.conf"), conf));
+    if let Err(e) = made {
+        let _ = std::fs::remove_dir_all(&dir);
+        return Err((dir, e));
+    }
+    Ok(dir)
+}
+
+/// Runs this program again with the same arguments and `SOFTHSM2_CONF` set, passes Ctrl-C
+/// and SIGTERM on to it, and returns its exit code.
+#[cfg(unix)]
+fn run_child(module: &Path, dir: &Path) -> ExitCode {
+    use tokio::signal::unix::{SignalKind, signal};
+
+    let failed = |e: std::io::Error| {
+        exit::report(
+            exit::FAILURE,
+            format!("{}: {e}", texts::both("cli-demo-softhsm-start")),
+        )
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            return exit::report(
+                exit::FAILURE,
+                format!("{}: {e}", texts::both("cli-runtime")),
+            );
+        }
+    };
+    let conf = dir.join("softhsm2.conf");
+    runtime.block_on(async move {
+        // The handlers first: from here on a Ctrl-C or SIGTERM cannot end this process
+        // before the directory is removed.
+        let (mut int, mut term) = match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) {
+            (Ok(i), Ok(t)) => (i, t),
+            (Err(e), _) | (_, Err(e)) => return failed(e),
+        };
+        let exe = match std::env::current_exe() {
+            Ok(e) => e,
+            Err(e) => return failed(e),
+        };
+        let mut child = match std::process::Command::new(exe)
+            .args(std::env::args_os().skip(1))
+            .env("SOFTHSM2_CONF", &conf)
+            .env(SOFTHSM2_CHILD_ENV, module)
+            .spawn()
+        {
+            Ok(c) => c,
+            Err(e) => return failed(e),
+        };
+        let pid = child.id();
+        tracing::debug!(pid, conf = %conf.display(), "demo started with SoftHSM2");
+        let waited = tokio::task::spawn_blocking(move || child.wait());
+        tokio::pin!(waited);
+        let status = loop {
+            tokio::select! {
+                status = &mut waited => break status,
+                _ = int.recv() => forward_stop(pid),
+                _ = term.recv() => forward_stop(pid),
+            }
+        };
+        match status {
+            Ok(Ok(status)) => status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .map_or(ExitCode::from(exit::FAILURE), ExitCode::from),
+            Ok(Err(e)) => failed(e),
+            Err(e) => failed(std::io::Error::other(e)),
+        }
+    })
+}
+
+/// Asks the demo process `pid` to stop (SIGTERM): a Ctrl-C in a terminal reaches it anyway,
+/// a SIGTERM sent to the first process only would not.
+#[cfg(unix)]
+fn forward_stop(pid: u32) {
+    let sent = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .map(|p| rustix::process::kill_process(p, rustix::process::Signal::TERM));
+    tracing::debug!(pid, sent = ?sent, "stop passed on to the demo");
+}
+
+/// Runs the demo in this process until Ctrl-C or SIGTERM.
+fn run_demo(args: &DemoArgs, certificate_tokens: CertificateTokens) -> ExitCode {
     let dir = args
         .data_dir
         .clone()
@@ -89,6 +301,7 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     options.bridge_listen = args.bridge_listen;
     options.people = usize::from(args.people);
     options.database_url.clone_from(&args.database_url);
+    options.certificate_tokens = certificate_tokens;
     runtime.block_on(async move {
         let demo = match Demo::start(options).await {
             Ok(d) => d,
@@ -128,6 +341,25 @@ fn print_banner(demo: &Demo) {
         label("cli-demo-letters"),
         demo.mail_dir().display()
     );
+    let tokens = match demo.certificate_tokens() {
+        CertificateTokens::SoftHsm2 { .. } => "cli-demo-cert-softhsm",
+        _ => "cli-demo-cert-soft",
+    };
+    println!(
+        "  {} {}",
+        label("cli-demo-cert-cards"),
+        texts::both_with(tokens, &[("pin", DEMO_PIN.into())])
+    );
+    if let CertificateTokens::SoftHsm2 { module } = demo.certificate_tokens() {
+        let conf = std::env::var_os("SOFTHSM2_CONF").unwrap_or_default();
+        // The command that lists them from another terminal.
+        println!(
+            "  {} SOFTHSM2_CONF={} twnhi cert list --module {}",
+            texts::pad("", 25),
+            Path::new(&conf).display(),
+            module.display()
+        );
+    }
     println!();
     println!(
         "  {} ({}):",

@@ -5,12 +5,17 @@
 //! trust anchor in the demo. At every start each synthetic person gets a fresh certificate
 //! of that CA (ECDSA P-256, key usage `digitalSignature` and `nonRepudiation`, the subject
 //! `C=TW, CN=<name>` and the MOICA attribute with the last four characters of the ID
-//! number) on an in-process [`SoftToken`] whose PIN is [`DEMO_PIN`], and the pair
+//! number) on a token of their own whose PIN is [`DEMO_PIN`], and the pair
 //! certificate ↔ ID number goes into the [`IdentityTable`] standing in for MOICA's identity
 //! confirmation. The token of the person whose NHI card is in the demo's reader is the one
 //! in the demo's certificate card slot.
 //!
-//! These are no citizen certificates: the keys are in memory and the CA is the demo's own.
+//! The tokens ([`CertificateTokens`]) are either SoftHSM2 tokens — a real PKCS#11 module:
+//! one token per person labelled `TWNHI DEMO CITIZEN 00000001`, …, the key pair generated
+//! on the token (not extractable), the certificate stored next to it, all reached through
+//! [`Pkcs11Token`] as a card's middleware would be — or in-process [`SoftToken`]s.
+//!
+//! These are no citizen certificates: the keys are the demo's and the CA is the demo's own.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,7 +25,7 @@ use rcgen::{
     BasicConstraints, CertificateParams, CustomExtension, DistinguishedName, DnType, DnValue, IsCa,
     Issuer, KeyPair, KeyUsagePurpose, SerialNumber, date_time_ymd,
 };
-use twnhi_pkcs11::{CertificateToken, Pin, SoftToken};
+use twnhi_pkcs11::{CertificateToken, OneToken, Pin, Pkcs11Token, SoftToken};
 use twnhi_service::CertificatePolicy;
 use twnhi_service::ports::IdentityTable;
 use twnhi_service::twnhi_pki::{CertificateDer, ChainVerifier};
@@ -33,6 +38,53 @@ pub const DEMO_PIN: &str = "246810";
 
 /// The `CKA_ID` of the signing certificate on a MOICA card ("SIGN"), used by the demo too.
 const SIGN_ID: &[u8] = b"SIGN";
+
+/// The security officer's PIN of the demo's SoftHSM2 tokens (throwaway tokens in a
+/// directory removed when the demo stops).
+const DEMO_SO_PIN: &str = "twnhi-demo-so";
+
+/// Where the demo keeps its people's simulated citizen certificates and keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateTokens {
+    /// In-process software tokens ([`SoftToken`]): the keys in the demo's memory.
+    Soft,
+    /// Tokens of the SoftHSM2 PKCS#11 module at `module`, one per person, made at start.
+    ///
+    /// SoftHSM2 reads its configuration (and so its token directory) from the environment
+    /// variable `SOFTHSM2_CONF` only, when the module is initialised: the process must have
+    /// it set, to a configuration whose token directory is the demo's own and empty, before
+    /// [`Demo::start`](crate::Demo::start). `twnhi demo` does that by running itself again with
+    /// the variable set (see its documentation).
+    SoftHsm2 {
+        /// The module (`libsofthsm2.so`).
+        module: PathBuf,
+    },
+}
+
+impl CertificateTokens {
+    /// `softhsm2` or `soft`, for logs.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            CertificateTokens::Soft => "soft",
+            CertificateTokens::SoftHsm2 { .. } => "softhsm2",
+        }
+    }
+}
+
+/// A P-256 public key read from a token, for rcgen to put in a certificate.
+struct P256Public(Vec<u8>);
+
+impl rcgen::PublicKeyData for P256Public {
+    fn der_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    fn algorithm(&self) -> &'static rcgen::SignatureAlgorithm {
+        &rcgen::PKCS_ECDSA_P256_SHA256
+    }
+}
 
 /// The demo's CA and the people's certificate cards.
 pub(crate) struct DemoCertificates {
@@ -135,8 +187,19 @@ fn subject_directory_attributes(last4: &str) -> Vec<u8> {
 
 impl DemoCertificates {
     /// The CA of `dir` (made at the first start) and a certificate card for each person.
-    pub(crate) fn open(dir: &Path, people: &[DemoPerson]) -> Result<DemoCertificates, DemoError> {
+    pub(crate) fn open(
+        dir: &Path,
+        people: &[DemoPerson],
+        kind: &CertificateTokens,
+    ) -> Result<DemoCertificates, DemoError> {
         let (ca_key, ca_der) = ca(dir)?;
+        let module = match kind {
+            CertificateTokens::Soft => None,
+            CertificateTokens::SoftHsm2 { module } => Some((
+                Arc::new(Pkcs11Token::open(module).map_err(|e| fail(module, e))?),
+                module.clone(),
+            )),
+        };
         let issuer = Issuer::new(ca_params(), ca_key);
         let where_: PathBuf = dir.join("demo-ca");
         let pin = Pin::new(DEMO_PIN).map_err(|e| fail(&where_, e))?;
@@ -145,7 +208,6 @@ impl DemoCertificates {
         let mut tokens: Vec<Arc<dyn CertificateToken>> = Vec::with_capacity(people.len());
         for (i, p) in people.iter().enumerate() {
             let id = p.person.id_number.as_str();
-            let key = KeyPair::generate().map_err(|e| fail(&where_, e))?;
             let mut params = CertificateParams::default();
             let mut dn = DistinguishedName::new();
             dn.push(DnType::CountryName, "TW");
@@ -173,18 +235,42 @@ impl DemoCertificates {
                 &[2, 5, 29, 9],
                 subject_directory_attributes(last4),
             )];
-            let cert = params
-                .signed_by(&key, &issuer)
-                .map_err(|e| fail(&where_, e))?;
-            let mut token =
-                SoftToken::new("TWNHI DEMO CITIZEN CARD", format!("{:08}", i + 1), &pin);
-            token
-                .add("SIGN", SIGN_ID, cert.der(), &key.serialize_der())
-                .map_err(|e| fail(&where_, e))?;
-            identity
-                .insert(cert.der(), p.person.id_number.clone())
-                .map_err(|e| fail(&where_, e))?;
-            tokens.push(Arc::new(token));
+            let token: Arc<dyn CertificateToken> = match &module {
+                None => {
+                    let key = KeyPair::generate().map_err(|e| fail(&where_, e))?;
+                    let cert = params
+                        .signed_by(&key, &issuer)
+                        .map_err(|e| fail(&where_, e))?;
+                    let mut token =
+                        SoftToken::new("TWNHI DEMO CITIZEN CARD", format!("{:08}", i + 1), &pin);
+                    token
+                        .add("SIGN", SIGN_ID, cert.der(), &key.serialize_der())
+                        .map_err(|e| fail(&where_, e))?;
+                    identity
+                        .insert(cert.der(), p.person.id_number.clone())
+                        .map_err(|e| fail(&where_, e))?;
+                    Arc::new(token)
+                }
+                Some((hsm, path)) => {
+                    let label = format!("TWNHI DEMO CITIZEN {:08}", i + 1);
+                    let so_pin = Pin::new(DEMO_SO_PIN).map_err(|e| fail(path, e))?;
+                    hsm.init_token(&label, &so_pin, &pin)
+                        .map_err(|e| fail(path, e))?;
+                    let public = hsm
+                        .generate_p256_key(&label, &pin, SIGN_ID, "SIGN")
+                        .map_err(|e| fail(path, e))?;
+                    let cert = params
+                        .signed_by(&P256Public(public), &issuer)
+                        .map_err(|e| fail(&where_, e))?;
+                    hsm.store_certificate(&label, &pin, SIGN_ID, "SIGN", cert.der())
+                        .map_err(|e| fail(path, e))?;
+                    identity
+                        .insert(cert.der(), p.person.id_number.clone())
+                        .map_err(|e| fail(&where_, e))?;
+                    Arc::new(OneToken::new(Arc::clone(hsm), label))
+                }
+            };
+            tokens.push(token);
         }
         Ok(DemoCertificates {
             ca_der,

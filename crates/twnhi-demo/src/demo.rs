@@ -26,7 +26,7 @@ use url::Url;
 
 use crate::DemoError;
 use crate::cards::DemoCards;
-use crate::certs::DemoCertificates;
+use crate::certs::{CertificateTokens, DemoCertificates};
 use crate::mailbox::DevMailbox;
 use crate::people::{DemoPerson, generate};
 
@@ -58,6 +58,10 @@ pub struct DemoOptions {
     /// (`postgres://…`; migrated at start). The key files, mail and announcements stay in
     /// the data directory.
     pub database_url: Option<String>,
+    /// Where the people's simulated citizen certificates and keys are kept (default: the
+    /// in-process software tokens; SoftHSM2 needs `SOFTHSM2_CONF`, see
+    /// [`CertificateTokens::SoftHsm2`]).
+    pub certificate_tokens: CertificateTokens,
 }
 
 impl DemoOptions {
@@ -73,6 +77,7 @@ impl DemoOptions {
             rate_limits: RateLimits::default(),
             hash_policy: HashPolicy::default(),
             database_url: None,
+            certificate_tokens: CertificateTokens::Soft,
         }
     }
 }
@@ -157,6 +162,7 @@ pub struct Demo {
     people: Arc<Vec<DemoPerson>>,
     reader: SimReader,
     service: Service,
+    certificate_tokens: CertificateTokens,
 }
 
 fn file_error(path: &Path) -> impl FnOnce(std::io::Error) -> DemoError + '_ {
@@ -207,7 +213,12 @@ impl Demo {
             .await
             .map_err(|e| other(&db_path, e))?;
         // The citizen certificates (自然人憑證) of the people, of the demo CA.
-        let certificates = DemoCertificates::open(&dir, &people)?;
+        let certificates = DemoCertificates::open(&dir, &people, &options.certificate_tokens)?;
+        tracing::info!(
+            tokens = options.certificate_tokens.name(),
+            people = people.len(),
+            "demo citizen certificates made"
+        );
         let people = Arc::new(people);
 
         // The simulated reader, the certificate card slot and the bridge.
@@ -322,6 +333,7 @@ impl Demo {
             people,
             reader,
             service,
+            certificate_tokens: options.certificate_tokens,
         })
     }
 
@@ -365,6 +377,12 @@ impl Demo {
     #[must_use]
     pub fn reader(&self) -> &SimReader {
         &self.reader
+    }
+
+    /// Where the people's simulated citizen certificates are kept.
+    #[must_use]
+    pub fn certificate_tokens(&self) -> &CertificateTokens {
+        &self.certificate_tokens
     }
 
     /// The use cases (tests look at state through them).

@@ -9,7 +9,7 @@ mod mailbox;
 pub mod people;
 
 pub use cards::DemoCards;
-pub use certs::DEMO_PIN;
+pub use certs::{CertificateTokens, DEMO_PIN};
 pub use demo::{Demo, DemoOptions};
 pub use error::DemoError;
 pub use mailbox::DevMailbox;

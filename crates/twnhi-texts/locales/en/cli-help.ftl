@@ -36,8 +36,8 @@ cli-help-demo--people = How many synthetic people the registry holds
     .label = Synthetic people
 cli-help-demo--fresh = Delete the data directory first (a fresh demo)
 cli-help-demo--database-url = A PostgreSQL database (`postgres://user@host/db`, migrated at start) instead of the SQLite file in the data directory. `--fresh` does not empty it
-cli-help-demo--cert-token = Where the people's simulated citizen certificates and keys are kept: `auto` SoftHSM2 tokens when SoftHSM2 is installed, else in-process software tokens; `soft` in-process software tokens; `softhsm` SoftHSM2 tokens (in a temporary directory removed when the demo stops) [default: auto]
     .label = Start over
+cli-help-demo--cert-token = Where the people's simulated citizen certificates and keys are kept: `auto` SoftHSM2 tokens when SoftHSM2 is installed, else in-process software tokens; `soft` in-process software tokens; `softhsm` SoftHSM2 tokens (in a temporary directory removed when the demo stops) [default: auto]
 
 ## twnhi serve
 

@@ -45,9 +45,9 @@ cli-help-demo--people = 健保資料中的合成人物數
 cli-help-demo--fresh = 先刪除資料目錄（重新開始展示）
 # *Design.* `twnhi demo`: argument `database-url`.
 cli-help-demo--database-url = 改用 PostgreSQL 資料庫（`postgres://user@host/db`，啟動時更新結構），而非資料目錄中的 SQLite 檔案。`--fresh` 不會清空它
+    .label = 重新開始
 # *Design.* `twnhi demo`: argument `cert-token`.
 cli-help-demo--cert-token = 合成人物的模擬自然人憑證與金鑰放在哪裡：`auto` 已安裝 SoftHSM2 時放在 SoftHSM2 憑證卡，否則放在程式內的軟體憑證卡；`soft` 程式內的軟體憑證卡；`softhsm` SoftHSM2 憑證卡（位於暫存目錄，展示結束時刪除）［預設：auto］
-    .label = 重新開始
 
 ## twnhi serve
 

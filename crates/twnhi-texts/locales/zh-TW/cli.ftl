@@ -312,3 +312,17 @@ cli-demo-in-reader = 讀卡機中
 cli-demo-synthetic = 展示以未加密的 http 僅於本機提供，資料皆為合成。
 # *Design.* How to stop the demo.
 cli-demo-stop = 按 Ctrl-C 結束
+# *Design.* Where the demo people's simulated citizen certificates are (label, then the value with the PIN).
+cli-demo-cert-cards = 自然人憑證
+# $pin: the demo's certificate PIN
+cli-demo-cert-softhsm = SoftHSM2 憑證卡，PIN 碼 { $pin }
+# $pin: the demo's certificate PIN
+cli-demo-cert-soft = 程式內的軟體憑證卡，PIN 碼 { $pin }
+# *Design.* `twnhi demo --cert-token softhsm` on a machine without SoftHSM2.
+cli-demo-no-softhsm = 未安裝 SoftHSM2（Debian 套件 softhsm2）
+# $path: the directory
+cli-demo-softhsm-dir = 無法建立 SoftHSM2 目錄 { $path }
+# *Design.* The demo's second process (with SOFTHSM2_CONF) could not be started.
+cli-demo-softhsm-start = 無法以 SoftHSM2 啟動展示
+# *Design.* The demo's second process was started without SOFTHSM2_CONF.
+cli-demo-softhsm-child = 未設定 SOFTHSM2_CONF
