@@ -2,7 +2,8 @@
 //! PKI's certificates, behind a loopback HTTP server, in a temporary directory, stopped
 //! after each test. Good,
 //! revoked and unknown answers; answers signed by the issuing CA and by a delegated
-//! responder; a signer without authority, a stale answer, no responder.
+//! responder; the responder a certificate names in its Authority Information Access
+//! (`aia`); a signer without authority, a stale answer, no responder.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::Write;
@@ -29,6 +30,17 @@ struct Responder {
 impl Responder {
     fn url(&self) -> String {
         self.server.url("/ocsp")
+    }
+
+    /// Adds `cert` to the responder's index (read at every request): good, or revoked.
+    fn add(&self, cert: &Issued, revoked: bool) {
+        let mut index = std::fs::OpenOptions::new()
+            .append(true)
+            .open(self._dir.path().join("index.txt"))
+            .unwrap();
+        index
+            .write_all(index_line(cert, revoked).as_bytes())
+            .unwrap();
     }
 }
 
@@ -200,6 +212,66 @@ async fn the_issuing_ca_may_sign_its_own_answers() {
 }
 
 #[tokio::test]
+async fn aia_asks_the_responder_the_certificate_names() {
+    if !openssl_available() {
+        eprintln!("skipped: openssl is not installed");
+        return;
+    }
+    let responder = start(
+        &PKI.ocsp_responder.pem,
+        PKI.ocsp_responder_key_pem.as_bytes(),
+    );
+    let good = PKI.citizen_with_ocsp(0x3001, &responder.url());
+    let revoked = PKI.citizen_with_ocsp(0x3002, &responder.url());
+    let unlisted = PKI.citizen_with_ocsp(0x3003, &responder.url());
+    responder.add(&good, false);
+    responder.add(&revoked, true);
+
+    // The certificate carries the responder's URL (as openssl reads it).
+    let mut child = Command::new("openssl")
+        .args(["x509", "-noout", "-ocsp_uri"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(good.pem.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), responder.url());
+
+    let checker = OcspChecker::from_setting("aia").unwrap();
+    assert_eq!(checker.responder(), &OcspResponder::FromCertificate);
+    assert_eq!(status(&checker, &good).await, Ok(OcspStatus::Good));
+    assert!(
+        matches!(
+            status(&checker, &revoked).await,
+            Ok(OcspStatus::Revoked { .. })
+        ),
+        "revoked"
+    );
+    assert_eq!(status(&checker, &unlisted).await, Ok(OcspStatus::Unknown));
+    assert_eq!(responder.server.hits(), 3, "one request per certificate");
+    // A certificate without the extension still has no responder.
+    assert_eq!(
+        status(&checker, &PKI.valid_rsa).await,
+        Err(OcspError::NoResponder)
+    );
+
+    // A certificate naming a responder nobody answers at: the fetch fails.
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let gone = PKI.citizen_with_ocsp(0x3004, &format!("http://127.0.0.1:{port}/ocsp"));
+    let checker = checker.with_timeout(Duration::from_secs(2));
+    let e = status(&checker, &gone).await.unwrap_err();
+    assert_eq!(e.code(), 7625, "{e:?}");
+}
+
+#[tokio::test]
 async fn a_signer_the_ca_did_not_authorise_is_refused() {
     if !openssl_available() {
         eprintln!("skipped: openssl is not installed");
@@ -221,7 +293,7 @@ async fn a_signer_the_ca_did_not_authorise_is_refused() {
 
 #[tokio::test]
 async fn without_a_responder_or_a_reachable_one_there_is_no_status() {
-    // The test certificates name no responder (no authority information access).
+    // The fixed test certificates name no responder (no authority information access).
     let from_cert = OcspChecker::from_setting("AIA").unwrap();
     assert_eq!(from_cert.responder(), &OcspResponder::FromCertificate);
     let e = status(&from_cert, &PKI.valid_rsa).await.unwrap_err();

@@ -3,7 +3,9 @@
 //! certificates good and bad — valid (RSA 2048 and ECDSA P-256), expired, not yet valid,
 //! revoked, issued by the foreign CA, with the wrong key usage (an encryption certificate),
 //! with the wrong extended key usage (server auth), and forged (the intermediate's name, another
-//! key). Names are synthetic.
+//! key). Names are synthetic. [`TestPki::citizen_with_ocsp`] issues, on demand, a citizen
+//! certificate naming an OCSP responder in its Authority Information Access (a loopback
+//! responder a test starts).
 //!
 //! The RSA keys are fixed test keys shipped with this crate (`src/pki-keys/`, made with
 //! `openssl genpkey`) because ring, rcgen's backend here, cannot generate RSA keys; the ECDSA
@@ -207,6 +209,33 @@ fn ca_params(cn: &str, serial: u64) -> CertificateParams {
     p
 }
 
+/// A DER TLV of any length (the long form from 128 bytes on).
+fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    match u8::try_from(content.len()) {
+        Ok(n) if n < 0x80 => out.push(n),
+        _ => {
+            let len = content.len().to_be_bytes();
+            let skip = len.iter().take_while(|b| **b == 0).count();
+            let bytes = &len[skip..];
+            out.push(0x80 | u8::try_from(bytes.len()).expect("length of the length"));
+            out.extend_from_slice(bytes);
+        }
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// The DER of an Authority Information Access extension (RFC 5280 § 4.2.2.1) naming one
+/// OCSP responder: `SEQUENCE { SEQUENCE { id-ad-ocsp, [6] IA5String url } }`.
+pub fn authority_information_access_ocsp(url: &str) -> Vec<u8> {
+    // id-ad-ocsp, 1.3.6.1.5.5.7.48.1.
+    let method = der_tlv(0x06, &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01]);
+    // GeneralName uniformResourceIdentifier: [6] IMPLICIT IA5String.
+    let location = der_tlv(0x86, url.as_bytes());
+    der_tlv(0x30, &der_tlv(0x30, &[method, location].concat()))
+}
+
 /// A DER TLV with a short-form length (every object here is under 128 bytes).
 fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag, u8::try_from(content.len()).expect("short DER")];
@@ -230,6 +259,8 @@ struct Citizen<'a> {
     until_days: i64,
     key_usages: Vec<KeyUsagePurpose>,
     eku: Vec<ExtendedKeyUsagePurpose>,
+    /// The OCSP responder named in the Authority Information Access, if any.
+    ocsp_url: Option<&'a str>,
 }
 
 impl Citizen<'_> {
@@ -245,6 +276,7 @@ impl Citizen<'_> {
                 KeyUsagePurpose::ContentCommitment,
             ],
             eku: Vec::new(),
+            ocsp_url: None,
         }
     }
 
@@ -271,6 +303,13 @@ impl Citizen<'_> {
             &[2, 5, 29, 9],
             subject_directory_attributes(self.last4),
         )];
+        if let Some(url) = self.ocsp_url {
+            // id-pe-authorityInfoAccess, 1.3.6.1.5.5.7.1.1.
+            p.custom_extensions.push(CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+                authority_information_access_ocsp(url),
+            ));
+        }
         let cert = p.signed_by(&key, issuer).expect("citizen certificate");
         Issued {
             der: cert.der().to_vec(),
@@ -426,6 +465,23 @@ impl TestPki {
             crl_empty_pem: empty.pem().expect("CRL PEM"),
             crl_stale_pem: stale.pem().expect("CRL PEM"),
         }
+    }
+
+    /// A citizen certificate of the intermediate CA (ECDSA P-256, valid now, serial number
+    /// `serial`, last four of the ID number `0013`) whose Authority Information Access names
+    /// `ocsp_url` as its OCSP responder (`id-ad-ocsp`): for the responder found through the
+    /// certificate (`OcspResponder::FromCertificate`, `--ocsp aia`). Made on demand because a
+    /// test's responder has a port of its own.
+    pub fn citizen_with_ocsp(&self, serial: u64, ocsp_url: &str) -> Issued {
+        let issuer = Issuer::new(
+            ca_params("twnhi Test Citizen CA", 2),
+            rsa(&self.intermediate_key_pem),
+        );
+        Citizen {
+            ocsp_url: Some(ocsp_url),
+            ..Citizen::new("Test Citizen With OCSP", serial, "0013")
+        }
+        .issue(ecdsa(), &issuer)
     }
 
     /// Writes every certificate and CRL as the files of [`PEM_FILES`] into `dir`.
