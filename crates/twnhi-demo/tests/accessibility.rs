@@ -589,6 +589,18 @@ async fn walk(ctx: &Ctx, demo: &twnhi_demo::Demo, report: &mut Report) -> R {
     audit(ctx, report, "not found").await?;
     ctx.goto("/devices").await?;
     audit(ctx, report, "signed-in page, signed out").await?;
+
+    // 「支援使用健保卡」 follows the card component: ✘ once it stops answering.
+    ctx.goto("/login").await?;
+    ctx.wait_css("[data-supported=\"yes\"]").await?;
+    ctx.c
+        .execute(
+            "window.WebSocket = function () { throw new Error('no card component'); }; return true;",
+            vec![],
+        )
+        .await?;
+    ctx.wait_css("[data-supported=\"no\"]").await?;
+    audit(ctx, report, "login (no card component)").await?;
     Ok(())
 }
 

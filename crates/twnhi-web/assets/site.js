@@ -344,19 +344,24 @@
     });
   }
 
+  // 「支援使用健保卡」 says whether the card component answers, not only whether the browser
+  // could talk to one; asked again every few seconds, so starting or stopping the component
+  // shows without reloading the page.
+  var PROBE_EVERY_MS = 5000;
   function probeBridge() {
     if (!document.querySelector('[data-support],[data-connection]')) { return; }
     var capable = typeof WebSocket === 'function' && typeof fetch === 'function' &&
       typeof Promise === 'function';
-    if (!capable) { setSupport(false); setConnection(false); return; }
+    var again = function () { setTimeout(probeBridge, PROBE_EVERY_MS); };
+    if (!capable) { setSupport(false); setConnection(false); again(); return; }
     openBridge(4000).then(function (b) {
       setSupport(true);
       setConnection(true);
       b.close();
     }, function () {
-      setSupport(true);
+      setSupport(false);
       setConnection(false);
-    });
+    }).then(again);
   }
 
   function bindCheckPage() {
