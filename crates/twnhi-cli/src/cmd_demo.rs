@@ -30,7 +30,8 @@
 //!
 //! The first passes Ctrl-C and SIGTERM on to the second, waits for it, removes the directory
 //! whatever way the demo ended (even a crash of the demo leaves no token behind) and exits
-//! with the demo's exit code.
+//! with the demo's exit code. On Linux the second also stops (SIGTERM) when the first is
+//! killed outright.
 
 use crate::exit;
 use crate::texts;
@@ -98,6 +99,13 @@ pub fn run(args: &DemoArgs) -> ExitCode {
     if let Some(module) = std::env::var_os(SOFTHSM2_CHILD_ENV).filter(|m| !m.is_empty()) {
         if std::env::var_os("SOFTHSM2_CONF").is_none() {
             return exit::report(exit::USAGE, texts::both("cli-demo-softhsm-child"));
+        }
+        // Should the first process be killed outright (SIGKILL), the demo stops too.
+        #[cfg(target_os = "linux")]
+        if let Err(e) =
+            rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::TERM))
+        {
+            tracing::debug!(error = %e, "no parent death signal");
         }
         return run_demo(
             args,

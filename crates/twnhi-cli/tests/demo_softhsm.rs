@@ -413,3 +413,41 @@ fn demo_with_software_tokens_makes_no_softhsm2_directory() {
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// The demo's second process stops by itself when the first is killed outright (SIGKILL);
+/// the directory is then left for the test to remove, since the first cannot.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_demo_stops_when_its_first_process_is_killed() {
+    let temp = tempfile::tempdir().unwrap();
+    let mut demo = start_demo(&temp.path().join("data"), "softhsm");
+    let (conf, _) = softhsm_line(&demo.banner);
+    let hsm_dir = conf.parent().unwrap().to_path_buf();
+    let parent = demo.child.id();
+    let children =
+        std::fs::read_to_string(format!("/proc/{parent}/task/{parent}/children")).unwrap();
+    let second: u32 = children.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(Path::new(&format!("/proc/{second}")).exists());
+    demo.child.kill().unwrap();
+    demo.child.wait().unwrap();
+    // The second process is gone (or a zombie waiting for its new parent) within 30 s.
+    let gone = (0..300).any(|_| {
+        let state = std::fs::read_to_string(format!("/proc/{second}/stat")).unwrap_or_default();
+        let running = state
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .is_some_and(|s| s != "Z" && s != "X");
+        if running {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        !running
+    });
+    if !gone {
+        let _ = Command::new("kill")
+            .args(["-KILL", &second.to_string()])
+            .status();
+    }
+    std::fs::remove_dir_all(&hsm_dir).unwrap();
+    assert!(gone, "the demo's second process still runs");
+}
