@@ -15,8 +15,8 @@
 //!
 //! # What is allowed
 //! * Comments: `//`, `/* */` and doc comments (`///`, `//!`) may quote the manual.
-//! * Test code: the item after `#[cfg(test)]` (usually `mod tests { … }`), and the file of a
-//!   `#[cfg(test)] mod name;` declaration.
+//! * Test code: the item after `#[cfg(test)]` or `#[cfg(all(test, …))]` (usually
+//!   `mod tests { … }`), and the file of a `#[cfg(test)] mod name;` declaration.
 //! * Askama comments `{# … #}` in templates; comments of assets: `<!-- -->` in HTML,
 //!   `/* */` in CSS and JavaScript, `//` in JavaScript.
 //! * A line whose code ends with `// cjk-ok: <reason>`, or that follows a line holding only
@@ -152,7 +152,10 @@ fn scan_rust(src: &str) -> (BTreeSet<usize>, Vec<String>) {
                     if next == '\\' || after == '\'' {
                         st = St::Char;
                     }
-                } else if c == '#' && src_starts(&chars, i, "#[cfg(test)]") {
+                } else if c == '#'
+                    && (src_starts(&chars, i, "#[cfg(test)]")
+                        || src_starts(&chars, i, "#[cfg(all(test,"))
+                {
                     pending_test = true;
                 } else if c == '{' {
                     depth += 1;
@@ -470,9 +473,9 @@ fn no_cjk_outside_the_catalog() {
 
 #[test]
 fn the_scanner_tells_code_from_comments_and_tests() {
-    let src = "// 註解\n/// 文件\nfn a() -> &'static str { \"中文\" }\nlet c = '中';\nlet r = r#\"原\"#;\nlet x = 1; // cjk-ok: 民國\n/* 區塊 */\n#[cfg(test)]\nmod tests { fn t() { let _ = \"測試\"; } }\nfn b() { \"後\"; }\n#[cfg(test)]\nmod mock_tests;\n";
+    let src = "// 註解\n/// 文件\nfn a() -> &'static str { \"中文\" }\nlet c = '中';\nlet r = r#\"原\"#;\nlet x = 1; // cjk-ok: 民國\n/* 區塊 */\n#[cfg(test)]\nmod tests { fn t() { let _ = \"測試\"; } }\nfn b() { \"後\"; }\n#[cfg(test)]\nmod mock_tests;\n#[cfg(all(test, feature = \"x\"))]\nmod pg { fn t() { let _ = \"測試\"; } }\nfn c() { \"後\"; }\n";
     let (lines, mods) = scan_rust(src);
-    assert_eq!(lines.into_iter().collect::<Vec<_>>(), vec![3, 4, 5, 10]);
+    assert_eq!(lines.into_iter().collect::<Vec<_>>(), vec![3, 4, 5, 10, 15]);
     assert_eq!(mods, vec!["mock_tests".to_owned()]);
     let t = scan_template("{# 註解 #}\n<p>中文</p>\n{{ t(\"x\") }}\n");
     assert_eq!(t.into_iter().collect::<Vec<_>>(), vec![2]);
