@@ -2,8 +2,9 @@
 //! them from their sources ([`CrlStore`]), on demand or on a schedule.
 //!
 //! A source is anything that yields the bytes of one or more CRLs ([`CrlSource`]): files
-//! ([`FileCrlSource`], PEM or DER) and `http://` URLs ([`HttpCrlSource`], as MOICA publishes
-//! its CRLs); [`crl_source`] picks one for a setting's value.
+//! ([`FileCrlSource`], PEM or DER) and, with the `fetch` feature, `http://` URLs
+//! (`HttpCrlSource`, as MOICA publishes its CRLs); `crl_source` picks one for a setting's
+//! value.
 //!
 //! A source that fails to refresh keeps the CRLs it gave last (with a warning in the log);
 //! a CRL past its next update is refused at verification time
@@ -17,7 +18,10 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 use webpki::{CertRevocationList, OwnedCertRevocationList};
 
-use crate::error::{FetchError, LoadError};
+#[cfg(feature = "fetch")]
+use crate::error::FetchError;
+use crate::error::LoadError;
+#[cfg(feature = "fetch")]
 use crate::http::{self, Limits};
 use crate::load;
 
@@ -114,13 +118,15 @@ impl CrlSource for FileCrlSource {
 }
 
 /// CRLs fetched from an `http://` URL (GET; PEM or DER), within [`Limits::CRL`] unless set
-/// otherwise.
+/// otherwise. With the `fetch` feature.
+#[cfg(feature = "fetch")]
 #[derive(Debug, Clone)]
 pub struct HttpCrlSource {
     url: String,
     limits: Limits,
 }
 
+#[cfg(feature = "fetch")]
 impl HttpCrlSource {
     /// The CRLs at `url`.
     ///
@@ -148,6 +154,7 @@ impl HttpCrlSource {
     }
 }
 
+#[cfg(feature = "fetch")]
 impl CrlSource for HttpCrlSource {
     fn describe(&self) -> String {
         self.url.clone()
@@ -161,8 +168,11 @@ impl CrlSource for HttpCrlSource {
 /// The source a setting names: an `http://` or `https://` URL (the latter refused, see
 /// [`crate::http`]) as an [`HttpCrlSource`], anything else as a file.
 ///
+/// With the `fetch` feature.
+///
 /// # Errors
 /// [`LoadError::Fetch`] for a URL that cannot be used.
+#[cfg(feature = "fetch")]
 pub fn crl_source(spec: &str) -> Result<Box<dyn CrlSource>, LoadError> {
     let lower = spec.get(..8).unwrap_or(spec).to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {

@@ -448,7 +448,7 @@ impl core::fmt::Display for FetchError {
 
 /// Why an OCSP check gave no answer to rely on. Codes 7624–7630. (A certificate the
 /// responder says is revoked or unknown is not an error of the check:
-/// [`OcspStatus`](crate::OcspStatus).)
+/// `OcspStatus`.)
 ///
 /// | code | variant | meaning |
 /// |---|---|---|

@@ -15,9 +15,9 @@
 //!   SHA-256, RSA-PSS SHA-256 or ECDSA P-256 SHA-256 ([`SignatureScheme`]).
 //! - [`CrlStore`]: the current CRLs, loaded from [`CrlSource`]s (files, `http://` URLs) and
 //!   refreshed by [`CrlStore::refresh`] or on a schedule ([`CrlStore::spawn_refresher`]).
-//! - [`OcspChecker`]: the status of a certificate from an OCSP responder (configured, or
-//!   the one the certificate names), the response's signature checked against the issuing
-//!   CA or a responder it authorised.
+//! - `OcspChecker` (with the `fetch` feature): the status of a certificate from an OCSP
+//!   responder (configured, or the one the certificate names), the response's signature
+//!   checked against the issuing CA or a responder it authorised.
 //! - [`CertSummary`]: subject, name, serial, issuer, validity, key type and the MOICA
 //!   attributes (the last four characters of the ID number).
 //! - [`load`]: certificates and CRLs from PEM or DER.
@@ -36,22 +36,26 @@
 //! # }
 //! ```
 //!
-//! CRLs and OCSP travel over plain http ([`http`]): both are signed, and their signatures
-//! are what this crate trusts.
+//! CRLs and OCSP travel over plain http (the `http` module, with the `fetch` feature): both
+//! are signed, and their signatures are what this crate trusts. Without `fetch` the crate has
+//! no network code and no async runtime: CRLs then come from files.
 
 mod crl;
 mod error;
+#[cfg(feature = "fetch")]
 pub mod http;
 pub mod load;
+#[cfg(feature = "fetch")]
 mod ocsp;
 mod signature;
 mod summary;
 mod verify;
 
-pub use crl::{
-    CrlSet, CrlSource, CrlStore, FileCrlSource, HttpCrlSource, RefreshReport, Refresher, crl_source,
-};
+pub use crl::{CrlSet, CrlSource, CrlStore, FileCrlSource, RefreshReport, Refresher};
+#[cfg(feature = "fetch")]
+pub use crl::{HttpCrlSource, crl_source};
 pub use error::{FetchError, LoadError, OcspError, SignatureError, VerifyError};
+#[cfg(feature = "fetch")]
 pub use ocsp::{OcspChecker, OcspResponder, OcspStatus};
 pub use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 pub use signature::{SignatureScheme, UnknownScheme, ecdsa_p256_raw_to_der, verify_signature};

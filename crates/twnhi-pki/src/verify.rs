@@ -46,7 +46,7 @@ pub struct Verified {
     /// was not checked).
     pub crls_checked: Option<usize>,
     /// The certificate of the issuer (an intermediate, or the trust anchor as configured):
-    /// what an OCSP check needs ([`OcspChecker::check`](crate::OcspChecker::check)).
+    /// what an OCSP check needs (`OcspChecker::check`, with the `fetch` feature).
     pub issuer: CertificateDer<'static>,
 }
 
