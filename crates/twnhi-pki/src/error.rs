@@ -137,18 +137,6 @@ impl VerifyError {
     }
 }
 
-impl core::fmt::Display for VerifyError {
-    /// `zh-TW / English [code]`.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        coded(
-            f,
-            &self.message(Lang::ZhTw),
-            &self.message(Lang::En),
-            self.code(),
-        )
-    }
-}
-
 /// Why a signature does not verify. Codes 7621–7623.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -195,18 +183,6 @@ impl SignatureError {
                 &[("detail", detail.as_str().into())],
             ),
         }
-    }
-}
-
-impl core::fmt::Display for SignatureError {
-    /// `zh-TW / English [code]`.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        coded(
-            f,
-            &self.message(Lang::ZhTw),
-            &self.message(Lang::En),
-            self.code(),
-        )
     }
 }
 
@@ -434,18 +410,6 @@ impl FetchError {
     }
 }
 
-impl core::fmt::Display for FetchError {
-    /// `zh-TW / English [code]`.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        coded(
-            f,
-            &self.message(Lang::ZhTw),
-            &self.message(Lang::En),
-            self.code(),
-        )
-    }
-}
-
 /// Why an OCSP check gave no answer to rely on. Codes 7624–7630. (A certificate the
 /// responder says is revoked or unknown is not an error of the check:
 /// `OcspStatus`.)
@@ -563,24 +527,23 @@ impl OcspError {
     }
 }
 
-impl core::fmt::Display for OcspError {
-    /// `zh-TW / English [code]`.
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        coded(
-            f,
-            &self.message(Lang::ZhTw),
-            &self.message(Lang::En),
-            self.code(),
-        )
-    }
+/// `zh-TW / English [code]`: how every coded error of this crate reads (each has `message`
+/// and `code`).
+macro_rules! coded_display {
+    ($($error:ty),+ $(,)?) => {$(
+        impl core::fmt::Display for $error {
+            /// `zh-TW / English [code]`.
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                write!(
+                    f,
+                    "{} / {} [{}]",
+                    self.message(Lang::ZhTw),
+                    self.message(Lang::En),
+                    self.code()
+                )
+            }
+        }
+    )+};
 }
 
-/// `zh-TW / English [code]`: how every coded error of this crate reads.
-fn coded(
-    f: &mut core::fmt::Formatter<'_>,
-    zh: &str,
-    en: &str,
-    code: impl core::fmt::Display,
-) -> core::fmt::Result {
-    write!(f, "{zh} / {en} [{code}]")
-}
+coded_display!(VerifyError, SignatureError, FetchError, OcspError);

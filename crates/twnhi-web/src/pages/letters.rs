@@ -50,6 +50,19 @@ pub(crate) fn link_invalid(site: &Site, sess: &Sess, title: &'static str) -> Res
     })
 }
 
+/// A letter link's page when the service refused for another reason than the link (throttled,
+/// closed, unavailable): what it said, and back home.
+fn refusal_page(site: &Site, sess: &Sess, title: &'static str, e: &ServiceError) -> Response {
+    let message = refusal(e, &mut FieldErrors::default());
+    render(&MessagePage {
+        l: site.layout(Some(sess), title, "error"),
+        ok: false,
+        lines: message.lines,
+        warnings: Vec::new(),
+        links: vec![("/login", "button-back-home")],
+    })
+}
+
 /// The result of a form that ended a flow: `303` to `GET /done` (Post/Redirect/Get). The
 /// answers that sent nothing and say what to do instead are shown as notices.
 fn done(site: &Site, sess: &Sess, done: Done, msg: Msg) -> Response {
@@ -108,17 +121,7 @@ async fn link_refused(site: &Site, sess: &Sess, kind: SecretKind, t: &str) -> Op
     };
     let msg = match site.service().letter_link_state(kind, t).await {
         Ok(state) => state?,
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            let message = refusal(&e, &mut errors);
-            return Some(render(&MessagePage {
-                l: site.layout(Some(sess), title, "error"),
-                ok: false,
-                lines: message.lines,
-                warnings: Vec::new(),
-                links: vec![("/login", "button-back-home")],
-            }));
-        }
+        Err(e) => return Some(refusal_page(site, sess, title, &e)),
     };
     let (ok, page_id, links) = match (msg, kind) {
         (Msg::AlreadyRegistered, _) => (
@@ -203,17 +206,7 @@ pub(crate) async fn confirm_email_page(
             token: t,
         }),
         Ok(Some(_)) => link_invalid(&site, &sess, EMAIL_CHANGE),
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            let message = refusal(&e, &mut errors);
-            render(&MessagePage {
-                l: site.layout(Some(&sess), EMAIL_CHANGE, "error"),
-                ok: false,
-                lines: message.lines,
-                warnings: Vec::new(),
-                links: vec![("/login", "button-back-home")],
-            })
-        }
+        Err(e) => refusal_page(&site, &sess, EMAIL_CHANGE, &e),
     }
 }
 
@@ -233,17 +226,7 @@ pub(crate) async fn confirm_email_submit(
     {
         Ok(msg) => done(&site, &sess, Done::EmailChange, msg),
         Err(ServiceError::Secret { .. }) => link_invalid(&site, &sess, EMAIL_CHANGE),
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            let message = refusal(&e, &mut errors);
-            render(&MessagePage {
-                l: site.layout(Some(&sess), EMAIL_CHANGE, "error"),
-                ok: false,
-                lines: message.lines,
-                warnings: Vec::new(),
-                links: vec![("/login", "button-back-home")],
-            })
-        }
+        Err(e) => refusal_page(&site, &sess, EMAIL_CHANGE, &e),
     }
 }
 
