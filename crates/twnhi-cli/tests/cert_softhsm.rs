@@ -4,30 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+
+use std::process::Output;
 use twnhi_testkit::softhsm::{Imported, SoftHsm};
 
 const PIN: &str = "864209";
 const TOKEN: &str = "TWNHI CLI CITIZEN";
 
 fn twnhi(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .env_remove("TWNHI_LOG")
-        .env_remove("TWNHI_PKCS11_MODULE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn twnhi");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::twnhi_stdin(args, &[], stdin)
 }
 
 fn text(bytes: &[u8]) -> String {

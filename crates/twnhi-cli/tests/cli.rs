@@ -7,32 +7,13 @@
     clippy::print_stderr
 )]
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+mod common;
+use std::process::{Command, Output};
 
-fn twnhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .env_remove("TWNHI_LOG")
-        .output()
-        .expect("run twnhi")
-}
+use common::twnhi;
 
 fn twnhi_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn twnhi");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::twnhi_stdin(args, &[], input)
 }
 
 fn stdout(o: &Output) -> String {

@@ -7,7 +7,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
@@ -25,23 +27,7 @@ fn text(bytes: &[u8]) -> String {
 
 /// `twnhi` with `SOFTHSM2_CONF` = `conf` and `stdin` on its standard input.
 fn twnhi(conf: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .env("SOFTHSM2_CONF", conf)
-        .env_remove("TWNHI_LOG")
-        .env_remove("TWNHI_PKCS11_MODULE")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn twnhi");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    common::twnhi_stdin(args, &[("SOFTHSM2_CONF", conf.as_os_str())], stdin)
 }
 
 /// A running `twnhi demo` and its banner, read up to the list of people.

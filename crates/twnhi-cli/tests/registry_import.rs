@@ -9,20 +9,15 @@
     clippy::print_stderr
 )]
 
+mod common;
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use twnhi_account::id::check_digit;
 use twnhi_store::registry::CSV_HEADER;
 
-fn twnhi(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_twnhi"))
-        .args(args)
-        .env_remove("TWNHI_LOG")
-        .output()
-        .expect("run twnhi")
-}
+use common::twnhi;
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
