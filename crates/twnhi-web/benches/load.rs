@@ -356,18 +356,23 @@ impl Conn {
             .append_pair("mobile_number", "345678")
             .append_pair("email", email)
             .finish();
+        self.timed_form("/apply/details", body).await
+    }
+
+    /// A form `POST` to `path`, timed; anything but `303 See Other` is an error.
+    async fn timed_form(&mut self, path: &str, body: String) -> R<Duration> {
         let t = Instant::now();
         let r = self
             .send(
                 Method::POST,
-                "/apply/details",
+                path,
                 Some(("application/x-www-form-urlencoded", body)),
             )
             .await?;
         let elapsed = t.elapsed();
         if r.status != 303 {
             return Err(format!(
-                "apply: {} {}",
+                "{path}: {} {}",
                 r.status,
                 r.body.chars().take(300).collect::<String>()
             )
@@ -383,23 +388,7 @@ impl Conn {
             self.csrf,
             PASSWORD.replace('#', "%23")
         );
-        let t = Instant::now();
-        let r = self
-            .send(
-                Method::POST,
-                "/login",
-                Some(("application/x-www-form-urlencoded", body)),
-            )
-            .await?;
-        let elapsed = t.elapsed();
-        if r.status != 303 {
-            return Err(format!(
-                "login: {} {}",
-                r.status,
-                r.body.chars().take(300).collect::<String>()
-            )
-            .into());
-        }
+        let elapsed = self.timed_form("/login", body).await?;
         self.send(Method::GET, "/password", None).await?;
         Ok(elapsed)
     }
@@ -569,6 +558,16 @@ async fn argon2_blocking(n: usize) -> R<Stats> {
     Ok(stats(lat, start.elapsed()))
 }
 
+/// A row of latencies only (samples from interleaved rounds: no rate to report).
+fn latency_line(name: &str, s: &Stats) {
+    println!(
+        "| {name} | {} | — | {:.2} | {:.2} |",
+        s.count,
+        ms(s.p50),
+        ms(s.p99)
+    );
+}
+
 fn line(name: &str, s: &Stats) {
     println!(
         "| {name} | {} | {:.1} | {:.2} | {:.2} |",
@@ -617,12 +616,7 @@ async fn backends(secs: u64, ten_million: bool) -> R {
             &s_pg,
         ),
     ] {
-        println!(
-            "| {name} | {} | — | {:.2} | {:.2} |",
-            st.count,
-            ms(st.p50),
-            ms(st.p99)
-        );
+        latency_line(name, st);
     }
     let mut ratios = Vec::new();
     for round in 0..2 {
@@ -787,12 +781,7 @@ async fn backends(secs: u64, ten_million: bool) -> R {
                 &s_big,
             ),
         ] {
-            println!(
-                "| {name} | {} | — | {:.2} | {:.2} |",
-                st.count,
-                ms(st.p50),
-                ms(st.p99)
-            );
+            latency_line(name, st);
         }
         println!(
             "log-in 10,000,000 / 10,000 registrations (p50): {:.2}×",
@@ -819,12 +808,7 @@ async fn backends(secs: u64, ten_million: bool) -> R {
                 &a_big,
             ),
         ] {
-            println!(
-                "| {name} | {} | — | {:.2} | {:.2} |",
-                st.count,
-                ms(st.p50),
-                ms(st.p99)
-            );
+            latency_line(name, st);
         }
         println!(
             "apply 10,000,000 / 10,000 registrations (p50): {:.2}×",
@@ -960,7 +944,7 @@ fn main() -> R {
                 ("POST /login, 1 connection, 1,000 registrations (interleaved)", &s_small),
                 ("POST /login, 1 connection, 1,000,000 registrations (interleaved)", &s_big),
             ] {
-                println!("| {name} | {} | — | {:.2} | {:.2} |", st.count, ms(st.p50), ms(st.p99));
+                latency_line(name, st);
             }
             let r = read_only(big.addr, 4, secs).await?;
             line("GET /login, 4 connections, 1,000,000 registrations", &r);
