@@ -106,20 +106,7 @@ async fn import_batch(
         // Only placeholders are formatted in; the values are bound.
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for p in chunk {
-            let t = p.address.township();
-            q = q
-                .bind(p.card_number.as_str())
-                .bind(p.id_number.as_str())
-                .bind(&p.name)
-                .bind(p.birth_date.format("%Y-%m-%d").to_string())
-                .bind(sex_str(p.sex))
-                .bind(p.card_status.as_str())
-                .bind(p.household_id.as_str())
-                .bind(t.county_zh())
-                .bind(t.zh())
-                .bind(p.address.village())
-                .bind(i64::from(p.address.neighborhood()))
-                .bind(updated_at.clone());
+            q = bind_person(q, p, updated_at.clone());
         }
         q.execute(&mut *c).await?;
     }
@@ -129,6 +116,27 @@ async fn import_batch(
         inserted,
         updated: ordered.len() as u64 - inserted,
     })
+}
+
+/// Binds the twelve values of one row of `UPSERT_COLUMNS`, in its order.
+fn bind_person<'q>(
+    q: sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>,
+    p: &'q InsuredPerson,
+    updated_at: String,
+) -> sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments> {
+    let t = p.address.township();
+    q.bind(p.card_number.as_str())
+        .bind(p.id_number.as_str())
+        .bind(&p.name)
+        .bind(p.birth_date.format("%Y-%m-%d").to_string())
+        .bind(sex_str(p.sex))
+        .bind(p.card_status.as_str())
+        .bind(p.household_id.as_str())
+        .bind(t.county_zh())
+        .bind(t.zh())
+        .bind(p.address.village())
+        .bind(i64::from(p.address.neighborhood()))
+        .bind(updated_at)
 }
 
 /// The batch a row at a time (after the statements of many rows failed): the row that breaks
@@ -145,24 +153,12 @@ async fn import_rows(
                 .bind(p.card_number.as_str())
                 .fetch_optional(&mut *c)
                 .await?;
-        let t = p.address.township();
-        let result = sqlx::query(AssertSqlSafe(format!(
+        let one = sqlx::query(AssertSqlSafe(format!(
             "{UPSERT_COLUMNS}(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?){UPSERT_TAIL}"
-        )))
-        .bind(p.card_number.as_str())
-        .bind(p.id_number.as_str())
-        .bind(&p.name)
-        .bind(p.birth_date.format("%Y-%m-%d").to_string())
-        .bind(sex_str(p.sex))
-        .bind(p.card_status.as_str())
-        .bind(p.household_id.as_str())
-        .bind(t.county_zh())
-        .bind(t.zh())
-        .bind(p.address.village())
-        .bind(i64::from(p.address.neighborhood()))
-        .bind(time::format(now))
-        .execute(&mut *c)
-        .await;
+        )));
+        let result = bind_person(one, p, time::format(now))
+            .execute(&mut *c)
+            .await;
         match result {
             Ok(_) => {}
             Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
