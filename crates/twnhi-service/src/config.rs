@@ -54,6 +54,11 @@ pub struct ServiceConfig {
     pub totp: TotpPolicy,
     /// How long a card authentication stays usable in its session.
     pub card_auth_validity: TimeDelta,
+    /// How recent the card authentication must be for a form that re-reads the card when it
+    /// is sent (apply step 1, 重寄認證信, 忘記註冊密碼): the page reads the card at the submit
+    /// itself, so this only allows for a slow read. The card used is the card in the reader
+    /// at that moment, not one read minutes earlier and since pulled out or swapped.
+    pub card_submit_window: TimeDelta,
     /// A browser session ends after this long without a request.
     pub session_idle_timeout: TimeDelta,
     /// A browser session ends this long after it started, whatever happens.
@@ -102,6 +107,7 @@ impl ServiceConfig {
             cancellation_waiting_period: TimeDelta::hours(72),
             totp: TotpPolicy::default(),
             card_auth_validity: TimeDelta::minutes(10),
+            card_submit_window: TimeDelta::minutes(2),
             session_idle_timeout: TimeDelta::minutes(20),
             session_lifetime: TimeDelta::hours(8),
             app_token_lifetime: TimeDelta::days(30),

@@ -5,7 +5,7 @@
 use core::fmt;
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use tokio::sync::Notify;
@@ -624,13 +624,38 @@ impl Service {
         caller: &Caller,
         now: DateTime<Utc>,
     ) -> Result<(SessionRecord, InsuredPerson)> {
+        self.session_card_within(caller, now, self.inner.config.card_auth_validity)
+            .await
+    }
+
+    /// The card authenticated in this session for a form that re-reads the card when it is
+    /// sent: within [`ServiceConfig::card_submit_window`](crate::ServiceConfig::card_submit_window).
+    pub(crate) async fn submitted_card(
+        &self,
+        caller: &Caller,
+        now: DateTime<Utc>,
+    ) -> Result<(SessionRecord, InsuredPerson)> {
+        let window = self
+            .inner
+            .config
+            .card_submit_window
+            .min(self.inner.config.card_auth_validity);
+        self.session_card_within(caller, now, window).await
+    }
+
+    async fn session_card_within(
+        &self,
+        caller: &Caller,
+        now: DateTime<Utc>,
+        validity: TimeDelta,
+    ) -> Result<(SessionRecord, InsuredPerson)> {
         let s = self.web_session(&caller.session, now).await?;
         let Some(card) = s.card.clone() else {
             return Err(ServiceError::CardRequired);
         };
         let fresh_until = card
             .verified_at
-            .checked_add_signed(self.inner.config.card_auth_validity)
+            .checked_add_signed(validity)
             .unwrap_or(card.verified_at);
         if now >= fresh_until {
             return Err(ServiceError::CardRequired);

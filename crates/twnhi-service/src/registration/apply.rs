@@ -58,6 +58,10 @@ impl Service {
     ///
     /// Returns the card holder from the registry (the 姓名 of the next step).
     ///
+    /// The card must have been read when the form was sent (the page re-reads it on
+    /// 【下一步】, as the manual asks the card in the reader then):
+    /// [`ServiceConfig::card_submit_window`](crate::ServiceConfig::card_submit_window).
+    ///
     /// # Errors
     /// [`ServiceError::Closed`](crate::ServiceError::Closed), [`ServiceError::SessionExpired`](crate::ServiceError::SessionExpired),
     /// [`ServiceError::CardRequired`](crate::ServiceError::CardRequired), [`ServiceError::CardNotVerified`](crate::ServiceError::CardNotVerified) (the card is no
@@ -71,7 +75,7 @@ impl Service {
     ) -> Result<CardHolder> {
         let now = self.now();
         self.guard_hours(now)?;
-        let (_s, person) = self.session_card(caller, now).await?;
+        let (_s, person) = self.submitted_card(caller, now).await?;
         let matches = *household_id == person.household_id && address.matches(&person.address);
         let counters = self
             .check_household(

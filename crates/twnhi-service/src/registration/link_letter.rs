@@ -120,7 +120,7 @@ impl Service {
     ) -> Result<core::result::Result<(InsuredPerson, Registration, Email), Msg>> {
         let now = self.now();
         self.guard_hours(now)?;
-        let (_s, person) = self.session_card(caller, now).await?;
+        let (_s, person) = self.submitted_card(caller, now).await?;
         let client = caller.client.as_deref();
         let action = which.action();
         let matches = request
@@ -267,8 +267,11 @@ impl Service {
     /// when none does, the card holder is told why: [`Msg::AlreadyRegistered`],
     /// [`Msg::NotYetApplied`], [`Msg::MobileNotRegistered`].
     ///
+    /// The card must have been read when the form was sent (the page re-reads it on
+    /// 【確定】): [`ServiceConfig::card_submit_window`](crate::ServiceConfig::card_submit_window).
+    ///
     /// # Errors
-    /// [`ServiceError::CardRequired`](crate::ServiceError::CardRequired), [`ServiceError::RegistryMismatch`](crate::ServiceError::RegistryMismatch) (the household
+    /// [`ServiceError::CardRequired`](crate::ServiceError::CardRequired) (no card read within that window), [`ServiceError::RegistryMismatch`](crate::ServiceError::RegistryMismatch) (the household
     /// address of a new address), [`ServiceError::Throttled`](crate::ServiceError::Throttled), and the usual.
     pub async fn resend_confirmation(
         &self,

@@ -101,3 +101,83 @@ async fn card_authentication_rules() {
         Err(ServiceError::CardRequired)
     ));
 }
+
+/// Issue 11, item 10: apply step 1, 重寄認證信 and 忘記註冊密碼 act on the card read when the
+/// form is sent (the page re-reads it on submit), not on one read minutes earlier — the card
+/// may have been pulled out or swapped since. The rest of the session's card validity (log-in,
+/// apply step 2) is unchanged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forms_that_re_read_the_card_need_a_read_at_the_submit() {
+    let app = App::new().await;
+    let window = config().card_submit_window;
+    assert!(window < config().card_auth_validity);
+    let caller = apply(&app, 2).await;
+    app.deliver().await;
+    let p = app.person(2);
+    let stale = window + TimeDelta::seconds(1);
+
+    // Read within the window: the forms work.
+    authenticate(&app.service, &caller, &p.identity)
+        .await
+        .unwrap();
+    app.clock.advance(window - TimeDelta::seconds(1));
+    assert_eq!(
+        app.service
+            .resend_confirmation(&caller, LetterRequest::default())
+            .await
+            .unwrap(),
+        Msg::LetterRequested
+    );
+    app.service
+        .apply_check(&caller, &p.person.household_id, &p.person.address)
+        .await
+        .unwrap();
+
+    // Read longer ago than the window, though still within the session's validity: each
+    // form asks for the card again, and nothing is sent.
+    authenticate(&app.service, &caller, &p.identity)
+        .await
+        .unwrap();
+    app.deliver().await;
+    app.clock.advance(stale);
+    assert!(
+        app.service
+            .session_info(&caller.session)
+            .await
+            .unwrap()
+            .card
+            .is_some(),
+        "the session's card is still valid"
+    );
+    assert!(matches!(
+        app.service
+            .resend_confirmation(&caller, LetterRequest::default())
+            .await,
+        Err(ServiceError::CardRequired)
+    ));
+    assert!(matches!(
+        app.service
+            .forgot_password(&caller, LetterRequest::default())
+            .await,
+        Err(ServiceError::CardRequired)
+    ));
+    assert!(matches!(
+        app.service
+            .apply_check(&caller, &p.person.household_id, &p.person.address)
+            .await,
+        Err(ServiceError::CardRequired)
+    ));
+    assert!(app.deliver().await.is_empty(), "no letter went out");
+
+    // Read again, at the submit: it works again.
+    authenticate(&app.service, &caller, &p.identity)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.service
+            .resend_confirmation(&caller, LetterRequest::default())
+            .await
+            .unwrap(),
+        Msg::LetterRequested
+    );
+}
