@@ -24,6 +24,7 @@ use fantoccini::Locator;
 use twnhi_account::Msg;
 use twnhi_account::password::Strength;
 use twnhi_demo::Demo;
+use twnhi_sim::{Faults, SimCard};
 use twnhi_web::api::{BindRequest, LoginRequest};
 use twnhi_web::client::{AppClient, ClientError, totp_now};
 
@@ -92,6 +93,14 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     // --- the login page, the environment, the strength meter agrees with the server ---------
     ctx.goto("/login").await?;
     ctx.wait_css("[data-supported=\"yes\"]").await?;
+    // The 讀卡機 row names the reader the card will be read in, and that a card is in it.
+    ctx.wait_css("[data-reader-status][data-state=\"card\"]")
+        .await?;
+    ctx.wait_text(
+        "[data-reader-status]",
+        "twnhi Simulated Reader 00（已插入健保卡",
+    )
+    .await?;
     ctx.shot("login").await?;
     let samples = sample_passwords();
     let js = ctx
@@ -116,11 +125,11 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
         .await?;
     ctx.shot("terms").await?;
     ctx.submit("#accept-terms").await?;
-    // Bad input first: no card read, a malformed household ID, no address.
+    // Bad input first: a malformed household ID, no address, and 讀取 not pressed —
+    // 【下一步】 reads the card in the reader itself (issue 11, item 10), so the only
+    // complaints are the household fields'.
     ctx.fill("#household_id", "X12").await?;
     ctx.submit("#apply-next").await?;
-    ctx.expect_msg("[data-system-message]", Msg::ReadCardPrompt)
-        .await?;
     ctx.expect_msg("[data-system-message]", Msg::HouseholdIdFormat)
         .await?;
     ctx.expect_msg("[data-system-message]", Msg::CountyInvalid)
@@ -544,6 +553,42 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
     // Any page with 讀取 (a made-up letter link no longer shows a form: issue 11, item 3).
     ctx.goto("/resend").await?;
     ctx.read_card(&b.person.name).await?;
+    // The page says which reader and which card it used (issue 11, item 10).
+    let last4 = &b.identity.card_no[b.identity.card_no.len() - 4..];
+    let source = ctx
+        .wait_text("[data-card-source]", "twnhi Simulated Reader 00")
+        .await?;
+    check!(
+        source.contains(&format!("********{last4}")) && source.contains("Card reader"),
+        "reader and card shown: {source:?}"
+    );
+    // 【確定】 reads the card again: with the card pulled out since 讀取, nothing is sent —
+    // the page stays (no navigation), says why, and no longer shows the earlier card.
+    demo.reader().remove();
+    ctx.c
+        .execute("window.twnhiSamePage = true; return null;", vec![])
+        .await?;
+    ctx.el("#letter-submit").await?.click().await?;
+    ctx.wait_css("[data-system-message].error").await?;
+    let same = ctx
+        .c
+        .execute("return window.twnhiSamePage === true;", vec![])
+        .await?;
+    check!(same == serde_json::json!(true), "the form was not sent");
+    check!(
+        ctx.value("#name").await?.is_empty(),
+        "the earlier card's name cleared"
+    );
+    check!(
+        ctx.el("[data-card-source]")
+            .await?
+            .attr("hidden")
+            .await?
+            .is_some(),
+        "the earlier card no longer shown"
+    );
+    demo.reader()
+        .insert(SimCard::new(b.identity.clone(), Faults::default()));
     ctx.goto("/dev/cards").await?;
     ctx.submit("#remove-card").await?;
     ctx.goto("/forgot-password").await?;

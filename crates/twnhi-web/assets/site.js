@@ -224,15 +224,17 @@
   /**
    * SPEC §3: nonce from the site → challenge from the bridge → au from the site →
    * authenticate at the bridge → cr verified by the site. Resolves with the site's answer
-   * ({name, card_no_masked}).
+   * ({name, card_no_masked}) and the reader the bridge used (reader).
    */
   function cardAuth() {
     var bridge = null;
+    var reader = '';
     return openBridge(5000).then(function (b) {
       bridge = b;
       return postJson('/card/nonce');
     }).then(function (n) {
       return bridge.request({ type: 'challenge' }).then(function (c) {
+        reader = c.reader || '';
         return postJson('/card/answer', { nonce: n.nonce, card_no: c.card_no, rc: c.rc });
       }).then(function (a) {
         return bridge.request({ type: 'authenticate', au: a.au });
@@ -241,6 +243,7 @@
       });
     }).then(function (result) {
       if (bridge) { bridge.close(); }
+      result.reader = reader;
       return result;
     }, function (err) {
       if (bridge) { bridge.close(); }
@@ -275,11 +278,47 @@
     return new BridgeError(0, zh('site-js-busy'), en('site-js-busy'));
   }
 
+  /** `label: value` with the label in both languages, English marked as such. */
+  function labelled(parent, zhText, enText, value) {
+    var zhLabel = document.createElement('span');
+    zhLabel.textContent = zhText;
+    var enLabel = document.createElement('span');
+    enLabel.lang = 'en';
+    enLabel.textContent = enText;
+    var v = document.createElement('span');
+    v.textContent = value;
+    // A reader's name is its maker's (Latin letters): read out as English.
+    if (/[A-Za-z]/.test(value)) { v.lang = 'en'; }
+    parent.appendChild(zhLabel);
+    parent.appendChild(document.createTextNode(' '));
+    parent.appendChild(enLabel);
+    parent.appendChild(document.createTextNode('：'));
+    parent.appendChild(v);
+  }
+
   function onCardDone(form, result) {
     var name = form ? form.querySelector('[data-card-name]') : null;
     if (name) { name.value = result.name || ''; }
-    if (form) { form.setAttribute('data-card-done', '1'); }
+    // Which reader and which card this page used (issue: a second reader, a swapped card).
+    var source = form ? form.querySelector('[data-card-source]') : null;
+    if (source) {
+      while (source.firstChild) { source.removeChild(source.firstChild); }
+      labelled(source, zh('site-js-reader'), en('site-js-reader'), result.reader || '');
+      source.appendChild(document.createTextNode('；'));
+      labelled(source, zh('site-js-card-number'), en('site-js-card-number'),
+        result.card_no_masked || '');
+      source.setAttribute('data-reader', result.reader || '');
+      source.setAttribute('data-card', result.card_no_masked || '');
+      source.hidden = false;
+    }
     document.querySelectorAll('[data-after-card]').forEach(function (el) { el.hidden = false; });
+  }
+
+  function clearCardDone(form) {
+    var name = form ? form.querySelector('[data-card-name]') : null;
+    if (name) { name.value = ''; }
+    var source = form ? form.querySelector('[data-card-source]') : null;
+    if (source) { source.hidden = true; }
   }
 
   function bindCardButtons() {
@@ -305,10 +344,16 @@
         });
       });
     });
-    // Forms that need the card at submit (login): authenticate first, then submit.
+    // Forms that act on the card in the reader (log-in, apply, 重寄認證信, 忘記註冊密碼): every
+    // submit reads the card again, then sends the form — the card used is the one in the
+    // reader now, not one read before and since pulled out or swapped (the site accepts only
+    // a read made just before). A failed read sends nothing and says why.
     document.querySelectorAll('form[data-card-on-submit]').forEach(function (form) {
       form.addEventListener('submit', function (ev) {
-        if (form.getAttribute('data-card-done') === '1') { return; }
+        if (form.hasAttribute('data-card-fresh')) {
+          form.removeAttribute('data-card-fresh');
+          return;
+        }
         ev.preventDefault();
         var box = messageBox(form);
         var submit = form.querySelector('[type=submit]');
@@ -317,9 +362,13 @@
         cardAuth().then(function (result) {
           onCardDone(form, result);
           if (submit) { submit.disabled = false; }
+          // requestSubmit fires the submit event at once; the mark is for that event only.
+          form.setAttribute('data-card-fresh', '');
           if (form.requestSubmit) { form.requestSubmit(submit || undefined); } else { form.submit(); }
+          form.removeAttribute('data-card-fresh');
         }, function (err) {
           var e = errorOf(err);
+          clearCardDone(form);
           showMessage(box, 'error', e.zh, e.en);
           if (submit) { submit.disabled = false; }
         });
@@ -357,11 +406,54 @@
     openBridge(4000).then(function (b) {
       setSupport(true);
       setConnection(true);
-      b.close();
+      var status = document.querySelector('[data-reader-status]');
+      if (!status) { b.close(); return null; }
+      return b.request({ type: 'readers' }, 4000).then(function (r) {
+        b.close();
+        setReaderStatus(status, r.readers || []);
+      }, function () { b.close(); setReaderStatus(status, null); });
     }, function () {
       setSupport(false);
       setConnection(false);
+      var status = document.querySelector('[data-reader-status]');
+      if (status) { setReaderStatus(status, null); }
     }).then(again);
+  }
+
+  // The log-in page's 讀卡機 row: the reader the card would be read in (the first holding an
+  // NHI card, else the first) and whether a card is in it. Written only when it changes.
+  function setReaderStatus(el, readers) {
+    var name = '';
+    var says = null;
+    var state = 'unknown';
+    if (readers !== null && readers.length === 0) {
+      says = [zh('site-js-no-reader'), en('site-js-no-reader')];
+      state = 'none';
+    } else if (readers !== null) {
+      var nhi = readers.filter(function (r) { return r.card_kind === 'nhi'; });
+      name = (nhi.length ? nhi[0] : readers[0]).name;
+      says = nhi.length ? [zh('site-js-card-inserted'), en('site-js-card-inserted')]
+        : [zh('site-js-no-card'), en('site-js-no-card')];
+      state = nhi.length ? 'card' : 'empty';
+    }
+    if (el.getAttribute('data-state') === state && el.getAttribute('data-reader') === name) {
+      return;
+    }
+    while (el.firstChild) { el.removeChild(el.firstChild); }
+    el.setAttribute('data-state', state);
+    el.setAttribute('data-reader', name);
+    if (says === null) { el.textContent = '—'; return; }
+    var add = function (text, lang) {
+      var span = document.createElement('span');
+      if (lang) { span.lang = lang; }
+      span.textContent = text;
+      el.appendChild(span);
+    };
+    if (name) { add(name, /[A-Za-z]/.test(name) ? 'en' : ''); add('（', ''); }
+    add(says[0], '');
+    add(' ', '');
+    add(says[1], 'en');
+    if (name) { add('）', ''); }
   }
 
   function bindCheckPage() {

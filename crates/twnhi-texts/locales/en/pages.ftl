@@ -127,7 +127,7 @@ field-announcement = Announcement
 field-note = Note
 # *Manual.* Heading of the cancellation notice.
 field-notice = Notice
-# *Manual.* Under the name: read the card (the letter request pages).
+# *Manual.* Under the name: read the card (重寄認證信).
 read-card-prompt-letter = Please insert the NHI card into the card reader, and click "Read" to verify the NHI card.
 # *Manual.* Under the name: read the card (password reset).
 read-card-prompt-reset = Please insert the NHI card into the Smart IC card reader, and click "Read" to verify the NHI card.
@@ -607,3 +607,8 @@ site-js-connection-ok = Server connection OK
 site-js-connection-failed = Server connection failed
 site-js-card-read = Card read
 site-js-card-checked = Card verified
+site-js-reader = Card reader
+site-js-card-number = NHI card number
+site-js-card-inserted = NHI card inserted
+site-js-no-card = No NHI card inserted
+site-js-no-reader = No card reader found

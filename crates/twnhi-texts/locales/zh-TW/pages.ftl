@@ -127,12 +127,14 @@ field-announcement = 注意事項
 field-note = 注意事項
 # *Manual.* Heading of the cancellation notice.
 field-notice = 提醒您
-# *Manual.* Under the name: read the card (the letter request pages).
-read-card-prompt-letter = 請晶片讀卡機插入健保卡後，按『讀取』驗證健保卡。
+# *Manual.* Under the name: read the card (重寄認證信, as both screenshots of chapter 十 print
+# it).
+read-card-prompt-letter = 請晶片讀卡機插入健保卡後，按「讀取」驗證健保卡。
 # *Manual.* Under the name: read the card (password reset).
 read-card-prompt-reset = 請插入健保卡後，按「讀取」驗證健保卡
-# *Manual.* Under the name: read the card (forgot password).
-read-card-prompt-forgot = 請插入健保卡後，按「讀取」驗證健保卡
+# *Manual.* Under the name: read the card (忘記註冊密碼, as its last screenshot prints it; the
+# others leave out the 。).
+read-card-prompt-forgot = 請插入健保卡後，按「讀取」驗證健保卡。
 
 ## Form pieces (macros.html)
 # *Manual.* Heading of the system message row of every form.
@@ -621,3 +623,14 @@ site-js-connection-failed = 伺服器連線 失敗
 site-js-card-read = 讀取健保卡成功
 # *Design.* The check page: the card was verified (label before the masked number).
 site-js-card-checked = 驗證健保卡成功
+# *Design.* Which reader the page uses: the label before its name (after a card read, and
+# the log-in page's 讀卡機 row).
+site-js-reader = 讀卡機
+# *Design.* Which card the page used: the label before its masked number, after a card read.
+site-js-card-number = 健保卡號
+# *Design.* The log-in page's 讀卡機 row: an NHI card is in the reader.
+site-js-card-inserted = 已插入健保卡
+# *Design.* The log-in page's 讀卡機 row: the reader holds no NHI card.
+site-js-no-card = 未插入健保卡
+# *Design.* The log-in page's 讀卡機 row: the component answers but sees no reader.
+site-js-no-reader = 找不到讀卡機
