@@ -161,6 +161,13 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
         ctx.value("#household_id").await? == pa.household_id.as_str(),
         "household ID kept"
     );
+    // The page the site sends back still says which card the session read.
+    let card = &a.identity.card_no;
+    let shown = ctx.text("[data-card-source]").await?;
+    check!(
+        shown.contains(&format!("********{}", &card[card.len() - 4..])),
+        "the session's card shown after the round trip: {shown:?}"
+    );
     ctx.fill("#neighborhood", &pa.address.neighborhood().to_string())
         .await?;
     ctx.shot("apply-card").await?;

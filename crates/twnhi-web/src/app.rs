@@ -211,6 +211,10 @@ impl Site {
             logged_in: sess.is_some_and(session::Sess::logged_in),
             demo: self.0.dev.is_some(),
             ticker: self.0.news.latest_title(),
+            card_masked: sess
+                .and_then(|s| s.view.card.as_ref())
+                .filter(|c| c.via == twnhi_store::AuthMethod::Card)
+                .map(|c| c.card_number_masked.clone()),
         }
     }
 

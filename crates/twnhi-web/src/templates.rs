@@ -277,6 +277,9 @@ pub(crate) struct Layout {
     pub logged_in: bool,
     pub demo: bool,
     pub ticker: Option<String>,
+    /// The NHI card authenticated in this session (masked), for the 讀卡機/健保卡號 line
+    /// under 姓名; `None` without one (or after a citizen certificate log-in).
+    pub card_masked: Option<String>,
 }
 
 /// A county of the address select.
