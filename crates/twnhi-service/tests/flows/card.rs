@@ -114,70 +114,46 @@ async fn forms_that_re_read_the_card_need_a_read_at_the_submit() {
     let caller = apply(&app, 2).await;
     app.deliver().await;
     let p = app.person(2);
-    let stale = window + TimeDelta::seconds(1);
-
-    // Read within the window: the forms work.
-    authenticate(&app.service, &caller, &p.identity)
-        .await
-        .unwrap();
-    app.clock.advance(window - TimeDelta::seconds(1));
-    assert_eq!(
+    let read = async || {
+        authenticate(&app.service, &caller, &p.identity)
+            .await
+            .unwrap();
+    };
+    let resend = async || {
         app.service
             .resend_confirmation(&caller, LetterRequest::default())
             .await
-            .unwrap(),
-        Msg::LetterRequested
-    );
-    app.service
-        .apply_check(&caller, &p.person.household_id, &p.person.address)
-        .await
-        .unwrap();
+    };
+    let check = async || {
+        app.service
+            .apply_check(&caller, &p.person.household_id, &p.person.address)
+            .await
+    };
+
+    // Read within the window: the forms work.
+    read().await;
+    app.clock.advance(window - TimeDelta::seconds(1));
+    assert_eq!(resend().await.unwrap(), Msg::LetterRequested);
+    check().await.unwrap();
 
     // Read longer ago than the window, though still within the session's validity: each
     // form asks for the card again, and nothing is sent.
-    authenticate(&app.service, &caller, &p.identity)
-        .await
-        .unwrap();
+    read().await;
     app.deliver().await;
-    app.clock.advance(stale);
-    assert!(
-        app.service
-            .session_info(&caller.session)
-            .await
-            .unwrap()
-            .card
-            .is_some(),
-        "the session's card is still valid"
-    );
-    assert!(matches!(
-        app.service
-            .resend_confirmation(&caller, LetterRequest::default())
-            .await,
-        Err(ServiceError::CardRequired)
-    ));
+    app.clock.advance(window + TimeDelta::seconds(1));
+    let info = app.service.session_info(&caller.session).await.unwrap();
+    assert!(info.card.is_some(), "the session's card is still valid");
+    assert!(matches!(resend().await, Err(ServiceError::CardRequired)));
     assert!(matches!(
         app.service
             .forgot_password(&caller, LetterRequest::default())
             .await,
         Err(ServiceError::CardRequired)
     ));
-    assert!(matches!(
-        app.service
-            .apply_check(&caller, &p.person.household_id, &p.person.address)
-            .await,
-        Err(ServiceError::CardRequired)
-    ));
+    assert!(matches!(check().await, Err(ServiceError::CardRequired)));
     assert!(app.deliver().await.is_empty(), "no letter went out");
 
     // Read again, at the submit: it works again.
-    authenticate(&app.service, &caller, &p.identity)
-        .await
-        .unwrap();
-    assert_eq!(
-        app.service
-            .resend_confirmation(&caller, LetterRequest::default())
-            .await
-            .unwrap(),
-        Msg::LetterRequested
-    );
+    read().await;
+    assert_eq!(resend().await.unwrap(), Msg::LetterRequested);
 }
