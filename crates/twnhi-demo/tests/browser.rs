@@ -98,7 +98,7 @@ async fn scenario(ctx: &Ctx, demo: &Demo) -> R {
         .await?;
     ctx.wait_text(
         "[data-reader-status]",
-        "twnhi Simulated Reader 00（已插入健保卡",
+        "twnhi Simulated Reader 00 (已插入健保卡",
     )
     .await?;
     ctx.shot("login").await?;

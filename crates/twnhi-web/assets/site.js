@@ -292,7 +292,7 @@
     parent.appendChild(zhLabel);
     parent.appendChild(document.createTextNode(' '));
     parent.appendChild(enLabel);
-    parent.appendChild(document.createTextNode('：'));
+    parent.appendChild(document.createTextNode(': '));
     parent.appendChild(v);
   }
 
@@ -304,7 +304,7 @@
     if (source) {
       while (source.firstChild) { source.removeChild(source.firstChild); }
       labelled(source, zh('site-js-reader'), en('site-js-reader'), result.reader || '');
-      source.appendChild(document.createTextNode('；'));
+      source.appendChild(document.createTextNode('; '));
       labelled(source, zh('site-js-card-number'), en('site-js-card-number'),
         result.card_no_masked || '');
       source.setAttribute('data-reader', result.reader || '');
@@ -449,11 +449,11 @@
       span.textContent = text;
       el.appendChild(span);
     };
-    if (name) { add(name, /[A-Za-z]/.test(name) ? 'en' : ''); add('（', ''); }
+    if (name) { add(name, /[A-Za-z]/.test(name) ? 'en' : ''); add(' (', ''); }
     add(says[0], '');
     add(' ', '');
     add(says[1], 'en');
-    if (name) { add('）', ''); }
+    if (name) { add(')', ''); }
   }
 
   function bindCheckPage() {
