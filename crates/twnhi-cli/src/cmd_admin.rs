@@ -248,15 +248,7 @@ pub fn database(db: &DbArgs) -> String {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            exit::report(
-                exit::ENVIRONMENT,
-                format!("{}: {e}", texts::both("cli-admin-runtime")),
-            )
-        })
+    exit::runtime(false, exit::ENVIRONMENT, "cli-admin-runtime")
 }
 
 async fn open(db: &DbArgs) -> Result<Database, ExitCode> {

@@ -202,17 +202,9 @@ fn run_child(module: &Path, dir: &Path) -> ExitCode {
             format!("{}: {e}", texts::both("cli-demo-softhsm-start")),
         )
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match exit::runtime(false, exit::FAILURE, "cli-runtime") {
         Ok(r) => r,
-        Err(e) => {
-            return exit::report(
-                exit::FAILURE,
-                format!("{}: {e}", texts::both("cli-runtime")),
-            );
-        }
+        Err(code) => return code,
     };
     let conf = dir.join("softhsm2.conf");
     runtime.block_on(async move {
@@ -292,17 +284,9 @@ fn run_demo(args: &DemoArgs, certificate_tokens: CertificateTokens) -> ExitCode 
             ),
         );
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match exit::runtime(true, exit::FAILURE, "cli-runtime") {
         Ok(r) => r,
-        Err(e) => {
-            return exit::report(
-                exit::FAILURE,
-                format!("{}: {e}", texts::both("cli-runtime")),
-            );
-        }
+        Err(code) => return code,
     };
     let mut options = DemoOptions::new(dir);
     options.listen = args.listen;

@@ -223,17 +223,9 @@ pub fn mail_send_test(args: &MailSendTestArgs) -> ExitCode {
         Ok(m) => m,
         Err(e) => return exit::report(exit::USAGE, e),
     };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match exit::runtime(false, exit::ENVIRONMENT, "cli-async-runtime") {
         Ok(r) => r,
-        Err(e) => {
-            return exit::report(
-                exit::ENVIRONMENT,
-                format!("{}: {e}", texts::both("cli-async-runtime")),
-            );
-        }
+        Err(code) => return code,
     };
     match runtime.block_on(mailer.send(&mail)) {
         Ok(d) => {

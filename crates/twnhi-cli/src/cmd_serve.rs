@@ -301,17 +301,9 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         print!("{}", s.to_toml_masked());
         return ExitCode::SUCCESS;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match exit::runtime(true, exit::FAILURE, "cli-runtime") {
         Ok(r) => r,
-        Err(e) => {
-            return exit::report(
-                exit::FAILURE,
-                format!("{}: {e}", texts::both("cli-runtime")),
-            );
-        }
+        Err(code) => return code,
     };
     runtime.block_on(serve(s))
 }

@@ -24,6 +24,25 @@ pub fn report(code: u8, message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The tokio runtime of a command: one worker per core when `multi_thread`, else the current
+/// thread. When one cannot be started, the catalog text `text_id` and the cause are reported
+/// with `code`.
+pub fn runtime(
+    multi_thread: bool,
+    code: u8,
+    text_id: &str,
+) -> Result<tokio::runtime::Runtime, ExitCode> {
+    let mut builder = if multi_thread {
+        tokio::runtime::Builder::new_multi_thread()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+    };
+    builder
+        .enable_all()
+        .build()
+        .map_err(|e| report(code, format!("{}: {e}", texts::both(text_id))))
+}
+
 /// Maps a card error to its exit code and reports it.
 pub fn card_error(e: &CardError) -> ExitCode {
     let code = if e.is_environment() {
