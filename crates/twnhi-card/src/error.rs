@@ -188,13 +188,7 @@ impl CardError {
 impl core::fmt::Display for CardError {
     /// `zh-TW / English [legacy code]`, e.g. `未插入健保卡 / no card inserted [7004]`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "{} / {} [{}]",
-            self.message(Lang::ZhTw),
-            self.message(Lang::En),
-            self.legacy_code()
-        )
+        texts::write_coded(f, |lang| self.message(lang), self.legacy_code())
     }
 }
 

@@ -176,13 +176,7 @@ impl CertError {
 impl core::fmt::Display for CertError {
     /// `zh-TW / English [code]`, e.g. `未偵測到憑證卡 / no certificate card found [7503]`.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(
-            f,
-            "{} / {} [{}]",
-            self.message(Lang::ZhTw),
-            self.message(Lang::En),
-            self.code()
-        )
+        twnhi_texts::write_coded(f, |lang| self.message(lang), self.code())
     }
 }
 

@@ -534,13 +534,7 @@ macro_rules! coded_display {
         impl core::fmt::Display for $error {
             /// `zh-TW / English [code]`.
             fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                write!(
-                    f,
-                    "{} / {} [{}]",
-                    self.message(Lang::ZhTw),
-                    self.message(Lang::En),
-                    self.code()
-                )
+                twnhi_texts::write_coded(f, |lang| self.message(lang), self.code())
             }
         }
     )+};

@@ -409,6 +409,24 @@ pub fn joined(id: &str, args: &[(&str, Arg<'_>)], sep: &str) -> String {
     )
 }
 
+/// Writes a coded error as every crate of the project shows one: `zh-TW / English [code]`,
+/// with `message` giving the text in each language (for `Display` impls).
+///
+/// # Errors
+/// The formatter's.
+pub fn write_coded(
+    f: &mut fmt::Formatter<'_>,
+    message: impl Fn(Lang) -> String,
+    code: impl fmt::Display,
+) -> fmt::Result {
+    write!(
+        f,
+        "{} / {} [{code}]",
+        message(Lang::ZhTw),
+        message(Lang::En)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
