@@ -107,7 +107,8 @@ fn environment_errors_exit_3_card_errors_exit_4() {
     // No card.
     let o = twnhi(&["card", "read"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(err_line(&o).contains("[7004]"));
+    let e = err_line(&o);
+    assert!(e.contains("[7004]"), "{e}");
     // Unknown reader.
     let o = twnhi(&["card", "read", "--reader", "No Such Reader 99"]);
     assert_eq!(o.status.code(), Some(3));
@@ -116,20 +117,23 @@ fn environment_errors_exit_3_card_errors_exit_4() {
     let attached = h.insert(card("other-card"));
     let o = twnhi(&["card", "read", "--reader", READER]);
     assert_eq!(o.status.code(), Some(4));
-    assert!(err_line(&o).contains("[8013]"));
+    let e = err_line(&o);
+    assert!(e.contains("[8013]"), "{e}");
     h.remove(attached);
     // Removed mid-read: the card leaves after answering SELECT.
     let attached = h.insert(card("remove-after=1"));
     let o = twnhi(&["card", "read", "--reader", READER]);
     assert_eq!(o.status.code(), Some(4));
-    assert!(err_line(&o).contains("[8002]"));
+    let e = err_line(&o);
+    assert!(e.contains("[8002]"), "{e}");
     drop(attached);
     wait_for_state(READER, false, Duration::from_secs(5));
     // PC/SC service not running.
     h.stop_pcscd();
     let o = twnhi(&["card", "read"]);
     assert_eq!(o.status.code(), Some(3));
-    assert!(err_line(&o).contains("[7001]"));
+    let e = err_line(&o);
+    assert!(e.contains("[7001]"), "{e}");
     let o = twnhi(&["card", "readers"]);
     assert_eq!(o.status.code(), Some(3));
 }

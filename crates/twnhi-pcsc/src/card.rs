@@ -4,7 +4,7 @@ use crate::context::{Shared, connect_shared};
 use crate::error::{SHARING_RETRIES, backoff, card_error, map_pcsc_error, may_mean_removal};
 use crate::pcsc::{self, Disposition};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use twnhi_apdu::Status;
 use twnhi_card::commands::{AU_LEN, CR_LEN};
 use twnhi_card::{BasicData, CardError, Challenge, NhiSession};
@@ -12,10 +12,39 @@ use twnhi_transport::{CardTransport, TransportError};
 
 /// How long a failed transmit waits for the service to notice that the card left, before
 /// reporting the failure as it came. pcscd polls readers without interrupt support every
-/// 0.4 s.
-const REMOVAL_PROBE: Duration = Duration::from_millis(1000);
+/// 0.4 s, and on a busy machine its polling thread runs late: 1 s proved too short there, a
+/// removal then being reported as a mute card. The wait ends as soon as the removal is seen,
+/// so only a card that is still there and failed pays it in full.
+const REMOVAL_PROBE: Duration = Duration::from_millis(3000);
 /// The pause between two presence checks during [`REMOVAL_PROBE`].
 const REMOVAL_PROBE_STEP: Duration = Duration::from_millis(50);
+
+/// What one presence check during [`REMOVAL_PROBE`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    /// The service reports the card gone.
+    Gone,
+    /// The service still reports a card.
+    There,
+    /// The check itself failed for another reason: stop probing.
+    Unknown,
+}
+
+/// Checks presence through `check` until the card is reported gone or [`REMOVAL_PROBE`] has
+/// passed in pauses of [`REMOVAL_PROBE_STEP`] (counted, so a check that is slow itself only
+/// makes the wait longer). Returns whether the card was reported gone.
+fn removal_seen(mut check: impl FnMut() -> Presence, mut pause: impl FnMut(Duration)) -> bool {
+    let steps = REMOVAL_PROBE.as_millis() / REMOVAL_PROBE_STEP.as_millis();
+    for step in 0..=steps {
+        match check() {
+            Presence::Gone => return true,
+            Presence::Unknown => return false,
+            Presence::There if step < steps => pause(REMOVAL_PROBE_STEP),
+            Presence::There => {}
+        }
+    }
+    false
+}
 
 /// A card connected in shared mode.
 ///
@@ -255,21 +284,14 @@ impl PcscTransaction<'_> {
         if !may_mean_removal(e) {
             return map_pcsc_error(e);
         }
-        let start = Instant::now();
-        loop {
-            match card_status(&self.tx) {
-                Err(pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard) => {
-                    return TransportError::CardRemoved;
-                }
-                Ok((status, _)) if status.contains(pcsc::Status::ABSENT) => {
-                    return TransportError::CardRemoved;
-                }
-                Ok(_) if start.elapsed() < REMOVAL_PROBE => std::thread::sleep(REMOVAL_PROBE_STEP),
-                _ => break,
-            }
-        }
-        if e == pcsc::Error::NoSmartcard {
-            // The card was there when we connected.
+        let presence = || match card_status(&self.tx) {
+            Err(pcsc::Error::RemovedCard | pcsc::Error::NoSmartcard) => Presence::Gone,
+            Ok((status, _)) if status.contains(pcsc::Status::ABSENT) => Presence::Gone,
+            Ok(_) => Presence::There,
+            Err(_) => Presence::Unknown,
+        };
+        // `E_NO_SMARTCARD` from a card that was there when we connected is a removal too.
+        if removal_seen(presence, std::thread::sleep) || e == pcsc::Error::NoSmartcard {
             TransportError::CardRemoved
         } else {
             map_pcsc_error(e)
@@ -321,6 +343,44 @@ mod tests {
         assert!(is_extended(&[
             0x00, 0xD6, 0x00, 0x00, 0x00, 0x00, 0x01, 0xAA
         ]));
+    }
+
+    /// Probes a card the service reports gone once `gone_after` of pauses have passed;
+    /// returns whether the removal was seen and how long the probe paused.
+    fn probe(gone_after: Duration) -> (bool, Duration) {
+        let waited = std::cell::Cell::new(Duration::ZERO);
+        let seen = removal_seen(
+            || {
+                if waited.get() >= gone_after {
+                    Presence::Gone
+                } else {
+                    Presence::There
+                }
+            },
+            |d| waited.set(waited.get() + d),
+        );
+        (seen, waited.get())
+    }
+
+    #[test]
+    fn a_removal_the_service_notices_late_is_still_a_removal() {
+        // pcscd's polling thread, late on a busy machine: the card is reported gone 1.5 s
+        // after the failed transmit (a 1 s probe reported a mute card instead).
+        assert_eq!(
+            probe(Duration::from_millis(1500)),
+            (true, Duration::from_millis(1500))
+        );
+        // Seen at once: no wait.
+        assert_eq!(probe(Duration::ZERO), (true, Duration::ZERO));
+    }
+
+    #[test]
+    fn a_card_that_stays_is_not_called_removed_and_the_wait_is_bounded() {
+        assert_eq!(probe(Duration::from_secs(3600)), (false, REMOVAL_PROBE));
+        // A check failing for another reason ends the probe at once.
+        let mut pauses = 0;
+        assert!(!removal_seen(|| Presence::Unknown, |_| pauses += 1));
+        assert_eq!(pauses, 0);
     }
 
     #[test]
