@@ -125,7 +125,7 @@ fn environment_errors_exit_3_card_errors_exit_4() {
     let o = twnhi(&["card", "read", "--reader", READER]);
     assert_eq!(o.status.code(), Some(4));
     let e = err_line(&o);
-    assert!(e.contains("[8002]"), "{e}");
+    assert!(e.contains("[8002]"), "{e}pcscd's log:\n{}", h.pcscd_log());
     drop(attached);
     wait_for_state(READER, false, Duration::from_secs(5));
     // PC/SC service not running.
