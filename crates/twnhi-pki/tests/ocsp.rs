@@ -56,12 +56,19 @@ fn index_line(cert: &Issued, revoked: bool) -> String {
     format!("{status}\t491231235959Z\t{revoked_at}\t{serial}\tunknown\t/CN=test\n")
 }
 
-fn openssl_available() -> bool {
-    Command::new("openssl")
+/// Checks that the `openssl` command the responder needs is there: a test that cannot run
+/// fails, saying what to install, instead of passing without checking anything.
+fn require_openssl() {
+    let found = Command::new("openssl")
         .arg("version")
         .stdout(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success())
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "the OCSP tests need the openssl command as the responder: install the Debian package \
+         `openssl` (scripts/test installs it)"
+    );
 }
 
 /// The OCSP responder of the intermediate CA, signing with `signer_pem` / `key`, answering
@@ -153,10 +160,7 @@ fn pkcs8_pem(key: &twnhi_testkit::pki::TestKey) -> Vec<u8> {
 
 #[tokio::test]
 async fn a_delegated_responder_answers_good_revoked_and_unknown() {
-    if !openssl_available() {
-        eprintln!("skipped: openssl is not installed");
-        return;
-    }
+    require_openssl();
     let responder = start(
         &PKI.ocsp_responder.pem,
         PKI.ocsp_responder_key_pem.as_bytes(),
@@ -198,10 +202,7 @@ async fn a_delegated_responder_answers_good_revoked_and_unknown() {
 
 #[tokio::test]
 async fn the_issuing_ca_may_sign_its_own_answers() {
-    if !openssl_available() {
-        eprintln!("skipped: openssl is not installed");
-        return;
-    }
+    require_openssl();
     let responder = start(&PKI.intermediate.pem, PKI.intermediate_key_pem.as_bytes());
     let checker = OcspChecker::from_setting(&responder.url()).unwrap();
     assert_eq!(status(&checker, &PKI.valid_rsa).await, Ok(OcspStatus::Good));
@@ -213,10 +214,7 @@ async fn the_issuing_ca_may_sign_its_own_answers() {
 
 #[tokio::test]
 async fn aia_asks_the_responder_the_certificate_names() {
-    if !openssl_available() {
-        eprintln!("skipped: openssl is not installed");
-        return;
-    }
+    require_openssl();
     let responder = start(
         &PKI.ocsp_responder.pem,
         PKI.ocsp_responder_key_pem.as_bytes(),
@@ -273,10 +271,7 @@ async fn aia_asks_the_responder_the_certificate_names() {
 
 #[tokio::test]
 async fn a_signer_the_ca_did_not_authorise_is_refused() {
-    if !openssl_available() {
-        eprintln!("skipped: openssl is not installed");
-        return;
-    }
+    require_openssl();
     // A citizen certificate of the same CA, without id-kp-OCSPSigning.
     let responder = start(&PKI.valid_ecdsa.pem, &pkcs8_pem(&PKI.valid_ecdsa.key));
     let checker = OcspChecker::new(OcspResponder::Url(responder.url())).unwrap();
