@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 use std::sync::LazyLock;
 use std::time::{Duration, SystemTime};
 use twnhi_pki::{CertificateDer, ChainVerifier, OcspChecker, OcspError, OcspResponder, OcspStatus};
-use twnhi_testkit::pki::{Issued, TestPki};
+use twnhi_testkit::pki::{Issued, TestPki, require_openssl};
 
 static PKI: LazyLock<TestPki> = LazyLock::new(TestPki::generate);
 
@@ -54,21 +54,6 @@ fn index_line(cert: &Issued, revoked: bool) -> String {
         cert.serial_hex.clone()
     };
     format!("{status}\t491231235959Z\t{revoked_at}\t{serial}\tunknown\t/CN=test\n")
-}
-
-/// Checks that the `openssl` command the responder needs is there: a test that cannot run
-/// fails, saying what to install, instead of passing without checking anything.
-fn require_openssl() {
-    let found = Command::new("openssl")
-        .arg("version")
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        found,
-        "the OCSP tests need the openssl command as the responder: install the Debian package \
-         `openssl` (scripts/test installs it)"
-    );
 }
 
 /// The OCSP responder of the intermediate CA, signing with `signer_pem` / `key`, answering

@@ -226,6 +226,25 @@ fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Checks that the `openssl` command is installed, which the OCSP tests run as their
+/// responder (`openssl ocsp`).
+///
+/// # Panics
+/// When it is not, saying to install the Debian package `openssl` (`scripts/test` installs
+/// it): a test that cannot run fails rather than passing without checking anything.
+pub fn require_openssl() {
+    let found = std::process::Command::new("openssl")
+        .arg("version")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "the OCSP tests need the openssl command as their responder: install the Debian \
+         package `openssl` (scripts/test installs it)"
+    );
+}
+
 /// The DER of an Authority Information Access extension (RFC 5280 § 4.2.2.1) naming one
 /// OCSP responder: `SEQUENCE { SEQUENCE { id-ad-ocsp, [6] IA5String url } }`.
 pub fn authority_information_access_ocsp(url: &str) -> Vec<u8> {

@@ -580,15 +580,7 @@ async fn publication_point(
 /// both must pass, each refusal audited with its code.
 #[tokio::test]
 async fn crls_from_a_url_and_ocsp_refuse_revoked_certificates() {
-    let openssl = std::process::Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        openssl,
-        "this test needs the openssl command as the OCSP responder: install the Debian package \
-         `openssl` (scripts/test installs it)"
-    );
+    twnhi_testkit::pki::require_openssl();
     let pki = TestPki::generate();
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
